@@ -1,0 +1,29 @@
+/**
+ * Every `extensions.code` the API returns. Server and console share this list:
+ * the server throws only these codes and masks everything else as
+ * INTERNAL_SERVER_ERROR; the console translates them, never the message text.
+ */
+export const ErrorCode = {
+  /** Not signed in, the session has expired, or the sign-in name or password is wrong. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** Signed in, but not allowed to do this (wrong role, or signed in with an app password). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The input is malformed, out of range or of the wrong type; nothing was changed. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** No such object for this caller; it may exist for someone else, which is never revealed. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The tenant has switched app passwords off. */
+  APP_PASSWORDS_DISABLED: 'APP_PASSWORDS_DISABLED',
+  /** The user has as many app passwords as the tenant allows; delete one first. */
+  APP_PASSWORD_LIMIT_REACHED: 'APP_PASSWORD_LIMIT_REACHED',
+  /** Something failed on the server; details are in the server log, never in the response. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const errorCodes: readonly ErrorCode[] = Object.values(ErrorCode);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
+}

@@ -1,0 +1,1 @@
+export { ErrorCode, errorCodes, isErrorCode } from './error-codes.js';

@@ -1,0 +1,133 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { createServices, type Services } from './app.js';
+import { AppError } from './common/errors.js';
+import { openDatabase } from './db/database.js';
+import { OPERATOR } from './modules/audit/audit.service.js';
+import { Role } from './modules/users/user.entity.js';
+
+const USAGE = `Usage: pnpm cli <command>
+
+  tenant create <name>
+      Creates a tenant (app passwords start switched off) and prints its id.
+  tenant set-policy <tenant> --app-passwords on|off [--max-per-user N]
+      Switches app passwords on or off for the tenant and sets the per-user limit (1-40).
+  user create <tenant> <email> [--admin] [--name "Display Name"]
+      Creates a user. The password is read from standard input when it is not a
+      terminal; otherwise one is generated and printed once.
+
+<tenant> is the tenant's id or its name.`;
+
+class UsageError extends Error {}
+
+type Command = (services: Services, positionals: string[], flags: Record<string, string | boolean | undefined>) => Promise<string>;
+
+const commands: Record<string, Command> = {
+  'tenant create': async (services, [name]) => {
+    if (!name) throw new UsageError('tenant create needs a name.');
+    const tenant = await services.tenants.create(name);
+    return tenant.id;
+  },
+
+  'tenant set-policy': async (services, [tenantRef], flags) => {
+    if (!tenantRef) throw new UsageError('tenant set-policy needs a tenant.');
+    const changes: { appPasswordsEnabled?: boolean; maxAppPasswordsPerUser?: number } = {};
+    const switchTo = flags['app-passwords'];
+    if (switchTo !== undefined) {
+      if (switchTo !== 'on' && switchTo !== 'off') throw new UsageError('--app-passwords takes on or off.');
+      changes.appPasswordsEnabled = switchTo === 'on';
+    }
+    const max = flags['max-per-user'];
+    if (max !== undefined) {
+      if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError('--max-per-user takes a whole number from 1 to 40.');
+      changes.maxAppPasswordsPerUser = Number(max);
+    }
+    if (Object.keys(changes).length === 0) throw new UsageError('tenant set-policy needs --app-passwords or --max-per-user.');
+    const tenant = await services.tenants.findByIdOrName(tenantRef);
+    const policy = await services.tenantPolicies.update(tenant.id, changes, OPERATOR);
+    return `${tenant.name}: app passwords ${policy.appPasswordsEnabled ? 'on' : 'off'}, at most ${policy.maxAppPasswordsPerUser} per user`;
+  },
+
+  'user create': async (services, [tenantRef, email], flags) => {
+    if (!tenantRef || !email) throw new UsageError('user create needs a tenant and an email address.');
+    const tenant = await services.tenants.findByIdOrName(tenantRef);
+    const fromStdin = !process.stdin.isTTY;
+    const password = fromStdin ? await readPassword() : randomBytes(15).toString('base64url');
+    const user = await services.users.create({
+      tenantId: tenant.id,
+      email,
+      displayName: typeof flags.name === 'string' ? flags.name : undefined,
+      role: flags.admin ? Role.TENANT_ADMIN : Role.USER,
+      password,
+    });
+    return fromStdin ? user.id : `${user.id}\npassword (shown once): ${password}`;
+  },
+};
+
+async function readPassword(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'app-passwords': { type: 'string' },
+        'max-per-user': { type: 'string' },
+        admin: { type: 'boolean' },
+        name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [noun, verb, ...rest] = parsed.positionals;
+  if (parsed.values.help || !noun) {
+    console.log(USAGE);
+    return parsed.values.help ? 0 : 2;
+  }
+  const command = commands[`${noun} ${verb ?? ''}`];
+  if (!command) {
+    console.error(`error: unknown command "${[noun, verb].filter(Boolean).join(' ')}"\n\n${USAGE}`);
+    return 2;
+  }
+
+  const config = loadConfig();
+  const database = await openDatabase(config, () => undefined);
+  try {
+    console.log(await command(createServices(database.db, config), rest, parsed.values));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : `error: ${(error as Error).message ?? error}`);
+    process.exit(1);
+  },
+);

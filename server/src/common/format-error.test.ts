@@ -1,0 +1,36 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { AppError } from './errors.js';
+import { createFormatError } from './format-error.js';
+
+function format(error: unknown) {
+  const logged: unknown[] = [];
+  const graphQLError = error instanceof GraphQLError ? error : new GraphQLError('x', { originalError: error as Error, path: ['viewer'] });
+  const formatted = createFormatError((e) => logged.push(e))(graphQLError.toJSON(), graphQLError);
+  return { formatted, logged };
+}
+
+describe('formatError', () => {
+  it('passes our own errors through with their code and message', () => {
+    const { formatted, logged } = format(new AppError('NOT_FOUND', 'App password not found.'));
+    expect(formatted).toMatchObject({ message: 'App password not found.', extensions: { code: 'NOT_FOUND' } });
+    expect(logged).toEqual([]);
+  });
+
+  it('masks anything unexpected: no message, SQL or stack reaches the client, but the log has it', () => {
+    const internal = new Error('duplicate key value violates unique constraint "users_pkey" at /srv/app/x.ts:1');
+    const { formatted, logged } = format(internal);
+    expect(formatted).toMatchObject({
+      message: 'Something went wrong on the server.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      path: ['viewer'],
+    });
+    expect(JSON.stringify(formatted)).not.toMatch(/constraint|srv|stack/);
+    expect(logged).toEqual([internal]);
+  });
+
+  it('masks a GraphQLError that claims a code we do not issue', () => {
+    const { formatted } = format(new GraphQLError('boom', { extensions: { code: 'SOMETHING_ELSE', secret: 'x' } }));
+    expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+});

@@ -1,0 +1,43 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+import { ErrorCode } from '@app-passwords/schema';
+import { AppError } from './errors.js';
+
+/** Errors raised by GraphQL itself about the request, whose messages describe the query, not the server. */
+const requestErrorCodes: ReadonlySet<string> = new Set([
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_USER_INPUT,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ApolloServerErrorCode.BAD_REQUEST,
+]);
+
+/**
+ * The one place errors are shaped for clients. Our own errors pass through
+ * with their code; malformed requests become BAD_USER_INPUT; everything else
+ * is logged and masked, so no stack trace, SQL or internal message leaves.
+ */
+export function createFormatError(logError: (error: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof AppError) {
+      return { ...base, message: original.message, extensions: { ...original.extensions } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = original.extensions.validationErrors.map((v) => ({
+        field: v.property,
+        problems: Object.values(v.constraints ?? {}),
+      }));
+      return { ...base, message: 'The input is not valid.', extensions: { code: ErrorCode.BAD_USER_INPUT, fields } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && requestErrorCodes.has(code)) {
+      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    }
+    logError(original);
+    return { ...base, message: 'Something went wrong on the server.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

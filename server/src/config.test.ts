@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseKey } from './config.js';
+
+const HEX_KEY = 'a'.repeat(64);
+const freshDir = () => mkdtempSync(path.join(tmpdir(), 'app-passwords-config-'));
+
+describe('loadConfig', () => {
+  it('has working defaults for a newcomer: port 4000, embedded database, demo data', () => {
+    const config = loadConfig({ DATA_DIR: freshDir() });
+    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, production: false, cookieSecure: false, demoData: true });
+  });
+
+  it('names every bad variable at once', () => {
+    const error = (() => {
+      try {
+        loadConfig({
+          PORT: 'eighty',
+          DATABASE_URL: 'mysql://x',
+          APP_PASSWORD_LOOKUP_KEY: 'short',
+          COOKIE_SECURE: 'maybe',
+          DATABASE_POOL_SIZE: '0',
+        });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['PORT', 'DATABASE_URL', 'APP_PASSWORD_LOOKUP_KEY', 'COOKIE_SECURE', 'DATABASE_POOL_SIZE'])
+      expect(message).toContain(name);
+    expect((error as ConfigError).problems).toHaveLength(5);
+  });
+
+  it('refuses to start in production without a lookup key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toThrow(
+      /APP_PASSWORD_LOOKUP_KEY is required in production/,
+    );
+  });
+
+  it('in production: secure cookies and no demo data by default', () => {
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', APP_PASSWORD_LOOKUP_KEY: HEX_KEY });
+    expect(config).toMatchObject({ cookieSecure: true, demoData: false, appPasswordLookupKeySource: 'environment' });
+    expect(config.appPasswordLookupKey).toEqual(Buffer.from(HEX_KEY, 'hex'));
+  });
+
+  it('outside production generates a key once, readable by the owner only, and reuses it', () => {
+    const dir = freshDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.appPasswordLookupKeySource).toBe('generated');
+    const file = path.join(dir, 'app-password-lookup.key');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.appPasswordLookupKey.toString('hex'));
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.appPasswordLookupKeySource).toBe('data-dir');
+    expect(second.appPasswordLookupKey.equals(first.appPasswordLookupKey)).toBe(true);
+  });
+});
+
+describe('parseKey', () => {
+  it('accepts 32+ bytes as hex or base64 and nothing shorter', () => {
+    expect(parseKey(HEX_KEY)).toHaveLength(32);
+    expect(parseKey(Buffer.alloc(32, 7).toString('base64'))).toHaveLength(32);
+    expect(parseKey(Buffer.alloc(48, 7).toString('base64url'))).toHaveLength(48);
+    expect(parseKey('a'.repeat(62))).toBeUndefined();
+    expect(parseKey(Buffer.alloc(31).toString('base64'))).toBeUndefined();
+    expect(parseKey('not a key!')).toBeUndefined();
+  });
+});

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, whether we run from `server/src` (swc) or `server/dist` (tsc). */
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string | undefined;
+  /** Unset: the server starts an embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  /** HMAC key for app-password lookup tags. Never stored in the database. */
+  appPasswordLookupKey: Buffer;
+  /** Where the key came from, for the start-up log (never the key itself). */
+  appPasswordLookupKeySource: 'environment' | 'generated' | 'data-dir';
+  cookieSecure: boolean;
+  demoData: boolean;
+  webDistDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the environment once. Every problem is collected, so an
+ * operator fixes them all in one go instead of one per restart.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  const port = parseInteger(env, 'PORT', 4000, 0, 65535, problems);
+  const databasePoolSize = parseInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 200, problems);
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the embedded PostgreSQL)');
+  }
+  const dataDir = path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(repositoryRoot, '.data'));
+  const cookieSecure = parseBoolean(env, 'COOKIE_SECURE', production, problems);
+  const demoData = parseBoolean(env, 'DEMO_DATA', !production, problems);
+
+  let appPasswordLookupKey: Buffer = Buffer.alloc(0);
+  let appPasswordLookupKeySource: Config['appPasswordLookupKeySource'] = 'environment';
+  const rawKey = nonEmpty(env.APP_PASSWORD_LOOKUP_KEY);
+  if (rawKey !== undefined) {
+    const key = parseKey(rawKey);
+    if (key) appPasswordLookupKey = key;
+    else problems.push('APP_PASSWORD_LOOKUP_KEY must be at least 32 random bytes, hex- or base64-encoded (e.g. `openssl rand -hex 32`)');
+  } else if (production) {
+    problems.push(
+      'APP_PASSWORD_LOOKUP_KEY is required in production: at least 32 random bytes, hex- or base64-encoded (e.g. `openssl rand -hex 32`); it must stay the same across restarts and instances',
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  if (rawKey === undefined) {
+    ({ key: appPasswordLookupKey, source: appPasswordLookupKeySource } = developmentLookupKey(dataDir));
+  }
+
+  return {
+    production,
+    port,
+    host: nonEmpty(env.HOST),
+    databaseUrl,
+    databasePoolSize,
+    dataDir,
+    appPasswordLookupKey,
+    appPasswordLookupKeySource,
+    cookieSecure,
+    demoData,
+    webDistDir: path.join(repositoryRoot, 'web/dist'),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  problems.push(`${name} must be true or false (got "${env[name]}")`);
+  return fallback;
+}
+
+/** Hex or base64 (standard or URL-safe), at least 32 bytes once decoded. */
+export function parseKey(raw: string): Buffer | undefined {
+  let key: Buffer | undefined;
+  if (/^[0-9a-fA-F]+$/.test(raw) && raw.length % 2 === 0) key = Buffer.from(raw, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) key = Buffer.from(raw, 'base64');
+  return key && key.length >= 32 ? key : undefined;
+}
+
+/**
+ * Outside production a missing key is generated once and kept beside the
+ * embedded database, readable by the owner only, so app passwords keep working
+ * across restarts.
+ */
+function developmentLookupKey(dataDir: string): { key: Buffer; source: 'generated' | 'data-dir' } {
+  const file = path.join(dataDir, 'app-password-lookup.key');
+  if (existsSync(file)) {
+    const key = parseKey(readFileSync(file, 'utf8').trim());
+    if (!key) throw new ConfigError([`${file} does not hold a valid key; delete it to generate a new one`]);
+    return { key, source: 'data-dir' };
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const key = randomBytes(32);
+  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return { key, source: 'generated' };
+}

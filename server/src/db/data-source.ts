@@ -1,0 +1,50 @@
+import { DataSource, MigrationExecutor } from 'typeorm';
+import { AppPassword } from '../modules/app-passwords/app-password.entity.js';
+import { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import { Session } from '../modules/sign-in/session.entity.js';
+import { TenantPolicy } from '../modules/tenant-policies/tenant-policy.entity.js';
+import { Tenant } from '../modules/tenants/tenant.entity.js';
+import { User } from '../modules/users/user.entity.js';
+import { Initial1795600000000 } from './migrations/1795600000000-Initial.js';
+
+/** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
+export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent];
+export const migrations = [Initial1795600000000];
+
+/** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */
+const MIGRATION_LOCK_KEY = 0x6170702d707764n;
+
+export function createDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: { max: poolSize, application_name: 'app-passwords' },
+  });
+}
+
+/**
+ * Runs pending migrations while holding a PostgreSQL advisory lock, so
+ * instances that start together take turns instead of racing; the ones that
+ * wait find nothing left to do. Lock and migrations share one connection, so
+ * this works with a pool of one.
+ */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    const executor = new MigrationExecutor(dataSource, lock);
+    executor.transaction = 'each';
+    const applied = await executor.executePendingMigrations();
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]).catch(() => undefined);
+    await lock.release();
+  }
+}

@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+/**
+ * A password for one app or device that cannot do two-step verification.
+ * The secret itself is never stored: only its argon2id hash and a keyed lookup
+ * tag, neither of which has a GraphQL field.
+ */
+@Entity({ name: 'app_passwords' })
+@ObjectType({ description: 'A password for one app or device that cannot do two-step verification.' })
+export class AppPassword {
+  @PrimaryGeneratedColumn('uuid')
+  @Field(() => ID)
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'text' })
+  @Field(() => String, { description: 'The app or device it is for, as its owner named it (1–64 characters).' })
+  name!: string;
+
+  /** argon2id hash of the normalised secret. */
+  @Column({ name: 'secret_hash', type: 'text', select: false })
+  secretHash!: string;
+
+  /** HMAC-SHA-256 of the normalised secret under the server's lookup key. */
+  @Column({ name: 'lookup_tag', type: 'bytea', select: false })
+  lookupTag!: Buffer;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it stops working; empty when it never expires.' })
+  expiresAt!: Date | null;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When an app last signed in with it (updated at most once a minute); empty when never used.',
+  })
+  lastUsedAt!: Date | null;
+
+  @Column({ name: 'last_used_ip', type: 'inet', nullable: true })
+  @Field(() => String, { nullable: true, description: 'The client IP address of that last sign-in.' })
+  lastUsedIp!: string | null;
+}

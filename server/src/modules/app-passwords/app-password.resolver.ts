@@ -1,0 +1,40 @@
+import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../../common/context.js';
+import { AppPassword } from './app-password.entity.js';
+import {
+  CreateAppPasswordInput,
+  CreateAppPasswordPayload,
+  DeleteAppPasswordArgs,
+  DeleteAppPasswordPayload,
+} from './app-password.inputs.js';
+import type { AppPasswordService } from './app-password.service.js';
+import { requireActor } from '../../common/require-actor.js';
+
+@Resolver(() => AppPassword)
+export class AppPasswordResolver {
+  constructor(private readonly appPasswords: AppPasswordService) {}
+
+  @Authorized()
+  @Mutation(() => CreateAppPasswordPayload, {
+    description: 'Creates an app password for the signed-in user. The payload is the only place its secret ever appears.',
+  })
+  async createAppPassword(
+    @Arg('input', () => CreateAppPasswordInput) input: CreateAppPasswordInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateAppPasswordPayload> {
+    const created = await this.appPasswords.create(requireActor(ctx), input.name, ctx.request);
+    ctx.res.setHeader('Cache-Control', 'no-store');
+    return created;
+  }
+
+  @Authorized()
+  @Mutation(() => DeleteAppPasswordPayload, {
+    description: 'Deletes one of your app passwords. Irreversible; apps using it are refused from the next request.',
+  })
+  async deleteAppPassword(
+    @Args(() => DeleteAppPasswordArgs) { id }: DeleteAppPasswordArgs,
+    @Ctx() ctx: Context,
+  ): Promise<DeleteAppPasswordPayload> {
+    return { deletedId: await this.appPasswords.delete(requireActor(ctx), id, ctx.request) };
+  }
+}

@@ -1,0 +1,53 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const AuditAction = {
+  APP_PASSWORD_CREATED: 'app_password.created',
+  APP_PASSWORD_DELETED: 'app_password.deleted',
+  TENANT_CREATED: 'tenant.created',
+  TENANT_POLICY_UPDATED: 'tenant_policy.updated',
+  USER_CREATED: 'user.created',
+} as const;
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/** Who did it: a signed-in user, or an operator at the command line. */
+export type AuditActorType = 'user' | 'operator';
+
+/** An append-only record of a change. Never holds a secret. */
+@Entity({ name: 'audit_events' })
+export class AuditEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
+  occurredAt!: Date;
+
+  @Column({ type: 'text' })
+  action!: AuditAction;
+
+  @Column({ name: 'actor_type', type: 'text' })
+  actorType!: AuditActorType;
+
+  @Column({ name: 'actor_user_id', type: 'uuid', nullable: true })
+  actorUserId!: string | null;
+
+  @Column({ name: 'target_user_id', type: 'uuid', nullable: true })
+  targetUserId!: string | null;
+
+  @Column({ name: 'app_password_id', type: 'uuid', nullable: true })
+  appPasswordId!: string | null;
+
+  @Column({ name: 'app_password_name', type: 'text', nullable: true })
+  appPasswordName!: string | null;
+
+  @Column({ name: 'client_ip', type: 'inet', nullable: true })
+  clientIp!: string | null;
+
+  @Column({ name: 'user_agent', type: 'text', nullable: true })
+  userAgent!: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  details!: Record<string, unknown>;
+}

@@ -1,0 +1,30 @@
+import type { DataSource } from 'typeorm';
+import { randomToken } from '../../common/secure-random.js';
+import type { Services } from '../../app.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { Role } from '../users/user.entity.js';
+
+export interface DemoAccount {
+  email: string;
+  password: string;
+  role: Role;
+}
+
+/**
+ * On the very first start (no tenant at all), creates the demo tenant
+ * "Contoso" with app passwords switched on, an admin and a user, each with a
+ * generated password that is returned once for the start-up banner.
+ */
+export async function seedDemoData(db: DataSource, services: Services): Promise<DemoAccount[] | null> {
+  if ((await db.getRepository(Tenant).count()) > 0) return null;
+  const tenant = await services.tenants.create('Contoso', { appPasswordsEnabled: true });
+  const accounts: DemoAccount[] = [
+    { email: 'megan@contoso.example', password: randomToken(15), role: Role.TENANT_ADMIN },
+    { email: 'adele@contoso.example', password: randomToken(15), role: Role.USER },
+  ];
+  const names = ['Megan Bowen', 'Adele Vance'];
+  for (const [i, account] of accounts.entries()) {
+    await services.users.create({ tenantId: tenant.id, ...account, displayName: names[i] });
+  }
+  return accounts;
+}

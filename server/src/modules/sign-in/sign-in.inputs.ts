@@ -1,0 +1,20 @@
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { MaxLength } from 'class-validator';
+import { Viewer } from '../users/viewer.type.js';
+
+@InputType()
+export class SignInInput {
+  @Field(() => String, { description: 'The sign-in name (an email address; case does not matter).' })
+  @MaxLength(254)
+  email!: string;
+
+  @Field(() => String, { description: 'The primary password. App passwords never sign in to the console.' })
+  @MaxLength(1024)
+  password!: string;
+}
+
+@ObjectType()
+export class SignInPayload {
+  @Field(() => Viewer)
+  viewer!: Viewer;
+}

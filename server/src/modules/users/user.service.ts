@@ -1,0 +1,49 @@
+import type { DataSource } from 'typeorm';
+import { hashSecret } from '../../common/argon2.js';
+import { badInput } from '../../common/errors.js';
+import { AuditAction } from '../audit/audit-event.entity.js';
+import { OPERATOR, recordAudit } from '../audit/audit.service.js';
+import { Role, User } from './user.entity.js';
+
+export const MIN_PASSWORD_LENGTH = 12;
+const MAX_PASSWORD_LENGTH = 256;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface NewUser {
+  tenantId: string;
+  email: string;
+  displayName?: string;
+  role: Role;
+  password: string;
+}
+
+export class UserService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Creates a user with an argon2id-hashed primary password. */
+  async create(input: NewUser): Promise<User> {
+    const email = input.email.trim();
+    if (email.length > 254 || !EMAIL.test(email)) throw badInput('Enter a valid email address as the sign-in name.', 'email');
+    const displayName = (input.displayName ?? email.split('@')[0] ?? email).normalize('NFC').trim();
+    if (displayName.length < 1 || displayName.length > 100 || /\p{Cc}/u.test(displayName)) {
+      throw badInput('A display name is 1 to 100 characters, without control characters.', 'displayName');
+    }
+    if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
+      throw badInput(`A password is ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`, 'password');
+    }
+    const passwordHash = await hashSecret(input.password);
+    return this.db.transaction(async (m) => {
+      const taken = await m.createQueryBuilder(User, 'u').where('lower(u.email) = lower(:email)', { email }).getExists();
+      if (taken) throw badInput('That sign-in name is already in use.', 'email');
+      const user = await m.save(m.create(User, { tenantId: input.tenantId, email, displayName, role: input.role, passwordHash }));
+      await recordAudit(m, {
+        tenantId: input.tenantId,
+        action: AuditAction.USER_CREATED,
+        actor: OPERATOR,
+        targetUserId: user.id,
+        details: { email, role: input.role },
+      });
+      return user;
+    });
+  }
+}

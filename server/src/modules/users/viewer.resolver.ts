@@ -1,0 +1,42 @@
+import type { DataSource } from 'typeorm';
+import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../common/context.js';
+import { requireActor } from '../../common/require-actor.js';
+import { AppPasswordService } from '../app-passwords/app-password.service.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { User } from './user.entity.js';
+import { SecurityInfo, SignInMethod, Viewer } from './viewer.type.js';
+
+export async function loadViewer(db: DataSource, userId: string, tenantId: string): Promise<Viewer | null> {
+  const user = await db.getRepository(User).findOneBy({ id: userId, tenantId });
+  return user && { id: user.id, email: user.email, displayName: user.displayName, role: user.role, tenantId: user.tenantId };
+}
+
+@Resolver(() => Viewer)
+export class ViewerResolver {
+  constructor(
+    private readonly db: DataSource,
+    private readonly appPasswords: AppPasswordService,
+  ) {}
+
+  @Query(() => Viewer, { nullable: true, description: 'The signed-in user; null when not signed in.' })
+  async viewer(@Ctx() ctx: Context): Promise<Viewer | null> {
+    return ctx.actor ? loadViewer(this.db, ctx.actor.userId, ctx.actor.tenantId) : null;
+  }
+
+  @FieldResolver(() => Tenant)
+  async tenant(@Root() viewer: Viewer): Promise<Tenant> {
+    return this.db.getRepository(Tenant).findOneByOrFail({ id: viewer.tenantId });
+  }
+
+  @FieldResolver(() => SecurityInfo)
+  async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
+    const info = await this.appPasswords.securityInfo(requireActor(ctx));
+    return {
+      appPasswords: info.appPasswords,
+      appPasswordCount: info.appPasswordCount,
+      appPasswordLimit: info.appPasswordLimit,
+      availableMethods: info.appPasswordsAllowed ? [SignInMethod.APP_PASSWORD] : [],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AppPassword } from '../app-passwords/app-password.entity.js';
+import { Role } from './user.entity.js';
+
+export enum SignInMethod {
+  APP_PASSWORD = 'APP_PASSWORD',
+}
+registerEnumType(SignInMethod, {
+  name: 'SignInMethod',
+  description: 'A sign-in method a user can add on their security-info page.',
+  valuesConfig: { APP_PASSWORD: { description: 'A generated password for an app or device that cannot do two-step verification.' } },
+});
+
+@ObjectType({ description: 'The signed-in user.' })
+export class Viewer {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'The sign-in name.' })
+  email!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => Role)
+  role!: Role;
+
+  tenantId!: string;
+}
+
+@ObjectType({ description: "The signed-in user's sign-in methods, as on their security-info page." })
+export class SecurityInfo {
+  @Field(() => [AppPassword], { description: 'Oldest first, including expired ones until they are deleted.' })
+  appPasswords!: AppPassword[];
+
+  @Field(() => Int, { description: 'App passwords that count toward the limit (not expired).' })
+  appPasswordCount!: number;
+
+  @Field(() => Int, { description: 'The most app passwords this user may have, set by the tenant (at most 40).' })
+  appPasswordLimit!: number;
+
+  @Field(() => [SignInMethod], {
+    description: 'Methods the user may add, as the tenant policy allows. App passwords are absent when the tenant has switched them off.',
+  })
+  availableMethods!: SignInMethod[];
+}

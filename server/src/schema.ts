@@ -1,0 +1,27 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
+import { AuthChecker } from './common/auth-checker.js';
+import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
+import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
+import { ViewerResolver } from './modules/users/viewer.resolver.js';
+
+export const resolvers = [ViewerResolver, SignInResolver, AppPasswordResolver] as const;
+
+export type ResolverClass = (typeof resolvers)[number];
+
+/**
+ * Builds the executable schema. `instances` holds the resolvers, built with
+ * their services by `createApp`; without them (emitting the SDL) the schema
+ * is complete but cannot run.
+ */
+export function buildAppSchema(instances = new Map<ResolverClass, object>()): Promise<GraphQLSchema> {
+  const container: ContainerType = {
+    get: (someClass) => instances.get(someClass as ResolverClass) ?? new (someClass as new () => object)(),
+  };
+  return buildSchema({
+    resolvers,
+    authChecker: AuthChecker,
+    container,
+    validate: { forbidUnknownValues: false },
+  });
+}

@@ -1,0 +1,79 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { hashSecret } from '../../server/src/common/argon2.js';
+import { Role } from '../../server/src/modules/users/user.entity.js';
+import { GraphQLClient } from './graphql-client.js';
+import type { TestServer } from './test-server.js';
+
+export interface TestTenant {
+  id: string;
+  name: string;
+}
+
+export interface TestUser {
+  id: string;
+  tenantId: string;
+  email: string;
+  password: string;
+  role: Role;
+}
+
+let passwordHash: Promise<{ password: string; hash: string }> | undefined;
+
+/** One real argon2 hash, reused: every factory user has the same strong password. */
+function sharedPassword() {
+  passwordHash ??= (async () => {
+    const password = `test-password-${randomBytes(8).toString('hex')}`;
+    return { password, hash: await hashSecret(password) };
+  })();
+  return passwordHash;
+}
+
+export async function createTenant(
+  db: DataSource,
+  policy: { appPasswordsEnabled?: boolean; maxAppPasswordsPerUser?: number } = {},
+): Promise<TestTenant> {
+  const name = `Tenant ${randomUUID()}`;
+  const [{ id }] = await db.query('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [name]);
+  await db.query('INSERT INTO tenant_policies (tenant_id, app_passwords_enabled, max_app_passwords_per_user) VALUES ($1, $2, $3)', [
+    id,
+    policy.appPasswordsEnabled ?? true,
+    policy.maxAppPasswordsPerUser ?? 40,
+  ]);
+  return { id, name };
+}
+
+export async function createUser(db: DataSource, tenant: TestTenant, options: { role?: Role; disabled?: boolean } = {}): Promise<TestUser> {
+  const { password, hash } = await sharedPassword();
+  const email = `user-${randomUUID()}@example.test`;
+  const role = options.role ?? Role.USER;
+  const [{ id }] = await db.query(
+    `INSERT INTO users (tenant_id, email, display_name, role, status, password_hash) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [tenant.id, email, 'Test User', role, options.disabled ? 'DISABLED' : 'ACTIVE', hash],
+  );
+  return { id, tenantId: tenant.id, email, password, role };
+}
+
+/**
+ * Inserts app passwords straight into the table (no argon2 per row), for
+ * tests that need a user near the limit. Their secrets are unknown.
+ */
+export async function insertAppPasswords(db: DataSource, user: TestUser, count: number): Promise<string[]> {
+  const rows: Array<{ id: string }> = await db.query(
+    `INSERT INTO app_passwords (tenant_id, user_id, name, secret_hash, lookup_tag)
+     SELECT $1, $2, 'Device ' || n, 'not-a-hash', sha256(gen_random_uuid()::text::bytea)
+       FROM generate_series(1, $3) AS n RETURNING id`,
+    [user.tenantId, user.id, count],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A client signed in as `user` through the real signIn mutation. */
+export async function signedInClient(server: TestServer, user: TestUser): Promise<GraphQLClient> {
+  const client = new GraphQLClient(server.url);
+  const result = await client.request(`mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }`, {
+    input: { email: user.email, password: user.password },
+  });
+  if (result.errors) throw new Error(`sign-in failed: ${JSON.stringify(result.errors)}`);
+  return client;
+}
