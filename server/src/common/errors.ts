@@ -20,3 +20,10 @@ export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${w
 export const badInput = (message: string, field?: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const unauthenticated = (message = 'Sign in first.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError(ErrorCode.FORBIDDEN, message);
+
+/** PostgreSQL's unique_violation, e.g. two requests racing to take the same name. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError =
+    (error as { driverError?: { code?: string; constraint?: string } })?.driverError ?? (error as { code?: string; constraint?: string });
+  return driverError?.code === '23505' && (constraint === undefined || driverError.constraint === constraint);
+}

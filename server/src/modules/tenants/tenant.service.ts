@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { badInput, notFound } from '../../common/errors.js';
+import { badInput, isUniqueViolation, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit } from '../audit/audit.service.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
@@ -16,10 +16,11 @@ export class TenantService {
     if (name.length < 1 || name.length > 100 || /\p{Cc}/u.test(name)) {
       throw badInput('A tenant name is 1 to 100 characters, without control characters.', 'name');
     }
+    const taken = () => badInput(`A tenant named "${name}" already exists.`, 'name');
     return this.db.transaction(async (m) => {
-      const existing = await m.createQueryBuilder(Tenant, 't').where('lower(t.name) = lower(:name)', { name }).getOne();
-      if (existing) throw badInput(`A tenant named "${existing.name}" already exists.`, 'name');
-      const tenant = await m.save(m.create(Tenant, { name }));
+      const tenant = await m.save(m.create(Tenant, { name })).catch((error: unknown) => {
+        throw isUniqueViolation(error, 'tenants_name_lower_key') ? taken() : error;
+      });
       await m.insert(TenantPolicy, { tenantId: tenant.id, appPasswordsEnabled: options.appPasswordsEnabled ?? false });
       await recordAudit(m, { tenantId: tenant.id, action: AuditAction.TENANT_CREATED, actor: OPERATOR, details: { name } });
       return tenant;

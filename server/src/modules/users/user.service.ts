@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { hashSecret } from '../../common/argon2.js';
-import { badInput } from '../../common/errors.js';
+import { badInput, isUniqueViolation } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from './user.entity.js';
@@ -33,9 +33,12 @@ export class UserService {
     }
     const passwordHash = await hashSecret(input.password);
     return this.db.transaction(async (m) => {
-      const taken = await m.createQueryBuilder(User, 'u').where('lower(u.email) = lower(:email)', { email }).getExists();
-      if (taken) throw badInput('That sign-in name is already in use.', 'email');
-      const user = await m.save(m.create(User, { tenantId: input.tenantId, email, displayName, role: input.role, passwordHash }));
+      const inUse = () => badInput('That sign-in name is already in use.', 'email');
+      const user = await m
+        .save(m.create(User, { tenantId: input.tenantId, email, displayName, role: input.role, passwordHash }))
+        .catch((error: unknown) => {
+          throw isUniqueViolation(error, 'users_email_lower_key') ? inUse() : error;
+        });
       await recordAudit(m, {
         tenantId: input.tenantId,
         action: AuditAction.USER_CREATED,

@@ -1,0 +1,207 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTenant, createUser } from '../support/factories.js';
+import { GraphQLClient } from '../support/graphql-client.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+const SERVER_DIR = fileURLToPath(new URL('../../server', import.meta.url));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PASSWORD = `correct horse ${randomBytes(6).toString('hex')}`;
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let server: TestServer;
+let dataDir: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'app-passwords-cli-'));
+});
+afterAll(async () => {
+  await server?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Runs the real CLI as an operator would, with `stdin` piped in (a pipe, never a terminal). */
+function cli(args: string[], stdin = ''): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/cli.ts', ...args], {
+      cwd: SERVER_DIR,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: inject('databaseUrl'),
+        APP_PASSWORD_LOOKUP_KEY: randomBytes(32).toString('hex'),
+        DATA_DIR: dataDir,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+/** A failure an operator can read at a glance: non-zero, nothing on stdout, one line on stderr. */
+function expectOneLineFailure(result: CliResult) {
+  expect(result.code).not.toBe(0);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.trim()).toMatch(/^error: \S.*$/);
+}
+
+function expectUsageFailure(result: CliResult) {
+  expect(result.code).toBe(2);
+  expect(`${result.stdout}${result.stderr}`).toContain('Usage:');
+}
+
+async function policyOf(tenantId: string) {
+  const [policy] = await server.db.query(
+    'SELECT app_passwords_enabled AS "appPasswordsEnabled", max_app_passwords_per_user AS "maxPerUser" FROM tenant_policies WHERE tenant_id = $1',
+    [tenantId],
+  );
+  return policy;
+}
+
+async function auditOf(tenantId: string): Promise<Array<{ action: string; actor_type: string; details: any }>> {
+  return server.db.query('SELECT action, actor_type, details FROM audit_events WHERE tenant_id = $1 ORDER BY id', [tenantId]);
+}
+
+describe('pnpm cli tenant create', { timeout: 30_000 }, () => {
+  it('creates a tenant with app passwords off, prints its id, and audits it as the operator', async () => {
+    const name = `Fabrikam ${randomUUID()}`;
+    const result = await cli(['tenant', 'create', name]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const id = result.stdout.trim();
+    expect(id).toMatch(UUID);
+
+    const [tenant] = await server.db.query('SELECT name FROM tenants WHERE id = $1', [id]);
+    expect(tenant).toEqual({ name });
+    expect(await policyOf(id)).toMatchObject({ appPasswordsEnabled: false });
+    expect(await auditOf(id)).toEqual([{ action: 'tenant.created', actor_type: 'operator', details: { name } }]);
+  });
+
+  it('refuses a name that already exists in another letter case', async () => {
+    const name = `Fabrikam ${randomUUID()}`;
+    expect((await cli(['tenant', 'create', name])).code).toBe(0);
+
+    const again = await cli(['tenant', 'create', name.toUpperCase()]);
+    expectOneLineFailure(again);
+    expect(again.stderr).toContain('already exists');
+    const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM tenants WHERE lower(name) = lower($1)', [name]);
+    expect(count).toBe(1);
+  });
+});
+
+describe('pnpm cli tenant set-policy', { timeout: 30_000 }, () => {
+  it('switches app passwords on and sets the limit, with one audit event holding before and after', async () => {
+    const tenant = await createTenant(server.db, { appPasswordsEnabled: false });
+    const result = await cli(['tenant', 'set-policy', tenant.name.toLowerCase(), '--app-passwords', 'on', '--max-per-user', '5']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(tenant.name);
+
+    expect(await policyOf(tenant.id)).toEqual({ appPasswordsEnabled: true, maxPerUser: 5 });
+    expect(await auditOf(tenant.id)).toEqual([
+      {
+        action: 'tenant_policy.updated',
+        actor_type: 'operator',
+        details: {
+          before: { appPasswordsEnabled: false, maxAppPasswordsPerUser: 40 },
+          after: { appPasswordsEnabled: true, maxAppPasswordsPerUser: 5 },
+        },
+      },
+    ]);
+  });
+
+  it('refuses values outside on/off and 1-40, changing nothing', async () => {
+    const tenant = await createTenant(server.db, { appPasswordsEnabled: false });
+    const [maybe, tooMany, notANumber] = await Promise.all([
+      cli(['tenant', 'set-policy', tenant.id, '--app-passwords', 'maybe']),
+      cli(['tenant', 'set-policy', tenant.id, '--max-per-user', '41']),
+      cli(['tenant', 'set-policy', tenant.id, '--max-per-user', 'abc']),
+    ]);
+    expectUsageFailure(maybe);
+    expectOneLineFailure(tooMany);
+    expectUsageFailure(notANumber);
+
+    expect(await policyOf(tenant.id)).toEqual({ appPasswordsEnabled: false, maxPerUser: 40 });
+    expect(await auditOf(tenant.id)).toEqual([]);
+  });
+
+  it('names an unknown tenant in one line', async () => {
+    const result = await cli(['tenant', 'set-policy', `No such tenant ${randomUUID()}`, '--app-passwords', 'on']);
+    expectOneLineFailure(result);
+    expect(result.stderr).toContain('No such tenant');
+  });
+});
+
+describe('pnpm cli user create', { timeout: 30_000 }, () => {
+  it('creates a tenant admin with the password from stdin, who can then sign in to the console', async () => {
+    const tenant = await createTenant(server.db);
+    const email = `ada-${randomUUID()}@example.test`;
+    const result = await cli(['user', 'create', tenant.name, email, '--admin', '--name', 'Ada Admin'], `${PASSWORD}\n`);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const id = result.stdout.trim();
+    expect(id).toMatch(UUID);
+    expect(result.stdout).not.toContain(PASSWORD);
+
+    const client = new GraphQLClient(server.url);
+    const signIn = await client.request(
+      `mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id email displayName role tenant { id } } } }`,
+      { input: { email, password: PASSWORD } },
+    );
+    expect(signIn.errors).toBeUndefined();
+    expect(signIn.data?.signIn.viewer).toEqual({ id, email, displayName: 'Ada Admin', role: 'TENANT_ADMIN', tenant: { id: tenant.id } });
+  });
+
+  it('refuses an email already in use (in another letter case) and an invalid email', async () => {
+    const tenant = await createTenant(server.db);
+    const existing = await createUser(server.db, tenant);
+
+    const [duplicate, invalid] = await Promise.all([
+      cli(['user', 'create', tenant.id, existing.email.toUpperCase()], PASSWORD),
+      cli(['user', 'create', tenant.id, `not-an-email-${randomUUID()}`], PASSWORD),
+    ]);
+    expectOneLineFailure(duplicate);
+    expect(duplicate.stderr).toContain('already in use');
+    expectOneLineFailure(invalid);
+
+    const users = await server.db.query('SELECT id FROM users WHERE tenant_id = $1', [tenant.id]);
+    expect(users).toEqual([{ id: existing.id }]);
+  });
+
+  it('refuses a password shorter than 12 characters', async () => {
+    const tenant = await createTenant(server.db);
+    const email = `short-${randomUUID()}@example.test`;
+    expectOneLineFailure(await cli(['user', 'create', tenant.id, email], 'elevenchars\n'));
+
+    const users = await server.db.query('SELECT id FROM users WHERE tenant_id = $1', [tenant.id]);
+    expect(users).toEqual([]);
+  });
+});
+
+describe('pnpm cli usage', { timeout: 30_000 }, () => {
+  it('prints usage and exits 2 for an unknown command', async () => {
+    const result = await cli(['tenant', 'delete', 'Fabrikam']);
+    expectUsageFailure(result);
+    expect(result.stderr).toContain('unknown command');
+  });
+
+  it('prints usage and exits 2 without arguments', async () => {
+    expectUsageFailure(await cli([]));
+  });
+});
