@@ -16,6 +16,10 @@ export const ErrorCode = {
   APP_PASSWORDS_DISABLED: 'APP_PASSWORDS_DISABLED',
   /** The user has as many app passwords as the tenant allows; delete one first. */
   APP_PASSWORD_LIMIT_REACHED: 'APP_PASSWORD_LIMIT_REACHED',
+  /** Too many failed sign-ins from here or for this name; `extensions.retryAfterSeconds` says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The server is too busy verifying passwords, or its database is unreachable; try again shortly. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Something failed on the server; details are in the server log, never in the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

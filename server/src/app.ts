@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -10,11 +11,17 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import type { Config } from './config.js';
-import { requestInfo, type Context } from './common/context.js';
+import { createRequestInfo, type Context } from './common/context.js';
 import { createFormatError } from './common/format-error.js';
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
+import { WorkLimiter } from './common/work-limiter.js';
+import { AppPasswordSignInService } from './modules/sign-in/app-password-sign-in.service.js';
+import { createForwardAuthHandler, FORWARD_AUTH_PATH } from './modules/sign-in/forward-auth.handler.js';
+import { actorFromBasicCredentials } from './modules/sign-in/graphql-basic-auth.js';
 import { readSessionCookie } from './modules/sign-in/session-cookie.js';
+import { SignInLog } from './modules/sign-in/sign-in-log.js';
+import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
 import { SessionService } from './modules/sign-in/session.service.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
 import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.service.js';
@@ -33,7 +40,10 @@ export const consoleLogger: Logger = {
   error: (message, error) => console.error(message, error),
 };
 
-export type AppConfig = Pick<Config, 'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir'>;
+export type AppConfig = Pick<
+  Config,
+  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds'
+>;
 
 export interface Services {
   tenants: TenantService;
@@ -41,15 +51,39 @@ export interface Services {
   users: UserService;
   sessions: SessionService;
   appPasswords: AppPasswordService;
+  signInThrottle: SignInThrottle;
+  signInLog: SignInLog;
+  appPasswordSignIn: AppPasswordSignInService;
+  /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
+  argon2: WorkLimiter;
 }
 
-export function createServices(db: DataSource, config: Pick<Config, 'appPasswordLookupKey'>): Services {
+export function createServices(
+  db: DataSource,
+  config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'>,
+  logger: Logger = consoleLogger,
+): Services {
+  const cores = availableParallelism();
+  const argon2 = new WorkLimiter(cores, 4 * cores);
+  const signInThrottle = new SignInThrottle(db);
+  const signInLog = new SignInLog(db, (error) => logger.error('Could not write the sign-in log; will retry', error));
   return {
     tenants: new TenantService(db),
     tenantPolicies: new TenantPolicyService(db),
     users: new UserService(db),
-    sessions: new SessionService(db),
+    sessions: new SessionService(db, signInThrottle),
     appPasswords: new AppPasswordService(db, config.appPasswordLookupKey),
+    signInThrottle,
+    signInLog,
+    appPasswordSignIn: new AppPasswordSignInService(
+      db,
+      config.appPasswordLookupKey,
+      signInThrottle,
+      signInLog,
+      argon2,
+      config.appPasswordCacheTtlSeconds * 1000,
+    ),
+    argon2,
   };
 }
 
@@ -66,7 +100,8 @@ const API_PREFIXES = ['/graphql', '/auth', '/export', '/healthz', '/metrics'];
 
 /** Builds the HTTP server: GraphQL, health, and the built console. Tests call this too. */
 export async function createApp(config: AppConfig, db: DataSource, logger: Logger = consoleLogger): Promise<App> {
-  const services = createServices(db, config);
+  const services = createServices(db, config, logger);
+  const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema(
     new Map<ResolverClass, object>([
       [ViewerResolver, new ViewerResolver(db, services.appPasswords)],
@@ -77,7 +112,18 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   const app = express();
   app.disable('x-powered-by');
-  const server = http.createServer(app);
+  // The forward-auth check is the hot path: it skips express entirely.
+  const forwardAuth = createForwardAuthHandler(services.appPasswordSignIn, requestInfo, logger);
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '';
+    if (url === FORWARD_AUTH_PATH || url.startsWith(`${FORWARD_AUTH_PATH}?`)) void forwardAuth(req, res);
+    else app(req, res);
+  });
+  const sweep = setInterval(
+    () => void services.signInThrottle.sweep().catch((error) => logger.error('Could not sweep sign-in throttles', error)),
+    10 * 60_000,
+  );
+  sweep.unref();
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -105,9 +151,16 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
+        const request = requestInfo(req);
         const token = readSessionCookie(req, config.cookieSecure);
-        const actor = token ? await services.sessions.resolve(token) : null;
-        return { actor, request: requestInfo(req), req, res };
+        const authorization = req.headers.authorization;
+        const actor =
+          authorization !== undefined
+            ? await actorFromBasicCredentials(services.appPasswordSignIn, authorization, token !== undefined, request)
+            : token
+              ? await services.sessions.resolve(token)
+              : null;
+        return { actor, request, req, res };
       },
     }),
   );
@@ -139,7 +192,9 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
         server.listen(port, host, () => resolve(server.address() as AddressInfo));
       }),
     close: async () => {
+      clearInterval(sweep);
       await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
+      await services.signInLog.close(); // the last batch of sign-in events
     },
   };
 }

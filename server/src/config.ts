@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import proxyaddr from 'proxy-addr';
 
 /** The repository root, whether we run from `server/src` (swc) or `server/dist` (tsc). */
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,6 +22,10 @@ export interface Config {
   cookieSecure: boolean;
   demoData: boolean;
   webDistDir: string;
+  /** Peers whose X-Forwarded-For is believed (IPs, CIDRs, or proxy-addr's names such as `loopback`). */
+  trustedProxies: string[];
+  /** How long a verified app password skips argon2 on this instance; 0 turns the cache off. */
+  appPasswordCacheTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +54,16 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(repositoryRoot, '.data'));
   const cookieSecure = parseBoolean(env, 'COOKIE_SECURE', production, problems);
   const demoData = parseBoolean(env, 'DEMO_DATA', !production, problems);
+  const appPasswordCacheTtlSeconds = parseInteger(env, 'APP_PASSWORD_CACHE_TTL_SECONDS', 300, 0, 3600, problems);
+  const trustedProxies = (nonEmpty(env.TRUSTED_PROXIES) ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  try {
+    proxyaddr.compile(trustedProxies);
+  } catch {
+    problems.push(`TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges (got "${env.TRUSTED_PROXIES}")`);
+  }
 
   let appPasswordLookupKey: Buffer = Buffer.alloc(0);
   let appPasswordLookupKeySource: Config['appPasswordLookupKeySource'] = 'environment';
@@ -81,6 +96,8 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure,
     demoData,
     webDistDir: path.join(repositoryRoot, 'web/dist'),
+    trustedProxies,
+    appPasswordCacheTtlSeconds,
   };
 }
 

@@ -14,8 +14,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Shared by instances that must accept each other's app passwords. */
+  lookupKey?: Buffer;
+  trustedProxies?: string[];
+  appPasswordCacheTtlSeconds?: number;
+}
+
 /** The real server on a free port, over the run's real PostgreSQL. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = createDataSource(inject('databaseUrl'), 20);
   await db.initialize();
   const logs: string[] = [];
@@ -23,8 +30,18 @@ export async function startTestServer(): Promise<TestServer> {
     info: (message) => logs.push(message),
     error: (message, error) => logs.push(`${message} ${error instanceof Error ? `${error.message}\n${error.stack}` : String(error)}`),
   };
-  const lookupKey = randomBytes(32);
-  const app = await createApp({ cookieSecure: false, appPasswordLookupKey: lookupKey, webDistDir: '/nonexistent' }, db, logger);
+  const lookupKey = options.lookupKey ?? randomBytes(32);
+  const app = await createApp(
+    {
+      cookieSecure: false,
+      appPasswordLookupKey: lookupKey,
+      webDistDir: '/nonexistent',
+      trustedProxies: options.trustedProxies ?? [],
+      appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,
+    },
+    db,
+    logger,
+  );
   const address = await app.listen(0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${address.port}`,

@@ -10,8 +10,16 @@ export class AppError extends GraphQLError {
     readonly code: ErrorCode,
     message: string,
     extensions: Record<string, unknown> = {},
+    /** For errors raised before execution (e.g. while authenticating): the HTTP status and headers Apollo answers with. */
+    http?: { status: number; headers?: Record<string, string> },
   ) {
-    super(message, { extensions: { ...extensions, code } });
+    super(message, {
+      extensions: {
+        ...extensions,
+        code,
+        ...(http ? { http: { status: http.status, headers: new Map(Object.entries(http.headers ?? {})) } } : {}),
+      },
+    });
     this.name = 'AppError';
   }
 }

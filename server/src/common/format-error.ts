@@ -24,7 +24,8 @@ export function createFormatError(logError: (error: unknown) => void) {
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
     if (original instanceof AppError) {
-      return { ...base, message: original.message, extensions: { ...original.extensions } };
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...base, message: original.message, extensions };
     }
     if (original instanceof ArgumentValidationError) {
       const fields = original.extensions.validationErrors.map((v) => ({

@@ -6,10 +6,11 @@ import { TenantPolicy } from '../modules/tenant-policies/tenant-policy.entity.js
 import { Tenant } from '../modules/tenants/tenant.entity.js';
 import { User } from '../modules/users/user.entity.js';
 import { Initial1795600000000 } from './migrations/1795600000000-Initial.js';
+import { SignInByApps1795700000000 } from './migrations/1795700000000-SignInByApps.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent];
-export const migrations = [Initial1795600000000];
+export const migrations = [Initial1795600000000, SignInByApps1795700000000];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */
 const MIGRATION_LOCK_KEY = 0x6170702d707764n;

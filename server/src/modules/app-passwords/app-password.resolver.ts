@@ -8,6 +8,7 @@ import {
   DeleteAppPasswordPayload,
 } from './app-password.inputs.js';
 import type { AppPasswordService } from './app-password.service.js';
+import { AllowAppPassword } from '../../common/auth-checker.js';
 import { requireActor } from '../../common/require-actor.js';
 
 @Resolver(() => AppPassword)
@@ -16,7 +17,9 @@ export class AppPasswordResolver {
 
   @Authorized()
   @Mutation(() => CreateAppPasswordPayload, {
-    description: 'Creates an app password for the signed-in user. The payload is the only place its secret ever appears.',
+    description:
+      'Creates an app password for the signed-in user. The payload is the only place its secret ever appears. ' +
+      'Needs a console session: a caller signed in with an app password gets FORBIDDEN.',
   })
   async createAppPassword(
     @Arg('input', () => CreateAppPasswordInput) input: CreateAppPasswordInput,
@@ -28,8 +31,11 @@ export class AppPasswordResolver {
   }
 
   @Authorized()
+  @AllowAppPassword()
   @Mutation(() => DeleteAppPasswordPayload, {
-    description: 'Deletes one of your app passwords. Irreversible; apps using it are refused from the next request.',
+    description:
+      'Deletes one of your app passwords. Irreversible; apps using it are refused from the next request. ' +
+      'Also allowed with an app password (e.g. a script retiring its own).',
   })
   async deleteAppPassword(
     @Args(() => DeleteAppPasswordArgs) { id }: DeleteAppPasswordArgs,

@@ -5,6 +5,7 @@ import { unauthenticated } from '../../common/errors.js';
 import { randomToken, sha256 } from '../../common/secure-random.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
 import { Session } from './session.entity.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -22,7 +23,10 @@ export interface SignedIn {
 }
 
 export class SessionService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly throttle: SignInThrottle,
+  ) {}
 
   /**
    * Checks the primary password and opens a session. An unknown name, a
@@ -39,6 +43,8 @@ export class SessionService {
     const valid = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstNothing(password);
     if (!user || !valid || user.status !== UserStatus.ACTIVE) throw unauthenticated(WRONG_CREDENTIALS);
 
+    // The user is here: app passwords may be tried under this name again, even after 100 failures in a row.
+    await this.throttle.clearName(user.email);
     const token = randomToken(32);
     const now = Date.now();
     const session = await this.db.transaction(async (m) => {

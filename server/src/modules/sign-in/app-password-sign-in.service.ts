@@ -1,0 +1,200 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
+import type { RequestInfo } from '../../common/context.js';
+import type { WorkLimiter } from '../../common/work-limiter.js';
+import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
+import type { Role } from '../users/user.entity.js';
+import { parseBasicCredentials } from './basic-credentials.js';
+import { SignInOutcome, type SignInLog } from './sign-in-log.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
+
+export type AppPasswordCheck =
+  | { ok: true; userId: string; tenantId: string; signInName: string; role: Role; appPasswordId: string }
+  | { ok: false; outcome: Exclude<SignInOutcome, 'SUCCESS'> | 'MALFORMED'; retryAfterSeconds?: number };
+
+/** What a check needs to know about the candidate, read in one query. */
+interface Candidate {
+  user_id: string;
+  tenant_id: string;
+  email: string;
+  role: Role;
+  status: string;
+  app_passwords_enabled: boolean;
+  app_password_id: string | null;
+  secret_hash: string | null;
+  expires_at: Date | null;
+}
+
+interface CacheEntry {
+  appPasswordId: string;
+  expiresAt: number;
+}
+
+const MAX_CACHE_ENTRIES = 20_000;
+
+/**
+ * Checks a sign-in name + app password, as sent by apps over HTTP Basic.
+ *
+ * Cold: the lookup tag finds the one candidate row (O(1) however many app
+ * passwords the user has) and exactly one argon2 verification runs, also for
+ * unknown names and unknown secrets, so timing reveals nothing. Warm: a
+ * success is remembered for a short TTL under a keyed hash of (name, secret),
+ * never the secret itself, so a client that reconnects every few seconds
+ * skips argon2; but every request still confirms in PostgreSQL, by primary
+ * key, that the app password, its user and the tenant policy allow it, so a
+ * delete, revoke, disable or policy change elsewhere counts on the next request.
+ */
+export class AppPasswordSignInService {
+  /** Observable counters for tests and metrics. */
+  readonly stats = { argon2Verifications: 0, cacheHits: 0, cacheMisses: 0 };
+  private readonly cache = new Map<string, CacheEntry>();
+  /** Per process: the cache dies with the process, and so may its key. */
+  private readonly cacheKey = randomBytes(32);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly lookupKey: Buffer,
+    private readonly throttle: SignInThrottle,
+    private readonly log: SignInLog,
+    private readonly argon2: WorkLimiter,
+    private readonly cacheTtlMs: number,
+  ) {}
+
+  /** Throws OverloadedError when argon2 work is saturated; every other failure is a result. */
+  async check(authorization: string | undefined, request: RequestInfo, options: { tenantId?: string } = {}): Promise<AppPasswordCheck> {
+    const credentials = parseBasicCredentials(authorization);
+    if (!credentials) return { ok: false, outcome: 'MALFORMED' };
+    const name = credentials.signInName.toLowerCase();
+    const secret = normaliseAppPassword(credentials.password);
+
+    const cacheKey = secret && this.cacheTtlMs > 0 ? this.cacheKeyOf(name, secret) : undefined;
+    const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
+    if (cacheKey && cached && cached.expiresAt > Date.now()) {
+      this.stats.cacheHits++;
+      return this.confirmRemembered(cacheKey, cached.appPasswordId, name, credentials.signInName, request, options.tenantId);
+    }
+    this.stats.cacheMisses++;
+
+    const reservation = await this.throttle.reserve(name, request.clientIp);
+    if (!reservation.allowed) {
+      this.record(credentials.signInName, SignInOutcome.THROTTLED, request);
+      return { ok: false, outcome: SignInOutcome.THROTTLED, retryAfterSeconds: reservation.retryAfterSeconds };
+    }
+
+    const tag = secret ? appPasswordLookupTag(this.lookupKey, secret) : undefined;
+    const rows: Candidate[] = await this.db.query(
+      `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, tp.app_passwords_enabled,
+              ap.id AS app_password_id, ap.secret_hash, ap.expires_at
+         FROM users u
+         JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
+         LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = $2
+        WHERE lower(u.email) = $1 AND ($3::uuid IS NULL OR u.tenant_id = $3::uuid)`,
+      [name, tag ?? null, options.tenantId ?? null],
+    );
+    const candidate = rows[0];
+
+    // Exactly one argon2 verification per cold attempt, whatever the outcome.
+    this.stats.argon2Verifications++;
+    const matches = await this.argon2.run(() =>
+      candidate?.secret_hash && secret ? verifySecret(candidate.secret_hash, secret) : verifyAgainstNothing(credentials.password),
+    );
+
+    if (!candidate) return this.fail(credentials.signInName, SignInOutcome.UNKNOWN_USER, request);
+    if (!matches) return this.fail(credentials.signInName, SignInOutcome.WRONG_PASSWORD, request, candidate);
+    const refusal = refusalOf(candidate);
+    if (refusal) return this.fail(credentials.signInName, refusal, request, candidate);
+
+    await this.throttle.succeeded(name, request.clientIp);
+    await this.db.query(
+      `UPDATE app_passwords SET last_used_at = now(), last_used_ip = $2
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [candidate.app_password_id, request.clientIp],
+    );
+    if (cacheKey) this.remember(cacheKey, candidate.app_password_id!);
+    return this.succeed(credentials.signInName, request, candidate);
+  }
+
+  /** The warm path: no argon2, one query by primary key that also touches last-used at most once a minute. */
+  private async confirmRemembered(
+    cacheKey: string,
+    appPasswordId: string,
+    name: string,
+    signInName: string,
+    request: RequestInfo,
+    tenantId: string | undefined,
+  ): Promise<AppPasswordCheck> {
+    const rows: Candidate[] = await this.db.query(
+      `WITH candidate AS (
+         SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, tp.app_passwords_enabled,
+                ap.id AS app_password_id, NULL::text AS secret_hash, ap.expires_at
+           FROM app_passwords ap
+           JOIN users u ON u.id = ap.user_id AND u.tenant_id = ap.tenant_id
+           JOIN tenant_policies tp ON tp.tenant_id = ap.tenant_id
+          WHERE ap.id = $1
+       ), touched AS (
+         UPDATE app_passwords SET last_used_at = now(), last_used_ip = $2
+          WHERE id = $1
+            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+            AND EXISTS (SELECT 1 FROM candidate c
+                         WHERE c.status = 'ACTIVE' AND c.app_passwords_enabled AND lower(c.email) = $3
+                           AND (c.expires_at IS NULL OR c.expires_at > now()) AND ($4::uuid IS NULL OR c.tenant_id = $4::uuid))
+         RETURNING id
+       )
+       -- PostgreSQL runs a data-modifying CTE whether or not its result is read
+       SELECT * FROM candidate`,
+      [appPasswordId, request.clientIp, name, tenantId ?? null],
+    );
+    const candidate = rows[0];
+    if (!candidate || candidate.email.toLowerCase() !== name) {
+      this.cache.delete(cacheKey);
+      return this.fail(signInName, SignInOutcome.REVOKED, request, candidate);
+    }
+    if (tenantId && candidate.tenant_id !== tenantId) return this.fail(signInName, SignInOutcome.UNKNOWN_USER, request);
+    const refusal = refusalOf(candidate);
+    if (refusal) {
+      this.cache.delete(cacheKey);
+      return this.fail(signInName, refusal, request, candidate);
+    }
+    return this.succeed(signInName, request, candidate);
+  }
+
+  private cacheKeyOf(name: string, secret: string): string {
+    return createHmac('sha256', this.cacheKey).update(name).update('\0').update(secret).digest('base64');
+  }
+
+  private remember(cacheKey: string, appPasswordId: string): void {
+    if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(cacheKey, { appPasswordId, expiresAt: Date.now() + this.cacheTtlMs });
+  }
+
+  private succeed(signInName: string, request: RequestInfo, c: Candidate): AppPasswordCheck {
+    this.record(signInName, SignInOutcome.SUCCESS, request, c);
+    return { ok: true, userId: c.user_id, tenantId: c.tenant_id, signInName: c.email, role: c.role, appPasswordId: c.app_password_id! };
+  }
+
+  private fail(signInName: string, outcome: Exclude<SignInOutcome, 'SUCCESS'>, request: RequestInfo, c?: Candidate): AppPasswordCheck {
+    this.record(signInName, outcome, request, c);
+    return { ok: false, outcome };
+  }
+
+  private record(signInName: string, outcome: SignInOutcome, request: RequestInfo, c?: Candidate): void {
+    this.log.record({
+      tenantId: c?.tenant_id ?? null,
+      userId: c?.user_id ?? null,
+      appPasswordId: c?.app_password_id ?? null,
+      signInName,
+      outcome,
+      clientIp: request.clientIp,
+      userAgent: request.userAgent,
+    });
+  }
+}
+
+/** Why a correct secret is still refused, checked in this order; undefined when nothing stops it. */
+function refusalOf(c: Candidate): Exclude<SignInOutcome, 'SUCCESS'> | undefined {
+  if (c.status !== 'ACTIVE') return SignInOutcome.USER_DISABLED;
+  if (c.expires_at && c.expires_at.getTime() <= Date.now()) return SignInOutcome.EXPIRED;
+  if (!c.app_passwords_enabled) return SignInOutcome.POLICY_OFF;
+  return undefined;
+}

@@ -1,0 +1,130 @@
+import type { DataSource } from 'typeorm';
+
+interface Rule {
+  /** Failures allowed within the window; the next one starts a block. */
+  maxFailures: number;
+  windowSeconds: number;
+  /** First block; each block after it lasts twice as long (up to a day). Null: until the user signs in to the console. */
+  blockSeconds: number | null;
+}
+
+/**
+ * Failure counters shared by every instance through PostgreSQL:
+ * - per sign-in name and client IP: 10 failures per 15 minutes, then blocked
+ *   15 minutes, 30, 60 … (up to a day; the streak is forgotten a day after
+ *   the last block ends);
+ * - per client IP: 100 failures per 15 minutes, then blocked the same way;
+ * - per sign-in name: 100 consecutive failures (NIST SP 800-63B), then
+ *   app-password sign-ins for that name stop until the user signs in to the
+ *   console, which needs the user's attention but cannot lock them out.
+ */
+export const THROTTLE_RULES = {
+  nameAndIp: { maxFailures: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  ip: { maxFailures: 100, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  name: { maxFailures: 100, windowSeconds: 10 * 365 * 24 * 3600, blockSeconds: null },
+} satisfies Record<string, Rule>;
+
+const MAX_BLOCK_SECONDS = 24 * 3600;
+/** Retry-After for a block that lasts until the user acts. */
+const UNTIL_USER_ACTS_RETRY_AFTER = 3600;
+
+export type Reservation = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+function keysFor(signInName: string, clientIp: string | null) {
+  const name = signInName.trim().toLowerCase();
+  const ip = clientIp ?? 'unknown';
+  return { nameAndIp: `name+ip:${name}|${ip}`, ip: `ip:${ip}`, name: `name:${name}` };
+}
+
+export class SignInThrottle {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Counts this attempt as a failure *before* its password is checked, so
+   * parallel attempts on any number of instances can never get past the limit:
+   * the counter is atomic per row, and exactly `maxFailures` attempts per
+   * window reach argon2. A success gives its point back (`succeeded`).
+   */
+  async reserve(signInName: string, clientIp: string | null): Promise<Reservation> {
+    const keys = keysFor(signInName, clientIp);
+    const entries = (Object.keys(keys) as Array<keyof typeof keys>).map((k) => ({ key: keys[k], ...THROTTLE_RULES[k] }));
+    entries.sort((a, b) => a.key.localeCompare(b.key)); // one lock order for every caller: no deadlocks
+    const rows: Array<{ key: string; failures: number; max_failures: number; blocked_until: Date | null }> = await this.db.query(
+      `INSERT INTO sign_in_throttles AS t (key, failures, max_failures, window_seconds, block_seconds)
+       SELECT key, 1, max_failures, window_seconds, block_seconds
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[]) AS k(key, max_failures, window_seconds, block_seconds)
+       ON CONFLICT (key) DO UPDATE SET
+         failures = CASE
+           WHEN t.blocked_until > now() THEN t.failures
+           WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN 1
+           ELSE t.failures + 1 END,
+         window_started_at = CASE
+           WHEN t.blocked_until > now() THEN t.window_started_at
+           WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN now()
+           ELSE t.window_started_at END,
+         max_failures = EXCLUDED.max_failures,
+         window_seconds = EXCLUDED.window_seconds,
+         block_seconds = EXCLUDED.block_seconds,
+         updated_at = now()
+       RETURNING key, failures, max_failures, blocked_until`,
+      [
+        entries.map((e) => e.key),
+        entries.map((e) => e.maxFailures),
+        entries.map((e) => e.windowSeconds),
+        entries.map((e) => e.blockSeconds),
+      ],
+    );
+    const now = Date.now();
+    const blockedUntil = rows.filter((r) => r.blocked_until && r.blocked_until.getTime() > now).map((r) => r.blocked_until!);
+    const exceeded = rows.filter((r) => r.failures > r.max_failures && !(r.blocked_until && r.blocked_until.getTime() > now));
+    if (exceeded.length > 0) blockedUntil.push(...(await this.block(exceeded.map((r) => r.key))));
+    if (blockedUntil.length === 0) return { allowed: true };
+    const until = Math.max(...blockedUntil.map((d) => d.getTime()));
+    const retryAfterSeconds = Number.isFinite(until) ? Math.max(1, Math.ceil((until - now) / 1000)) : UNTIL_USER_ACTS_RETRY_AFTER;
+    return { allowed: false, retryAfterSeconds };
+  }
+
+  /** Starts (or doubles) a block for keys past their limit; returns when each ends. */
+  private async block(keys: string[]): Promise<Date[]> {
+    const rows: Array<{ blocked_until: Date }> = await this.db.query(
+      `UPDATE sign_in_throttles SET
+         blocks = CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 1 ELSE blocks + 1 END,
+         blocked_until = CASE WHEN block_seconds IS NULL THEN 'infinity'::timestamptz
+           ELSE now() + make_interval(secs => least($2::int, block_seconds * 2 ^ (
+             CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 0 ELSE blocks END))) END,
+         failures = 0,
+         window_started_at = now()
+       WHERE key = ANY($1) AND failures > max_failures AND (blocked_until IS NULL OR blocked_until <= now())
+       RETURNING blocked_until`,
+      [keys, MAX_BLOCK_SECONDS],
+    );
+    // A parallel attempt may have started the block first; either way the attempt is refused.
+    return rows.length > 0 ? rows.map((r) => r.blocked_until) : [new Date(Date.now() + 1000)];
+  }
+
+  /** A correct password: its reserved point comes back, and the name's streaks end. */
+  async succeeded(signInName: string, clientIp: string | null): Promise<void> {
+    const keys = keysFor(signInName, clientIp);
+    await this.db.query(
+      `UPDATE sign_in_throttles SET
+         failures = CASE WHEN key = $2 THEN greatest(failures - 1, 0) ELSE 0 END,
+         blocks = CASE WHEN key = $2 THEN blocks ELSE 0 END
+       WHERE key = ANY($1) AND (blocked_until IS NULL OR blocked_until <= now())`,
+      [[keys.nameAndIp, keys.ip, keys.name], keys.ip],
+    );
+  }
+
+  /** The user signed in to the console: app passwords may be tried again under this name. */
+  async clearName(signInName: string): Promise<void> {
+    const { name } = keysFor(signInName, null);
+    await this.db.query('DELETE FROM sign_in_throttles WHERE key = $1', [name]);
+  }
+
+  /** Forgets counters that have been quiet for two days. */
+  async sweep(): Promise<void> {
+    await this.db.query(
+      `DELETE FROM sign_in_throttles
+        WHERE updated_at < now() - interval '2 days' AND (blocked_until IS NULL OR blocked_until < now())`,
+    );
+  }
+}
