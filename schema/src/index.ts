@@ -1,1 +1,2 @@
 export { ErrorCode, errorCodes, isErrorCode } from './error-codes.js';
+export * from './generated/operations.js';

@@ -19,6 +19,8 @@ export interface TestServerOptions {
   lookupKey?: Buffer;
   trustedProxies?: string[];
   appPasswordCacheTtlSeconds?: number;
+  /** The built console to serve at `/` (end-to-end tests). */
+  webDistDir?: string;
 }
 
 /** The real server on a free port, over the run's real PostgreSQL. */
@@ -35,7 +37,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     {
       cookieSecure: false,
       appPasswordLookupKey: lookupKey,
-      webDistDir: '/nonexistent',
+      webDistDir: options.webDistDir ?? '/nonexistent',
       trustedProxies: options.trustedProxies ?? [],
       appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,
     },

@@ -1,4 +1,10 @@
 import { createApp } from 'vue';
+import urql from '@urql/vue';
 import App from './App.vue';
+import { client } from './graphql/client';
+import { i18n, setLocale } from './i18n';
+import { router } from './router';
+import './styles.css';
 
-createApp(App).mount('#app');
+setLocale(i18n.global.locale.value);
+createApp(App).use(i18n).use(router).use(urql, client).mount('#app');

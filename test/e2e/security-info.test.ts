@@ -1,0 +1,146 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant, createUser, insertAppPasswords, type TestUser } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startTestServer({ webDistDir: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signIn(page: Page, user: TestUser, labels = { email: 'Email', password: 'Password', submit: 'Sign in' }) {
+  await page.goto('/security-info');
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel(labels.email).fill(user.email);
+  await page.getByLabel(labels.password).fill(user.password);
+  await page.getByRole('button', { name: labels.submit }).click();
+  await page.waitForURL(/\/security-info$/);
+}
+
+async function checkAppPassword(email: string, password: string): Promise<number> {
+  const response = await fetch(`${server.url}/auth/basic`, {
+    headers: { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` },
+  });
+  return response.status;
+}
+
+describe('the security-info page', () => {
+  it('a user creates an app password, copies it, an app signs in with it, then the user deletes it', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+
+    await signIn(page, user);
+    await expect.poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
+    await snapshot(page, 'user-security-info-empty');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Add sign-in method' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByText('Which method would you like to add?').isVisible()).toBe(true);
+    await snapshot(page, 'user-add-method-choose');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await dialog.getByLabel('Name').fill('Thunderbird on my laptop');
+    await dialog.getByRole('button', { name: 'Next' }).click();
+
+    const shown = dialog.locator('[data-test="password"]');
+    await shown.waitFor();
+    const grouped = (await shown.textContent())!.trim();
+    expect(grouped).toMatch(/^([a-z]{4} ){6}[a-z]{4}$/);
+    await expect.poll(() => dialog.getByText('It will not be shown again').isVisible()).toBe(true);
+    await snapshot(page, 'user-add-method-created');
+    await expectAccessible(page);
+
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(grouped.replace(/ /g, ''));
+    expect(await checkAppPassword(user.email, copied)).toBe(204);
+    expect(await checkAppPassword(user.email, grouped)).toBe(204); // as a person would type it
+
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '1 of 40 app passwords' }).isVisible()).toBe(true);
+    const item = page.locator('[data-test="app-password"]');
+    await expect.poll(() => item.textContent()).toContain('Thunderbird on my laptop');
+    await expect.poll(async () => (await page.reload(), item.textContent())).toContain('from 127.0.0.1');
+    await snapshot(page, 'user-security-info-one');
+
+    await page.getByRole('button', { name: 'Delete app password Thunderbird on my laptop' }).click();
+    const confirm = page.getByRole('dialog');
+    await expect.poll(() => confirm.getByText('This cannot be undone').isVisible()).toBe(true);
+    await snapshot(page, 'user-delete-confirm');
+    await confirm.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
+    expect(await item.count()).toBe(0);
+    expect(await checkAppPassword(user.email, copied)).toBe(401);
+    await context.close();
+  });
+
+  it('at the limit, the dialog says so and leads back to the list', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    await insertAppPasswords(server.db, user, 40);
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, user);
+
+    await page.getByRole('button', { name: 'Add sign-in method' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByText('You already have 40 app passwords').isVisible()).toBe(true);
+    await snapshot(page, 'user-at-limit');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Show my app passwords' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('40 of 40 app passwords');
+    await context.close();
+  });
+
+  it('when the organisation has switched app passwords off, the option is gone and the dialog explains why', async () => {
+    const tenant = await createTenant(server.db, { appPasswordsEnabled: false });
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, user);
+
+    await page.getByRole('button', { name: 'Add sign-in method' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByText('Your organisation has switched app passwords off').isVisible()).toBe(true);
+    expect(await dialog.getByText('App password', { exact: true }).count()).toBe(0);
+    await snapshot(page, 'user-policy-off');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    // Focus returns to the button that opened the dialog.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Add sign-in method');
+    await context.close();
+  });
+
+  it('speaks Dutch to a Dutch browser, end to end', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url, 'nl-NL');
+    const page = await context.newPage();
+    await signIn(page, user, { email: 'E-mailadres', password: 'Wachtwoord', submit: 'Aanmelden' });
+    await expect.poll(() => page.getByRole('heading', { name: 'Beveiligingsgegevens' }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl-NL');
+
+    await page.getByRole('button', { name: 'Aanmeldmethode toevoegen' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Toevoegen' }).click();
+    await dialog.getByLabel('Naam').fill('Printer op de gang');
+    await dialog.getByRole('button', { name: 'Volgende' }).click();
+    await expect.poll(() => dialog.getByText('Het wordt niet opnieuw getoond').isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Klaar' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: '1 van 40 app-wachtwoorden' }).isVisible()).toBe(true);
+    await expect.poll(() => page.locator('[data-test="app-password"]').textContent()).toContain('Nog nooit gebruikt');
+    await snapshot(page, 'user-security-info-nl');
+    await expectAccessible(page);
+    await context.close();
+  });
+});

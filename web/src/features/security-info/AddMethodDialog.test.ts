@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { enableAutoUnmount } from '@vue/test-utils';
+import { flush, mountWithApi } from '../../test/mount';
+import AddMethodDialog from './AddMethodDialog.vue';
+
+enableAutoUnmount(afterEach);
+
+const created = {
+  data: {
+    createAppPassword: {
+      password: 'abcdefghijklmnopqrstuvwxyzab',
+      appPassword: {
+        id: 'a1',
+        name: 'Thunderbird',
+        createdAt: '2026-11-25T10:00:00Z',
+        lastUsedAt: null,
+        lastUsedIp: null,
+        expiresAt: null,
+      },
+    },
+  },
+};
+
+describe('AddMethodDialog', () => {
+  it('allowed: offers app passwords, asks for a name, then shows the password once in groups of four', async () => {
+    const { wrapper, requests } = mountWithApi(AddMethodDialog, { props: { availableMethods: ['APP_PASSWORD'], count: 3, limit: 40 } }, [
+      created,
+    ]);
+    expect(wrapper.text()).toContain('Which method would you like to add?');
+    expect(wrapper.find('input[type=radio][value=APP_PASSWORD]').exists()).toBe(true);
+
+    await wrapper.find('form').trigger('submit');
+    await wrapper.find('input[name=name]').setValue('Thunderbird');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.variables).toEqual({ input: { name: 'Thunderbird' } });
+    expect(wrapper.find('[data-test=password]').text()).toBe('abcd efgh ijkl mnop qrst uvwx yzab');
+    expect(wrapper.text()).toContain('It will not be shown again.');
+    expect(wrapper.emitted('created')).toHaveLength(1);
+
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Done')!
+      .trigger('click');
+    expect(wrapper.emitted('close')).toHaveLength(1);
+  });
+
+  it('disabled by policy: no app-password option, and says the organisation switched it off', () => {
+    const { wrapper } = mountWithApi(AddMethodDialog, { props: { availableMethods: [], count: 0, limit: 40 } });
+    expect(wrapper.find('[data-test=disabled]').text()).toContain('Your organisation has switched app passwords off');
+    expect(wrapper.find('input[type=radio]').exists()).toBe(false);
+    expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['Cancel']);
+  });
+
+  it('at the limit: says so, asks to delete one first, and leads to the list', async () => {
+    const { wrapper } = mountWithApi(AddMethodDialog, { props: { availableMethods: ['APP_PASSWORD'], count: 40, limit: 40 } });
+    expect(wrapper.find('[data-test=limit]').text()).toBe(
+      'You already have 40 app passwords, the most your organisation allows. Delete one you no longer use first.',
+    );
+    expect(wrapper.find('input[type=radio]').exists()).toBe(false);
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Show my app passwords')!
+      .trigger('click');
+    expect(wrapper.emitted('showList')).toHaveLength(1);
+  });
+
+  it('error: shows the translated message for the code, never the server text', async () => {
+    const { wrapper } = mountWithApi(AddMethodDialog, { props: { availableMethods: ['APP_PASSWORD'], count: 0, limit: 40 } }, [
+      { errors: [{ message: 'SERVER SIDE TEXT', extensions: { code: 'BAD_USER_INPUT' } }] },
+    ]);
+    await wrapper.find('form').trigger('submit');
+    await wrapper.find('input[name=name]').setValue('x');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    const alert = wrapper.find('[role=alert]');
+    expect(alert.text()).toBe('Check what you entered: a name is 1 to 64 characters, without line breaks.');
+    expect(wrapper.text()).not.toContain('SERVER SIDE TEXT');
+    expect(wrapper.find('[data-test=password]').exists()).toBe(false);
+  });
+});

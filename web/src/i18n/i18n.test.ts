@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { errorCodes } from '@app-passwords/schema';
+import en from './en.json';
+import nl from './nl.json';
+
+function keys(messages: object, prefix = ''): string[] {
+  return Object.entries(messages).flatMap(([key, value]) =>
+    typeof value === 'object' && value !== null ? keys(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
+}
+
+function get(messages: object, key: string): unknown {
+  return key.split('.').reduce<any>((node, part) => node?.[part], messages);
+}
+
+describe('translations', () => {
+  it('English and Dutch have exactly the same keys', () => {
+    expect(keys(nl).sort()).toEqual(keys(en).sort());
+  });
+
+  it('no message is empty, and placeholders match between languages', () => {
+    for (const key of keys(en)) {
+      const english = String(get(en, key));
+      const dutch = String(get(nl, key));
+      expect(english.trim(), key).not.toBe('');
+      expect(dutch.trim(), key).not.toBe('');
+      expect((dutch.match(/\{\w+\}/g) ?? []).sort(), key).toEqual((english.match(/\{\w+\}/g) ?? []).sort());
+    }
+  });
+
+  it('every error code the server can send has a message in both languages', () => {
+    for (const code of errorCodes) {
+      expect(get(en, `errors.${code}`), code).toBeTypeOf('string');
+      expect(get(nl, `errors.${code}`), code).toBeTypeOf('string');
+    }
+  });
+});
