@@ -11,9 +11,20 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import type { Config } from './config.js';
-import { createRequestInfo, type Context } from './common/context.js';
+import { createRequestInfo, type Actor, type Context, type RequestInfo } from './common/context.js';
+import { AppError } from './common/errors.js';
 import { createFormatError } from './common/format-error.js';
+import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
+import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
+import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
+import { AppPasswordInventoryService } from './modules/app-passwords/app-password-inventory.service.js';
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
+import { createAuditExportHandlers } from './modules/audit/audit-export.handler.js';
+import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
+import { AuditLogService } from './modules/audit/audit-log.service.js';
+import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
+import { UserAdminService } from './modules/users/user-admin.service.js';
+import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { WorkLimiter } from './common/work-limiter.js';
 import { AppPasswordSignInService } from './modules/sign-in/app-password-sign-in.service.js';
@@ -51,6 +62,10 @@ export interface Services {
   users: UserService;
   sessions: SessionService;
   appPasswords: AppPasswordService;
+  appPasswordInventory: AppPasswordInventoryService;
+  userAdmin: UserAdminService;
+  auditLog: AuditLogService;
+  apiTokens: ApiTokenService;
   signInThrottle: SignInThrottle;
   signInLog: SignInLog;
   appPasswordSignIn: AppPasswordSignInService;
@@ -73,6 +88,10 @@ export function createServices(
     users: new UserService(db),
     sessions: new SessionService(db, signInThrottle),
     appPasswords: new AppPasswordService(db, config.appPasswordLookupKey),
+    appPasswordInventory: new AppPasswordInventoryService(db),
+    userAdmin: new UserAdminService(db),
+    auditLog: new AuditLogService(db),
+    apiTokens: new ApiTokenService(db, config.appPasswordLookupKey),
     signInThrottle,
     signInLog,
     appPasswordSignIn: new AppPasswordSignInService(
@@ -107,6 +126,12 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       [ViewerResolver, new ViewerResolver(db, services.appPasswords)],
       [SignInResolver, new SignInResolver(db, services.sessions, config.cookieSecure)],
       [AppPasswordResolver, new AppPasswordResolver(services.appPasswords)],
+      [AppPasswordOwnerResolver, new AppPasswordOwnerResolver(db)],
+      [AppPasswordInventoryResolver, new AppPasswordInventoryResolver(services.appPasswordInventory)],
+      [TenantPolicyResolver, new TenantPolicyResolver(services.tenantPolicies)],
+      [TenantUserResolver, new TenantUserResolver(services.userAdmin)],
+      [AuditLogResolver, new AuditLogResolver(services.auditLog)],
+      [ApiTokenResolver, new ApiTokenResolver(services.apiTokens)],
     ]),
   );
 
@@ -124,6 +149,37 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     10 * 60_000,
   );
   sweep.unref();
+  const retention = setInterval(
+    () => void services.auditLog.applyRetention().catch((error) => logger.error('Could not apply audit retention', error)),
+    60 * 60_000,
+  );
+  retention.unref();
+
+  /**
+   * Who is calling, from the request: a session cookie (the console), Basic
+   * credentials (an app with an app password) or a Bearer API token
+   * (an integrator). A request carrying a cookie and an Authorization header
+   * is refused.
+   */
+  const resolveActor = async (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> => {
+    const token = readSessionCookie(req, config.cookieSecure);
+    const authorization = req.headers.authorization;
+    if (authorization === undefined) return token ? services.sessions.resolve(token) : null;
+    if (!/^bearer\s/i.test(authorization)) {
+      return actorFromBasicCredentials(services.appPasswordSignIn, authorization, token !== undefined, request);
+    }
+    if (token !== undefined) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'Send either the session cookie or an Authorization header, not both.',
+        {},
+        { status: 401 },
+      );
+    }
+    const actor = await services.apiTokens.authenticate(authorization.replace(/^bearer\s+/i, '').trim());
+    if (!actor) throw new AppError(ErrorCode.UNAUTHENTICATED, 'The API token is unknown, revoked or expired.', {}, { status: 401 });
+    return actor;
+  };
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -152,18 +208,14 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const request = requestInfo(req);
-        const token = readSessionCookie(req, config.cookieSecure);
-        const authorization = req.headers.authorization;
-        const actor =
-          authorization !== undefined
-            ? await actorFromBasicCredentials(services.appPasswordSignIn, authorization, token !== undefined, request)
-            : token
-              ? await services.sessions.resolve(token)
-              : null;
-        return { actor, request, req, res };
+        return { actor: await resolveActor(req, request), request, req, res };
       },
     }),
   );
+
+  const exports = createAuditExportHandlers(db, (req) => resolveActor(req, requestInfo(req)), logger);
+  app.get('/export/audit.csv', exports.audit);
+  app.get('/export/sign-ins.csv', exports.signIns);
 
   serveConsole(app, config.webDistDir);
 
@@ -193,6 +245,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       }),
     close: async () => {
       clearInterval(sweep);
+      clearInterval(retention);
       await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
       await services.signInLog.close(); // the last batch of sign-in events
     },

@@ -7,13 +7,18 @@ import { AppError } from './common/errors.js';
 import { openDatabase } from './db/database.js';
 import { OPERATOR } from './modules/audit/audit.service.js';
 import { Role } from './modules/users/user.entity.js';
+import { ExistingAppPasswords } from './modules/tenant-policies/tenant-policy.entity.js';
+import type { TenantPolicyChanges } from './modules/tenant-policies/tenant-policy.service.js';
 
 const USAGE = `Usage: pnpm cli <command>
 
   tenant create <name>
       Creates a tenant (app passwords start switched off) and prints its id.
-  tenant set-policy <tenant> --app-passwords on|off [--max-per-user N]
+  tenant set-policy <tenant> [--app-passwords on|off] [--existing keep|block|revoke] [--max-per-user N]
       Switches app passwords on or off for the tenant and sets the per-user limit (1-40).
+      When switching off, --existing says what happens to the app passwords users
+      already have: keep (they keep working), block (refused until switched on
+      again; the default) or revoke (deleted).
   user create <tenant> <email> [--admin] [--name "Display Name"]
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.
@@ -33,21 +38,38 @@ const commands: Record<string, Command> = {
 
   'tenant set-policy': async (services, [tenantRef], flags) => {
     if (!tenantRef) throw new UsageError('tenant set-policy needs a tenant.');
-    const changes: { appPasswordsEnabled?: boolean; maxAppPasswordsPerUser?: number } = {};
+    const changes: TenantPolicyChanges = {};
     const switchTo = flags['app-passwords'];
     if (switchTo !== undefined) {
       if (switchTo !== 'on' && switchTo !== 'off') throw new UsageError('--app-passwords takes on or off.');
       changes.appPasswordsEnabled = switchTo === 'on';
+    }
+    const existing = flags.existing;
+    if (existing !== undefined) {
+      const choice = { keep: ExistingAppPasswords.KEEP_WORKING, block: ExistingAppPasswords.BLOCK, revoke: ExistingAppPasswords.REVOKE }[
+        String(existing)
+      ];
+      if (!choice) throw new UsageError('--existing takes keep, block or revoke.');
+      changes.existingAppPasswords = choice;
     }
     const max = flags['max-per-user'];
     if (max !== undefined) {
       if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError('--max-per-user takes a whole number from 1 to 40.');
       changes.maxAppPasswordsPerUser = Number(max);
     }
-    if (Object.keys(changes).length === 0) throw new UsageError('tenant set-policy needs --app-passwords or --max-per-user.');
+    if (Object.keys(changes).length === 0) throw new UsageError('tenant set-policy needs --app-passwords, --existing or --max-per-user.');
     const tenant = await services.tenants.findByIdOrName(tenantRef);
-    const policy = await services.tenantPolicies.update(tenant.id, changes, OPERATOR);
-    return `${tenant.name}: app passwords ${policy.appPasswordsEnabled ? 'on' : 'off'}, at most ${policy.maxAppPasswordsPerUser} per user`;
+    if (changes.appPasswordsEnabled === false && !changes.existingAppPasswords) {
+      // Scripts written before --existing existed keep their meaning: switching off blocks.
+      const current = await services.tenantPolicies.get(tenant.id);
+      if (current.appPasswordsEnabled) changes.existingAppPasswords = ExistingAppPasswords.BLOCK;
+    }
+    const { policy, revokedAppPasswords } = await services.tenantPolicies.update(tenant.id, changes, OPERATOR);
+    const state = policy.appPasswordsEnabled
+      ? 'on'
+      : `off (existing ones ${policy.existingWhenDisabled === ExistingAppPasswords.KEEP_WORKING ? 'keep working' : 'are refused'})`;
+    const revoked = revokedAppPasswords ? `, ${revokedAppPasswords} deleted` : '';
+    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user`;
   },
 
   'user create': async (services, [tenantRef, email], flags) => {
@@ -84,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         'app-passwords': { type: 'string' },
         'max-per-user': { type: 'string' },
+        existing: { type: 'string' },
         admin: { type: 'boolean' },
         name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },

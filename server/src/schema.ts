@@ -1,11 +1,26 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuthChecker } from './common/auth-checker.js';
+import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
+import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
+import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
+import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
+import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
 
-export const resolvers = [ViewerResolver, SignInResolver, AppPasswordResolver] as const;
+export const resolvers = [
+  ViewerResolver,
+  SignInResolver,
+  AppPasswordResolver,
+  AppPasswordOwnerResolver,
+  AppPasswordInventoryResolver,
+  TenantPolicyResolver,
+  TenantUserResolver,
+  AuditLogResolver,
+  ApiTokenResolver,
+] as const;
 
 export type ResolverClass = (typeof resolvers)[number];
 

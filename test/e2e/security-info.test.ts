@@ -4,6 +4,9 @@ import { createTenant, createUser, insertAppPasswords, type TestUser } from '../
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
 
+/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
 let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
@@ -39,13 +42,13 @@ describe('the security-info page', () => {
     const page = await context.newPage();
 
     await signIn(page, user);
-    await expect.poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
     await snapshot(page, 'user-security-info-empty');
     await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.getByText('Which method would you like to add?').isVisible()).toBe(true);
+    await poll(() => dialog.getByText('Which method would you like to add?').isVisible()).toBe(true);
     await snapshot(page, 'user-add-method-choose');
     await expectAccessible(page);
     await dialog.getByRole('button', { name: 'Add' }).click();
@@ -56,7 +59,7 @@ describe('the security-info page', () => {
     await shown.waitFor();
     const grouped = (await shown.textContent())!.trim();
     expect(grouped).toMatch(/^([a-z]{4} ){6}[a-z]{4}$/);
-    await expect.poll(() => dialog.getByText('It will not be shown again').isVisible()).toBe(true);
+    await poll(() => dialog.getByText('It will not be shown again').isVisible()).toBe(true);
     await snapshot(page, 'user-add-method-created');
     await expectAccessible(page);
 
@@ -67,18 +70,18 @@ describe('the security-info page', () => {
     expect(await checkAppPassword(user.email, grouped)).toBe(204); // as a person would type it
 
     await dialog.getByRole('button', { name: 'Done' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: '1 of 40 app passwords' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: '1 of 40 app passwords' }).isVisible()).toBe(true);
     const item = page.locator('[data-test="app-password"]');
-    await expect.poll(() => item.textContent()).toContain('Thunderbird on my laptop');
-    await expect.poll(async () => (await page.reload(), item.textContent())).toContain('from 127.0.0.1');
+    await poll(() => item.textContent()).toContain('Thunderbird on my laptop');
+    await poll(async () => (await page.reload(), item.textContent())).toContain('from 127.0.0.1');
     await snapshot(page, 'user-security-info-one');
 
     await page.getByRole('button', { name: 'Delete app password Thunderbird on my laptop' }).click();
     const confirm = page.getByRole('dialog');
-    await expect.poll(() => confirm.getByText('This cannot be undone').isVisible()).toBe(true);
+    await poll(() => confirm.getByText('This cannot be undone').isVisible()).toBe(true);
     await snapshot(page, 'user-delete-confirm');
     await confirm.getByRole('button', { name: 'Yes, delete' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
     expect(await item.count()).toBe(0);
     expect(await checkAppPassword(user.email, copied)).toBe(401);
     await context.close();
@@ -94,11 +97,11 @@ describe('the security-info page', () => {
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.getByText('You already have 40 app passwords').isVisible()).toBe(true);
+    await poll(() => dialog.getByText('You already have 40 app passwords').isVisible()).toBe(true);
     await snapshot(page, 'user-at-limit');
     await expectAccessible(page);
     await dialog.getByRole('button', { name: 'Show my app passwords' }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('40 of 40 app passwords');
+    await poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('40 of 40 app passwords');
     await context.close();
   });
 
@@ -111,13 +114,13 @@ describe('the security-info page', () => {
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.getByText('Your organisation has switched app passwords off').isVisible()).toBe(true);
+    await poll(() => dialog.getByText('Your organisation has switched app passwords off').isVisible()).toBe(true);
     expect(await dialog.getByText('App password', { exact: true }).count()).toBe(0);
     await snapshot(page, 'user-policy-off');
     await page.keyboard.press('Escape');
-    await expect.poll(() => dialog.count()).toBe(0);
+    await poll(() => dialog.count()).toBe(0);
     // Focus returns to the button that opened the dialog.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Add sign-in method');
+    await poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Add sign-in method');
     await context.close();
   });
 
@@ -127,7 +130,7 @@ describe('the security-info page', () => {
     const context = await newContext(browser, server.url, 'nl-NL');
     const page = await context.newPage();
     await signIn(page, user, { email: 'E-mailadres', password: 'Wachtwoord', submit: 'Aanmelden' });
-    await expect.poll(() => page.getByRole('heading', { name: 'Beveiligingsgegevens' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: 'Beveiligingsgegevens' }).isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl-NL');
 
     await page.getByRole('button', { name: 'Aanmeldmethode toevoegen' }).click();
@@ -135,10 +138,10 @@ describe('the security-info page', () => {
     await dialog.getByRole('button', { name: 'Toevoegen' }).click();
     await dialog.getByLabel('Naam').fill('Printer op de gang');
     await dialog.getByRole('button', { name: 'Volgende' }).click();
-    await expect.poll(() => dialog.getByText('Het wordt niet opnieuw getoond').isVisible()).toBe(true);
+    await poll(() => dialog.getByText('Het wordt niet opnieuw getoond').isVisible()).toBe(true);
     await dialog.getByRole('button', { name: 'Klaar' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: '1 van 40 app-wachtwoorden' }).isVisible()).toBe(true);
-    await expect.poll(() => page.locator('[data-test="app-password"]').textContent()).toContain('Nog nooit gebruikt');
+    await poll(() => page.getByRole('heading', { name: '1 van 40 app-wachtwoorden' }).isVisible()).toBe(true);
+    await poll(() => page.locator('[data-test="app-password"]').textContent()).toContain('Nog nooit gebruikt');
     await snapshot(page, 'user-security-info-nl');
     await expectAccessible(page);
     await context.close();

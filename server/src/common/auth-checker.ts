@@ -1,10 +1,15 @@
 import { Extensions, type AuthCheckerInterface, type ResolverData } from 'type-graphql';
-import type { Context } from './context.js';
+import type { ApiScope, Context } from './context.js';
 import { forbidden, unauthenticated } from './errors.js';
 import { Role } from '../modules/users/user.entity.js';
 
 /** Field extension marking a mutation that an app password may run (see `@AllowAppPassword`). */
 export const ALLOW_APP_PASSWORD = 'allowAppPassword';
+/** Field extension naming the scope an API token needs for it (see `@RequireScope`). */
+export const REQUIRED_SCOPE = 'requiredScope';
+
+/** The scope an API token must hold for this field; fields without one are closed to tokens. */
+export const RequireScope = (scope: ApiScope) => Extensions({ [REQUIRED_SCOPE]: scope });
 
 /**
  * Marks a mutation that a caller signed in with an app password may run.
@@ -15,24 +20,35 @@ export const AllowAppPassword = () => Extensions({ [ALLOW_APP_PASSWORD]: true })
 
 /**
  * Coarse gate for `@Authorized(...roles)`: signed in at all, and holding one
- * of the roles when any are named. An app-password caller holds at most the
- * USER role (a credential never grants admin work) and may run only the
- * mutations marked `@AllowAppPassword()`. Services still scope every query
- * by tenant.
+ * of the roles when any are named.
+ * - An app-password caller holds at most the USER role (a credential never
+ *   grants admin work) and may run only mutations marked `@AllowAppPassword()`.
+ * - An API token may use only fields marked `@RequireScope(scope)` whose scope
+ *   it holds; everything else (creating tokens, changing policy) needs an
+ *   admin signed in to the console.
+ * Services still scope every query by tenant.
  */
 export class AuthChecker implements AuthCheckerInterface<Context, Role> {
   check({ context, info }: ResolverData<Context>, roles: Role[]): boolean {
     const { actor } = context;
     if (!actor) throw unauthenticated();
-    if (actor.signedInWith === 'app_password') {
-      const field = info.parentType.getFields()[info.fieldName];
-      if (info.operation.operation === 'mutation' && field?.extensions?.[ALLOW_APP_PASSWORD] !== true) {
-        throw forbidden('An app password can only sign in apps; sign in to the console to do this.');
+    const extensions = info.parentType.getFields()[info.fieldName]?.extensions ?? {};
+    switch (actor.signedInWith) {
+      case 'api_token': {
+        const scope = extensions[REQUIRED_SCOPE] as ApiScope | undefined;
+        if (!scope) throw forbidden('API tokens cannot do this; an admin signed in to the console can.');
+        if (!actor.scopes.includes(scope)) throw forbidden(`This API token does not have the ${scope} scope.`);
+        return true;
       }
-      if (roles.length > 0 && !roles.includes(Role.USER)) throw forbidden('An app password never does admin work.');
-      return true;
+      case 'app_password':
+        if (info.operation.operation === 'mutation' && extensions[ALLOW_APP_PASSWORD] !== true) {
+          throw forbidden('An app password can only sign in apps; sign in to the console to do this.');
+        }
+        if (roles.length > 0 && !roles.includes(Role.USER)) throw forbidden('An app password never does admin work.');
+        return true;
+      case 'session':
+        if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden();
+        return true;
     }
-    if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden();
-    return true;
   }
 }

@@ -4,16 +4,36 @@ import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { Role } from '../modules/users/user.entity.js';
 
+/** What an API token may be granted; each admin query names the one it needs. */
+export enum ApiScope {
+  APP_PASSWORDS_READ = 'app_passwords:read',
+  APP_PASSWORDS_REVOKE = 'app_passwords:revoke',
+  AUDIT_READ = 'audit:read',
+  USERS_READ = 'users:read',
+  POLICY_READ = 'policy:read',
+}
+
 /**
- * Who is calling: resolved once per request, read by every service method.
- * `signedInWith` says how: a console session, or an app password sent by an
- * app over HTTP Basic (which may never create app passwords or do admin work).
+ * A person: signed in to the console (a session), or an app signing in with
+ * one of their app passwords over HTTP Basic, which may never create app
+ * passwords or do admin work.
  */
-export type Actor = {
+export type UserActor = {
   userId: string;
   tenantId: string;
   role: Role;
 } & ({ signedInWith: 'session'; sessionId: string } | { signedInWith: 'app_password'; appPasswordId: string });
+
+/** An integrator's API token: acts for the tenant, within its scopes, never as a user. */
+export interface TokenActor {
+  signedInWith: 'api_token';
+  tenantId: string;
+  apiTokenId: string;
+  scopes: ApiScope[];
+}
+
+/** Who is calling: resolved once per request, read by every service method. */
+export type Actor = UserActor | TokenActor;
 
 /** Where a request came from, for audit records. */
 export interface RequestInfo {

@@ -1,4 +1,5 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { ApiToken } from '../modules/api-tokens/api-token.entity.js';
 import { AppPassword } from '../modules/app-passwords/app-password.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
 import { Session } from '../modules/sign-in/session.entity.js';
@@ -7,10 +8,11 @@ import { Tenant } from '../modules/tenants/tenant.entity.js';
 import { User } from '../modules/users/user.entity.js';
 import { Initial1795600000000 } from './migrations/1795600000000-Initial.js';
 import { SignInByApps1795700000000 } from './migrations/1795700000000-SignInByApps.js';
+import { TenantAdmin1795800000000 } from './migrations/1795800000000-TenantAdmin.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
-export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent];
-export const migrations = [Initial1795600000000, SignInByApps1795700000000];
+export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
+export const migrations = [Initial1795600000000, SignInByApps1795700000000, TenantAdmin1795800000000];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */
 const MIGRATION_LOCK_KEY = 0x6170702d707764n;

@@ -9,7 +9,7 @@ import {
 } from './app-password.inputs.js';
 import type { AppPasswordService } from './app-password.service.js';
 import { AllowAppPassword } from '../../common/auth-checker.js';
-import { requireActor } from '../../common/require-actor.js';
+import { requireUser } from '../../common/require-actor.js';
 
 @Resolver(() => AppPassword)
 export class AppPasswordResolver {
@@ -25,7 +25,7 @@ export class AppPasswordResolver {
     @Arg('input', () => CreateAppPasswordInput) input: CreateAppPasswordInput,
     @Ctx() ctx: Context,
   ): Promise<CreateAppPasswordPayload> {
-    const created = await this.appPasswords.create(requireActor(ctx), input.name, ctx.request);
+    const created = await this.appPasswords.create(requireUser(ctx), input.name, ctx.request);
     ctx.res.setHeader('Cache-Control', 'no-store');
     return created;
   }
@@ -41,6 +41,6 @@ export class AppPasswordResolver {
     @Args(() => DeleteAppPasswordArgs) { id }: DeleteAppPasswordArgs,
     @Ctx() ctx: Context,
   ): Promise<DeleteAppPasswordPayload> {
-    return { deletedId: await this.appPasswords.delete(requireActor(ctx), id, ctx.request) };
+    return { deletedId: await this.appPasswords.delete(requireUser(ctx), id, ctx.request) };
   }
 }

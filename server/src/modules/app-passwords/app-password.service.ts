@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { hashSecret } from '../../common/argon2.js';
-import type { Actor, RequestInfo } from '../../common/context.js';
+import type { RequestInfo, UserActor } from '../../common/context.js';
 import { AppError, badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
-import { allowsAppPasswords, appPasswordLimit, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
+import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
 import { AppPassword } from './app-password.entity.js';
 import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
 
@@ -29,7 +29,7 @@ export class AppPasswordService {
   ) {}
 
   /** The actor's own app passwords, oldest first, with the policy that governs them. */
-  async securityInfo(actor: Actor): Promise<SecurityInfoData> {
+  async securityInfo(actor: UserActor): Promise<SecurityInfoData> {
     const [appPasswords, policy] = await Promise.all([
       this.db.getRepository(AppPassword).find({
         where: { userId: actor.userId, tenantId: actor.tenantId },
@@ -52,7 +52,7 @@ export class AppPasswordService {
    * The user row is locked for the count-and-insert, so parallel requests
    * cannot overshoot the limit.
    */
-  async create(actor: Actor, rawName: string, request: RequestInfo): Promise<{ appPassword: AppPassword; password: string }> {
+  async create(actor: UserActor, rawName: string, request: RequestInfo): Promise<{ appPassword: AppPassword; password: string }> {
     const parsed = parseAppPasswordName(rawName);
     if ('problem' in parsed) throw badInput(parsed.problem, 'name');
     // Fail fast before spending argon2 work; the transaction checks again.
@@ -78,7 +78,14 @@ export class AppPasswordService {
         );
       }
       const created = await m.save(
-        m.create(AppPassword, { tenantId: actor.tenantId, userId: actor.userId, name: parsed.name, secretHash, lookupTag }),
+        m.create(AppPassword, {
+          tenantId: actor.tenantId,
+          userId: actor.userId,
+          name: parsed.name,
+          secretHash,
+          lookupTag,
+          expiresAt: expiryFor(policy, new Date()),
+        }),
       );
       await recordAudit(m, {
         tenantId: actor.tenantId,
@@ -94,7 +101,7 @@ export class AppPasswordService {
   }
 
   /** Deletes one of the actor's own app passwords: at once, for good, freeing its slot. */
-  async delete(actor: Actor, id: string, request: RequestInfo): Promise<string> {
+  async delete(actor: UserActor, id: string, request: RequestInfo): Promise<string> {
     if (!UUID.test(id)) throw badInput('That is not a valid app password id.', 'id');
     return this.db.transaction(async (m) => {
       const result = await m

@@ -3,14 +3,19 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 export const AuditAction = {
   APP_PASSWORD_CREATED: 'app_password.created',
   APP_PASSWORD_DELETED: 'app_password.deleted',
+  APP_PASSWORD_REVOKED: 'app_password.revoked',
+  USER_DISABLED: 'user.disabled',
+  USER_ENABLED: 'user.enabled',
+  API_TOKEN_CREATED: 'api_token.created',
+  API_TOKEN_REVOKED: 'api_token.revoked',
   TENANT_CREATED: 'tenant.created',
   TENANT_POLICY_UPDATED: 'tenant_policy.updated',
   USER_CREATED: 'user.created',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 
-/** Who did it: a signed-in user, or an operator at the command line. */
-export type AuditActorType = 'user' | 'operator';
+/** Who did it: a signed-in user, an integrator's API token, an operator at the command line, or the server itself. */
+export type AuditActorType = 'user' | 'api_token' | 'operator' | 'system';
 
 /** An append-only record of a change. Never holds a secret. */
 @Entity({ name: 'audit_events' })
@@ -32,6 +37,9 @@ export class AuditEvent {
 
   @Column({ name: 'actor_user_id', type: 'uuid', nullable: true })
   actorUserId!: string | null;
+
+  @Column({ name: 'actor_api_token_id', type: 'uuid', nullable: true })
+  actorApiTokenId!: string | null;
 
   @Column({ name: 'target_user_id', type: 'uuid', nullable: true })
   targetUserId!: string | null;

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import type { RequestInfo } from '../../common/context.js';
+import type { Actor, RequestInfo } from '../../common/context.js';
 import { AuditEvent, type AuditAction, type AuditActorType } from './audit-event.entity.js';
 
 export interface AuditRecord {
   tenantId: string;
   action: AuditAction;
-  actor: { type: AuditActorType; userId?: string | null };
+  actor: { type: AuditActorType; userId?: string | null; apiTokenId?: string | null };
   targetUserId?: string | null;
   appPassword?: { id: string; name: string } | null;
   request?: RequestInfo | null;
@@ -22,6 +22,7 @@ export async function recordAudit(manager: EntityManager, record: AuditRecord): 
     action: record.action,
     actorType: record.actor.type,
     actorUserId: record.actor.userId ?? null,
+    actorApiTokenId: record.actor.apiTokenId ?? null,
     targetUserId: record.targetUserId ?? null,
     appPasswordId: record.appPassword?.id ?? null,
     appPasswordName: record.appPassword?.name ?? null,
@@ -33,3 +34,8 @@ export async function recordAudit(manager: EntityManager, record: AuditRecord): 
 
 /** An operator working at the command line, as an audit actor. */
 export const OPERATOR = { type: 'operator' } as const;
+
+/** How an actor appears in the audit trail. */
+export function auditActorOf(actor: Actor): AuditRecord['actor'] {
+  return actor.signedInWith === 'api_token' ? { type: 'api_token', apiTokenId: actor.apiTokenId } : { type: 'user', userId: actor.userId };
+}

@@ -4,6 +4,7 @@ import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
 import type { WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
+import { EXISTING_APP_PASSWORDS_WORK_SQL } from '../tenant-policies/tenant-policy.rules.js';
 import type { Role } from '../users/user.entity.js';
 import { parseBasicCredentials } from './basic-credentials.js';
 import { SignInOutcome, type SignInLog } from './sign-in-log.js';
@@ -20,7 +21,8 @@ interface Candidate {
   email: string;
   role: Role;
   status: string;
-  app_passwords_enabled: boolean;
+  /** Switched on, or off with KEEP_WORKING. */
+  app_passwords_work: boolean;
   app_password_id: string | null;
   secret_hash: string | null;
   expires_at: Date | null;
@@ -84,7 +86,7 @@ export class AppPasswordSignInService {
 
     const tag = secret ? appPasswordLookupTag(this.lookupKey, secret) : undefined;
     const rows: Candidate[] = await this.db.query(
-      `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, tp.app_passwords_enabled,
+      `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, ${EXISTING_APP_PASSWORDS_WORK_SQL} AS app_passwords_work,
               ap.id AS app_password_id, ap.secret_hash, ap.expires_at
          FROM users u
          JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
@@ -126,7 +128,7 @@ export class AppPasswordSignInService {
   ): Promise<AppPasswordCheck> {
     const rows: Candidate[] = await this.db.query(
       `WITH candidate AS (
-         SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, tp.app_passwords_enabled,
+         SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, ${EXISTING_APP_PASSWORDS_WORK_SQL} AS app_passwords_work,
                 ap.id AS app_password_id, NULL::text AS secret_hash, ap.expires_at
            FROM app_passwords ap
            JOIN users u ON u.id = ap.user_id AND u.tenant_id = ap.tenant_id
@@ -137,7 +139,7 @@ export class AppPasswordSignInService {
           WHERE id = $1
             AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
             AND EXISTS (SELECT 1 FROM candidate c
-                         WHERE c.status = 'ACTIVE' AND c.app_passwords_enabled AND lower(c.email) = $3
+                         WHERE c.status = 'ACTIVE' AND c.app_passwords_work AND lower(c.email) = $3
                            AND (c.expires_at IS NULL OR c.expires_at > now()) AND ($4::uuid IS NULL OR c.tenant_id = $4::uuid))
          RETURNING id
        )
@@ -195,6 +197,6 @@ export class AppPasswordSignInService {
 function refusalOf(c: Candidate): Exclude<SignInOutcome, 'SUCCESS'> | undefined {
   if (c.status !== 'ACTIVE') return SignInOutcome.USER_DISABLED;
   if (c.expires_at && c.expires_at.getTime() <= Date.now()) return SignInOutcome.EXPIRED;
-  if (!c.app_passwords_enabled) return SignInOutcome.POLICY_OFF;
+  if (!c.app_passwords_work) return SignInOutcome.POLICY_OFF;
   return undefined;
 }

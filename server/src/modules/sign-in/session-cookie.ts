@@ -1,5 +1,6 @@
 import { parseCookie } from 'cookie';
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { Response } from 'express';
 import { SESSION_ABSOLUTE_TIMEOUT_MS } from './session.service.js';
 
 /**
@@ -10,7 +11,7 @@ export function sessionCookieName(secure: boolean): string {
   return secure ? '__Host-ap_session' : 'ap_session';
 }
 
-export function readSessionCookie(req: Request, secure: boolean): string | undefined {
+export function readSessionCookie(req: IncomingMessage, secure: boolean): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   return parseCookie(header)[sessionCookieName(secure)];

@@ -21,7 +21,7 @@ export class SignInResolver {
       'A wrong name or password fails with UNAUTHENTICATED, without saying which.',
   })
   async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
-    if (ctx.actor?.signedInWith === 'app_password') throw forbidden('An app password never opens a console session.');
+    if (ctx.actor && ctx.actor.signedInWith !== 'session') throw forbidden('App passwords and API tokens never open a console session.');
     const { token, session, user } = await this.sessions.signIn(input.email, input.password, ctx.request);
     if (ctx.actor) await this.sessions.signOut(ctx.actor.sessionId);
     setSessionCookie(ctx.res, token, this.cookieSecure);
@@ -33,7 +33,7 @@ export class SignInResolver {
 
   @Mutation(() => Boolean, { description: 'Ends the current session. Returns false when there was none.' })
   async signOut(@Ctx() ctx: Context): Promise<boolean> {
-    if (ctx.actor?.signedInWith === 'app_password') return false;
+    if (ctx.actor && ctx.actor.signedInWith !== 'session') return false;
     clearSessionCookie(ctx.res, this.cookieSecure);
     if (!ctx.actor) return false;
     await this.sessions.signOut(ctx.actor.sessionId);

@@ -1,18 +1,58 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+/** What happens to existing app passwords when a tenant switches app passwords off. */
+export enum ExistingAppPasswords {
+  KEEP_WORKING = 'KEEP_WORKING',
+  BLOCK = 'BLOCK',
+  REVOKE = 'REVOKE',
+}
+registerEnumType(ExistingAppPasswords, {
+  name: 'ExistingAppPasswords',
+  description: 'What switching app passwords off does to the ones users already have.',
+  valuesConfig: {
+    KEEP_WORKING: { description: 'They keep signing apps in; only new ones are refused (the reference product’s behaviour).' },
+    BLOCK: { description: 'They are kept but refused at sign-in until app passwords are switched on again.' },
+    REVOKE: { description: 'They are deleted, for good.' },
+  },
+});
 
 /** The app-password rules a tenant admin sets for the whole tenant; one row per tenant. */
 @Entity({ name: 'tenant_policies' })
+@ObjectType({ description: "The tenant's rules for app passwords." })
 export class TenantPolicy {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
 
   /** New tenants start with app passwords switched off, as in the reference product. */
   @Column({ name: 'app_passwords_enabled', type: 'boolean', default: false })
+  @Field(() => Boolean, { description: 'Whether users may create app passwords. New tenants start with them off.' })
   appPasswordsEnabled!: boolean;
 
+  /** While switched off: KEEP_WORKING or BLOCK (REVOKE deletes them and then behaves as BLOCK). */
+  @Column({ name: 'existing_when_disabled', type: 'text', default: ExistingAppPasswords.BLOCK })
+  @Field(() => ExistingAppPasswords, {
+    description: 'While app passwords are off: whether existing ones keep working (KEEP_WORKING) or are refused (BLOCK).',
+  })
+  existingWhenDisabled!: ExistingAppPasswords.KEEP_WORKING | ExistingAppPasswords.BLOCK;
+
   @Column({ name: 'max_app_passwords_per_user', type: 'integer', default: 40 })
+  @Field(() => Int, { description: 'The most app passwords one user may have (1–40). Lowering it never deletes any.' })
   maxAppPasswordsPerUser!: number;
 
+  @Column({ name: 'max_lifetime_days', type: 'integer', nullable: true })
+  @Field(() => Int, { nullable: true, description: 'New app passwords expire after this many days; empty: they never expire.' })
+  maxLifetimeDays!: number | null;
+
+  @Column({ name: 'revoke_when_primary_password_changes', type: 'boolean', default: false })
+  @Field(() => Boolean, { description: "Delete a user's app passwords when their primary password changes." })
+  revokeWhenPrimaryPasswordChanges!: boolean;
+
+  @Column({ name: 'audit_retention_days', type: 'integer', default: 90 })
+  @Field(() => Int, { description: 'Audit events older than this are deleted (1–3650 days).' })
+  auditRetentionDays!: number;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @Field(() => Date)
   updatedAt!: Date;
 }

@@ -4,12 +4,14 @@ export const APP_PASSWORD_HARD_LIMIT = 40;
 export interface AppPasswordPolicy {
   appPasswordsEnabled: boolean;
   maxAppPasswordsPerUser: number;
+  maxLifetimeDays?: number | null;
 }
 
 export function appPasswordLimit(policy: AppPasswordPolicy): number {
   return Math.max(1, Math.min(APP_PASSWORD_HARD_LIMIT, policy.maxAppPasswordsPerUser));
 }
 
+/** Whether users may create new app passwords. */
 export function allowsAppPasswords(policy: AppPasswordPolicy | null | undefined): boolean {
   return policy?.appPasswordsEnabled === true;
 }
@@ -17,3 +19,14 @@ export function allowsAppPasswords(policy: AppPasswordPolicy | null | undefined)
 export function hasRoomForAppPassword(policy: AppPasswordPolicy, activeCount: number): boolean {
   return activeCount < appPasswordLimit(policy);
 }
+
+/** When a new app password stops working, per the tenant's maximum lifetime; null: never. */
+export function expiryFor(policy: AppPasswordPolicy, now: Date): Date | null {
+  return policy.maxLifetimeDays ? new Date(now.getTime() + policy.maxLifetimeDays * 24 * 3600 * 1000) : null;
+}
+
+/**
+ * SQL for "existing app passwords may sign in" over a tenant_policies row
+ * aliased `tp`: switched on, or switched off with KEEP_WORKING.
+ */
+export const EXISTING_APP_PASSWORDS_WORK_SQL = `(tp.app_passwords_enabled OR tp.existing_when_disabled = 'KEEP_WORKING')`;

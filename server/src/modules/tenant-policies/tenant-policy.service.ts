@@ -1,13 +1,45 @@
 import type { DataSource } from 'typeorm';
+import type { RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
+import { SqlParams } from '../../common/sql.js';
+import { revokeAppPasswordsWhere } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { APP_PASSWORD_HARD_LIMIT } from './tenant-policy.rules.js';
-import { TenantPolicy } from './tenant-policy.entity.js';
+import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 export interface TenantPolicyChanges {
   appPasswordsEnabled?: boolean;
+  /** Required when switching off: what happens to the app passwords users already have. */
+  existingAppPasswords?: ExistingAppPasswords;
   maxAppPasswordsPerUser?: number;
+  /** null: never expire. */
+  maxLifetimeDays?: number | null;
+  revokeWhenPrimaryPasswordChanges?: boolean;
+  auditRetentionDays?: number;
+}
+
+export interface AffectedAppPasswords {
+  users: number;
+  appPasswords: number;
+}
+
+const POLICY_FIELDS = [
+  'appPasswordsEnabled',
+  'existingWhenDisabled',
+  'maxAppPasswordsPerUser',
+  'maxLifetimeDays',
+  'revokeWhenPrimaryPasswordChanges',
+  'auditRetentionDays',
+] as const;
+
+function snapshot(policy: TenantPolicy) {
+  return Object.fromEntries(POLICY_FIELDS.map((f) => [f, policy[f]]));
+}
+
+function checkWholeNumber(value: number | null | undefined, min: number, max: number, field: string, what: string): void {
+  if (value === undefined || value === null) return;
+  if (!Number.isInteger(value) || value < min || value > max) throw badInput(`${what} is a whole number from ${min} to ${max}.`, field);
 }
 
 export class TenantPolicyService {
@@ -19,22 +51,78 @@ export class TenantPolicyService {
     return policy;
   }
 
-  /** Changes the policy and records one audit event with before and after. */
-  async update(tenantId: string, changes: TenantPolicyChanges, actor: AuditRecord['actor']): Promise<TenantPolicy> {
-    const max = changes.maxAppPasswordsPerUser;
-    if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > APP_PASSWORD_HARD_LIMIT)) {
-      throw badInput(`The limit per user is a whole number from 1 to ${APP_PASSWORD_HARD_LIMIT}.`, 'maxAppPasswordsPerUser');
-    }
+  /** How many users and app passwords switching off would affect: none keep-working, all block or revoke. */
+  async previewSwitchOff(tenantId: string): Promise<Record<'keepWorking' | 'block' | 'revoke', AffectedAppPasswords>> {
+    const [row] = await this.db.query(
+      `SELECT count(DISTINCT user_id)::int AS users, count(*)::int AS "appPasswords" FROM app_passwords WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    const affected: AffectedAppPasswords = { users: row.users, appPasswords: row.appPasswords };
+    return { keepWorking: { users: 0, appPasswords: 0 }, block: affected, revoke: affected };
+  }
+
+  /**
+   * Changes the policy, all or nothing, and records one audit event with
+   * before and after. Switching off needs `existingAppPasswords`; REVOKE
+   * deletes every app password of the tenant in the same transaction (each
+   * with its own audit event) and then behaves as BLOCK.
+   */
+  async update(
+    tenantId: string,
+    changes: TenantPolicyChanges,
+    actor: AuditRecord['actor'],
+    request: RequestInfo | null = null,
+  ): Promise<{ policy: TenantPolicy; revokedAppPasswords: number }> {
+    checkWholeNumber(changes.maxAppPasswordsPerUser, 1, APP_PASSWORD_HARD_LIMIT, 'maxAppPasswordsPerUser', 'The limit per user');
+    checkWholeNumber(changes.maxLifetimeDays, 1, 3650, 'maxLifetimeDays', 'The lifetime in days');
+    checkWholeNumber(changes.auditRetentionDays, 1, 3650, 'auditRetentionDays', 'The audit retention in days');
+
     return this.db.transaction(async (m) => {
       const policy = await m.findOne(TenantPolicy, { where: { tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!policy) throw notFound('Tenant policy');
-      const before = { appPasswordsEnabled: policy.appPasswordsEnabled, maxAppPasswordsPerUser: policy.maxAppPasswordsPerUser };
-      if (changes.appPasswordsEnabled !== undefined) policy.appPasswordsEnabled = changes.appPasswordsEnabled;
-      if (max !== undefined) policy.maxAppPasswordsPerUser = max;
+      const before = snapshot(policy);
+
+      const enabledAfter = changes.appPasswordsEnabled ?? policy.appPasswordsEnabled;
+      const switchingOff = policy.appPasswordsEnabled && !enabledAfter;
+      if (switchingOff && !changes.existingAppPasswords) {
+        throw badInput('Say what happens to existing app passwords: KEEP_WORKING, BLOCK or REVOKE.', 'existingAppPasswords');
+      }
+      if (changes.existingAppPasswords && enabledAfter) {
+        throw badInput('existingAppPasswords applies only while app passwords are switched off.', 'existingAppPasswords');
+      }
+
+      let revokedAppPasswords = 0;
+      if (changes.existingAppPasswords === ExistingAppPasswords.REVOKE) {
+        revokedAppPasswords = await revokeAppPasswordsWhere(
+          m,
+          new SqlParams(),
+          tenantId,
+          'true',
+          actor,
+          'App passwords were switched off for the tenant',
+          request,
+        );
+        policy.existingWhenDisabled = ExistingAppPasswords.BLOCK;
+      } else if (changes.existingAppPasswords) {
+        policy.existingWhenDisabled = changes.existingAppPasswords;
+      }
+      policy.appPasswordsEnabled = enabledAfter;
+      if (changes.maxAppPasswordsPerUser !== undefined) policy.maxAppPasswordsPerUser = changes.maxAppPasswordsPerUser;
+      if (changes.maxLifetimeDays !== undefined) policy.maxLifetimeDays = changes.maxLifetimeDays;
+      if (changes.revokeWhenPrimaryPasswordChanges !== undefined) {
+        policy.revokeWhenPrimaryPasswordChanges = changes.revokeWhenPrimaryPasswordChanges;
+      }
+      if (changes.auditRetentionDays !== undefined) policy.auditRetentionDays = changes.auditRetentionDays;
+
       const saved = await m.save(policy);
-      const after = { appPasswordsEnabled: saved.appPasswordsEnabled, maxAppPasswordsPerUser: saved.maxAppPasswordsPerUser };
-      await recordAudit(m, { tenantId, action: AuditAction.TENANT_POLICY_UPDATED, actor, details: { before, after } });
-      return saved;
+      await recordAudit(m, {
+        tenantId,
+        action: AuditAction.TENANT_POLICY_UPDATED,
+        actor,
+        request,
+        details: { before, after: snapshot(saved), ...(revokedAppPasswords ? { revokedAppPasswords } : {}) },
+      });
+      return { policy: saved, revokedAppPasswords };
     });
   }
 }

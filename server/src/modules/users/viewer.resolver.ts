@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../common/context.js';
-import { requireActor } from '../../common/require-actor.js';
+import { requireUser } from '../../common/require-actor.js';
 import { AppPasswordService } from '../app-passwords/app-password.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from './user.entity.js';
@@ -21,7 +21,8 @@ export class ViewerResolver {
 
   @Query(() => Viewer, { nullable: true, description: 'The signed-in user; null when not signed in.' })
   async viewer(@Ctx() ctx: Context): Promise<Viewer | null> {
-    return ctx.actor ? loadViewer(this.db, ctx.actor.userId, ctx.actor.tenantId) : null;
+    // An API token acts for the tenant, not a person: it has no viewer.
+    return ctx.actor && ctx.actor.signedInWith !== 'api_token' ? loadViewer(this.db, ctx.actor.userId, ctx.actor.tenantId) : null;
   }
 
   @FieldResolver(() => Tenant)
@@ -31,7 +32,7 @@ export class ViewerResolver {
 
   @FieldResolver(() => SecurityInfo)
   async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
-    const info = await this.appPasswords.securityInfo(requireActor(ctx));
+    const info = await this.appPasswords.securityInfo(requireUser(ctx));
     return {
       appPasswords: info.appPasswords,
       appPasswordCount: info.appPasswordCount,

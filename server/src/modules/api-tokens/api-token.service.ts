@@ -1,0 +1,100 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { ApiScope, RequestInfo, TokenActor, UserActor } from '../../common/context.js';
+import { badInput, notFound } from '../../common/errors.js';
+import { isUuid } from '../../common/pagination.js';
+import { AuditAction } from '../audit/audit-event.entity.js';
+import { auditActorOf, recordAudit } from '../audit/audit.service.js';
+import { ApiToken } from './api-token.entity.js';
+
+export const API_TOKEN_PREFIX = 'apt_';
+const TOKEN_SHAPE = /^apt_[A-Za-z0-9_-]{43}$/;
+
+export class ApiTokenService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly key: Buffer,
+  ) {}
+
+  private tag(token: string): Buffer {
+    return createHmac('sha256', this.key).update(token, 'utf8').digest();
+  }
+
+  async create(
+    actor: UserActor,
+    input: { name: string; scopes: ApiScope[]; expiresInDays?: number },
+    request: RequestInfo,
+  ): Promise<{ apiToken: ApiToken; token: string }> {
+    const name = input.name.trim();
+    if (!name || /\p{Cc}/u.test(name)) throw badInput('A name is 1 to 64 characters, without control characters.', 'name');
+    const days = input.expiresInDays ?? 90;
+    if (!Number.isInteger(days) || days < 1 || days > 365)
+      throw badInput('expiresInDays is a whole number from 1 to 365.', 'expiresInDays');
+    const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const apiToken = await this.db.transaction(async (m) => {
+      const saved = await m.save(
+        m.create(ApiToken, {
+          tenantId: actor.tenantId,
+          name,
+          scopes: [...new Set(input.scopes)],
+          tokenTag: this.tag(token),
+          createdByUserId: actor.userId,
+          expiresAt: new Date(Date.now() + days * 24 * 3600 * 1000),
+        }),
+      );
+      await recordAudit(m, {
+        tenantId: actor.tenantId,
+        action: AuditAction.API_TOKEN_CREATED,
+        actor: auditActorOf(actor),
+        request,
+        details: { apiTokenId: saved.id, name, scopes: saved.scopes, expiresAt: saved.expiresAt },
+      });
+      return saved;
+    });
+    return { apiToken, token };
+  }
+
+  list(actor: UserActor): Promise<ApiToken[]> {
+    return this.db.getRepository(ApiToken).find({ where: { tenantId: actor.tenantId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  async revoke(actor: UserActor, id: string, request: RequestInfo): Promise<string> {
+    if (!isUuid(id)) throw badInput('That is not a valid API token id.', 'id');
+    return this.db.transaction(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .delete()
+        .from(ApiToken)
+        .where({ id, tenantId: actor.tenantId })
+        .returning(['id', 'name'])
+        .execute();
+      const revoked = (result.raw as Array<{ id: string; name: string }>)[0];
+      if (!revoked) throw notFound('API token');
+      await recordAudit(m, {
+        tenantId: actor.tenantId,
+        action: AuditAction.API_TOKEN_REVOKED,
+        actor: auditActorOf(actor),
+        request,
+        details: { apiTokenId: revoked.id, name: revoked.name },
+      });
+      return revoked.id;
+    });
+  }
+
+  /** The actor behind a bearer token, or null when it is unknown, malformed or expired. */
+  async authenticate(token: string): Promise<TokenActor | null> {
+    if (!TOKEN_SHAPE.test(token)) return null;
+    const rows: Array<{ id: string; tenant_id: string; scopes: ApiScope[] }> = await this.db.query(
+      `WITH found AS (
+         SELECT id, tenant_id, scopes, last_used_at FROM api_tokens WHERE token_tag = $1 AND expires_at > now()
+       ), touched AS (
+         UPDATE api_tokens SET last_used_at = now()
+          WHERE id IN (SELECT id FROM found WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+       )
+       SELECT id, tenant_id, scopes FROM found`,
+      [this.tag(token)],
+    );
+    const row = rows[0];
+    return row ? { signedInWith: 'api_token', tenantId: row.tenant_id, apiTokenId: row.id, scopes: row.scopes } : null;
+  }
+}

@@ -1,0 +1,189 @@
+import type { DataSource } from 'typeorm';
+import type { Actor, RequestInfo } from '../../common/context.js';
+import { badInput, notFound } from '../../common/errors.js';
+import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage } from '../../common/pagination.js';
+import { likeContains, SqlParams } from '../../common/sql.js';
+import { auditActorOf } from '../audit/audit.service.js';
+import { AppPassword } from './app-password.entity.js';
+import { revokeAppPasswordsWhere } from './app-password-revocation.js';
+import {
+  AppPasswordOrderField,
+  OrderDirection,
+  type AppPasswordConnection,
+  type AppPasswordFilter,
+  type AppPasswordOrder,
+  type AppPasswordOwner,
+  type RevokeAppPasswordsInput,
+} from './app-password-inventory.types.js';
+
+/** Exact counts up to this many rows; above it, the planner's estimate (cheap at any size). */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/** The sort keys, as indexed: never-used sorts as -infinity so the keyset never meets NULL. */
+const SORT_SQL: Record<AppPasswordOrderField, string> = {
+  CREATED_AT: 'ap.created_at',
+  LAST_USED_AT: `coalesce(ap.last_used_at, '-infinity'::timestamptz)`,
+};
+
+type Row = {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+  sort_key: string;
+  owner_email: string;
+  owner_display_name: string;
+};
+
+/** SQL conditions over `ap` for a filter; throws BAD_USER_INPUT for contradictions. */
+export function filterConditions(q: SqlParams, filter: AppPasswordFilter | undefined): string[] {
+  if (!filter) return [];
+  const conditions: string[] = [];
+  if (filter.createdAfter && filter.createdBefore && filter.createdAfter > filter.createdBefore) {
+    throw badInput('createdAfter is later than createdBefore.', 'filter.createdAfter');
+  }
+  if (filter.ownerIds) {
+    requireUuids(filter.ownerIds, 'filter.ownerIds');
+    conditions.push(`ap.user_id = ANY(${q.p(filter.ownerIds)}::uuid[])`);
+  }
+  if (filter.nameContains?.trim()) conditions.push(`ap.name ILIKE ${q.p(likeContains(filter.nameContains.trim()))}`);
+  if (filter.createdAfter) conditions.push(`ap.created_at >= ${q.p(filter.createdAfter)}`);
+  if (filter.createdBefore) conditions.push(`ap.created_at < ${q.p(filter.createdBefore)}`);
+  if (filter.lastUsedBefore) {
+    // Written as the indexed expression, so "not used for 90 days" is an index range scan.
+    conditions.push(`${SORT_SQL.LAST_USED_AT} < ${q.p(filter.lastUsedBefore)}`);
+    if (filter.includeNeverUsed === false) conditions.push('ap.last_used_at IS NOT NULL');
+  }
+  if (filter.neverUsed === true) conditions.push('ap.last_used_at IS NULL');
+  if (filter.neverUsed === false) conditions.push('ap.last_used_at IS NOT NULL');
+  if (filter.expiresBefore) conditions.push(`ap.expires_at < ${q.p(filter.expiresBefore)}`);
+  return conditions;
+}
+
+export class AppPasswordInventoryService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Every app password of the actor's tenant, filtered and ordered, a keyset page at a time. */
+  async list(
+    actor: Actor,
+    filter: AppPasswordFilter | undefined,
+    orderBy: AppPasswordOrder | undefined,
+    first: number | undefined,
+    after: string | undefined,
+  ): Promise<AppPasswordConnection> {
+    const size = pageSize(first);
+    const field = orderBy?.field ?? AppPasswordOrderField.CREATED_AT;
+    const direction = orderBy?.direction ?? OrderDirection.DESC;
+    const cursor = decodeCursor(after, 'timestamp');
+    const q = new SqlParams();
+    const where = [`ap.tenant_id = ${q.p(actor.tenantId)}`, ...filterConditions(q, filter)];
+    const countWhere = [...where];
+    const countValues = [...q.values];
+    if (cursor) {
+      requireUuids([cursor.id], 'after');
+      if (cursor.key === null) throw badInput('The cursor is not valid; start again from the first page.', 'after');
+      const op = direction === OrderDirection.ASC ? '>' : '<';
+      where.push(`(${SORT_SQL[field]}, ap.id) ${op} (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::uuid)`);
+    }
+    const rows: Row[] = await this.db.query(
+      `SELECT ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip,
+              ${SORT_SQL[field]}::text AS sort_key, u.email AS owner_email, u.display_name AS owner_display_name
+         FROM app_passwords ap
+         JOIN users u ON u.id = ap.user_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY ${SORT_SQL[field]} ${direction}, ap.id ${direction}
+        LIMIT ${q.p(size + 1)}`,
+      q.values,
+    );
+    const page = toPage(rows.map(toNode), size, (node) => encodeCursor(node.sortKey, node.id));
+    let counted: Promise<{ value: number; estimate: boolean }> | undefined;
+    return {
+      edges: page.edges,
+      pageInfo: page.pageInfo,
+      count: () => (counted ??= this.count(countWhere.join(' AND '), countValues)),
+    };
+  }
+
+  private async count(where: string, values: unknown[]): Promise<{ value: number; estimate: boolean }> {
+    const from = `FROM app_passwords ap WHERE ${where}`;
+    const [{ count }] = await this.db.query(
+      `SELECT count(*)::int AS count FROM (SELECT 1 ${from} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS capped`,
+      values,
+    );
+    if (count <= EXACT_COUNT_LIMIT) return { value: count, estimate: false };
+    const [plan] = await this.db.query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
+    const rows = Math.round(plan['QUERY PLAN'][0].Plan['Plan Rows']);
+    return { value: Math.max(rows, EXACT_COUNT_LIMIT + 1), estimate: true };
+  }
+
+  /**
+   * Revokes app passwords of the actor's tenant: listed ids (all must exist
+   * here, else NOT_FOUND and nothing changes), all of some users, or all
+   * matching a filter. One transaction; each gets an audit event with the
+   * actor and reason. `dryRun` only counts.
+   */
+  async revoke(actor: Actor, input: RevokeAppPasswordsInput, request: RequestInfo): Promise<{ count: number; dryRun: boolean }> {
+    const modes = [input.ids, input.userIds, input.filter].filter((m) => m !== undefined && m !== null);
+    if (modes.length !== 1) throw badInput('Give exactly one of ids, userIds or filter.', 'input');
+    const reason = input.reason.trim();
+    if (!reason) throw badInput('Give a reason.', 'reason');
+    const dryRun = input.dryRun === true;
+
+    return this.db.transaction(async (m) => {
+      const q = new SqlParams();
+      let condition: string;
+      let expected: number | undefined;
+      if (input.ids) {
+        requireUuids(input.ids, 'ids');
+        const ids = [...new Set(input.ids.map((id) => id.toLowerCase()))];
+        if (ids.length === 0) throw badInput('ids is empty.', 'ids');
+        condition = `ap.id = ANY(${q.p(ids)}::uuid[])`;
+        expected = ids.length;
+      } else if (input.userIds) {
+        requireUuids(input.userIds, 'userIds');
+        const userIds = [...new Set(input.userIds.map((id) => id.toLowerCase()))];
+        if (userIds.length === 0) throw badInput('userIds is empty.', 'userIds');
+        const [{ found }] = await m.query('SELECT count(*)::int AS found FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [
+          actor.tenantId,
+          userIds,
+        ]);
+        if (found !== userIds.length) throw notFound('User');
+        condition = `ap.user_id = ANY(${q.p(userIds)}::uuid[])`;
+      } else {
+        const conditions = filterConditions(q, input.filter);
+        condition = conditions.length > 0 ? conditions.join(' AND ') : 'true';
+      }
+
+      if (dryRun) {
+        const [{ count }] = await m.query(
+          `SELECT count(*)::int AS count FROM app_passwords ap WHERE ap.tenant_id = ${q.p(actor.tenantId)} AND (${condition})`,
+          q.values,
+        );
+        if (expected !== undefined && count !== expected) throw notFound('App password');
+        return { count, dryRun };
+      }
+      const count = await revokeAppPasswordsWhere(m, q, actor.tenantId, condition, auditActorOf(actor), reason, request);
+      if (expected !== undefined && count !== expected) throw notFound('App password'); // rolls everything back
+      return { count, dryRun };
+    });
+  }
+}
+
+function toNode(row: Row): AppPassword & { owner: AppPasswordOwner; sortKey: string } {
+  return Object.assign(new AppPassword(), {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    name: row.name,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    lastUsedIp: row.last_used_ip,
+    owner: { id: row.user_id, email: row.owner_email, displayName: row.owner_display_name },
+    sortKey: row.sort_key,
+  });
+}

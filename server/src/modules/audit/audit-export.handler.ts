@@ -1,0 +1,149 @@
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { Request, RequestHandler, Response } from 'express';
+import QueryStream from 'pg-query-stream';
+import type { PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { ErrorCode } from '@app-passwords/schema';
+import type { Logger } from '../../app.js';
+import { ApiScope, type Actor } from '../../common/context.js';
+import { AppError } from '../../common/errors.js';
+import { csvRow } from '../../common/csv.js';
+import { SqlParams } from '../../common/sql.js';
+import { Role } from '../users/user.entity.js';
+import { SignInOutcome } from '../sign-in/sign-in-log.js';
+import { AUDIT_SELECT, auditConditions, SIGN_IN_SELECT, signInConditions } from './audit-log.service.js';
+
+const AUDIT_COLUMNS = [
+  'id',
+  'occurredAt',
+  'action',
+  'actorType',
+  'actorUserId',
+  'actorEmail',
+  'actorApiTokenId',
+  'targetUserId',
+  'targetEmail',
+  'appPasswordId',
+  'appPasswordName',
+  'clientIp',
+  'userAgent',
+  'details',
+] as const;
+const SIGN_IN_COLUMNS = ['id', 'occurredAt', 'outcome', 'signInName', 'userId', 'appPasswordId', 'clientIp', 'userAgent'] as const;
+
+type ResolveActor = (req: Request) => Promise<Actor | null>;
+
+/**
+ * `GET /export/audit.csv` and `/export/sign-ins.csv`: the same filters as the
+ * GraphQL queries, as query parameters. Rows stream from a server-side cursor
+ * through CSV to the client with back-pressure, so memory stays flat however
+ * many rows there are. Admins signed in to the console, or API tokens with
+ * audit:read.
+ */
+export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveActor, logger: Logger) {
+  const exportCsv =
+    (kind: 'audit' | 'sign-ins'): RequestHandler =>
+    async (req, res) => {
+      let actor: Actor | null;
+      let sql: string;
+      let values: unknown[];
+      try {
+        actor = await resolveActor(req);
+        authorize(actor);
+        const q = new SqlParams();
+        if (kind === 'audit') {
+          const filter = {
+            action: text(req.query.action),
+            actorUserId: text(req.query.actorUserId),
+            targetUserId: text(req.query.targetUserId),
+            from: date(req.query.from, 'from'),
+            to: date(req.query.to, 'to'),
+          };
+          sql = `${AUDIT_SELECT} WHERE ${auditConditions(q, actor.tenantId, filter).join(' AND ')} ORDER BY e.occurred_at, e.id`;
+        } else {
+          const outcome = text(req.query.outcome);
+          if (outcome && !(outcome in SignInOutcome)) throw new AppError(ErrorCode.BAD_USER_INPUT, 'outcome is not a known outcome.');
+          const filter = {
+            userId: text(req.query.userId),
+            appPasswordId: text(req.query.appPasswordId),
+            outcome: outcome as SignInOutcome | undefined,
+            from: date(req.query.from, 'from'),
+            to: date(req.query.to, 'to'),
+          };
+          sql = `${SIGN_IN_SELECT} WHERE ${signInConditions(q, actor.tenantId, filter).join(' AND ')} ORDER BY s.occurred_at, s.id`;
+        }
+        values = q.values;
+      } catch (error) {
+        return sendError(res, error);
+      }
+
+      const columns = kind === 'audit' ? AUDIT_COLUMNS : SIGN_IN_COLUMNS;
+      const runner = db.createQueryRunner();
+      try {
+        const client = (await runner.connect()) as PoolClient;
+        res.status(200);
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="${kind}-${new Date().toISOString().slice(0, 10)}.csv"`);
+        res.setHeader('Cache-Control', 'no-store');
+        res.write(csvRow(columns));
+        const rows = client.query(new QueryStream(sql, values, { batchSize: 1000 }));
+        const toCsv = new Transform({
+          writableObjectMode: true,
+          transform(row: Record<string, unknown>, _encoding, done) {
+            done(null, csvRow(columns.map((c) => row[c])));
+          },
+        });
+        await pipeline(rows, toCsv, res);
+      } catch (error) {
+        if (!res.headersSent) return sendError(res, error);
+        logger.error('CSV export stopped', error);
+        res.destroy();
+      } finally {
+        await runner.release();
+      }
+    };
+
+  return { audit: exportCsv('audit'), signIns: exportCsv('sign-ins') };
+}
+
+function authorize(actor: Actor | null): asserts actor is Actor {
+  if (!actor) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in first.');
+  if (actor.signedInWith === 'api_token') {
+    if (!actor.scopes.includes(ApiScope.AUDIT_READ))
+      throw new AppError(ErrorCode.FORBIDDEN, 'This API token does not have the audit:read scope.');
+    return;
+  }
+  if (actor.signedInWith === 'app_password' || actor.role !== Role.TENANT_ADMIN)
+    throw new AppError(ErrorCode.FORBIDDEN, 'Only tenant admins can export.');
+}
+
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 200) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A filter value is malformed.');
+  return value;
+}
+
+function date(value: unknown, name: string): Date | undefined {
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  const parsed = new Date(raw);
+  if (Number.isNaN(parsed.getTime())) throw new AppError(ErrorCode.BAD_USER_INPUT, `${name} is not a date-time (ISO 8601).`);
+  return parsed;
+}
+
+const STATUS: Partial<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+function sendError(res: Response, error: unknown): void {
+  if (error instanceof AppError) {
+    res.status(STATUS[error.code] ?? 400).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+    return;
+  }
+  throw error;
+}

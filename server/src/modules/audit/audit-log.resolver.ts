@@ -1,0 +1,42 @@
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { RequireScope } from '../../common/auth-checker.js';
+import { ApiScope, type Context } from '../../common/context.js';
+import type { Page } from '../../common/pagination.js';
+import { requireActor } from '../../common/require-actor.js';
+import { Role } from '../users/user.entity.js';
+import type { AuditLogService } from './audit-log.service.js';
+import {
+  AuditEntry,
+  AuditEntryConnection,
+  AuditEventsArgs,
+  SignInEntry,
+  SignInEntryConnection,
+  SignInEventsArgs,
+} from './audit-log.types.js';
+
+@Resolver()
+export class AuditLogResolver {
+  constructor(private readonly auditLog: AuditLogService) {}
+
+  @Authorized(Role.TENANT_ADMIN)
+  @RequireScope(ApiScope.AUDIT_READ)
+  @Query(() => AuditEntryConnection, { description: "The tenant's audit trail, newest first. Admins; API tokens with audit:read." })
+  async auditEvents(
+    @Args(() => AuditEventsArgs) { filter, first, after }: AuditEventsArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Page<AuditEntry>> {
+    return this.auditLog.auditEvents(requireActor(ctx), filter, first, after);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @RequireScope(ApiScope.AUDIT_READ)
+  @Query(() => SignInEntryConnection, {
+    description: "App-password sign-ins of the tenant's users, newest first. Admins; API tokens with audit:read.",
+  })
+  async signInEvents(
+    @Args(() => SignInEventsArgs) { filter, first, after }: SignInEventsArgs,
+    @Ctx() ctx: Context,
+  ): Promise<Page<SignInEntry>> {
+    return this.auditLog.signInEvents(requireActor(ctx), filter, first, after);
+  }
+}

@@ -1,0 +1,59 @@
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
+
+@InputType({ description: 'Only the fields given change.' })
+export class UpdateTenantPolicyInput {
+  @Field(() => Boolean, { nullable: true })
+  appPasswordsEnabled?: boolean;
+
+  @Field(() => ExistingAppPasswords, {
+    nullable: true,
+    description: 'Required when switching app passwords off: what happens to the ones users already have.',
+  })
+  existingAppPasswords?: ExistingAppPasswords;
+
+  @Field(() => Int, { nullable: true, description: '1–40. Lowering it never deletes app passwords; it only stops new ones.' })
+  maxAppPasswordsPerUser?: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: '1–3650 days for new app passwords; null: they never expire. Existing ones keep theirs.',
+  })
+  maxLifetimeDays?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  revokeWhenPrimaryPasswordChanges?: boolean;
+
+  @Field(() => Int, { nullable: true, description: '1–3650 days.' })
+  auditRetentionDays?: number;
+}
+
+@ObjectType()
+export class UpdateTenantPolicyPayload {
+  @Field(() => TenantPolicy)
+  policy!: TenantPolicy;
+
+  @Field(() => Int, { description: 'App passwords deleted by this change (switching off with REVOKE).' })
+  revokedAppPasswords!: number;
+}
+
+@ObjectType({ description: 'Users and app passwords a choice would affect.' })
+export class AffectedAppPasswords {
+  @Field(() => Int)
+  users!: number;
+
+  @Field(() => Int)
+  appPasswords!: number;
+}
+
+@ObjectType({ description: 'What switching app passwords off would do, for each choice.' })
+export class TenantPolicyChangePreview {
+  @Field(() => AffectedAppPasswords, { description: 'Nothing stops working.' })
+  keepWorking!: AffectedAppPasswords;
+
+  @Field(() => AffectedAppPasswords, { description: 'Refused at sign-in until switched on again.' })
+  block!: AffectedAppPasswords;
+
+  @Field(() => AffectedAppPasswords, { description: 'Deleted for good.' })
+  revoke!: AffectedAppPasswords;
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from './tenant-policy.rules.js';
+
+describe('tenant policy rules', () => {
+  it('caps the per-user limit at 40 whatever is stored, and never below 1', () => {
+    expect(appPasswordLimit({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 40 })).toBe(40);
+    expect(appPasswordLimit({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 99 })).toBe(40);
+    expect(appPasswordLimit({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 0 })).toBe(1);
+    expect(hasRoomForAppPassword({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 3 }, 2)).toBe(true);
+    expect(hasRoomForAppPassword({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 3 }, 3)).toBe(false);
+  });
+
+  it('allows new app passwords only when switched on', () => {
+    expect(allowsAppPasswords({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 40 })).toBe(true);
+    expect(allowsAppPasswords({ appPasswordsEnabled: false, maxAppPasswordsPerUser: 40 })).toBe(false);
+    expect(allowsAppPasswords(null)).toBe(false);
+  });
+
+  it('gives new app passwords an expiry only when the tenant sets a lifetime', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    expect(expiryFor({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 40, maxLifetimeDays: null }, now)).toBeNull();
+    expect(expiryFor({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 40, maxLifetimeDays: 30 }, now)?.toISOString()).toBe(
+      '2026-01-31T00:00:00.000Z',
+    );
+  });
+});

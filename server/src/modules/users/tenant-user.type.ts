@@ -1,0 +1,67 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MaxLength } from 'class-validator';
+import { connectionTypes } from '../../common/pagination.js';
+import { Role, UserStatus } from './user.entity.js';
+
+registerEnumType(UserStatus, {
+  name: 'UserStatus',
+  valuesConfig: {
+    ACTIVE: { description: 'Can sign in.' },
+    DISABLED: { description: 'Cannot sign in; sessions ended and app passwords refused.' },
+  },
+});
+
+@ObjectType({ description: 'A user of the tenant, as admins see them.' })
+export class User {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => String)
+  displayName!: string;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @Field(() => UserStatus)
+  status!: UserStatus;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Int)
+  appPasswordCount!: number;
+
+  @Field(() => Date, { nullable: true, description: 'The last time any of their app passwords signed an app in.' })
+  lastAppPasswordUse!: Date | null;
+}
+
+export const { Connection: UserConnection } = connectionTypes('User', User);
+export type UserConnection = InstanceType<typeof UserConnection>;
+
+@InputType()
+export class UserFilter {
+  @Field(() => String, { nullable: true, description: 'Part of the sign-in name or display name, any case.' })
+  @MaxLength(200)
+  search?: string;
+}
+
+@ArgsType()
+export class UsersArgs {
+  @Field(() => UserFilter, { nullable: true })
+  filter?: UserFilter;
+
+  @Field(() => Int, { nullable: true, description: '1–200, default 50.' })
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
+}
+
+@ArgsType()
+export class UserIdArgs {
+  @Field(() => ID)
+  id!: string;
+}

@@ -1,0 +1,81 @@
+import type { DataSource } from 'typeorm';
+import type { Actor, RequestInfo } from '../../common/context.js';
+import { badInput, notFound } from '../../common/errors.js';
+import { decodeCursor, encodeCursor, isUuid, pageSize, toPage, type Page } from '../../common/pagination.js';
+import { likeContains, SqlParams } from '../../common/sql.js';
+import { AuditAction } from '../audit/audit-event.entity.js';
+import { auditActorOf, recordAudit } from '../audit/audit.service.js';
+import { UserStatus } from './user.entity.js';
+import type { User } from './tenant-user.type.js';
+
+export class UserAdminService {
+  constructor(private readonly db: DataSource) {}
+
+  /** The tenant's users by sign-in name, a keyset page at a time, with their app-password count and last use. */
+  async list(actor: Actor, filter: { search?: string } = {}, first?: number, after?: string): Promise<Page<User>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after, 'text');
+    const q = new SqlParams();
+    const where = [`u.tenant_id = ${q.p(actor.tenantId)}`];
+    const search = filter.search?.trim();
+    if (search) where.push(`(u.email ILIKE ${q.p(likeContains(search))} OR u.display_name ILIKE ${q.p(likeContains(search))})`);
+    if (cursor) {
+      if (!isUuid(cursor.id)) throw badInput('The cursor is not valid; start again from the first page.', 'after');
+      where.push(`(lower(u.email), u.id) > (${q.p(cursor.key)}, ${q.p(cursor.id)}::uuid)`);
+    }
+    const rows = await this.select(q, where, `ORDER BY lower(u.email), u.id LIMIT ${q.p(size + 1)}`);
+    return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
+  }
+
+  /** One user of the actor's tenant, in the same shape as the list. */
+  async get(actor: Actor, userId: string): Promise<User> {
+    if (!isUuid(userId)) throw badInput('That is not a valid user id.', 'id');
+    const q = new SqlParams();
+    const [user] = await this.select(q, [`u.tenant_id = ${q.p(actor.tenantId)}`, `u.id = ${q.p(userId)}`], '');
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  private select(q: SqlParams, where: string[], tail: string): Promise<Array<User & { sortKey: string }>> {
+    return this.db.query(
+      `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
+              lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse"
+         FROM users u
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS count, max(a.last_used_at) AS last_used FROM app_passwords a WHERE a.user_id = u.id
+         ) stats
+        WHERE ${where.join(' AND ')}
+        ${tail}`,
+      q.values,
+    );
+  }
+
+  /**
+   * Disables or enables a user of the actor's tenant. Disabling ends their
+   * console sessions at once, and their app passwords are refused from the
+   * next request (every check confirms the user is active).
+   */
+  async setStatus(actor: Actor, userId: string, status: UserStatus, request: RequestInfo): Promise<string> {
+    if (!isUuid(userId)) throw badInput('That is not a valid user id.', 'id');
+    if (status === UserStatus.DISABLED && actor.signedInWith !== 'api_token' && actor.userId === userId) {
+      throw badInput('You cannot disable your own account.', 'id');
+    }
+    return this.db.transaction(async (m) => {
+      const rows: Array<{ id: string }> = await m.query('UPDATE users SET status = $3 WHERE id = $1 AND tenant_id = $2 RETURNING id', [
+        userId,
+        actor.tenantId,
+        status,
+      ]);
+      if (rows.length === 0) throw notFound('User');
+      if (status === UserStatus.DISABLED) await m.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+      await recordAudit(m, {
+        tenantId: actor.tenantId,
+        action: status === UserStatus.DISABLED ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED,
+        actor: auditActorOf(actor),
+        targetUserId: userId,
+        request,
+      });
+      return userId;
+    });
+  }
+}
