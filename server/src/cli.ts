@@ -5,7 +5,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
 import { AppError } from './common/errors.js';
 import { openDatabase } from './db/database.js';
+import type { DataSource } from 'typeorm';
 import { OPERATOR } from './modules/audit/audit.service.js';
+import { seed } from './modules/demo/seed.js';
 import { Role } from './modules/users/user.entity.js';
 import { ExistingAppPasswords } from './modules/tenant-policies/tenant-policy.entity.js';
 import type { TenantPolicyChanges } from './modules/tenant-policies/tenant-policy.service.js';
@@ -23,11 +25,20 @@ const USAGE = `Usage: pnpm cli <command>
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.
 
+  seed [--users N] [--app-passwords-per-user N] [--sign-in-events N] [--tenant "Name"]
+      Fills a new tenant for scale tests: by default 25 000 users with 40 app
+      passwords each (1 000 000) and 1 000 000 sign-in events. Users share one
+      generated password, printed once.
+
 <tenant> is the tenant's id or its name.`;
 
 class UsageError extends Error {}
 
-type Command = (services: Services, positionals: string[], flags: Record<string, string | boolean | undefined>) => Promise<string>;
+type Command = (
+  services: Services & { db: DataSource },
+  positionals: string[],
+  flags: Record<string, string | boolean | undefined>,
+) => Promise<string>;
 
 const commands: Record<string, Command> = {
   'tenant create': async (services, [name]) => {
@@ -72,6 +83,20 @@ const commands: Record<string, Command> = {
     return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user`;
   },
 
+  seed: async (services, _positionals, flags) => {
+    const options = {
+      tenantName: typeof flags.tenant === 'string' ? flags.tenant : `Seed ${new Date().toISOString().slice(0, 19)}`,
+      users: count(flags.users, 'users', 25_000, 1_000_000),
+      appPasswordsPerUser: count(flags['app-passwords-per-user'], 'app-passwords-per-user', 40, 40),
+      signInEvents: count(flags['sign-in-events'], 'sign-in-events', 1_000_000, 50_000_000),
+    };
+    const result = await seed(services.db, services, options, (line) => console.error(`seeded ${line}`));
+    return [
+      `tenant ${options.tenantName} (${result.tenantId}): ${result.users} users, ${result.appPasswords} app passwords, ${result.signInEvents} sign-in events in ${result.seconds} s`,
+      `every seeded user's password (shown once): ${result.password}`,
+    ].join('\n');
+  },
+
   'user create': async (services, [tenantRef, email], flags) => {
     if (!tenantRef || !email) throw new UsageError('user create needs a tenant and an email address.');
     const tenant = await services.tenants.findByIdOrName(tenantRef);
@@ -87,6 +112,13 @@ const commands: Record<string, Command> = {
     return fromStdin ? user.id : `${user.id}\npassword (shown once): ${password}`;
   },
 };
+
+function count(flag: string | boolean | undefined, name: string, fallback: number, max: number): number {
+  if (flag === undefined) return fallback;
+  if (typeof flag !== 'string' || !/^\d+$/.test(flag) || Number(flag) > max)
+    throw new UsageError(`--${name} takes a whole number up to ${max}.`);
+  return Number(flag);
+}
 
 async function readPassword(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -110,6 +142,10 @@ async function main(argv: string[]): Promise<number> {
         admin: { type: 'boolean' },
         name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        users: { type: 'string' },
+        'app-passwords-per-user': { type: 'string' },
+        'sign-in-events': { type: 'string' },
+        tenant: { type: 'string' },
       },
     });
   } catch (error) {
@@ -121,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return parsed.values.help ? 0 : 2;
   }
-  const command = commands[`${noun} ${verb ?? ''}`];
+  const command = commands[`${noun} ${verb ?? ''}`] ?? (noun === 'seed' ? commands.seed : undefined);
   if (!command) {
     console.error(`error: unknown command "${[noun, verb].filter(Boolean).join(' ')}"\n\n${USAGE}`);
     return 2;
@@ -130,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(config, () => undefined);
   try {
-    console.log(await command(createServices(database.db, config), rest, parsed.values));
+    console.log(await command({ ...createServices(database.db, config), db: database.db }, noun === 'seed' ? [] : rest, parsed.values));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
