@@ -6,6 +6,7 @@ import type { WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
 import { EXISTING_APP_PASSWORDS_WORK_SQL } from '../tenant-policies/tenant-policy.rules.js';
 import type { Role } from '../users/user.entity.js';
+import { AppPasswordConfirmations, type Candidate } from './app-password-confirmations.js';
 import { parseBasicCredentials } from './basic-credentials.js';
 import { SignInOutcome, type SignInLog } from './sign-in-log.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -13,20 +14,6 @@ import type { SignInThrottle } from './sign-in-throttle.js';
 export type AppPasswordCheck =
   | { ok: true; userId: string; tenantId: string; signInName: string; role: Role; appPasswordId: string }
   | { ok: false; outcome: Exclude<SignInOutcome, 'SUCCESS'> | 'MALFORMED'; retryAfterSeconds?: number };
-
-/** What a check needs to know about the candidate, read in one query. */
-interface Candidate {
-  user_id: string;
-  tenant_id: string;
-  email: string;
-  role: Role;
-  status: string;
-  /** Switched on, or off with KEEP_WORKING. */
-  app_passwords_work: boolean;
-  app_password_id: string | null;
-  secret_hash: string | null;
-  expires_at: Date | null;
-}
 
 interface CacheEntry {
   appPasswordId: string;
@@ -53,6 +40,7 @@ export class AppPasswordSignInService {
   private readonly cache = new Map<string, CacheEntry>();
   /** Per process: the cache dies with the process, and so may its key. */
   private readonly cacheKey = randomBytes(32);
+  private readonly confirmations: AppPasswordConfirmations;
 
   constructor(
     private readonly db: DataSource,
@@ -61,7 +49,9 @@ export class AppPasswordSignInService {
     private readonly log: SignInLog,
     private readonly argon2: WorkLimiter,
     private readonly cacheTtlMs: number,
-  ) {}
+  ) {
+    this.confirmations = new AppPasswordConfirmations(db);
+  }
 
   /** Throws OverloadedError when argon2 work is saturated; every other failure is a result. */
   async check(authorization: string | undefined, request: RequestInfo, options: { tenantId?: string } = {}): Promise<AppPasswordCheck> {
@@ -78,22 +68,24 @@ export class AppPasswordSignInService {
     }
     this.stats.cacheMisses++;
 
-    const reservation = await this.throttle.reserve(name, request.clientIp);
+    // The reservation and the candidate lookup are independent: ask PostgreSQL both at once.
+    const tag = secret ? appPasswordLookupTag(this.lookupKey, secret) : undefined;
+    const [reservation, rows] = await Promise.all([
+      this.throttle.reserve(name, request.clientIp),
+      this.db.query(
+        `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, ${EXISTING_APP_PASSWORDS_WORK_SQL} AS app_passwords_work,
+                ap.id AS app_password_id, ap.secret_hash, ap.expires_at
+           FROM users u
+           JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
+           LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = $2
+          WHERE lower(u.email) = $1 AND ($3::uuid IS NULL OR u.tenant_id = $3::uuid)`,
+        [name, tag ?? null, options.tenantId ?? null],
+      ) as Promise<Candidate[]>,
+    ]);
     if (!reservation.allowed) {
       this.record(credentials.signInName, SignInOutcome.THROTTLED, request);
       return { ok: false, outcome: SignInOutcome.THROTTLED, retryAfterSeconds: reservation.retryAfterSeconds };
     }
-
-    const tag = secret ? appPasswordLookupTag(this.lookupKey, secret) : undefined;
-    const rows: Candidate[] = await this.db.query(
-      `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, ${EXISTING_APP_PASSWORDS_WORK_SQL} AS app_passwords_work,
-              ap.id AS app_password_id, ap.secret_hash, ap.expires_at
-         FROM users u
-         JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
-         LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = $2
-        WHERE lower(u.email) = $1 AND ($3::uuid IS NULL OR u.tenant_id = $3::uuid)`,
-      [name, tag ?? null, options.tenantId ?? null],
-    );
     const candidate = rows[0];
 
     // Exactly one argon2 verification per cold attempt, whatever the outcome.
@@ -107,17 +99,19 @@ export class AppPasswordSignInService {
     const refusal = refusalOf(candidate);
     if (refusal) return this.fail(credentials.signInName, refusal, request, candidate);
 
-    await this.throttle.succeeded(name, request.clientIp);
-    await this.db.query(
-      `UPDATE app_passwords SET last_used_at = now(), last_used_ip = $2
-        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-      [candidate.app_password_id, request.clientIp],
-    );
+    await Promise.all([
+      this.throttle.succeeded(name, request.clientIp),
+      this.db.query(
+        `UPDATE app_passwords SET last_used_at = now(), last_used_ip = $2
+          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [candidate.app_password_id, request.clientIp],
+      ),
+    ]);
     if (cacheKey) this.remember(cacheKey, candidate.app_password_id!);
     return this.succeed(credentials.signInName, request, candidate);
   }
 
-  /** The warm path: no argon2, one query by primary key that also touches last-used at most once a minute. */
+  /** The warm path: no argon2; a confirmation by primary key, shared with requests of the same moment. */
   private async confirmRemembered(
     cacheKey: string,
     appPasswordId: string,
@@ -126,28 +120,7 @@ export class AppPasswordSignInService {
     request: RequestInfo,
     tenantId: string | undefined,
   ): Promise<AppPasswordCheck> {
-    const rows: Candidate[] = await this.db.query(
-      `WITH candidate AS (
-         SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, ${EXISTING_APP_PASSWORDS_WORK_SQL} AS app_passwords_work,
-                ap.id AS app_password_id, NULL::text AS secret_hash, ap.expires_at
-           FROM app_passwords ap
-           JOIN users u ON u.id = ap.user_id AND u.tenant_id = ap.tenant_id
-           JOIN tenant_policies tp ON tp.tenant_id = ap.tenant_id
-          WHERE ap.id = $1
-       ), touched AS (
-         UPDATE app_passwords SET last_used_at = now(), last_used_ip = $2
-          WHERE id = $1
-            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-            AND EXISTS (SELECT 1 FROM candidate c
-                         WHERE c.status = 'ACTIVE' AND c.app_passwords_work AND lower(c.email) = $3
-                           AND (c.expires_at IS NULL OR c.expires_at > now()) AND ($4::uuid IS NULL OR c.tenant_id = $4::uuid))
-         RETURNING id
-       )
-       -- PostgreSQL runs a data-modifying CTE whether or not its result is read
-       SELECT * FROM candidate`,
-      [appPasswordId, request.clientIp, name, tenantId ?? null],
-    );
-    const candidate = rows[0];
+    const candidate = await this.confirmations.confirm(appPasswordId, name, request.clientIp, tenantId ?? null);
     if (!candidate || candidate.email.toLowerCase() !== name) {
       this.cache.delete(cacheKey);
       return this.fail(signInName, SignInOutcome.REVOKED, request, candidate);

@@ -24,7 +24,11 @@ export function createForwardAuthHandler(
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     res.setHeader('Cache-Control', 'no-store');
     try {
-      const tenant = new URL(req.url ?? '/', 'http://localhost').searchParams.get('tenant') ?? undefined;
+      // Ids compare as text on the warm path: one canonical (lower-case) form. No query string, no URL parsing.
+      const url = req.url ?? '';
+      const tenant = url.includes('?')
+        ? (new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('tenant')?.toLowerCase() ?? undefined)
+        : undefined;
       if (tenant !== undefined && !UUID.test(tenant)) return refuse(res);
       const result = await signIn.check(req.headers.authorization, requestInfo(req), { tenantId: tenant });
       if (!result.ok) return refuse(res, result.retryAfterSeconds);

@@ -28,6 +28,12 @@ const MAX_BLOCK_SECONDS = 24 * 3600;
 /** Retry-After for a block that lasts until the user acts. */
 const UNTIL_USER_ACTS_RETRY_AFTER = 3600;
 
+/** node-postgres parses timestamptz to a Date, but 'infinity' to the number Infinity. */
+function epochMs(value: Date | number | null): number | null {
+  if (value === null) return null;
+  return value instanceof Date ? value.getTime() : value;
+}
+
 export type Reservation = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 function keysFor(signInName: string, clientIp: string | null) {
@@ -49,7 +55,7 @@ export class SignInThrottle {
     const keys = keysFor(signInName, clientIp);
     const entries = (Object.keys(keys) as Array<keyof typeof keys>).map((k) => ({ key: keys[k], ...THROTTLE_RULES[k] }));
     entries.sort((a, b) => a.key.localeCompare(b.key)); // one lock order for every caller: no deadlocks
-    const rows: Array<{ key: string; failures: number; max_failures: number; blocked_until: Date | null }> = await this.db.query(
+    const rows: Array<{ key: string; failures: number; max_failures: number; blocked_until: Date | number | null }> = await this.db.query(
       `INSERT INTO sign_in_throttles AS t (key, failures, max_failures, window_seconds, block_seconds)
        SELECT key, 1, max_failures, window_seconds, block_seconds
          FROM unnest($1::text[], $2::int[], $3::int[], $4::int[]) AS k(key, max_failures, window_seconds, block_seconds)
@@ -75,31 +81,35 @@ export class SignInThrottle {
       ],
     );
     const now = Date.now();
-    const blockedUntil = rows.filter((r) => r.blocked_until && r.blocked_until.getTime() > now).map((r) => r.blocked_until!);
-    const exceeded = rows.filter((r) => r.failures > r.max_failures && !(r.blocked_until && r.blocked_until.getTime() > now));
+    const isBlocked = (r: (typeof rows)[number]) => (epochMs(r.blocked_until) ?? 0) > now;
+    const blockedUntil = rows.filter(isBlocked).map((r) => epochMs(r.blocked_until)!);
+    const exceeded = rows.filter((r) => r.failures > r.max_failures && !isBlocked(r));
     if (exceeded.length > 0) blockedUntil.push(...(await this.block(exceeded.map((r) => r.key))));
     if (blockedUntil.length === 0) return { allowed: true };
-    const until = Math.max(...blockedUntil.map((d) => d.getTime()));
+    const until = Math.max(...blockedUntil);
     const retryAfterSeconds = Number.isFinite(until) ? Math.max(1, Math.ceil((until - now) / 1000)) : UNTIL_USER_ACTS_RETRY_AFTER;
     return { allowed: false, retryAfterSeconds };
   }
 
-  /** Starts (or doubles) a block for keys past their limit; returns when each ends. */
-  private async block(keys: string[]): Promise<Date[]> {
-    const rows: Array<{ blocked_until: Date }> = await this.db.query(
-      `UPDATE sign_in_throttles SET
-         blocks = CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 1 ELSE blocks + 1 END,
-         blocked_until = CASE WHEN block_seconds IS NULL THEN 'infinity'::timestamptz
-           ELSE now() + make_interval(secs => least($2::int, block_seconds * 2 ^ (
-             CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 0 ELSE blocks END))) END,
-         failures = 0,
-         window_started_at = now()
-       WHERE key = ANY($1) AND failures > max_failures AND (blocked_until IS NULL OR blocked_until <= now())
-       RETURNING blocked_until`,
+  /** Starts (or doubles) a block for keys past their limit; returns when each ends (ms since the epoch, Infinity: until the user acts). */
+  private async block(keys: string[]): Promise<number[]> {
+    // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, plain rows for a SELECT.
+    const rows: Array<{ blocked_until: Date | number }> = await this.db.query(
+      `WITH blocked AS (
+         UPDATE sign_in_throttles SET
+           blocks = CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 1 ELSE blocks + 1 END,
+           blocked_until = CASE WHEN block_seconds IS NULL THEN 'infinity'::timestamptz
+             ELSE now() + make_interval(secs => least($2::int, block_seconds * 2 ^ (
+               CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 0 ELSE blocks END))) END,
+           failures = 0,
+           window_started_at = now()
+         WHERE key = ANY($1) AND failures > max_failures AND (blocked_until IS NULL OR blocked_until <= now())
+         RETURNING blocked_until)
+       SELECT blocked_until FROM blocked`,
       [keys, MAX_BLOCK_SECONDS],
     );
     // A parallel attempt may have started the block first; either way the attempt is refused.
-    return rows.length > 0 ? rows.map((r) => r.blocked_until) : [new Date(Date.now() + 1000)];
+    return rows.length > 0 ? rows.map((r) => epochMs(r.blocked_until)!) : [Date.now() + 1000];
   }
 
   /** A correct password: its reserved point comes back, and the name's streaks end. */

@@ -61,11 +61,11 @@ export class UserAdminService {
       throw badInput('You cannot disable your own account.', 'id');
     }
     return this.db.transaction(async (m) => {
-      const rows: Array<{ id: string }> = await m.query('UPDATE users SET status = $3 WHERE id = $1 AND tenant_id = $2 RETURNING id', [
-        userId,
-        actor.tenantId,
-        status,
-      ]);
+      // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, plain rows for a SELECT.
+      const rows: Array<{ id: string }> = await m.query(
+        'WITH changed AS (UPDATE users SET status = $3 WHERE id = $1 AND tenant_id = $2 RETURNING id) SELECT id FROM changed',
+        [userId, actor.tenantId, status],
+      );
       if (rows.length === 0) throw notFound('User');
       if (status === UserStatus.DISABLED) await m.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
       await recordAudit(m, {

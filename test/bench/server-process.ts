@@ -1,0 +1,94 @@
+/**
+ * The server under measurement, in its own process so the load generator
+ * does not share its event loop. Started by run.ts with `fork`:
+ *
+ *   server-process.ts bare   a node:http server that answers 204 to everything (the baseline)
+ *   server-process.ts app    the real createApp() over BENCH_DATABASE_URL
+ *
+ * Reports `{ type: 'ready', port }` once listening; answers `{ type: 'stats' }`
+ * with its CPU time and memory; `{ type: 'stop' }` closes it gracefully.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type ServerMode = 'bare' | 'app';
+
+export interface ServerStats {
+  /** process.cpuUsage(), in microseconds. */
+  cpuUserMicros: number;
+  cpuSystemMicros: number;
+  rssBytes: number;
+  /** Peak resident set size so far, in bytes. */
+  maxRssBytes: number;
+  signIn?: { argon2Verifications: number; cacheHits: number; cacheMisses: number };
+}
+
+export type ToServer = { type: 'stats' } | { type: 'stop' };
+export type FromServer = { type: 'ready'; port: number } | { type: 'stats'; stats: ServerStats };
+
+const send = (message: FromServer) => process.send!(message);
+
+async function main(): Promise<void> {
+  const mode = process.argv[2] as ServerMode;
+  let stats: () => ServerStats['signIn'] = () => undefined;
+  let close: () => Promise<void>;
+  let port: number;
+
+  if (mode === 'bare') {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(204);
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+  } else if (mode === 'app') {
+    const { createApp } = await import('../../server/src/app.js');
+    const { createDataSource } = await import('../../server/src/db/data-source.js');
+    const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? 10));
+    await db.initialize();
+    const app = await createApp(
+      {
+        cookieSecure: false,
+        appPasswordLookupKey: Buffer.from(process.env.BENCH_LOOKUP_KEY!, 'hex'),
+        webDistDir: '/nonexistent',
+        trustedProxies: [],
+        appPasswordCacheTtlSeconds: Number(process.env.BENCH_CACHE_TTL_SECONDS),
+      },
+      db,
+      { info: () => undefined, error: (message, error) => console.error(message, error) },
+    );
+    port = (await app.listen(0, '127.0.0.1')).port;
+    stats = () => ({ ...app.services.appPasswordSignIn.stats });
+    close = async () => {
+      await app.close();
+      await db.destroy();
+    };
+  } else {
+    throw new Error(`Unknown mode "${mode}": expected bare or app.`);
+  }
+
+  process.on('message', (message: ToServer) => {
+    if (message.type === 'stats') {
+      const cpu = process.cpuUsage();
+      send({
+        type: 'stats',
+        stats: {
+          cpuUserMicros: cpu.user,
+          cpuSystemMicros: cpu.system,
+          rssBytes: process.memoryUsage.rss(),
+          maxRssBytes: process.resourceUsage().maxRSS * 1024,
+          signIn: stats(),
+        },
+      });
+    } else if (message.type === 'stop') {
+      void close().then(() => process.disconnect());
+    }
+  });
+  send({ type: 'ready', port });
+}
+
+main().catch((error: unknown) => {
+  console.error('The benchmark server failed:', error);
+  process.exit(1);
+});
