@@ -204,7 +204,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   app.use(
     '/graphql',
-    express.json({ limit: '100kb' }),
+    // Room for the largest documented input (10 000 ids ≈ 390 kB); anything bigger is refused with 413.
+    express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const request = requestInfo(req);

@@ -308,10 +308,10 @@ describe('malformed and cross-site requests', () => {
     expectNoInternals(result);
   });
 
-  it('answers a body over 100 kB with 413 BAD_USER_INPUT', async () => {
+  it('answers a body over 1 MB with 413 BAD_USER_INPUT', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const padding = 'x'.repeat(101 * 1024);
+    const padding = 'x'.repeat(1025 * 1024);
     const body = JSON.stringify({ query: SIGN_IN, variables: { input: { email: user.email, password: user.password }, padding } });
 
     const result = await new GraphQLClient(server.url).post(body);

@@ -38,7 +38,8 @@ export function decodeCursor(
   const [key, id] = parsed as [unknown, unknown];
   if (typeof id !== 'string' || id.length > 64) throw invalid();
   if (key !== null && typeof key !== 'string') throw invalid();
-  if (keyKind === 'timestamp' && key !== null && Number.isNaN(Date.parse(key))) throw invalid();
+  // Timestamps travel as PostgreSQL's own text (microseconds intact); never-used sorts as '-infinity'.
+  if (keyKind === 'timestamp' && key !== null && key !== '-infinity' && Number.isNaN(Date.parse(key))) throw invalid();
   return { key, id };
 }
 

@@ -63,7 +63,8 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
           sql = `${AUDIT_SELECT} WHERE ${auditConditions(q, actor.tenantId, filter).join(' AND ')} ORDER BY e.occurred_at, e.id`;
         } else {
           const outcome = text(req.query.outcome);
-          if (outcome && !(outcome in SignInOutcome)) throw new AppError(ErrorCode.BAD_USER_INPUT, 'outcome is not a known outcome.');
+          if (outcome && !(Object.values(SignInOutcome) as string[]).includes(outcome))
+            throw new AppError(ErrorCode.BAD_USER_INPUT, 'outcome is not a known outcome.');
           const filter = {
             userId: text(req.query.userId),
             appPasswordId: text(req.query.appPasswordId),

@@ -46,7 +46,7 @@ export function signInConditions(q: SqlParams, tenantId: string, filter: SignInF
 }
 
 export const AUDIT_SELECT = `
-  SELECT e.id::text AS id, e.occurred_at AS "occurredAt", e.action, e.actor_type AS "actorType", e.actor_user_id AS "actorUserId",
+  SELECT e.id::text AS id, e.occurred_at AS "occurredAt", e.occurred_at::text AS "sortKey", e.action, e.actor_type AS "actorType", e.actor_user_id AS "actorUserId",
          actor.email AS "actorEmail", e.actor_api_token_id AS "actorApiTokenId", e.target_user_id AS "targetUserId",
          target.email AS "targetEmail", e.app_password_id AS "appPasswordId", e.app_password_name AS "appPasswordName",
          host(e.client_ip) AS "clientIp", e.user_agent AS "userAgent", e.details::text AS details
@@ -55,7 +55,7 @@ export const AUDIT_SELECT = `
     LEFT JOIN users target ON target.id = e.target_user_id`;
 
 export const SIGN_IN_SELECT = `
-  SELECT s.id::text AS id, s.occurred_at AS "occurredAt", s.outcome, s.sign_in_name AS "signInName", s.user_id AS "userId",
+  SELECT s.id::text AS id, s.occurred_at AS "occurredAt", s.occurred_at::text AS "sortKey", s.outcome, s.sign_in_name AS "signInName", s.user_id AS "userId",
          s.app_password_id AS "appPasswordId", host(s.client_ip) AS "clientIp", s.user_agent AS "userAgent"
     FROM sign_in_events s`;
 
@@ -68,11 +68,12 @@ export class AuditLogService {
     const where = auditConditions(q, actor.tenantId, filter);
     const cursor = this.cursor(after);
     if (cursor) where.push(`(e.occurred_at, e.id) < (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::bigint)`);
-    const rows: AuditEntry[] = await this.db.query(
+    const rows: Array<AuditEntry & { sortKey: string }> = await this.db.query(
       `${AUDIT_SELECT} WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${q.p(size + 1)}`,
       q.values,
     );
-    return toPage(rows, size, (r) => encodeCursor(r.occurredAt.toISOString(), r.id));
+    // The cursor keeps PostgreSQL's microseconds: events of the same millisecond are not skipped.
+    return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
   }
 
   async signInEvents(actor: Actor, filter: SignInFilter | undefined, first?: number, after?: string): Promise<Page<SignInEntry>> {
@@ -81,11 +82,12 @@ export class AuditLogService {
     const where = signInConditions(q, actor.tenantId, filter);
     const cursor = this.cursor(after);
     if (cursor) where.push(`(s.occurred_at, s.id) < (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::bigint)`);
-    const rows: SignInEntry[] = await this.db.query(
+    const rows: Array<SignInEntry & { sortKey: string }> = await this.db.query(
       `${SIGN_IN_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.occurred_at DESC, s.id DESC LIMIT ${q.p(size + 1)}`,
       q.values,
     );
-    return toPage(rows, size, (r) => encodeCursor(r.occurredAt.toISOString(), r.id));
+    // The cursor keeps PostgreSQL's microseconds: events of the same millisecond are not skipped.
+    return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
   }
 
   private cursor(after: string | undefined) {
