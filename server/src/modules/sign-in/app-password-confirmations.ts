@@ -32,14 +32,19 @@ interface Pending {
  * Every request waits for an answer read after it arrived, so a delete,
  * revoke, disable or policy change on any instance counts on the next request.
  *
- * Requests that arrive in the same turn of the event loop share one query
- * (`id = ANY(…)`), a named statement that PostgreSQL plans once per
- * connection; the same statement moves last-used forward, at most once a
- * minute per app password. Under load this turns hundreds of round trips into
- * a few, which is what keeps the warm path near the speed of a bare server.
+ * Confirmations travel in batches (`id = ANY(…)`), a named statement that
+ * PostgreSQL plans once per connection; the same statement moves last-used
+ * forward, at most once a minute per app password. At most two batches are
+ * in flight; whatever arrives meanwhile waits for the next one, so an idle
+ * server answers at once and a busy one sends fewer, fuller queries instead
+ * of a round trip per request.
  */
+const MAX_BATCHES_IN_FLIGHT = 2;
+
 export class AppPasswordConfirmations {
   private pending: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
   private readonly pool: Pool;
 
   constructor(db: DataSource) {
@@ -49,14 +54,26 @@ export class AppPasswordConfirmations {
   /** `signInName` lower-cased; `tenantId` when the check is bound to one tenant (last-used moves only if it matches). */
   confirm(appPasswordId: string, signInName: string, clientIp: string | null, tenantId: string | null): Promise<Candidate | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => void this.flush());
       this.pending.push({ id: appPasswordId, name: signInName, ip: clientIp, tenantId, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Sends the next batch at the end of this event-loop turn, if a slot is free. */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    this.inFlight++;
     try {
       const { rows } = await this.pool.query<Candidate>({
         name: 'confirm-app-passwords',
@@ -67,6 +84,9 @@ export class AppPasswordConfirmations {
       for (const p of batch) p.resolve(byId.get(p.id));
     } catch (error) {
       for (const p of batch) p.reject(error);
+    } finally {
+      this.inFlight--;
+      this.schedule();
     }
   }
 }
