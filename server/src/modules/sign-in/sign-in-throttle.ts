@@ -54,18 +54,19 @@ export class SignInThrottle {
   async reserve(signInName: string, clientIp: string | null): Promise<Reservation> {
     const keys = keysFor(signInName, clientIp);
     const entries = (Object.keys(keys) as Array<keyof typeof keys>).map((k) => ({ key: keys[k], ...THROTTLE_RULES[k] }));
-    entries.sort((a, b) => a.key.localeCompare(b.key)); // one lock order for every caller: no deadlocks
+    const now = Date.now();
+    // Rows are locked in one order everywhere (COLLATE "C"), so concurrent attempts never deadlock.
+    // While any of the three counters is blocked, the attempt is refused and counts nowhere: a blocked
+    // IP cannot keep feeding the per-name counter and stop the user's app passwords.
     const rows: Array<{ key: string; failures: number; max_failures: number; blocked_until: Date | number | null }> = await this.db.query(
       `INSERT INTO sign_in_throttles AS t (key, failures, max_failures, window_seconds, block_seconds)
        SELECT key, 1, max_failures, window_seconds, block_seconds
          FROM unnest($1::text[], $2::int[], $3::int[], $4::int[]) AS k(key, max_failures, window_seconds, block_seconds)
+        WHERE NOT EXISTS (SELECT 1 FROM sign_in_throttles b WHERE b.key = ANY($1) AND b.blocked_until > now())
+        ORDER BY key COLLATE "C"
        ON CONFLICT (key) DO UPDATE SET
-         failures = CASE
-           WHEN t.blocked_until > now() THEN t.failures
-           WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN 1
-           ELSE t.failures + 1 END,
+         failures = CASE WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN 1 ELSE t.failures + 1 END,
          window_started_at = CASE
-           WHEN t.blocked_until > now() THEN t.window_started_at
            WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN now()
            ELSE t.window_started_at END,
          max_failures = EXCLUDED.max_failures,
@@ -80,11 +81,18 @@ export class SignInThrottle {
         entries.map((e) => e.blockSeconds),
       ],
     );
-    const now = Date.now();
-    const isBlocked = (r: (typeof rows)[number]) => (epochMs(r.blocked_until) ?? 0) > now;
-    const blockedUntil = rows.filter(isBlocked).map((r) => epochMs(r.blocked_until)!);
-    const exceeded = rows.filter((r) => r.failures > r.max_failures && !isBlocked(r));
-    if (exceeded.length > 0) blockedUntil.push(...(await this.block(exceeded.map((r) => r.key))));
+    const blockedUntil: number[] = [];
+    if (rows.length === 0) {
+      const blocked: Array<{ blocked_until: Date | number }> = await this.db.query(
+        'SELECT blocked_until FROM sign_in_throttles WHERE key = ANY($1) AND blocked_until > now()',
+        [entries.map((e) => e.key)],
+      );
+      // A block that ended between the two statements: refuse this once, the next attempt counts again.
+      blockedUntil.push(...(blocked.length > 0 ? blocked.map((r) => epochMs(r.blocked_until)!) : [now + 1000]));
+    } else {
+      const exceeded = rows.filter((r) => r.failures > r.max_failures);
+      if (exceeded.length > 0) blockedUntil.push(...(await this.block(exceeded.map((r) => r.key))));
+    }
     if (blockedUntil.length === 0) return { allowed: true };
     const until = Math.max(...blockedUntil);
     const retryAfterSeconds = Number.isFinite(until) ? Math.max(1, Math.ceil((until - now) / 1000)) : UNTIL_USER_ACTS_RETRY_AFTER;
@@ -95,16 +103,19 @@ export class SignInThrottle {
   private async block(keys: string[]): Promise<number[]> {
     // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, plain rows for a SELECT.
     const rows: Array<{ blocked_until: Date | number }> = await this.db.query(
-      `WITH blocked AS (
-         UPDATE sign_in_throttles SET
-           blocks = CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 1 ELSE blocks + 1 END,
-           blocked_until = CASE WHEN block_seconds IS NULL THEN 'infinity'::timestamptz
-             ELSE now() + make_interval(secs => least($2::int, block_seconds * 2 ^ (
-               CASE WHEN blocked_until IS NULL OR blocked_until < now() - interval '1 day' THEN 0 ELSE blocks END))) END,
+      `WITH locked AS (
+         SELECT key FROM sign_in_throttles WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE
+       ), blocked AS (
+         UPDATE sign_in_throttles t SET
+           blocks = CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 1 ELSE t.blocks + 1 END,
+           blocked_until = CASE WHEN t.block_seconds IS NULL THEN 'infinity'::timestamptz
+             ELSE now() + make_interval(secs => least($2::int, t.block_seconds * 2 ^ (
+               CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 0 ELSE t.blocks END))) END,
            failures = 0,
            window_started_at = now()
-         WHERE key = ANY($1) AND failures > max_failures AND (blocked_until IS NULL OR blocked_until <= now())
-         RETURNING blocked_until)
+          FROM locked
+         WHERE t.key = locked.key AND t.failures > t.max_failures AND (t.blocked_until IS NULL OR t.blocked_until <= now())
+         RETURNING t.blocked_until)
        SELECT blocked_until FROM blocked`,
       [keys, MAX_BLOCK_SECONDS],
     );
@@ -116,10 +127,14 @@ export class SignInThrottle {
   async succeeded(signInName: string, clientIp: string | null): Promise<void> {
     const keys = keysFor(signInName, clientIp);
     await this.db.query(
-      `UPDATE sign_in_throttles SET
-         failures = CASE WHEN key = $2 THEN greatest(failures - 1, 0) ELSE 0 END,
-         blocks = CASE WHEN key = $2 THEN blocks ELSE 0 END
-       WHERE key = ANY($1) AND (blocked_until IS NULL OR blocked_until <= now())`,
+      `WITH locked AS (
+         SELECT key FROM sign_in_throttles WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE
+       )
+       UPDATE sign_in_throttles t SET
+         failures = CASE WHEN t.key = $2 THEN greatest(t.failures - 1, 0) ELSE 0 END,
+         blocks = CASE WHEN t.key = $2 THEN t.blocks ELSE 0 END
+        FROM locked
+       WHERE t.key = locked.key AND (t.blocked_until IS NULL OR t.blocked_until <= now())`,
       [[keys.nameAndIp, keys.ip, keys.name], keys.ip],
     );
   }

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../../server/src/modules/users/user.entity.js';
+import { basic, checkBasic, createAppPassword, graphqlWithAuthorization, randomIp, randomSecret } from '../support/app-passwords.js';
+import { createTenant, createUser, signedInClient } from '../support/factories.js';
+import { GraphQLClient, type GraphQLResult } from '../support/graphql-client.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+const VIEWER = /* GraphQL */ `
+  query {
+    viewer {
+      id
+      email
+      tenant {
+        id
+      }
+      securityInfo {
+        appPasswords {
+          id
+        }
+      }
+    }
+  }
+`;
+const CREATE = /* GraphQL */ `
+  mutation ($input: CreateAppPasswordInput!) {
+    createAppPassword(input: $input) {
+      password
+    }
+  }
+`;
+const DELETE = /* GraphQL */ `
+  mutation ($id: ID!) {
+    deleteAppPassword(id: $id) {
+      deletedId
+    }
+  }
+`;
+const SIGN_IN = /* GraphQL */ `
+  mutation ($input: SignInInput!) {
+    signIn(input: $input) {
+      viewer {
+        id
+      }
+    }
+  }
+`;
+
+/** Trusts 127.0.0.1 as a proxy, so each test's failures count against its own X-Forwarded-For address. */
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function userWithAppPassword(options: { role?: Role } = {}) {
+  const tenant = await createTenant(server.db);
+  const user = await createUser(server.db, tenant, options);
+  const appPassword = await createAppPassword(server, user);
+  const ip = randomIp();
+  const authorization = basic(user.email, appPassword.password);
+  /** GraphQL as an app signed in with this app password (or another Authorization header) would send it. */
+  const asApp = (query: string, variables?: Record<string, unknown>, header = authorization, cookie?: string) =>
+    graphqlWithAuthorization(server, header, query, variables, { ip, cookie });
+  return { tenant, user, appPassword, authorization, asApp };
+}
+
+async function count(table: 'sessions' | 'app_passwords', userId: string): Promise<number> {
+  const [row] = await server.db.query(`SELECT count(*)::int AS count FROM ${table} WHERE user_id = $1`, [userId]);
+  return row.count;
+}
+
+/** An app-password caller never gets a cookie, whatever happened. */
+function expectNoCookie(result: GraphQLResult) {
+  expect(result.headers.get('set-cookie')).toBeNull();
+}
+
+function expectUnauthenticated(result: GraphQLResult) {
+  expect(result.status).toBe(401);
+  expect(GraphQLClient.code(result)).toBe('UNAUTHENTICATED');
+  expect(result.data ?? null).toBeNull();
+  // Browsers would pop up a password prompt for the API.
+  expect(result.headers.get('www-authenticate')).toBeNull();
+  expectNoCookie(result);
+}
+
+describe('GraphQL with an app password', () => {
+  it('acts as the owner of the app password', async () => {
+    const { tenant, user, appPassword, asApp } = await userWithAppPassword();
+    const result = await asApp(VIEWER);
+    expect(result.errors).toBeUndefined();
+    expect(result.status).toBe(200);
+    expect(result.data?.viewer).toEqual({
+      id: user.id,
+      email: user.email,
+      tenant: { id: tenant.id },
+      securityInfo: { appPasswords: [{ id: appPassword.id }] },
+    });
+    expectNoCookie(result);
+  });
+
+  it('may delete its own app password, which then stops working at once', async () => {
+    const { user, appPassword, authorization, asApp } = await userWithAppPassword();
+    expect((await checkBasic(server, authorization)).status).toBe(204);
+
+    const deleted = await asApp(DELETE, { id: appPassword.id });
+    expect(deleted.errors).toBeUndefined();
+    expect(deleted.data?.deleteAppPassword).toEqual({ deletedId: appPassword.id });
+    expectNoCookie(deleted);
+    expect(await count('app_passwords', user.id)).toBe(0);
+
+    expect((await checkBasic(server, authorization, { ip: randomIp() })).status).toBe(401);
+    expectUnauthenticated(await asApp(VIEWER));
+  });
+
+  it('may not create app passwords', async () => {
+    const { user, asApp } = await userWithAppPassword();
+    const result = await asApp(CREATE, { input: { name: 'Another one' } });
+    expect(GraphQLClient.code(result)).toBe('FORBIDDEN');
+    expect(result.data ?? null).toBeNull();
+    expect(result.body).not.toMatch(/"password"\s*:\s*"[a-z]{28}"/);
+    expectNoCookie(result);
+    expect(await count('app_passwords', user.id)).toBe(1);
+  });
+
+  it("gives an admin's app password no admin powers: it cannot create app passwords or open a console session", async () => {
+    const { user, asApp } = await userWithAppPassword({ role: Role.TENANT_ADMIN });
+    const sessionsBefore = await count('sessions', user.id);
+
+    const created = await asApp(CREATE, { input: { name: 'Admin script' } });
+    expect(GraphQLClient.code(created)).toBe('FORBIDDEN');
+    expect(await count('app_passwords', user.id)).toBe(1);
+
+    // Even with the right primary password in the input, Basic on the request forbids opening a session.
+    const signIn = await asApp(SIGN_IN, { input: { email: user.email, password: user.password } });
+    expect(GraphQLClient.code(signIn)).toBe('FORBIDDEN');
+    expect(signIn.data ?? null).toBeNull();
+    expectNoCookie(signIn);
+    expect(await count('sessions', user.id)).toBe(sessionsBefore);
+  });
+
+  it("cannot delete another user's app password, in its tenant or another: NOT_FOUND, and it keeps working", async () => {
+    const { asApp } = await userWithAppPassword();
+    const { tenant } = await userWithAppPassword();
+    const sameTenant = await createUser(server.db, tenant);
+    const neighbour = await createAppPassword(server, sameTenant);
+    const stranger = await userWithAppPassword();
+
+    for (const [owner, target] of [
+      [sameTenant, neighbour],
+      [stranger.user, stranger.appPassword],
+    ] as const) {
+      const result = await asApp(DELETE, { id: target.id });
+      expect(GraphQLClient.code(result)).toBe('NOT_FOUND');
+      expect(result.data ?? null).toBeNull();
+      expectNoCookie(result);
+      expect((await checkBasic(server, basic(owner.email, target.password))).status).toBe(204);
+    }
+  });
+});
+
+describe('GraphQL refuses bad or mixed credentials', () => {
+  it.each([
+    ['a wrong app password', (email: string) => basic(email, randomSecret())],
+    ['the primary password', (email: string, password: string) => basic(email, password)],
+    ['an unknown user', () => basic('nobody@example.test', randomSecret())],
+    ['malformed Basic credentials', () => 'Basic %%%'],
+    ['the Basic scheme alone', () => 'Basic'],
+    ['a Bearer token', () => `Bearer ${randomSecret()}`],
+    ['an empty Authorization header', () => ''],
+  ])('answers %s with HTTP 401 UNAUTHENTICATED and no WWW-Authenticate', async (_, header) => {
+    const { user, asApp } = await userWithAppPassword();
+    expectUnauthenticated(await asApp(VIEWER, undefined, header(user.email, user.password)));
+  });
+
+  it('refuses a session cookie together with Basic credentials, even when both are valid', async () => {
+    const { user, appPassword, authorization, asApp } = await userWithAppPassword();
+    const console = await signedInClient(server, user);
+    expect(console.cookie).toBeDefined();
+
+    expectUnauthenticated(await asApp(VIEWER, undefined, authorization, console.cookie));
+    expectUnauthenticated(await asApp(DELETE, { id: appPassword.id }, authorization, console.cookie));
+    expectUnauthenticated(await asApp(VIEWER, undefined, basic(user.email, randomSecret()), console.cookie));
+    expect(await count('app_passwords', user.id)).toBe(1);
+
+    // Each on its own still works.
+    expect((await console.request(VIEWER)).data?.viewer.id).toBe(user.id);
+    expect((await asApp(VIEWER)).data?.viewer.id).toBe(user.id);
+  });
+});
