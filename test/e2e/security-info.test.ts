@@ -24,7 +24,7 @@ async function signIn(page: Page, user: TestUser, labels = { email: 'Email', pas
   await page.getByLabel(labels.email).fill(user.email);
   await page.getByLabel(labels.password).fill(user.password);
   await page.getByRole('button', { name: labels.submit }).click();
-  await page.waitForURL(/\/security-info$/);
+  await page.waitForURL((url) => url.pathname === '/security-info');
 }
 
 async function checkAppPassword(email: string, password: string): Promise<number> {

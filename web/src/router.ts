@@ -1,12 +1,37 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { useSession } from './features/sign-in/useSession';
 
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean;
+    /** Tenant admins only; anyone else is sent to their security info. */
+    admin?: boolean;
+  }
+}
+
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/', redirect: { name: 'security-info' } },
     { path: '/sign-in', name: 'sign-in', component: () => import('./features/sign-in/SignInPage.vue'), meta: { public: true } },
     { path: '/security-info', name: 'security-info', component: () => import('./features/security-info/SecurityInfoPage.vue') },
+    // Admin pages are separate chunks, loaded only when an admin opens them.
+    {
+      path: '/admin',
+      component: () => import('./features/admin/AdminLayout.vue'),
+      meta: { admin: true },
+      children: [
+        { path: '', redirect: { name: 'admin-overview' } },
+        { path: 'overview', name: 'admin-overview', component: () => import('./features/admin/OverviewPage.vue') },
+        { path: 'policy', name: 'admin-policy', component: () => import('./features/admin/PolicyPage.vue') },
+        { path: 'users', name: 'admin-users', component: () => import('./features/admin/UsersPage.vue') },
+        { path: 'app-passwords', name: 'admin-app-passwords', component: () => import('./features/admin/AppPasswordsPage.vue') },
+        { path: 'audit', name: 'admin-audit', component: () => import('./features/admin/AuditPage.vue') },
+        { path: 'sign-ins', name: 'admin-sign-ins', component: () => import('./features/admin/SignInsPage.vue') },
+        { path: 'api-tokens', name: 'admin-api-tokens', component: () => import('./features/admin/ApiTokensPage.vue') },
+      ],
+    },
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { public: true } },
   ],
 });
@@ -14,7 +39,9 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   const session = useSession();
   await session.ensureLoaded();
-  if (to.name === 'sign-in' && session.viewer.value) return { name: 'security-info' };
-  if (!to.meta.public && !session.viewer.value) return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  const viewer = session.viewer.value;
+  if (to.name === 'sign-in' && viewer) return { name: 'security-info' };
+  if (!to.meta.public && !viewer) return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  if (to.meta.admin && viewer?.role !== 'TENANT_ADMIN') return { name: 'security-info' };
   return true;
 });

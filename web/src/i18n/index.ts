@@ -38,3 +38,12 @@ export function formatDateTime(iso: string): string {
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat(intlLocale()).format(value);
 }
+
+export function formatDate(value: string | Date): string {
+  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium' }).format(new Date(value));
+}
+
+/** A short day label for chart axes, e.g. "3 Nov". */
+export function formatDay(value: string | Date): string {
+  return new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'short' }).format(new Date(value));
+}

@@ -1,0 +1,281 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../../server/src/modules/users/user.entity.js';
+import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
+
+/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startTestServer({ webDistDir: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signIn(page: Page, user: TestUser) {
+  await page.goto('/security-info');
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Not a regular expression on the URL: the sign-in page's own `?next=/security-info` would match it.
+  await page.waitForURL((url) => url.pathname === '/security-info');
+  await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+}
+
+/** A real app password, created through GraphQL by its owner; returns its id and the secret shown once. */
+async function createAppPassword(user: TestUser, name: string): Promise<{ id: string; password: string }> {
+  const client = await signedInClient(server, user);
+  const result = await client.request(
+    `mutation ($input: CreateAppPasswordInput!) { createAppPassword(input: $input) { password appPassword { id } } }`,
+    { input: { name } },
+  );
+  if (result.errors) throw new Error(`createAppPassword failed: ${JSON.stringify(result.errors)}`);
+  return { id: result.data!.createAppPassword.appPassword.id, password: result.data!.createAppPassword.password };
+}
+
+async function checkAppPassword(email: string, password: string): Promise<number> {
+  const response = await fetch(`${server.url}/auth/basic`, {
+    headers: { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` },
+  });
+  return response.status;
+}
+
+/** Checks the page with axe and saves it at desktop width and at a phone's 390 px. */
+async function review(page: Page, name: string) {
+  await expectAccessible(page);
+  await snapshot(page, name);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await snapshot(page, `${name}-phone`);
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1200, height: 800 });
+}
+
+async function setUp() {
+  const tenant = await createTenant(server.db);
+  const admin = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
+  const user = await createUser(server.db, tenant);
+  return { tenant, admin, user };
+}
+
+describe('the admin console', () => {
+  it('an admin switches app passwords off with "block": the preview counts show, the user’s app password is refused, and their dialog explains', async () => {
+    const { admin, user } = await setUp();
+    const appPassword = await createAppPassword(user, 'Printer');
+    expect(await checkAppPassword(user.email, appPassword.password)).toBe(204);
+
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, admin);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.waitForURL(/\/admin\/overview$/);
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Policy' }).click();
+    await page.waitForURL(/\/admin\/policy$/);
+
+    const enabled = page.getByRole('checkbox', { name: 'Users may create app passwords' });
+    await poll(() => enabled.isChecked()).toBe(true);
+    await review(page, 'admin-policy');
+
+    await enabled.uncheck();
+    const choices = page.getByRole('radiogroup', { name: 'What happens to the app passwords users already have?' });
+    await poll(() => choices.isVisible()).toBe(true);
+    await poll(() => page.locator('[data-test="block-effect"]').textContent()).toBe(
+      '1 app password of 1 user will be refused at sign-in until you switch app passwords on again.',
+    );
+    expect(await page.locator('[data-test="revoke-effect"]').textContent()).toBe('1 app password of 1 user will be deleted for good.');
+    await choices.getByRole('radio', { name: /^Block/ }).check();
+    await snapshot(page, 'admin-policy-switch-off');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: 'The policy has been saved.' }).isVisible()).toBe(true);
+    expect(await enabled.isChecked()).toBe(false);
+    expect(await choices.getByRole('radio', { name: /^Block/ }).isChecked()).toBe(true);
+    expect(await checkAppPassword(user.email, appPassword.password)).toBe(401);
+    await context.close();
+
+    const userContext = await newContext(browser, server.url);
+    const userPage = await userContext.newPage();
+    await signIn(userPage, user);
+    await userPage.getByRole('button', { name: 'Add sign-in method' }).click();
+    await poll(() => userPage.getByRole('dialog').getByText('Your organisation has switched app passwords off').isVisible()).toBe(true);
+    await userContext.close();
+  });
+
+  it('an admin deletes all app passwords of a selected user after a confirmation with the count', async () => {
+    const { tenant, admin, user } = await setUp();
+    const other = await createUser(server.db, tenant);
+    const first = await createAppPassword(user, 'Phone');
+    const second = await createAppPassword(user, 'Laptop');
+    const kept = await createAppPassword(other, 'Tablet');
+
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, admin);
+    await page.goto('/admin/users');
+    const rows = page.locator('[data-test="user"]');
+    await poll(() => rows.count()).toBe(3);
+    await review(page, 'admin-users');
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill(user.email.slice(0, 20));
+    await poll(() => rows.count()).toBe(1);
+    await page.getByRole('checkbox', { name: `Select Test User (${user.email})` }).check();
+    await poll(() => page.getByText('1 user selected').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Delete all app passwords' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Delete all app passwords of 1 user?' });
+    await poll(() => dialog.locator('[data-test="count"]').textContent()).toContain('2 app passwords will stop working at once.');
+    await dialog.getByLabel('Reason').fill('Phone lost');
+    await snapshot(page, 'admin-users-delete-confirm');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Yes, delete 2 app passwords' }).click();
+
+    await poll(() => page.getByRole('status').filter({ hasText: '2 app passwords deleted.' }).isVisible()).toBe(true);
+    await poll(() => rows.first().textContent()).toContain('Never'); // no app passwords, so no last use
+    expect(await checkAppPassword(user.email, first.password)).toBe(401);
+    expect(await checkAppPassword(user.email, second.password)).toBe(401);
+    expect(await checkAppPassword(other.email, kept.password)).toBe(204);
+    await context.close();
+  });
+
+  it('the inventory lists app passwords, filters "not used for 90 days" and "never used", and revokes what matches', async () => {
+    const { admin, user } = await setUp();
+    const recent = await createAppPassword(user, 'Recent mail app');
+    const stale = await createAppPassword(user, 'Stale printer');
+    const unused = await createAppPassword(user, 'Unused scanner');
+    await server.db.query(`UPDATE app_passwords SET last_used_at = now() - interval '2 days' WHERE id = $1`, [recent.id]);
+    await server.db.query(`UPDATE app_passwords SET last_used_at = now() - interval '100 days' WHERE id = $1`, [stale.id]);
+
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, admin);
+    await page.goto('/admin/app-passwords');
+    const names = () => page.locator('[data-test="app-password-row"] strong').allTextContents();
+    await poll(async () => (await names()).sort()).toEqual(['Recent mail app', 'Stale printer', 'Unused scanner']);
+    expect(await page.locator('[data-test="total"]').textContent()).toContain('3 app passwords');
+    await review(page, 'admin-app-passwords');
+
+    await page.getByLabel('Last use').selectOption({ label: 'Not used for 90 days' });
+    await poll(async () => (await names()).sort()).toEqual(['Stale printer', 'Unused scanner']);
+    await poll(() => page.locator('[data-test="total"]').textContent()).toContain('2 app passwords');
+    await snapshot(page, 'admin-app-passwords-not-used-90');
+
+    await page.getByLabel('Last use').selectOption({ label: 'Never used' });
+    await poll(() => names()).toEqual(['Unused scanner']);
+
+    await page.getByLabel('Last use').selectOption({ label: 'Not used for 90 days' });
+    await poll(async () => (await names()).sort()).toEqual(['Stale printer', 'Unused scanner']);
+    await page.getByRole('button', { name: 'Delete all matching' }).click();
+    const dialog = page.getByRole('dialog');
+    await poll(() => dialog.locator('[data-test="count"]').textContent()).toContain('2 app passwords will stop working at once.');
+    await dialog.getByLabel('Reason').fill('Not used for 90 days');
+    await dialog.getByRole('button', { name: 'Yes, delete 2 app passwords' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: '2 app passwords deleted.' }).isVisible()).toBe(true);
+    await page.getByLabel('Last use').selectOption({ label: 'Any time' });
+    await poll(() => names()).toEqual(['Recent mail app']);
+    expect(await checkAppPassword(user.email, stale.password)).toBe(401);
+    expect(await checkAppPassword(user.email, unused.password)).toBe(401);
+    expect(await checkAppPassword(user.email, recent.password)).toBe(204);
+    await context.close();
+  });
+
+  it('overview, audit log, sign-in log and API tokens: charts, filters, CSV, a token shown once, all accessible', async () => {
+    const { admin, user } = await setUp();
+    const appPassword = await createAppPassword(user, 'Mail');
+    expect(await checkAppPassword(user.email, appPassword.password)).toBe(204);
+    expect(await checkAppPassword(user.email, 'wrong-password-wrong-passwor')).toBe(401);
+    await server.app.services.signInLog.flush();
+
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, admin);
+
+    await page.goto('/admin/overview');
+    const signIns = page.locator('[data-test="sign-in-chart"]');
+    await poll(() => signIns.getAttribute('aria-label')).toMatch(/: 1 app-password sign-ins succeeded and 1 failed\.$/);
+    await poll(() => page.locator('[data-test="last-use-chart"]').getAttribute('aria-label')).toBe(
+      'In the last 7 days: 1; 8 to 30 days ago: 0; More than 30 days ago: 0; Never used: 0',
+    );
+    await review(page, 'admin-overview');
+
+    await page.goto('/admin/audit');
+    await poll(() => page.locator('[data-test="audit"]').textContent()).toContain('App password created');
+    await page.getByLabel('Action').selectOption({ label: 'Policy changed' });
+    await poll(() => page.getByText('No events match.').isVisible()).toBe(true);
+    await page.getByLabel('Action').selectOption({ label: 'App password created' });
+    await poll(() => page.locator('[data-test="audit"]').textContent()).toContain('“Mail”');
+    const auditCsv = await page.evaluate(
+      async (href) => {
+        const response = await fetch(href);
+        return { status: response.status, text: await response.text() };
+      },
+      (await page.locator('[data-test="csv"]').getAttribute('href'))!,
+    );
+    expect(auditCsv.status).toBe(200);
+    expect(auditCsv.text.split('\n')[0]).toMatch(/^id,occurredAt,action/);
+    expect(auditCsv.text).toContain('app_password.created');
+    expect(auditCsv.text).not.toContain('user.created');
+    await review(page, 'admin-audit');
+
+    await page.goto('/admin/sign-ins');
+    const log = page.locator('[data-test="sign-ins"] tbody tr');
+    await poll(() => log.count()).toBe(2);
+    await page.getByLabel('Outcome').selectOption({ label: 'Wrong password' });
+    await poll(() => log.count()).toBe(1);
+    expect(await page.locator('[data-test="csv"]').getAttribute('href')).toBe('/export/sign-ins.csv?outcome=WRONG_PASSWORD');
+    await review(page, 'admin-sign-ins');
+
+    await page.goto('/admin/api-tokens');
+    await poll(() => page.getByText('There are no API tokens.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'New API token' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Nightly report');
+    await dialog.getByRole('checkbox', { name: /Read the user list/ }).check();
+    await snapshot(page, 'admin-api-token-create');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const shown = dialog.locator('[data-test="token"]');
+    await poll(() => shown.isVisible()).toBe(true);
+    const token = (await shown.textContent())!.trim();
+    expect(token).toMatch(/^apt_[A-Za-z0-9_-]{43}$/);
+    await snapshot(page, 'admin-api-token-created');
+    await expectAccessible(page);
+
+    const asToken = () =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ users(first: 5) { edges { node { email } } } }' }),
+      }).then((r) => r.json());
+    expect((await asToken()).data.users.edges).toHaveLength(2);
+
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await poll(() => page.locator('[data-test="api-token"]').textContent()).toContain('users:read');
+    expect(await page.content()).not.toContain(token);
+    await review(page, 'admin-api-tokens');
+    await page.getByRole('button', { name: 'Revoke API token Nightly report' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, revoke' }).click();
+    await poll(() => page.getByText('There are no API tokens.').isVisible()).toBe(true);
+    expect((await asToken()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    await context.close();
+  }, 60_000);
+
+  it('a user sees no Admin link, and /admin sends them to their security info', async () => {
+    const { user } = await setUp();
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, user);
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    await page.goto('/admin/policy');
+    await page.waitForURL((url) => url.pathname === '/security-info');
+    await poll(() => page.getByRole('heading', { name: 'Security info' }).isVisible()).toBe(true);
+    await context.close();
+  });
+});

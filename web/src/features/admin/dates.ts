@@ -1,0 +1,33 @@
+/** Local-time date helpers for filters and charts: the admin thinks in their own days, the API in instants. */
+
+/** The same moment `days` days earlier (calendar days, so summer time does not shift it). */
+export function daysAgo(days: number, now = new Date()): Date {
+  const date = new Date(now);
+  date.setDate(date.getDate() - days);
+  return date;
+}
+
+/** Local midnight at the start of the day `date` falls on. */
+export function startOfDay(date: Date): Date {
+  const start = new Date(date);
+  start.setHours(0, 0, 0, 0);
+  return start;
+}
+
+/** YYYY-MM-DD of the local day: a bucket key, and the value format of <input type="date">. */
+export function dayKey(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/**
+ * An <input type="date"> value as the instant its local day starts; with
+ * `endOfDay`, the instant the next day starts (the API's `to` is exclusive,
+ * so "to 3 May" includes all of 3 May). Empty input: undefined.
+ */
+export function dateInputToIso(value: string, endOfDay = false): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return undefined;
+  const [, y, m, d] = match;
+  return new Date(Number(y), Number(m) - 1, Number(d) + (endOfDay ? 1 : 0)).toISOString();
+}
