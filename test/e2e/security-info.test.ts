@@ -124,6 +124,41 @@ describe('the security-info page', () => {
     await context.close();
   });
 
+  it('changes the primary password: the old one stops working, this session stays', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, user);
+
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Current password').fill(user.password);
+    await dialog.getByLabel('New password', { exact: true }).fill('a brand-new passphrase');
+    await dialog.getByLabel('New password again').fill('a brand-new passphrase');
+    await snapshot(page, 'user-change-password');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await poll(() => page.getByRole('status').textContent());
+    expect(await page.getByRole('status').textContent()).toContain('Your password has been changed');
+    expect(await page.getByRole('heading', { name: 'Security info' }).isVisible()).toBe(true);
+
+    const attempt = async (password: string) =>
+      (
+        await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: 'mutation ($i: SignInInput!) { signIn(input: $i) { viewer { id } } }',
+            variables: { i: { email: user.email, password } },
+          }),
+        }).then((r) => r.json())
+      ).errors?.[0]?.extensions?.code ?? 'OK';
+    expect(await attempt(user.password)).toBe('UNAUTHENTICATED');
+    expect(await attempt('a brand-new passphrase')).toBe('OK');
+    await context.close();
+  });
+
   it('speaks Dutch to a Dutch browser, end to end', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);

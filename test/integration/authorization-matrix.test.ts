@@ -43,7 +43,14 @@ const CALLERS = [
 type CallerKind = (typeof CALLERS)[number];
 
 /** 'ok': data and no error; 'null' / 'false': that value and no error; otherwise the one error code. */
-type Outcome = 'ok' | 'null' | 'false' | typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN | typeof ErrorCode.NOT_FOUND;
+type Outcome =
+  | 'ok'
+  | 'null'
+  | 'false'
+  | typeof ErrorCode.UNAUTHENTICATED
+  | typeof ErrorCode.FORBIDDEN
+  | typeof ErrorCode.NOT_FOUND
+  | typeof ErrorCode.BAD_USER_INPUT;
 
 interface Rule {
   /** The ApiScope a token needs; none: tokens are refused. */
@@ -78,6 +85,8 @@ const RULES: Record<string, Rule> = {
   createAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
   deleteAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'ok',         'ok',               'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok']),
   signIn:                    rule(null,                   ['ok',               'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
+  // Sent with a wrong current password: BAD_USER_INPUT proves the caller got past authorization, and nothing changes.
+  changePassword:            rule(null,                   ['UNAUTHENTICATED',  'BAD_USER_INPUT', 'FORBIDDEN', 'FORBIDDEN',      'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT']),
   signOut:                   rule(null,                   ['false',            'ok',         'false',      'false',            'ok',             'false',           'false',        'ok']),
   updateTenantPolicy:        rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
   disableUser:               rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok']),
@@ -307,6 +316,20 @@ const OPERATIONS: Record<string, Operation> = {
             expect(await sessionCount(who)).toBe(before);
           }
         },
+      };
+    },
+  },
+  changePassword: {
+    document: `mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { revokedAppPasswords } }`,
+    prepare: async (caller) => {
+      const hashes = async () =>
+        (await server.db.query('SELECT id, password_hash FROM users WHERE tenant_id = ANY($1) ORDER BY id', [
+          [tenantA.id, caller.tenant.id],
+        ])) as unknown[];
+      const before = await hashes();
+      return {
+        variables: { input: { currentPassword: 'not-the-current-password', newPassword: 'a-brand-new-password' } },
+        verify: async () => expect(await hashes()).toEqual(before),
       };
     },
   },

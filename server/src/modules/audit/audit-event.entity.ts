@@ -11,6 +11,7 @@ export const AuditAction = {
   TENANT_CREATED: 'tenant.created',
   TENANT_POLICY_UPDATED: 'tenant_policy.updated',
   USER_CREATED: 'user.created',
+  USER_PASSWORD_CHANGED: 'user.password_changed',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -34,12 +34,12 @@ interface Pending {
  *
  * Confirmations travel in batches (`id = ANY(…)`), a named statement that
  * PostgreSQL plans once per connection; the same statement moves last-used
- * forward, at most once a minute per app password. At most two batches are
+ * forward, at most once a minute per app password. At most four batches are
  * in flight; whatever arrives meanwhile waits for the next one, so an idle
  * server answers at once and a busy one sends fewer, fuller queries instead
  * of a round trip per request.
  */
-const MAX_BATCHES_IN_FLIGHT = 2;
+const MAX_BATCHES_IN_FLIGHT = 4;
 
 export class AppPasswordConfirmations {
   private pending: Pending[] = [];

@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import { Viewer } from '../users/viewer.type.js';
 
@@ -17,4 +17,21 @@ export class SignInInput {
 export class SignInPayload {
   @Field(() => Viewer)
   viewer!: Viewer;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field(() => String)
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @Field(() => String, { description: '12–256 characters, different from the current one.' })
+  @MaxLength(1024)
+  newPassword!: string;
+}
+
+@ObjectType()
+export class ChangePasswordPayload {
+  @Field(() => Int, { description: "App passwords deleted because the tenant revokes them when a user's password changes." })
+  revokedAppPasswords!: number;
 }

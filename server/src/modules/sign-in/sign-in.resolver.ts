@@ -1,11 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../common/context.js';
 import { forbidden } from '../../common/errors.js';
 import { loadViewer } from '../users/viewer.resolver.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 import type { SessionService } from './session.service.js';
-import { SignInInput, SignInPayload } from './sign-in.inputs.js';
+import { ChangePasswordInput, ChangePasswordPayload, SignInInput, SignInPayload } from './sign-in.inputs.js';
+import { changePrimaryPassword } from '../users/password-change.js';
 
 @Resolver()
 export class SignInResolver {
@@ -38,5 +39,26 @@ export class SignInResolver {
     if (!ctx.actor) return false;
     await this.sessions.signOut(ctx.actor.sessionId);
     return true;
+  }
+
+  @Authorized()
+  @Mutation(() => ChangePasswordPayload, {
+    description:
+      "Changes the signed-in user's primary password after checking the current one. Ends the user's other sessions and, " +
+      'when the tenant policy says so, deletes their app passwords. Console sessions only.',
+  })
+  async changePassword(
+    @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
+    @Ctx() ctx: Context,
+  ): Promise<ChangePasswordPayload> {
+    const actor = ctx.actor;
+    if (actor?.signedInWith !== 'session') throw forbidden('Sign in to the console to change your password.');
+    return changePrimaryPassword(
+      this.db,
+      { userId: actor.userId, tenantId: actor.tenantId, sessionId: actor.sessionId },
+      input.currentPassword,
+      input.newPassword,
+      ctx.request,
+    );
   }
 }

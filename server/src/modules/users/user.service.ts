@@ -6,7 +6,7 @@ import { OPERATOR, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from './user.entity.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
-const MAX_PASSWORD_LENGTH = 256;
+export const MAX_PASSWORD_LENGTH = 256;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface NewUser {
