@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTenant, createUser } from '../support/factories.js';
+import { createTenant, insertAppPasswords, createUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -139,6 +139,31 @@ describe('pnpm cli tenant set-policy', { timeout: 30_000 }, () => {
 
     expect(await policyOf(tenant.id)).toEqual({ appPasswordsEnabled: false, maxPerUser: 40 });
     expect(await auditOf(tenant.id)).toEqual([]);
+  });
+
+  it('switching off blocks existing app passwords by default; --existing keep and revoke choose otherwise', async () => {
+    const [byDefault, kept, revoked] = await Promise.all([createTenant(server.db), createTenant(server.db), createTenant(server.db)]);
+    for (const tenant of [byDefault, kept, revoked]) await insertAppPasswords(server.db, await createUser(server.db, tenant), 2);
+    const results = await Promise.all([
+      cli(['tenant', 'set-policy', byDefault.id, '--app-passwords', 'off']),
+      cli(['tenant', 'set-policy', kept.id, '--app-passwords', 'off', '--existing', 'keep']),
+      cli(['tenant', 'set-policy', revoked.id, '--app-passwords', 'off', '--existing', 'revoke']),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(results[2]!.stdout).toContain('2 deleted');
+    const state = async (tenantId: string) =>
+      (
+        await server.db.query(
+          `SELECT p.app_passwords_enabled AS enabled, p.existing_when_disabled AS existing,
+                  (SELECT count(*)::int FROM app_passwords a WHERE a.tenant_id = p.tenant_id) AS left
+             FROM tenant_policies p WHERE p.tenant_id = $1`,
+          [tenantId],
+        )
+      )[0];
+    expect(await state(byDefault.id)).toEqual({ enabled: false, existing: 'BLOCK', left: 2 });
+    expect(await state(kept.id)).toEqual({ enabled: false, existing: 'KEEP_WORKING', left: 2 });
+    expect(await state(revoked.id)).toEqual({ enabled: false, existing: 'BLOCK', left: 0 });
+    expect((await cli(['tenant', 'set-policy', kept.id, '--existing', 'sometimes'])).code).not.toBe(0);
   });
 
   it('names an unknown tenant in one line', async () => {
