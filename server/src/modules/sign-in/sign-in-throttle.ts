@@ -65,8 +65,14 @@ export class SignInThrottle {
         WHERE NOT EXISTS (SELECT 1 FROM sign_in_throttles b WHERE b.key = ANY($1) AND b.blocked_until > now())
         ORDER BY key COLLATE "C"
        ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN 1 ELSE t.failures + 1 END,
+         -- ON CONFLICT sees the row's latest version, also when a parallel attempt blocked it after this
+         -- statement's snapshot was taken (and so after the NOT EXISTS above): then nothing counts here.
+         failures = CASE
+           WHEN t.blocked_until > now() THEN t.failures
+           WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN 1
+           ELSE t.failures + 1 END,
          window_started_at = CASE
+           WHEN t.blocked_until > now() THEN t.window_started_at
            WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN now()
            ELSE t.window_started_at END,
          max_failures = EXCLUDED.max_failures,
@@ -90,7 +96,9 @@ export class SignInThrottle {
       // A block that ended between the two statements: refuse this once, the next attempt counts again.
       blockedUntil.push(...(blocked.length > 0 ? blocked.map((r) => epochMs(r.blocked_until)!) : [now + 1000]));
     } else {
-      const exceeded = rows.filter((r) => r.failures > r.max_failures);
+      const isBlocked = (r: (typeof rows)[number]) => (epochMs(r.blocked_until) ?? 0) > now;
+      blockedUntil.push(...rows.filter(isBlocked).map((r) => epochMs(r.blocked_until)!));
+      const exceeded = rows.filter((r) => r.failures > r.max_failures && !isBlocked(r));
       if (exceeded.length > 0) blockedUntil.push(...(await this.block(exceeded.map((r) => r.key))));
     }
     if (blockedUntil.length === 0) return { allowed: true };
