@@ -1,49 +1,25 @@
 /**
- * `pnpm bench`: how fast apps sign in at `/auth/basic`, each figure as a ratio
- * to a baseline measured in the same run on the same machine. A measurement,
- * not a test: it exits 0 whether figures meet their targets or not, and only
- * fails when something breaks. See README.md beside it.
+ * `pnpm bench`: how fast apps sign in at `/auth/basic` (figures 1–4), how a
+ * tenant admin's pages hold up with a million app passwords (5–8), and how
+ * heavy and quick the console is (9–10), each figure as a ratio to a baseline
+ * measured in the same run on the same machine, or against an absolute
+ * target where the issue sets one. A measurement, not a test: it exits 0
+ * whether figures meet their targets or not, and only fails when something
+ * breaks. See README.md beside it.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { createServices, type Services } from '../../server/src/app.js';
-import { ARGON2_OPTIONS, hashSecret, verifySecret } from '../../server/src/common/argon2.js';
-import { createDataSource } from '../../server/src/db/data-source.js';
-import { Role } from '../../server/src/modules/users/user.entity.js';
+import { consoleFigures, ensureConsoleBuilt, WEB_DIST } from './console.js';
 import { openBenchDatabase, type BenchDatabase } from './database.js';
-import { basicRequest, Connection, percentile, runLoad } from './load-generator.js';
-import type { FromServer, ServerMode, ServerStats, ToServer } from './server-process.js';
+import { scaleFigures, seedScale } from './scale.js';
+import type { ServerMode } from './server-process.js';
+import { postgresCpuMicros, seedSignIn, signInFigures } from './sign-in.js';
+import { startServer } from './start-server.js';
+import { formatTable, type Table } from './table.js';
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const MEASURE_MS = Number(process.env.BENCH_MEASURE_SECONDS ?? 3) * 1000;
-const WARMUP_MS = 1000;
-/** Before a server's first round: long enough for V8 to optimise the hot path. */
-const FIRST_WARMUP_MS = 3000;
-const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 60);
-/** Users with one app password each: the warm load spreads over them, like several apps behind one proxy. */
-const WARM_USERS = 8;
-const MANY = 40;
-const PATH = '/auth/basic';
-
-/** Whoever may create app passwords, as the service declares it. */
-type Owner = Parameters<Services['appPasswords']['create']>[0];
-
-interface Credential {
-  email: string;
-  password: string;
-}
-
-interface ServerHandle {
-  port: number;
-  stats(): Promise<ServerStats>;
-  stop(): Promise<void>;
-}
+const skip = (name: string) => process.env[name] === '1';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -60,391 +36,37 @@ async function main(): Promise<void> {
   process.once('SIGTERM', (signal) => void interrupted(signal));
   try {
     log(`bench: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`);
+    // First, while nothing is being measured: building takes both cores for a while.
+    const build = skip('BENCH_SKIP_CONSOLE') ? undefined : ensureConsoleBuilt(log);
     log(`bench: ${process.env.DATABASE_URL ? 'fresh database on DATABASE_URL' : 'embedded PostgreSQL'}; seeding …`);
     database = await openBenchDatabase();
     const lookupKey = randomBytes(32);
-    const seeded = await seed(database.url, lookupKey);
+    const seeded = await seedSignIn(database.url, lookupKey);
 
-    const start = (mode: ServerMode, cacheTtlSeconds = 0) =>
+    const start = (mode: ServerMode, cacheTtlSeconds = 0, env: Record<string, string> = {}) =>
       startServer(mode, children, {
         BENCH_DATABASE_URL: database!.url,
         BENCH_LOOKUP_KEY: lookupKey.toString('hex'),
         BENCH_CACHE_TTL_SECONDS: String(cacheTtlSeconds),
+        ...env,
       });
     const pgCpu = () => postgresCpuMicros(database!.postmasterPidFile);
 
-    log(`bench: bare node:http and warm /auth/basic (cache TTL 300 s), ${CONNECTIONS} connections, ${ROUNDS} alternating rounds …`);
-    const bareServer = await start('bare');
-    const appServer = await start('app', 300);
-    const { bare, warm, ratios } = await warmRounds(bareServer, appServer, seeded.warm, pgCpu);
-    await Promise.all([bareServer.stop(), appServer.stop()]);
-    log(`bench: /auth/basic cold (cache TTL 0), ${COLD_ROUNDS} rounds …`);
-    const cold = await coldChecks(await start('app', 0), seeded);
+    const tables: Table[] = [];
+    if (!skip('BENCH_SKIP_SIGN_IN')) tables.push(await signInFigures(start, seeded, pgCpu, log));
+    const consoleTable =
+      build && (await consoleFigures(() => start('app', 300, { BENCH_WEB_DIST_DIR: WEB_DIST }), seeded.person, build, log));
+    if (!skip('BENCH_SKIP_SCALE')) {
+      const scale = await seedScale(database.url, lookupKey, log);
+      tables.push(await scaleFigures(() => start('app', 300), database.url, scale, log));
+    }
+    if (consoleTable) tables.push(consoleTable);
 
-    printReport(bare, warm, ratios, cold);
+    console.log(tables.map(formatTable).join('\n'));
   } finally {
     for (const child of children) child.kill('SIGKILL');
     await database?.dispose();
   }
-}
-
-/** One tenant with app passwords on: WARM_USERS users with one app password each, and one user with MANY. */
-async function seed(url: string, lookupKey: Buffer) {
-  const db = createDataSource(url, 2);
-  await db.initialize();
-  const services = createServices(
-    db,
-    { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 0 },
-    { info: () => {}, error: () => {} },
-  );
-  try {
-    const tenant = await services.tenants.create(`Bench ${randomUUID()}`, { appPasswordsEnabled: true });
-    const user = async (appPasswords: number) => {
-      const email = `bench-${randomUUID()}@example.test`;
-      const created = await services.users.create({
-        tenantId: tenant.id,
-        email,
-        role: Role.USER,
-        password: randomBytes(12).toString('hex'),
-      });
-      const actor: Owner = { userId: created.id, tenantId: tenant.id, role: Role.USER, signedInWith: 'session', sessionId: randomUUID() };
-      const passwords: Credential[] = [];
-      for (let i = 0; i < appPasswords; i++)
-        passwords.push({ email, password: await createAppPassword(services, actor, `Device ${i + 1}`) });
-      return passwords;
-    };
-    const warm: Credential[] = [];
-    for (let i = 0; i < WARM_USERS; i++) warm.push(...(await user(1)));
-    const many = await user(MANY);
-    return { warm, one: warm[0]!, many };
-  } finally {
-    await services.signInLog.close();
-    await db.destroy();
-  }
-}
-
-async function createAppPassword(services: Services, actor: Owner, name: string): Promise<string> {
-  return (await services.appPasswords.create(actor, name, { clientIp: null, userAgent: null })).password;
-}
-
-function startServer(mode: ServerMode, children: Set<ChildProcess>, env: Record<string, string>): Promise<ServerHandle> {
-  const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), [mode], {
-    execArgv: [
-      '--import',
-      '@swc-node/register/esm-register',
-      // For finding where the time goes: a V8 CPU profile per server process, opened in Chrome DevTools.
-      ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
-    ],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const next = (type: FromServer['type']) =>
-    new Promise<FromServer>((resolve, reject) => {
-      const onMessage = (message: FromServer) => {
-        if (message.type !== type) return;
-        child.off('message', onMessage);
-        resolve(message);
-      };
-      child.on('message', onMessage);
-      void exited.then((code) => reject(new Error(`The ${mode} server exited (code ${code}) while we waited for "${type}".`)));
-    });
-  const ask = (message: ToServer) => child.send(message);
-
-  return next('ready').then((ready) => ({
-    port: (ready as Extract<FromServer, { type: 'ready' }>).port,
-    stats: async () => {
-      const reply = next('stats');
-      ask({ type: 'stats' });
-      return ((await reply) as Extract<FromServer, { type: 'stats' }>).stats;
-    },
-    stop: async () => {
-      ask({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-      children.delete(child);
-    },
-  }));
-}
-
-/** One measured window of closed-loop load against one server. */
-interface WarmSample {
-  requestsPerSecond: number;
-  seconds: number;
-  ok: number;
-  failed: number;
-  statuses: Map<number | string, number>;
-  serverUserMicros: number;
-  serverSystemMicros: number;
-  postgresMicros: number | undefined;
-  loadMicros: number;
-  latenciesMs: Float64Array;
-}
-
-interface WarmResult {
-  /** All rounds together: requests ÷ seconds. */
-  requestsPerSecond: number;
-  ok: number;
-  failed: number;
-  statuses: Map<number | string, number>;
-  serverCpuMicrosPerRequest: number;
-  serverSystemCpuMicrosPerRequest: number;
-  postgresCpuMicrosPerRequest: number | undefined;
-  loadCpuMicrosPerRequest: number;
-  p50: number;
-  p99: number;
-  maxRssBytes: number;
-  signIn: ServerStats['signIn'];
-}
-
-/** Fills the app's cache: one (cold) check per credential, before any load. */
-async function prime(server: ServerHandle, requests: Buffer[]): Promise<void> {
-  const connection = await Connection.open(server.port);
-  for (const request of requests) {
-    const status = await connection.request(request);
-    if (status !== 204) throw new Error(`The first check of a seeded app password answered ${status}, not 204.`);
-  }
-  connection.close();
-}
-
-async function warmSample(
-  server: ServerHandle,
-  requests: Buffer[],
-  warmupMs: number,
-  pgCpu: () => number | undefined,
-): Promise<WarmSample> {
-  const result = await runLoad({
-    port: server.port,
-    requests,
-    connections: CONNECTIONS,
-    warmupMs,
-    measureMs: MEASURE_MS,
-    probe: async () => ({ server: await server.stats(), postgres: pgCpu(), load: process.cpuUsage() }),
-  });
-  const { before, after } = result;
-  const load = process.cpuUsage(before.load);
-  return {
-    requestsPerSecond: result.ok / result.seconds,
-    seconds: result.seconds,
-    ok: result.ok,
-    failed: result.failed,
-    statuses: result.statuses,
-    serverUserMicros: after.server.cpuUserMicros - before.server.cpuUserMicros,
-    serverSystemMicros: after.server.cpuSystemMicros - before.server.cpuSystemMicros,
-    postgresMicros: before.postgres === undefined || after.postgres === undefined ? undefined : after.postgres - before.postgres,
-    loadMicros: load.user + load.system,
-    latenciesMs: result.latenciesMs,
-  };
-}
-
-function summarise(samples: WarmSample[], last: ServerStats): WarmResult {
-  const sum = (f: (s: WarmSample) => number) => samples.reduce((total, s) => total + f(s), 0);
-  const requests = Math.max(
-    1,
-    sum((s) => s.ok + s.failed),
-  );
-  const statuses = new Map<number | string, number>();
-  for (const s of samples) for (const [status, n] of s.statuses) statuses.set(status, (statuses.get(status) ?? 0) + n);
-  const latencies = Float64Array.from(samples.flatMap((s) => [...s.latenciesMs]));
-  return {
-    requestsPerSecond: sum((s) => s.ok) / sum((s) => s.seconds),
-    ok: sum((s) => s.ok),
-    failed: sum((s) => s.failed),
-    statuses,
-    serverCpuMicrosPerRequest: sum((s) => s.serverUserMicros + s.serverSystemMicros) / requests,
-    serverSystemCpuMicrosPerRequest: sum((s) => s.serverSystemMicros) / requests,
-    postgresCpuMicrosPerRequest: samples.some((s) => s.postgresMicros === undefined) ? undefined : sum((s) => s.postgresMicros!) / requests,
-    loadCpuMicrosPerRequest: sum((s) => s.loadMicros) / requests,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    maxRssBytes: last.maxRssBytes,
-    signIn: last.signIn,
-  };
-}
-
-/**
- * Bare node:http and the warm app, both running, measured in alternating
- * rounds (bare–app, app–bare, …) so that anything else slowing the machine
- * down for a while hits both alike; figure 1 is the median of the rounds' ratios.
- */
-async function warmRounds(bareServer: ServerHandle, appServer: ServerHandle, credentials: Credential[], pgCpu: () => number | undefined) {
-  const target = (server: ServerHandle) => ({
-    server,
-    requests: credentials.map((c) => basicRequest(server.port, PATH, c.email, c.password)),
-    samples: [] as WarmSample[],
-  });
-  const all = { bare: target(bareServer), app: target(appServer) };
-  await prime(appServer, all.app.requests);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const t of round % 2 === 0 ? [all.bare, all.app] : [all.app, all.bare]) {
-      t.samples.push(await warmSample(t.server, t.requests, round === 0 ? FIRST_WARMUP_MS : WARMUP_MS, pgCpu));
-    }
-  }
-  const ratios = all.app.samples.map((s, i) => s.requestsPerSecond / all.bare.samples[i]!.requestsPerSecond);
-  return {
-    bare: summarise(all.bare.samples, await bareServer.stats()),
-    warm: summarise(all.app.samples, await appServer.stats()),
-    ratios,
-  };
-}
-
-interface ColdResult {
-  oneMs: number;
-  manyMs: number;
-  argon2Ms: number;
-  checks: number;
-  signIn: ServerStats['signIn'];
-  maxRssBytes: number;
-}
-
-/**
- * Sequential checks against a server whose cache is off, so every one is cold,
- * interleaved round by round with a bare argon2 verify in this process; the
- * order rotates each round so no kind of measurement always goes first.
- */
-async function coldChecks(server: ServerHandle, seeded: { one: Credential; many: Credential[] }): Promise<ColdResult> {
-  try {
-    const connection = await Connection.open(server.port);
-    const check = async (c: Credential) => {
-      const start = performance.now();
-      const status = await connection.request(basicRequest(server.port, PATH, c.email, c.password));
-      const elapsed = performance.now() - start;
-      if (status !== 204) throw new Error(`A cold check of a seeded app password answered ${status}, not 204.`);
-      return elapsed;
-    };
-    const secret = 'abcdefghijklmnopqrstuvwxyzab';
-    const hash = await hashSecret(secret);
-    const verify = async () => {
-      const start = performance.now();
-      const ok = await verifySecret(hash, secret);
-      const elapsed = performance.now() - start;
-      if (!ok) throw new Error('A bare argon2 verify of the right secret failed.');
-      return elapsed;
-    };
-
-    // Warm-up, unmeasured: every app password once (this also sets its last-used time, written at most once a minute).
-    for (const c of [seeded.one, ...seeded.many]) await check(c);
-    for (let i = 0; i < 5; i++) await verify();
-
-    const one: number[] = [];
-    const many: number[] = [];
-    const argon2: number[] = [];
-    const steps = [
-      async () => one.push(await check(seeded.one)),
-      async (round: number) => many.push(await check(seeded.many[round % MANY]!)),
-      async () => argon2.push(await verify()),
-    ];
-    for (let round = 0; round < COLD_ROUNDS; round++) {
-      for (let k = 0; k < steps.length; k++) await steps[(round + k) % steps.length]!(round);
-    }
-    connection.close();
-    const stats = await server.stats();
-    return {
-      oneMs: percentile(one, 50),
-      manyMs: percentile(many, 50),
-      argon2Ms: percentile(argon2, 50),
-      checks: one.length + many.length,
-      signIn: stats.signIn,
-      maxRssBytes: stats.maxRssBytes,
-    };
-  } finally {
-    await server.stop();
-  }
-}
-
-/** CPU time of the embedded postmaster and all its processes, in microseconds (Linux /proc); undefined when not known. */
-function postgresCpuMicros(pidFile: string | undefined): number | undefined {
-  if (!pidFile || process.platform !== 'linux') return undefined;
-  try {
-    const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    let ticks = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue; // gone meanwhile
-      }
-      // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
-    }
-    return (ticks * 1_000_000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-function printReport(bare: WarmResult, warm: WarmResult, ratios: number[], cold: ColdResult): void {
-  const ratio = (a: number, b: number) => a / b;
-  const fixed = (n: number, digits = 2) => n.toFixed(digits);
-  const micros = (n: number | undefined) => (n === undefined ? 'n/a' : `${Math.round(n)} µs`);
-  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
-  const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
-
-  const warmRatio = percentile(ratios, 50);
-  const manyRatio = ratio(cold.manyMs, cold.oneMs);
-  const argon2Ratio = ratio(cold.oneMs, cold.argon2Ms);
-  const rows: Array<[string, string, string, string]> = [
-    [
-      '1. warm /auth/basic req/s ÷ bare node:http',
-      `${fixed(warmRatio)}  (${Math.round(warm.requestsPerSecond)} / ${Math.round(bare.requestsPerSecond)} req/s; rounds ${ratios.map((r) => fixed(r)).join(' ')})`,
-      '≥ 0.50',
-      warmRatio >= 0.5 ? 'PASS' : 'MISS',
-    ],
-    [
-      `2. cold check, ${MANY} app passwords ÷ 1`,
-      `${fixed(manyRatio)}  (${ms(cold.manyMs)} / ${ms(cold.oneMs)} median)`,
-      '≤ 1.15',
-      manyRatio <= 1.15 ? 'PASS' : 'MISS',
-    ],
-    [
-      '3. cold check ÷ bare argon2id verify',
-      `${fixed(argon2Ratio)}  (${ms(cold.oneMs)} / ${ms(cold.argon2Ms)} median)`,
-      '≤ 1.30',
-      argon2Ratio <= 1.3 ? 'PASS' : 'MISS',
-    ],
-    [
-      '4a. server CPU per warm request',
-      `${micros(warm.serverCpuMicrosPerRequest)}, ${micros(warm.serverSystemCpuMicrosPerRequest)} of it in the kernel  (bare ${micros(bare.serverCpuMicrosPerRequest)}, ${fixed(ratio(warm.serverCpuMicrosPerRequest, bare.serverCpuMicrosPerRequest), 1)}×)`,
-      '–',
-      'info',
-    ],
-    ['4b. warm latency p50 / p99', `${ms(warm.p50)} / ${ms(warm.p99)}  (bare ${ms(bare.p50)} / ${ms(bare.p99)})`, '–', 'info'],
-    [
-      '4c. peak RSS of the server process',
-      `${mib(warm.maxRssBytes)} warm, ${mib(cold.maxRssBytes)} cold  (bare ${mib(bare.maxRssBytes)}, same TS loader)`,
-      '–',
-      'info',
-    ],
-  ];
-  const header: [string, string, string, string] = ['figure', 'value', 'target', 'result'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-
-  const { memoryCost: m, timeCost: t, parallelism: p } = ARGON2_OPTIONS;
-  const out = [
-    '',
-    `App-password sign-in benchmark — ${availableParallelism()} cores, Node ${process.version}, argon2id m=${m} t=${t} p=${p}`,
-    `warm: ${CONNECTIONS} keep-alive connections, ${ROUNDS} rounds of ${MEASURE_MS / 1000} s per server, alternating; cold: ${COLD_ROUNDS} rounds, one check at a time`,
-    '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
-    '',
-    `context: PostgreSQL CPU per warm request ${micros(warm.postgresCpuMicrosPerRequest)}; load generator CPU per request ${micros(warm.loadCpuMicrosPerRequest)} (bare ${micros(bare.loadCpuMicrosPerRequest)})`,
-    `context: warm server did ${warm.signIn?.argon2Verifications} argon2 verifies and ${warm.signIn?.cacheHits} cache hits; cold server ${cold.signIn?.argon2Verifications} verifies for ${cold.checks + 1 + MANY} checks`,
-  ];
-  for (const [name, r] of [
-    ['bare', bare],
-    ['warm', warm],
-  ] as const) {
-    if (r.failed > 0) out.push(`warning: ${name} load had ${r.failed} failed requests: ${JSON.stringify([...r.statuses])}`);
-  }
-  console.log(out.join('\n'));
 }
 
 await main();

@@ -3,10 +3,12 @@
  * does not share its event loop. Started by run.ts with `fork`:
  *
  *   server-process.ts bare   a node:http server that answers 204 to everything (the baseline)
- *   server-process.ts app    the real createApp() over BENCH_DATABASE_URL
+ *   server-process.ts app    the real createApp() over BENCH_DATABASE_URL, serving the
+ *                            console from BENCH_WEB_DIST_DIR when set
  *
  * Reports `{ type: 'ready', port }` once listening; answers `{ type: 'stats' }`
- * with its CPU time and memory; `{ type: 'stop' }` closes it gracefully.
+ * with its CPU time and memory (current and peak RSS); `{ type: 'stop' }`
+ * closes it gracefully.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
       {
         cookieSecure: false,
         appPasswordLookupKey: Buffer.from(process.env.BENCH_LOOKUP_KEY!, 'hex'),
-        webDistDir: '/nonexistent',
+        webDistDir: process.env.BENCH_WEB_DIST_DIR ?? '/nonexistent',
         trustedProxies: [],
         appPasswordCacheTtlSeconds: Number(process.env.BENCH_CACHE_TTL_SECONDS),
       },

@@ -1,0 +1,253 @@
+/**
+ * Figures 9–10: the console — how much JavaScript and CSS it loads before
+ * anything shows, and how long /security-info takes to show the list in
+ * headless Chromium, against a static file from the same server. See
+ * README.md beside it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, newContext, WEB_DIST } from '../e2e/browser.js';
+import { BenchClient } from './graphql.js';
+import { percentile } from './load-generator.js';
+import type { Credential } from './sign-in.js';
+import type { ServerHandle } from './start-server.js';
+import { fixed, kB, ms, passOrMiss, type Table } from './table.js';
+
+export { WEB_DIST };
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** What the console's build reads (vite compiles @app-passwords/schema from source). */
+const BUILD_INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'web/public', 'schema/src'];
+const NAVIGATIONS = Number(process.env.BENCH_NAVIGATIONS ?? 10);
+const JS_TARGET_BYTES = 120_000;
+const LIST_HEADING = String.raw`\d+ of \d+ app passwords`;
+
+export interface ConsoleBuild {
+  /** How web/dist came to be measured, for the report. */
+  how: string;
+}
+
+/**
+ * Builds the console unless web/dist is newer than everything it is built
+ * from. Returns undefined (and says why) when there is nothing to measure.
+ */
+export function ensureConsoleBuilt(log: (line: string) => void): ConsoleBuild | undefined {
+  const index = path.join(WEB_DIST, 'index.html');
+  const builtAt = existsSync(index) ? statSync(index).mtimeMs : 0;
+  const newest = Math.max(...BUILD_INPUTS.map((input) => newestMtime(path.join(ROOT, input))));
+  if (builtAt > newest) return { how: 'web/dist reused (newer than its sources)' };
+  log('bench: building the console (pnpm --filter @app-passwords/web build) …');
+  const build = spawnSync('pnpm', ['--filter', '@app-passwords/web', 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', process.stderr, process.stderr],
+  });
+  if (build.status === 0) return { how: 'web/dist built by this run' };
+  if (builtAt > 0) {
+    log('bench: WARNING the console build failed; measuring the older web/dist');
+    return { how: 'web/dist OLDER than its sources: the build failed' };
+  }
+  log('bench: WARNING the console build failed and there is no web/dist; skipping figures 9–10');
+  return undefined;
+}
+
+function newestMtime(file: string): number {
+  if (!existsSync(file)) return 0;
+  const stat = statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(file, { recursive: true }).map((f) => statSync(path.join(file, String(f))).mtimeMs));
+}
+
+/** Gzipped size (node:zlib, default level) of a built asset, by its URL path (`/assets/…`). */
+function gzippedSize(urlPath: string): number {
+  return gzipSync(readFileSync(path.join(WEB_DIST, urlPath))).length;
+}
+
+/** What index.html makes the browser load before the app runs: the entry script, its modulepreloads, the stylesheets. */
+function initialAssets(): { js: string[]; css: string[] } {
+  const html = readFileSync(path.join(WEB_DIST, 'index.html'), 'utf8');
+  const js: string[] = [];
+  const css: string[] = [];
+  for (const tag of html.match(/<(script|link)\b[^>]*>/g) ?? []) {
+    const attr = (name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+    if (tag.startsWith('<script') && attr('src')) js.push(attr('src')!);
+    else if (attr('rel') === 'modulepreload') js.push(attr('href')!);
+    else if (attr('rel') === 'stylesheet') css.push(attr('href')!);
+  }
+  return { js, css };
+}
+
+/** Where one navigation's time went, on the page's own clock (ms since the navigation started). */
+interface ListTiming {
+  /** On our clock: page.goto until the heading is visible. */
+  ms: number;
+  /** When the page first showed the heading, to the frame. */
+  visible: number;
+  domContentLoaded: number;
+  graphql: Array<[start: number, end: number]>;
+}
+
+/** Runs in the page (hence `window.performance`, not node's). */
+function pageTimings(): Omit<ListTiming, 'ms' | 'visible'> {
+  const navigation = window.performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const graphql = (window.performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+    .filter((r) => new URL(r.name).pathname === '/graphql')
+    .map((r): [number, number] => [r.startTime, r.responseEnd]);
+  return { domContentLoaded: navigation.domContentLoadedEventEnd, graphql };
+}
+
+/**
+ * Runs in the page, every animation frame until it returns a time: when a
+ * heading matching `pattern` is visible. (Playwright's locator.waitFor backs
+ * off to polling every 500 ms, which would blur a ~1 s figure.)
+ */
+function listVisibleAt(pattern: string): number | false {
+  const heading = Array.from(document.querySelectorAll('h1, h2, h3')).find(
+    (h) => new RegExp(pattern).test(h.textContent ?? '') && h.checkVisibility(),
+  );
+  return heading ? window.performance.now() : false;
+}
+
+/** Medians of each step, page clock. */
+function breakdown(timings: ListTiming[]): string {
+  const at = (f: (t: ListTiming) => number | undefined) => {
+    const values = timings.map(f).filter((v): v is number => v !== undefined);
+    return Math.round(percentile(values, 50));
+  };
+  const requests = Math.max(...timings.map((t) => t.graphql.length));
+  const graphql = Array.from({ length: requests }, (_, i) => `${at((t) => t.graphql[i]?.[0])}–${at((t) => t.graphql[i]?.[1])}`);
+  return `page clock, medians: DOMContentLoaded ${at((t) => t.domContentLoaded)} ms, GraphQL requests ${graphql.join(', ')} ms, list visible at ${at((t) => t.visible)} ms`;
+}
+
+export async function consoleFigures(
+  start: () => Promise<ServerHandle>,
+  person: Credential,
+  build: ConsoleBuild,
+  log: (line: string) => void,
+): Promise<Table> {
+  const initial = initialAssets();
+  const jsBytes = initial.js.reduce((sum, url) => sum + gzippedSize(url), 0);
+  const cssBytes = initial.css.reduce((sum, url) => sum + gzippedSize(url), 0);
+  if (initial.css.length === 0) throw new Error('web/dist/index.html links no stylesheet to use as the static baseline.');
+
+  const server = await start();
+  let browser: Browser | undefined;
+  try {
+    const session = (await BenchClient.signIn(server.url, person.email, person.password)).cookie;
+    const [name, value] = [session.slice(0, session.indexOf('=')), session.slice(session.indexOf('=') + 1)];
+    browser = await launchBrowser();
+    const signedIn = async () => {
+      const context = await newContext(browser!, server.url);
+      await context.addCookies([{ name, value, url: server.url }]);
+      return context;
+    };
+    const timeList = async (page: Page) => {
+      const started = performance.now();
+      await page.goto('/security-info', { waitUntil: 'commit' });
+      const visible = await page.waitForFunction(listVisibleAt, LIST_HEADING, { polling: 'raf', timeout: 15_000 });
+      const ms = performance.now() - started;
+      return { ms, visible: (await visible.jsonValue()) as number, ...(await page.evaluate(pageTimings)) };
+    };
+    const timeStatic = async (page: Page, url: string) => {
+      const started = performance.now();
+      const response = await page.goto(url, { waitUntil: 'load' });
+      if (response?.status() !== 200) throw new Error(`${url} answered ${response?.status()}.`);
+      return performance.now() - started;
+    };
+    const inFreshPage = async <T>(context: BrowserContext, f: (page: Page) => Promise<T>) => {
+      const page = await context.newPage();
+      try {
+        return await f(page);
+      } finally {
+        await page.close();
+      }
+    };
+
+    // What a first visit fetches, from an unmeasured one.
+    const fetched: string[] = [];
+    const first = await signedIn();
+    await inFreshPage(first, async (page) => {
+      page.on('response', (response) => fetched.push(new URL(response.url()).pathname));
+      await timeList(page);
+    });
+    await first.close();
+    const assets = (ext: string) => fetched.filter((p) => p.startsWith('/assets/') && p.endsWith(ext));
+    const sizeOf = (urls: string[]) => kB(urls.reduce((sum, url) => sum + gzippedSize(url), 0));
+    const firstVisit = `a first visit to /security-info fetched ${assets('.js').length} JS files (${sizeOf(assets('.js'))} gzipped) and ${assets('.css').length} CSS (${sizeOf(assets('.css'))}); the server sends them uncompressed`;
+
+    log(`bench: /security-info in headless Chromium, ${NAVIGATIONS} navigations each …`);
+    const cold = { list: [] as ListTiming[], file: [] as number[] };
+    const warm = { list: [] as ListTiming[], healthz: [] as number[] };
+    const returning = await signedIn();
+    await inFreshPage(returning, timeList); // fills its cache
+    for (let round = -1; round < NAVIGATIONS; round++) {
+      const steps = [
+        async () => {
+          const context = await signedIn();
+          const t = await inFreshPage(context, timeList);
+          await context.close();
+          return () => cold.list.push(t);
+        },
+        async () => {
+          const context = await signedIn();
+          const t = await inFreshPage(context, (page) => timeStatic(page, initial.css[0]!));
+          await context.close();
+          return () => cold.file.push(t);
+        },
+        async () => {
+          const t = await inFreshPage(returning, timeList);
+          return () => warm.list.push(t);
+        },
+        async () => {
+          const t = await inFreshPage(returning, (page) => timeStatic(page, '/healthz'));
+          return () => warm.healthz.push(t);
+        },
+      ];
+      for (let i = 0; i < steps.length; i++) {
+        const record = await steps[(round + 1 + i) % steps.length]!();
+        if (round >= 0) record(); // round -1 is a warm-up
+      }
+    }
+    await returning.close();
+
+    const median = (values: number[]) => percentile(values, 50);
+    const coldList = median(cold.list.map((t) => t.ms));
+    const warmList = median(warm.list.map((t) => t.ms));
+    const coldRatio = coldList / median(cold.file);
+    const warmRatio = warmList / median(warm.healthz);
+    return {
+      title: [
+        `The console — ${build.how}; Chromium ${browser.version()} headless on loopback`,
+        `sizes gzipped with node:zlib at its default level (kB = 1000 bytes); times from page.goto to the list heading visible, medians of ${NAVIGATIONS}, interleaved`,
+      ],
+      rows: [
+        [
+          '9. initial JS / CSS, gzipped',
+          `JS ${kB(jsBytes)} in ${initial.js.length} files (${initial.js.map((u) => path.basename(u)).join(', ')}); CSS ${kB(cssBytes)}`,
+          'JS ≤ 120 kB',
+          passOrMiss(jsBytes <= JS_TARGET_BYTES),
+        ],
+        [
+          '10a. /security-info list visible ÷ static file, first visit',
+          `${fixed(coldRatio)}  (${ms(coldList)} / ${ms(median(cold.file))} for ${initial.css[0]}; fresh browser context each)`,
+          '–',
+          'info',
+        ],
+        [
+          '10b. /security-info list visible ÷ /healthz, returning',
+          `${fixed(warmRatio)}  (${ms(warmList)} / ${ms(median(warm.healthz))}; fresh page, assets cached)`,
+          '–',
+          'info',
+        ],
+      ],
+      notes: [`context: first visit, ${breakdown(cold.list)}`, `context: returning, ${breakdown(warm.list)}`, `context: ${firstVisit}`],
+    };
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+}
