@@ -42,12 +42,22 @@ const SIGN_IN_EVENTS = /* GraphQL */ `
           userId
           appPasswordId
           clientIp
+          attempts
         }
       }
       pageInfo {
         hasNextPage
         endCursor
       }
+    }
+  }
+`;
+const SIGN_IN_ACTIVITY = /* GraphQL */ `
+  query ($days: Int, $timeZone: String) {
+    signInActivity(days: $days, timeZone: $timeZone) {
+      date
+      succeeded
+      failed
     }
   }
 `;
@@ -112,7 +122,7 @@ const AUDIT_COLUMNS = [
   'userAgent',
   'details',
 ];
-const SIGN_IN_COLUMNS = ['id', 'occurredAt', 'outcome', 'signInName', 'userId', 'appPasswordId', 'clientIp', 'userAgent'];
+const SIGN_IN_COLUMNS = ['id', 'occurredAt', 'outcome', 'signInName', 'userId', 'appPasswordId', 'clientIp', 'userAgent', 'attempts'];
 
 /**
  * RFC 4180, strictly: records end in CRLF, fields are separated by commas,
@@ -386,6 +396,85 @@ describe('signInEvents', () => {
     expect(all.some((n: any) => n.userId === stranger.id || n.appPasswordId === strangers.id)).toBe(false);
     const byAppPassword = await console.request(SIGN_IN_EVENTS, { filter: { appPasswordId: strangers.id } });
     expect(dataOf(byAppPassword).signInEvents.edges).toEqual([]);
+  });
+});
+
+describe('repeated sign-ins', () => {
+  it('logs an app reconnecting in a loop as one entry with its number of attempts, not one per request', async () => {
+    const { console, tenant } = await adminTenant(server);
+    const user = await createUser(server.db, tenant);
+    const laptop = await createAppPassword(server, user);
+    const ip = documentationIp();
+    await server.app.services.signInLog.flush();
+    for (let i = 0; i < 30; i++) expect((await checkBasic(server, basic(user.email, laptop.password), { ip })).status).toBe(204);
+    await server.app.services.signInLog.flush();
+
+    const nodes = dataOf(await console.request(SIGN_IN_EVENTS, { filter: { userId: user.id } })).signInEvents.edges.map((e: any) => e.node);
+    // Written once a second: a write may fall in the middle of the 30, splitting them in two entries.
+    expect(nodes.length).toBeLessThanOrEqual(2);
+    expect(nodes.every((n: any) => n.outcome === 'SUCCESS' && n.appPasswordId === laptop.id && n.clientIp === ip)).toBe(true);
+    expect(nodes.reduce((sum: number, n: any) => sum + n.attempts, 0)).toBe(30);
+  });
+});
+
+describe('signInActivity', () => {
+  /** The calendar day of an instant in a time zone, as YYYY-MM-DD. */
+  const dayIn = (instant: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(instant);
+
+  async function insertSignIn(tenant: TestTenant, occurredAt: Date, outcome: string, attempts = 1): Promise<void> {
+    await server.db.query(
+      `INSERT INTO sign_in_events (tenant_id, occurred_at, sign_in_name, outcome, attempts) VALUES ($1, $2, 'someone@example.test', $3, $4)`,
+      [tenant.id, occurredAt, outcome, attempts],
+    );
+  }
+
+  it("counts attempts per day, in the admin's time zone, with empty days as zeros and nothing of another tenant", async () => {
+    const { tenant, console } = await adminTenant(server);
+    const other = await createTenant(server.db);
+    const now = Date.now();
+    const hoursAgo = (hours: number) => new Date(now - hours * 3600_000);
+    await insertSignIn(tenant, hoursAgo(0.1), 'SUCCESS', 3);
+    await insertSignIn(tenant, hoursAgo(0.1), 'WRONG_PASSWORD', 2);
+    await insertSignIn(tenant, hoursAgo(0.2), 'THROTTLED');
+    await insertSignIn(tenant, hoursAgo(48), 'SUCCESS');
+    await insertSignIn(tenant, hoursAgo(24 * 45), 'SUCCESS', 100); // before the 30 days
+    await insertSignIn(other, hoursAgo(0.1), 'SUCCESS', 7);
+
+    for (const timeZone of ['UTC', 'Pacific/Kiritimati', 'America/Los_Angeles']) {
+      const days = dataOf(await console.request(SIGN_IN_ACTIVITY, { days: 30, timeZone })).signInActivity;
+      expect(days).toHaveLength(30);
+      expect(days[29].date).toBe(dayIn(new Date(), timeZone));
+      expect(days[0].date).toBe(dayIn(hoursAgo(24 * 29), timeZone));
+      const byDate = new Map<string, { succeeded: number; failed: number }>();
+      for (const [at, succeeded, failed] of [
+        [hoursAgo(0.1), 3, 2],
+        [hoursAgo(0.2), 0, 1],
+        [hoursAgo(48), 1, 0],
+      ] as const) {
+        const day = byDate.get(dayIn(at, timeZone)) ?? { succeeded: 0, failed: 0 };
+        byDate.set(dayIn(at, timeZone), { succeeded: day.succeeded + succeeded, failed: day.failed + failed });
+      }
+      expect(days.filter((d: any) => d.succeeded + d.failed > 0)).toEqual(
+        [...byDate].map(([date, counts]) => ({ date, ...counts })).sort((a, b) => a.date.localeCompare(b.date)),
+      );
+    }
+    // The default: 30 days in UTC.
+    expect(dataOf(await console.request(SIGN_IN_ACTIVITY)).signInActivity.at(-1)).toEqual(
+      expect.objectContaining({ date: dayIn(new Date(), 'UTC') }),
+    );
+  });
+
+  it('refuses a number of days out of range and an unknown time zone with BAD_USER_INPUT', async () => {
+    const { console } = await adminTenant(server);
+    for (const variables of [
+      { days: 0 },
+      { days: 367 },
+      { timeZone: 'Mars/Olympus_Mons' },
+      { timeZone: "UTC'; SELECT 1; --" },
+      { timeZone: '' },
+    ]) {
+      expect(GraphQLClient.code(await console.request(SIGN_IN_ACTIVITY, variables))).toBe('BAD_USER_INPUT');
+    }
   });
 });
 

@@ -75,6 +75,7 @@ const RULES: Record<string, Rule> = {
   appPasswords:              rule('APP_PASSWORDS_READ',   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok']),
   auditEvents:               rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok']),
   signInEvents:              rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok']),
+  signInActivity:            rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok']),
   viewer:                    rule(null,                   ['null',             'ok',         'ok',         'ok',               'ok',             'null',            'null',         'ok']),
   tenantPolicy:              rule('POLICY_READ',          ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok']),
   previewTenantPolicyChange: rule('POLICY_READ',          ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok']),
@@ -216,6 +217,10 @@ const OPERATIONS: Record<string, Operation> = {
   signInEvents: {
     document: `query { signInEvents(first: 200) { edges { node { id signInName userId appPasswordId } } } }`,
     rows: (data) => data.signInEvents.edges,
+  },
+  signInActivity: {
+    document: `query { signInActivity(days: 7) { date succeeded failed } }`,
+    rows: (data) => data.signInActivity,
   },
   viewer: {
     document: `query { viewer { id email role tenant { id } securityInfo { appPasswords { id } } } }`,

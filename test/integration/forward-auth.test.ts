@@ -7,6 +7,7 @@ import {
   checkBasic,
   createAppPassword,
   mapLimit,
+  outcomesOf,
   randomIp,
   randomSecret,
   rawCheck,
@@ -193,10 +194,10 @@ describe('every failure gets the same 401', () => {
     expectRefused(await check(authorization, { userAgent }));
     expectRefused(await check(authorization, { userAgent }));
     const rows = await signInEventsByAgent(server, userAgent);
-    expect(rows.map((r) => [r.outcome, r.app_password_id])).toEqual([
-      ['SUCCESS', appPassword.id],
-      ['EXPIRED', appPassword.id],
-      ['EXPIRED', appPassword.id],
+    // The two refusals in a row are one entry of two attempts.
+    expect(rows.map((r) => [r.outcome, r.app_password_id, r.attempts])).toEqual([
+      ['SUCCESS', appPassword.id, 1],
+      ['EXPIRED', appPassword.id, 2],
     ]);
     expectNoSecret(rows, appPassword.password);
   });
@@ -215,12 +216,7 @@ describe('every failure gets the same 401', () => {
     expectRefused(await check(authorization, { userAgent }));
     expectRefused(await check(authorization, { userAgent }));
     const rows = await signInEventsByAgent(server, userAgent);
-    expect(rows.map((r) => r.outcome)).toEqual([
-      'SUCCESS',
-      'SUCCESS',
-      expect.stringMatching(/^(REVOKED|WRONG_PASSWORD)$/),
-      'WRONG_PASSWORD',
-    ]);
+    expect(outcomesOf(rows)).toEqual(['SUCCESS', 'SUCCESS', expect.stringMatching(/^(REVOKED|WRONG_PASSWORD)$/), 'WRONG_PASSWORD']);
     expect(rows.every((r) => r.user_id === null || r.user_id === user.id)).toBe(true);
     expectNoSecret(rows, appPassword.password);
   });
@@ -234,10 +230,9 @@ describe('every failure gets the same 401', () => {
     expectRefused(await check(authorization, { userAgent }));
     expectRefused(await check(authorization, { userAgent }));
     const rows = await signInEventsByAgent(server, userAgent);
-    expect(rows.map((r) => [r.outcome, r.app_password_id])).toEqual([
-      ['SUCCESS', appPassword.id],
-      ['USER_DISABLED', appPassword.id],
-      ['USER_DISABLED', appPassword.id],
+    expect(rows.map((r) => [r.outcome, r.app_password_id, r.attempts])).toEqual([
+      ['SUCCESS', appPassword.id, 1],
+      ['USER_DISABLED', appPassword.id, 2],
     ]);
   });
 
@@ -255,7 +250,12 @@ describe('every failure gets the same 401', () => {
     expectAccepted(await check(authorization, { userAgent }), user, appPassword.id);
 
     const rows = await signInEventsByAgent(server, userAgent);
-    expect(rows.map((r) => r.outcome)).toEqual(['SUCCESS', 'POLICY_OFF', 'POLICY_OFF', 'SUCCESS']);
+    // In the order they happened: the success after the refusals is a row of its own.
+    expect(rows.map((r) => [r.outcome, r.attempts])).toEqual([
+      ['SUCCESS', 1],
+      ['POLICY_OFF', 2],
+      ['SUCCESS', 1],
+    ]);
     expect(rows.every((r) => r.app_password_id === appPassword.id)).toBe(true);
   });
 });
@@ -310,6 +310,7 @@ describe('the sign-in log', () => {
         app_password_id: appPassword.id,
         client_ip: ip,
         user_agent: userAgent,
+        attempts: 1,
       },
       {
         outcome: 'WRONG_PASSWORD',
@@ -319,6 +320,7 @@ describe('the sign-in log', () => {
         app_password_id: null,
         client_ip: ip,
         user_agent: userAgent,
+        attempts: 1,
       },
       {
         outcome: 'UNKNOWN_USER',
@@ -328,6 +330,7 @@ describe('the sign-in log', () => {
         app_password_id: null,
         client_ip: ip,
         user_agent: userAgent,
+        attempts: 1,
       },
     ]);
     expectNoSecret(rows, appPassword.password);

@@ -169,6 +169,8 @@ export interface SignInEventRow {
   app_password_id: string | null;
   client_ip: string | null;
   user_agent: string | null;
+  /** Consecutive identical attempts this row stands for. */
+  attempts: number;
   /** The whole row as JSON text, to prove a secret appears nowhere in it. */
   json: string;
 }
@@ -187,11 +189,16 @@ export async function signInEventsByIp(server: TestServer, ip: string): Promise<
 
 function readEvents(db: DataSource, where: string, params: unknown[]): Promise<SignInEventRow[]> {
   return db.query(
-    `SELECT outcome, sign_in_name, tenant_id, user_id, app_password_id, host(client_ip) AS client_ip, user_agent,
+    `SELECT outcome, sign_in_name, tenant_id, user_id, app_password_id, host(client_ip) AS client_ip, user_agent, attempts,
             row_to_json(e)::text AS json
        FROM sign_in_events e WHERE ${where} ORDER BY id`,
     params,
   );
+}
+
+/** The outcomes in the order they happened: a row of n attempts counts n times. */
+export function outcomesOf(rows: SignInEventRow[]): string[] {
+  return rows.flatMap((r) => Array<string>(r.attempts).fill(r.outcome));
 }
 
 /** The throttle row for a key such as `name+ip:<name>|<ip>`, with its block still to run in seconds (negative when over). */

@@ -55,14 +55,16 @@ const MAX_USER_AGENT_LENGTH = 512;
  * only when the direct peer (and each proxy before it) is trusted.
  */
 export function createRequestInfo(trustedProxies: string[]): (req: IncomingMessage) => RequestInfo {
-  const trust = proxyaddr.compile(trustedProxies);
+  const trust = trustedProxies.length > 0 ? proxyaddr.compile(trustedProxies) : undefined;
   return (req) => {
     const agent = req.headers['user-agent'];
-    let ip: string | undefined;
-    try {
-      ip = proxyaddr(req, trust);
-    } catch {
-      ip = req.socket.remoteAddress;
+    let ip = req.socket.remoteAddress;
+    if (trust) {
+      try {
+        ip = proxyaddr(req, trust);
+      } catch {
+        // a malformed X-Forwarded-For: the direct peer it is
+      }
     }
     return { clientIp: normaliseIp(ip), userAgent: agent ? agent.slice(0, MAX_USER_AGENT_LENGTH) : null };
   };

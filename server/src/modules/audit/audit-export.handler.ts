@@ -30,7 +30,17 @@ const AUDIT_COLUMNS = [
   'userAgent',
   'details',
 ] as const;
-const SIGN_IN_COLUMNS = ['id', 'occurredAt', 'outcome', 'signInName', 'userId', 'appPasswordId', 'clientIp', 'userAgent'] as const;
+const SIGN_IN_COLUMNS = [
+  'id',
+  'occurredAt',
+  'outcome',
+  'signInName',
+  'userId',
+  'appPasswordId',
+  'clientIp',
+  'userAgent',
+  'attempts',
+] as const;
 
 type ResolveActor = (req: Request) => Promise<Actor | null>;
 

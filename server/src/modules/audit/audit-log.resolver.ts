@@ -9,6 +9,8 @@ import {
   AuditEntry,
   AuditEntryConnection,
   AuditEventsArgs,
+  SignInActivityArgs,
+  SignInDay,
   SignInEntry,
   SignInEntryConnection,
   SignInEventsArgs,
@@ -38,5 +40,14 @@ export class AuditLogResolver {
     @Ctx() ctx: Context,
   ): Promise<Page<SignInEntry>> {
     return this.auditLog.signInEvents(requireActor(ctx), filter, first, after);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @RequireScope(ApiScope.AUDIT_READ)
+  @Query(() => [SignInDay], {
+    description: "App-password sign-in attempts of the tenant's users per day, oldest day first. Admins; API tokens with audit:read.",
+  })
+  async signInActivity(@Args(() => SignInActivityArgs) { days, timeZone }: SignInActivityArgs, @Ctx() ctx: Context): Promise<SignInDay[]> {
+    return this.auditLog.signInActivity(requireActor(ctx), days, timeZone);
   }
 }

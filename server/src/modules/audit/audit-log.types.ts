@@ -79,6 +79,13 @@ export class SignInEntry {
 
   @Field(() => String, { nullable: true })
   userAgent!: string | null;
+
+  @Field(() => Int, {
+    description:
+      'How many attempts this entry stands for: consecutive attempts with the same outcome, sign-in name, app password, IP ' +
+      'and user agent within about a second (an app reconnecting in a loop) are logged once, counted here. occurredAt is the first.',
+  })
+  attempts!: number;
 }
 
 export const { Connection: AuditEntryConnection } = connectionTypes('AuditEntry', AuditEntry);
@@ -142,4 +149,25 @@ export class SignInEventsArgs {
 
   @Field(() => String, { nullable: true })
   after?: string;
+}
+
+@ObjectType({ description: 'App-password sign-ins on one day, counted in attempts.' })
+export class SignInDay {
+  @Field(() => String, { description: 'The day, YYYY-MM-DD, in the time zone asked for.' })
+  date!: string;
+
+  @Field(() => Int)
+  succeeded!: number;
+
+  @Field(() => Int, { description: 'Every other outcome: wrong passwords, unknown names, refused and throttled attempts.' })
+  failed!: number;
+}
+
+@ArgsType()
+export class SignInActivityArgs {
+  @Field(() => Int, { defaultValue: 30, description: 'How many days, today included: 1–366.' })
+  days!: number;
+
+  @Field(() => String, { defaultValue: 'UTC', description: 'An IANA time zone (e.g. Europe/Amsterdam) that says where days begin.' })
+  timeZone!: string;
 }

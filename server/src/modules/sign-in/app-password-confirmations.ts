@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { EXISTING_APP_PASSWORDS_WORK_SQL } from '../tenant-policies/tenant-policy.rules.js';
 import type { Role } from '../users/user.entity.js';
+import type { SignInOutcome } from './sign-in-log.js';
 
 /** What a check needs to know about an app password, its user and their tenant's policy. */
 export interface Candidate {
@@ -9,52 +10,54 @@ export interface Candidate {
   tenant_id: string;
   email: string;
   role: Role;
-  status: string;
-  /** Switched on, or off with KEEP_WORKING. */
-  app_passwords_work: boolean;
   app_password_id: string | null;
+  /** Only on the cold path; the warm path never reads it. */
   secret_hash: string | null;
-  expires_at: Date | null;
+  /** Why a correct secret is still refused (REFUSAL_SQL); null when nothing stops it. */
+  refusal: Exclude<SignInOutcome, 'SUCCESS' | 'UNKNOWN_USER' | 'WRONG_PASSWORD' | 'REVOKED' | 'THROTTLED'> | null;
+  /** Last used over a minute ago, or never: a success should record this use. */
+  last_use_stale: boolean;
 }
 
-interface Pending {
-  id: string;
-  name: string;
-  ip: string | null;
-  tenantId: string | null;
-  resolve: (candidate: Candidate | undefined) => void;
-  reject: (error: unknown) => void;
-}
+/** Last-used moves forward at most this often per app password. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
 
 /**
- * The warm path's confirmation in PostgreSQL, by primary key: does this app
- * password still exist, and do its user and tenant policy still allow it?
- * Every request waits for an answer read after it arrived, so a delete,
- * revoke, disable or policy change on any instance counts on the next request.
- *
- * Confirmations travel in batches (`id = ANY(…)`), a named statement that
- * PostgreSQL plans once per connection; the same statement moves last-used
- * forward, at most once a minute per app password. At most four batches are
- * in flight; whatever arrives meanwhile waits for the next one, so an idle
- * server answers at once and a busy one sends fewer, fuller queries instead
- * of a round trip per request.
+ * SQL over `u` (users), `ap` (app_passwords) and `tp` (tenant_policies): why a
+ * correct secret is still refused, in this order, or NULL. Computed by
+ * PostgreSQL, so every instance compares expiry against the same clock.
  */
-const MAX_BATCHES_IN_FLIGHT = 4;
+export const REFUSAL_SQL = `CASE
+    WHEN u.status <> 'ACTIVE' THEN 'USER_DISABLED'
+    WHEN ap.expires_at <= now() THEN 'EXPIRED'
+    WHEN NOT ${EXISTING_APP_PASSWORDS_WORK_SQL} THEN 'POLICY_OFF'
+  END`;
 
-export class AppPasswordConfirmations {
-  private pending: Pending[] = [];
+/** SQL over `ap`: whether a success should move last-used forward. */
+export const LAST_USE_STALE_SQL = `(ap.last_used_at IS NULL OR ap.last_used_at < now() - make_interval(secs => ${LAST_USED_RESOLUTION_SECONDS}))`;
+
+/**
+ * One batch of each kind in flight; whatever arrives meanwhile joins the next.
+ * Measured with 16 busy connections: batches of about 8, and PostgreSQL CPU
+ * per warm request 14 µs (2 in flight: batches of 6, 17 µs; one per request: 86 µs).
+ */
+const MAX_BATCHES_IN_FLIGHT = 1;
+
+/**
+ * Collects requests that arrive while earlier ones are in flight and sends
+ * them as one statement. An idle server answers at once; a busy one sends
+ * fewer, fuller statements instead of a round trip per request.
+ */
+class Batcher<Item, Result> {
+  private pending: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
   private scheduled = false;
-  private readonly pool: Pool;
 
-  constructor(db: DataSource) {
-    this.pool = (db.driver as unknown as { master: Pool }).master;
-  }
+  constructor(private readonly send: (items: Item[]) => Promise<Result[]>) {}
 
-  /** `signInName` lower-cased; `tenantId` when the check is bound to one tenant (last-used moves only if it matches). */
-  confirm(appPasswordId: string, signInName: string, clientIp: string | null, tenantId: string | null): Promise<Candidate | undefined> {
+  add(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ id: appPasswordId, name: signInName, ip: clientIp, tenantId, resolve, reject });
+      this.pending.push({ item, resolve, reject });
       this.schedule();
     });
   }
@@ -75,13 +78,8 @@ export class AppPasswordConfirmations {
     this.pending = [];
     this.inFlight++;
     try {
-      const { rows } = await this.pool.query<Candidate>({
-        name: 'confirm-app-passwords',
-        text: CONFIRM_SQL,
-        values: [batch.map((p) => p.id), batch.map((p) => p.name), batch.map((p) => p.ip), batch.map((p) => p.tenantId)],
-      });
-      const byId = new Map(rows.map((row) => [row.app_password_id, row]));
-      for (const p of batch) p.resolve(byId.get(p.id));
+      const results = await this.send(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (error) {
       for (const p of batch) p.reject(error);
     } finally {
@@ -91,25 +89,58 @@ export class AppPasswordConfirmations {
   }
 }
 
+/**
+ * The warm path's confirmation in PostgreSQL, by primary key: does this app
+ * password still exist, and do its user and tenant policy still allow it?
+ * Every request waits for an answer read after it arrived, so a delete,
+ * revoke, disable or policy change on any instance counts on the next request.
+ *
+ * Confirmations are read-only and travel in batches (`id = ANY(…)`) as a named
+ * statement that PostgreSQL plans once per connection. Moving last-used
+ * forward is a separate, rarer write: only when the confirmed row says the
+ * last use is over a minute old.
+ */
+export class AppPasswordConfirmations {
+  private readonly pool: Pool;
+  private readonly confirmations: Batcher<string, Candidate | undefined>;
+  private readonly touches: Batcher<{ id: string; ip: string | null }, undefined>;
+
+  constructor(db: DataSource) {
+    this.pool = (db.driver as unknown as { master: Pool }).master;
+    this.confirmations = new Batcher(async (ids) => {
+      const { rows } = await this.pool.query<Candidate>({ name: 'confirm-app-passwords', text: CONFIRM_SQL, values: [ids.join(',')] });
+      const byId = new Map(rows.map((row) => [row.app_password_id, row]));
+      return ids.map((id) => byId.get(id));
+    });
+    this.touches = new Batcher(async (touches) => {
+      await this.pool.query({
+        name: 'touch-app-passwords',
+        text: TOUCH_SQL,
+        values: [touches.map((t) => t.id), touches.map((t) => t.ip)],
+      });
+      return touches.map(() => undefined);
+    });
+  }
+
+  confirm(appPasswordId: string): Promise<Candidate | undefined> {
+    return this.confirmations.add(appPasswordId);
+  }
+
+  /** Records a use when the last one is over a minute old (the statement checks again, for other instances). */
+  async touch(candidate: Candidate, clientIp: string | null): Promise<void> {
+    if (candidate.last_use_stale) await this.touches.add({ id: candidate.app_password_id!, ip: clientIp });
+  }
+}
+
 const CONFIRM_SQL = `
-  WITH asked AS (
-    SELECT DISTINCT ON (id) id, name, ip, tenant_id FROM unnest($1::uuid[], $2::text[], $3::inet[], $4::uuid[]) AS a(id, name, ip, tenant_id)
-  ), candidate AS (
-    SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, ${EXISTING_APP_PASSWORDS_WORK_SQL} AS app_passwords_work,
-           ap.id AS app_password_id, NULL::text AS secret_hash, ap.expires_at
-      FROM app_passwords ap
-      JOIN users u ON u.id = ap.user_id AND u.tenant_id = ap.tenant_id
-      JOIN tenant_policies tp ON tp.tenant_id = ap.tenant_id
-     WHERE ap.id IN (SELECT id FROM asked)
-  ), touched AS (
-    UPDATE app_passwords ap SET last_used_at = now(), last_used_ip = asked.ip
-      FROM asked, candidate c
-     WHERE ap.id = asked.id AND c.app_password_id = asked.id
-       AND (ap.last_used_at IS NULL OR ap.last_used_at < now() - interval '1 minute')
-       AND c.status = 'ACTIVE' AND c.app_passwords_work AND lower(c.email) = asked.name
-       AND (asked.tenant_id IS NULL OR c.tenant_id = asked.tenant_id)
-       AND (c.expires_at IS NULL OR c.expires_at > now())
-    RETURNING ap.id
-  )
-  -- PostgreSQL runs a data-modifying CTE whether or not its result is read
-  SELECT * FROM candidate`;
+  SELECT u.id AS user_id, u.tenant_id, u.email, u.role, ap.id AS app_password_id,
+         ${REFUSAL_SQL} AS refusal, ${LAST_USE_STALE_SQL} AS last_use_stale
+    FROM app_passwords ap
+    JOIN users u ON u.id = ap.user_id AND u.tenant_id = ap.tenant_id
+    JOIN tenant_policies tp ON tp.tenant_id = ap.tenant_id
+   WHERE ap.id = ANY(string_to_array($1, ',')::uuid[])`;
+
+const TOUCH_SQL = `
+  UPDATE app_passwords ap SET last_used_at = now(), last_used_ip = t.ip
+    FROM (SELECT DISTINCT ON (id) id, ip FROM unnest($1::uuid[], $2::inet[]) AS u(id, ip)) t
+   WHERE ap.id = t.id AND ${LAST_USE_STALE_SQL}`;

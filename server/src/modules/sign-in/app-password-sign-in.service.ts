@@ -4,9 +4,8 @@ import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
 import type { WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
-import { EXISTING_APP_PASSWORDS_WORK_SQL } from '../tenant-policies/tenant-policy.rules.js';
 import type { Role } from '../users/user.entity.js';
-import { AppPasswordConfirmations, type Candidate } from './app-password-confirmations.js';
+import { AppPasswordConfirmations, LAST_USE_STALE_SQL, REFUSAL_SQL, type Candidate } from './app-password-confirmations.js';
 import { parseBasicCredentials } from './basic-credentials.js';
 import { SignInOutcome, type SignInLog } from './sign-in-log.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -73,8 +72,8 @@ export class AppPasswordSignInService {
     const [reservation, rows] = await Promise.all([
       this.throttle.reserve(name, request.clientIp),
       this.db.query(
-        `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, u.status, ${EXISTING_APP_PASSWORDS_WORK_SQL} AS app_passwords_work,
-                ap.id AS app_password_id, ap.secret_hash, ap.expires_at
+        `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, ap.id AS app_password_id, ap.secret_hash,
+                ${REFUSAL_SQL} AS refusal, ${LAST_USE_STALE_SQL} AS last_use_stale
            FROM users u
            JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
            LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = $2
@@ -96,17 +95,9 @@ export class AppPasswordSignInService {
 
     if (!candidate) return this.fail(credentials.signInName, SignInOutcome.UNKNOWN_USER, request);
     if (!matches) return this.fail(credentials.signInName, SignInOutcome.WRONG_PASSWORD, request, candidate);
-    const refusal = refusalOf(candidate);
-    if (refusal) return this.fail(credentials.signInName, refusal, request, candidate);
+    if (candidate.refusal) return this.fail(credentials.signInName, candidate.refusal, request, candidate);
 
-    await Promise.all([
-      this.throttle.succeeded(name, request.clientIp),
-      this.db.query(
-        `UPDATE app_passwords SET last_used_at = now(), last_used_ip = $2
-          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-        [candidate.app_password_id, request.clientIp],
-      ),
-    ]);
+    await Promise.all([this.throttle.succeeded(name, request.clientIp), this.confirmations.touch(candidate, request.clientIp)]);
     if (cacheKey) this.remember(cacheKey, candidate.app_password_id!);
     return this.succeed(credentials.signInName, request, candidate);
   }
@@ -120,17 +111,17 @@ export class AppPasswordSignInService {
     request: RequestInfo,
     tenantId: string | undefined,
   ): Promise<AppPasswordCheck> {
-    const candidate = await this.confirmations.confirm(appPasswordId, name, request.clientIp, tenantId ?? null);
+    const candidate = await this.confirmations.confirm(appPasswordId);
     if (!candidate || candidate.email.toLowerCase() !== name) {
       this.cache.delete(cacheKey);
       return this.fail(signInName, SignInOutcome.REVOKED, request, candidate);
     }
     if (tenantId && candidate.tenant_id !== tenantId) return this.fail(signInName, SignInOutcome.UNKNOWN_USER, request);
-    const refusal = refusalOf(candidate);
-    if (refusal) {
+    if (candidate.refusal) {
       this.cache.delete(cacheKey);
-      return this.fail(signInName, refusal, request, candidate);
+      return this.fail(signInName, candidate.refusal, request, candidate);
     }
+    await this.confirmations.touch(candidate, request.clientIp);
     return this.succeed(signInName, request, candidate);
   }
 
@@ -164,12 +155,4 @@ export class AppPasswordSignInService {
       userAgent: request.userAgent,
     });
   }
-}
-
-/** Why a correct secret is still refused, checked in this order; undefined when nothing stops it. */
-function refusalOf(c: Candidate): Exclude<SignInOutcome, 'SUCCESS'> | undefined {
-  if (c.status !== 'ACTIVE') return SignInOutcome.USER_DISABLED;
-  if (c.expires_at && c.expires_at.getTime() <= Date.now()) return SignInOutcome.EXPIRED;
-  if (!c.app_passwords_work) return SignInOutcome.POLICY_OFF;
-  return undefined;
 }

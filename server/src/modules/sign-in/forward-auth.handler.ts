@@ -22,7 +22,6 @@ export function createForwardAuthHandler(
   logger: Logger,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    res.setHeader('Cache-Control', 'no-store');
     try {
       // Ids compare as text on the warm path: one canonical (lower-case) form. No query string, no URL parsing.
       const url = req.url ?? '';
@@ -32,24 +31,32 @@ export function createForwardAuthHandler(
       if (tenant !== undefined && !UUID.test(tenant)) return refuse(res);
       const result = await signIn.check(req.headers.authorization, requestInfo(req), { tenantId: tenant });
       if (!result.ok) return refuse(res, result.retryAfterSeconds);
-      res.writeHead(204, {
-        'X-Auth-User': headerSafe(result.signInName),
-        'X-Auth-User-Id': result.userId,
-        'X-Auth-Tenant-Id': result.tenantId,
-        'X-Auth-App-Password-Id': result.appPasswordId,
-      });
+      // A flat list: the cheapest form for node:http on the hot path.
+      res.writeHead(204, [
+        'Cache-Control',
+        'no-store',
+        'X-Auth-User',
+        headerSafe(result.signInName),
+        'X-Auth-User-Id',
+        result.userId,
+        'X-Auth-Tenant-Id',
+        result.tenantId,
+        'X-Auth-App-Password-Id',
+        result.appPasswordId,
+      ]);
       res.end();
     } catch (error) {
       if (error instanceof OverloadedError) return refuse(res, 1);
       logger.error('App-password check failed', error);
       // Fail closed. Not bad input: the database is away or something broke.
-      res.writeHead(503, { 'Retry-After': '5' }).end();
+      res.writeHead(503, { 'Cache-Control': 'no-store', 'Retry-After': '5' }).end();
     }
   };
 }
 
 function refuse(res: ServerResponse, retryAfterSeconds?: number): void {
   res.writeHead(401, {
+    'Cache-Control': 'no-store',
     'WWW-Authenticate': `Basic realm="${REALM}", charset="UTF-8"`,
     ...(retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : {}),
   });

@@ -13,6 +13,7 @@ export const SignInOutcome = {
 export type SignInOutcome = (typeof SignInOutcome)[keyof typeof SignInOutcome];
 
 export interface SignInEvent {
+  /** The first of the attempts this event counts. */
   occurredAt: Date;
   tenantId: string | null;
   userId: string | null;
@@ -22,6 +23,8 @@ export interface SignInEvent {
   outcome: SignInOutcome;
   clientIp: string | null;
   userAgent: string | null;
+  /** Consecutive identical attempts (all fields above but the time) this row stands for. */
+  attempts: number;
 }
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -31,11 +34,18 @@ const MAX_BUFFERED = 50_000;
 
 /**
  * The record of every app-password check. Checks only append to a buffer; a
- * timer writes the buffer in multi-row INSERTs, so the hot path never waits
- * on the log. `close()` writes what is left.
+ * timer writes it every second in multi-row INSERTs, so the hot path never
+ * waits on the log. Repeats within one such second (an app reconnecting in a
+ * loop, a script hammering one name) become one row with their number in
+ * `attempts`: consecutive attempts with the same outcome from the same
+ * client (sign-in name, app password, IP, user agent). A different outcome in
+ * between starts a new row, so the order of what happened stays readable.
+ * `close()` writes what is left.
  */
 export class SignInLog {
   private buffer: SignInEvent[] = [];
+  /** Each client's latest buffered event, to count repeats into it. */
+  private latest = new Map<string, SignInEvent>();
   private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   dropped = 0;
@@ -48,11 +58,22 @@ export class SignInLog {
     this.timer.unref();
   }
 
-  record(event: Omit<SignInEvent, 'occurredAt'>): void {
-    this.buffer.push({ ...event, signInName: event.signInName.slice(0, 254), occurredAt: new Date() });
+  record(event: Omit<SignInEvent, 'occurredAt' | 'attempts'>): void {
+    const signInName = event.signInName.slice(0, 254);
+    const client = [event.appPasswordId, event.userId, event.tenantId, event.clientIp, signInName, event.userAgent].join('\0');
+    const latest = this.latest.get(client);
+    if (latest?.outcome === event.outcome) {
+      latest.attempts++;
+      return;
+    }
+    const recorded = { ...event, signInName, occurredAt: new Date(), attempts: 1 };
+    this.buffer.push(recorded);
+    this.latest.set(client, recorded);
     if (this.buffer.length > MAX_BUFFERED) {
-      this.dropped += this.buffer.length - MAX_BUFFERED;
-      this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
+      // PostgreSQL has been away for a while: the oldest tenth goes at once. Repeats of them start new rows.
+      const gone = new Set(this.buffer.splice(0, MAX_BUFFERED / 10));
+      this.dropped += gone.size;
+      for (const [k, e] of this.latest) if (gone.has(e)) this.latest.delete(k);
     }
     if (this.buffer.length >= MAX_BATCH) void this.flush();
   }
@@ -71,12 +92,16 @@ export class SignInLog {
   }
 
   private async writeAll(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.slice(0, MAX_BATCH);
+    // Taken out of the buffer first: repeats that arrive during the write start a new row.
+    const events = this.buffer;
+    this.buffer = [];
+    this.latest = new Map();
+    for (let i = 0; i < events.length; i += MAX_BATCH) {
+      const batch = events.slice(i, i + MAX_BATCH);
       try {
         await this.db.query(
-          `INSERT INTO sign_in_events (occurred_at, tenant_id, user_id, app_password_id, sign_in_name, outcome, client_ip, user_agent)
-           SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::inet[], $8::text[])`,
+          `INSERT INTO sign_in_events (occurred_at, tenant_id, user_id, app_password_id, sign_in_name, outcome, client_ip, user_agent, attempts)
+           SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::inet[], $8::text[], $9::int[])`,
           [
             batch.map((e) => e.occurredAt),
             batch.map((e) => e.tenantId),
@@ -86,13 +111,17 @@ export class SignInLog {
             batch.map((e) => e.outcome),
             batch.map((e) => e.clientIp),
             batch.map((e) => e.userAgent),
+            batch.map((e) => e.attempts),
           ],
         );
       } catch (error) {
         this.onError(error);
-        return; // keep the batch; the next tick tries again
+        // Kept, ahead of anything newer; the next tick tries again (repeats of these now start new rows).
+        const kept = [...events.slice(i), ...this.buffer];
+        this.dropped += Math.max(0, kept.length - MAX_BUFFERED);
+        this.buffer = kept.slice(-MAX_BUFFERED);
+        return;
       }
-      this.buffer.splice(0, batch.length);
     }
   }
 }

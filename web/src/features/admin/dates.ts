@@ -7,19 +7,6 @@ export function daysAgo(days: number, now = new Date()): Date {
   return date;
 }
 
-/** Local midnight at the start of the day `date` falls on. */
-export function startOfDay(date: Date): Date {
-  const start = new Date(date);
-  start.setHours(0, 0, 0, 0);
-  return start;
-}
-
-/** YYYY-MM-DD of the local day: a bucket key, and the value format of <input type="date">. */
-export function dayKey(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
 /**
  * An <input type="date"> value as the instant its local day starts; with
  * `endOfDay`, the instant the next day starts (the API's `to` is exclusive,
