@@ -32,11 +32,13 @@ import { createForwardAuthHandler, FORWARD_AUTH_PATH } from './modules/sign-in/f
 import { actorFromBasicCredentials } from './modules/sign-in/graphql-basic-auth.js';
 import { readSessionCookie } from './modules/sign-in/session-cookie.js';
 import { SignInLog } from './modules/sign-in/sign-in-log.js';
-import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
+import { CONSOLE_THROTTLE_RULES, SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
 import { SessionService } from './modules/sign-in/session.service.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
 import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.service.js';
 import { TenantService } from './modules/tenants/tenant.service.js';
+import { TwoStepService } from './modules/two-step/two-step.service.js';
+import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { UserService } from './modules/users/user.service.js';
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
 import { buildAppSchema, type ResolverClass } from './schema.js';
@@ -66,7 +68,11 @@ export interface Services {
   userAdmin: UserAdminService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
+  /** Failure counters of app-password checks. */
   signInThrottle: SignInThrottle;
+  /** Failure counters of console sign-ins (passwords and two-step codes), kept apart. */
+  consoleSignInThrottle: SignInThrottle;
+  twoStep: TwoStepService;
   signInLog: SignInLog;
   appPasswordSignIn: AppPasswordSignInService;
   /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
@@ -81,18 +87,22 @@ export function createServices(
   const cores = availableParallelism();
   const argon2 = new WorkLimiter(cores, 4 * cores);
   const signInThrottle = new SignInThrottle(db);
+  const consoleSignInThrottle = new SignInThrottle(db, CONSOLE_THROTTLE_RULES, 'console:');
+  const twoStep = new TwoStepService(db, config.appPasswordLookupKey);
   const signInLog = new SignInLog(db, (error) => logger.error('Could not write the sign-in log; will retry', error));
   return {
     tenants: new TenantService(db),
     tenantPolicies: new TenantPolicyService(db),
     users: new UserService(db),
-    sessions: new SessionService(db, signInThrottle),
+    sessions: new SessionService(db, signInThrottle, consoleSignInThrottle, twoStep),
     appPasswords: new AppPasswordService(db, config.appPasswordLookupKey),
     appPasswordInventory: new AppPasswordInventoryService(db),
     userAdmin: new UserAdminService(db),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, config.appPasswordLookupKey),
     signInThrottle,
+    consoleSignInThrottle,
+    twoStep,
     signInLog,
     appPasswordSignIn: new AppPasswordSignInService(
       db,
@@ -123,7 +133,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema(
     new Map<ResolverClass, object>([
-      [ViewerResolver, new ViewerResolver(db, services.appPasswords)],
+      [ViewerResolver, new ViewerResolver(db, services.appPasswords, services.twoStep)],
+      [TwoStepResolver, new TwoStepResolver(services.twoStep)],
       [SignInResolver, new SignInResolver(db, services.sessions, config.cookieSecure)],
       [AppPasswordResolver, new AppPasswordResolver(services.appPasswords)],
       [AppPasswordOwnerResolver, new AppPasswordOwnerResolver(db)],

@@ -17,10 +17,13 @@ const USAGE = `Usage: pnpm cli <command>
   tenant create <name>
       Creates a tenant (app passwords start switched off) and prints its id.
   tenant set-policy <tenant> [--app-passwords on|off] [--existing keep|block|revoke] [--max-per-user N]
+                             [--require-two-step on|off]
       Switches app passwords on or off for the tenant and sets the per-user limit (1-40).
       When switching off, --existing says what happens to the app passwords users
       already have: keep (they keep working), block (refused until switched on
-      again; the default) or revoke (deleted).
+      again; the default) or revoke (deleted). --require-two-step says whether
+      only users with two-step verification may create app passwords (new
+      tenants: on).
   user create <tenant> <email> [--admin] [--name "Display Name"]
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.
@@ -68,7 +71,14 @@ const commands: Record<string, Command> = {
       if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError('--max-per-user takes a whole number from 1 to 40.');
       changes.maxAppPasswordsPerUser = Number(max);
     }
-    if (Object.keys(changes).length === 0) throw new UsageError('tenant set-policy needs --app-passwords, --existing or --max-per-user.');
+    const twoStep = flags['require-two-step'];
+    if (twoStep !== undefined) {
+      if (twoStep !== 'on' && twoStep !== 'off') throw new UsageError('--require-two-step takes on or off.');
+      changes.requireTwoStepForAppPasswords = twoStep === 'on';
+    }
+    if (Object.keys(changes).length === 0) {
+      throw new UsageError('tenant set-policy needs --app-passwords, --existing, --max-per-user or --require-two-step.');
+    }
     const tenant = await services.tenants.findByIdOrName(tenantRef);
     if (changes.appPasswordsEnabled === false && !changes.existingAppPasswords) {
       // Scripts written before --existing existed keep their meaning: switching off blocks.
@@ -80,7 +90,8 @@ const commands: Record<string, Command> = {
       ? 'on'
       : `off (existing ones ${policy.existingWhenDisabled === ExistingAppPasswords.KEEP_WORKING ? 'keep working' : 'are refused'})`;
     const revoked = revokedAppPasswords ? `, ${revokedAppPasswords} deleted` : '';
-    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user`;
+    const twoStepRule = policy.requireTwoStepForAppPasswords ? 'only with two-step verification' : 'with or without two-step verification';
+    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user, ${twoStepRule}`;
   },
 
   seed: async (services, _positionals, flags) => {
@@ -139,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
         'app-passwords': { type: 'string' },
         'max-per-user': { type: 'string' },
         existing: { type: 'string' },
+        'require-two-step': { type: 'string' },
         admin: { type: 'boolean' },
         name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },

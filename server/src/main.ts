@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
 function printDemoAccounts(accounts: DemoAccount[]): void {
   const lines = [
-    'Created the demo tenant "Contoso" (app passwords on). Sign in with:',
+    'Created the demo tenant "Contoso" (app passwords on, two-step verification optional for them). Sign in with:',
     ...accounts.map((a) => `  ${a.role === 'TENANT_ADMIN' ? 'admin' : 'user '}  ${a.email}  ${a.password}`),
     'These passwords are shown only now; `pnpm cli user create` makes more users.',
   ];

@@ -7,12 +7,14 @@ import { AppPasswordResolver } from './modules/app-passwords/app-password.resolv
 import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
 import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
+import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
 
 export const resolvers = [
   ViewerResolver,
   SignInResolver,
+  TwoStepResolver,
   AppPasswordResolver,
   AppPasswordOwnerResolver,
   AppPasswordInventoryResolver,

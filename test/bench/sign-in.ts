@@ -71,12 +71,22 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
     { info: () => {}, error: () => {} },
   );
   try {
-    const tenant = await services.tenants.create(`Bench ${randomUUID()}`, { appPasswordsEnabled: true });
+    const tenant = await services.tenants.create(`Bench ${randomUUID()}`, {
+      appPasswordsEnabled: true,
+      requireTwoStepForAppPasswords: false,
+    });
     const user = async (appPasswords: number) => {
       const email = `bench-${randomUUID()}@example.test`;
       const password = randomBytes(12).toString('hex');
       const created = await services.users.create({ tenantId: tenant.id, email, role: Role.USER, password });
-      const actor: Owner = { userId: created.id, tenantId: tenant.id, role: Role.USER, signedInWith: 'session', sessionId: randomUUID() };
+      const actor: Owner = {
+        userId: created.id,
+        tenantId: tenant.id,
+        role: Role.USER,
+        signedInWith: 'session',
+        sessionId: randomUUID(),
+        authenticatedAt: new Date(),
+      };
       const passwords: Credential[] = [];
       for (let i = 0; i < appPasswords; i++)
         passwords.push({ email, password: await createAppPassword(services, actor, `Device ${i + 1}`) });

@@ -68,7 +68,7 @@ describe('a user manages their app passwords', () => {
       appPasswords: [],
       appPasswordCount: 0,
       appPasswordLimit: 40,
-      availableMethods: ['APP_PASSWORD'],
+      availableMethods: ['AUTHENTICATOR_APP', 'APP_PASSWORD'],
     });
 
     const created = await client.request(CREATE, { input: { name: '  Thunderbird on my laptop ' } });

@@ -154,7 +154,7 @@ describe('the tenant policy', () => {
     const client = await signedInClient(server, user);
 
     const info = await client.request(SECURITY_INFO);
-    expect(info.data?.viewer.securityInfo.availableMethods).toEqual([]);
+    expect(info.data?.viewer.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP']);
     const refused = await client.request(CREATE, { input: { name: 'Outlook' } });
     expect(GraphQLClient.code(refused)).toBe('APP_PASSWORDS_DISABLED');
     expect(await tenantWrites(tenant)).toEqual({ appPasswords: 0, auditEvents: 0 });
@@ -167,7 +167,7 @@ describe('the tenant policy', () => {
     await server.db.query('UPDATE tenant_policies SET app_passwords_enabled = true WHERE tenant_id = $1', [tenant.id]);
 
     const info = await client.request(SECURITY_INFO);
-    expect(info.data?.viewer.securityInfo.availableMethods).toEqual(['APP_PASSWORD']);
+    expect(info.data?.viewer.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP', 'APP_PASSWORD']);
     expect((await client.request(CREATE, { input: { name: 'Outlook' } })).errors).toBeUndefined();
   });
 });

@@ -89,6 +89,14 @@ const RULES: Record<string, Rule> = {
   // Sent with a wrong current password: BAD_USER_INPUT proves the caller got past authorization, and nothing changes.
   changePassword:            rule(null,                   ['UNAUTHENTICATED',  'BAD_USER_INPUT', 'FORBIDDEN', 'FORBIDDEN',      'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT']),
   signOut:                   rule(null,                   ['false',            'ok',         'false',      'false',            'ok',             'false',           'false',        'ok']),
+  // Sent without a pending sign-in: anonymous callers learn it has expired; everyone else is signed in already.
+  completeSignIn:            rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'FORBIDDEN',      'FORBIDDEN',       'FORBIDDEN',    'FORBIDDEN']),
+  reauthenticate:            rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
+  startTwoStepEnrollment:    rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
+  // Sent with a wrong code (or none started, or none set up): BAD_USER_INPUT proves the caller got past authorization.
+  confirmTwoStepEnrollment:  rule(null,                   ['UNAUTHENTICATED',  'BAD_USER_INPUT', 'FORBIDDEN', 'FORBIDDEN',      'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT']),
+  regenerateRecoveryCodes:   rule(null,                   ['UNAUTHENTICATED',  'BAD_USER_INPUT', 'FORBIDDEN', 'FORBIDDEN',      'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT']),
+  removeTwoStepVerification: rule(null,                   ['UNAUTHENTICATED',  'BAD_USER_INPUT', 'FORBIDDEN', 'FORBIDDEN',      'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT']),
   updateTenantPolicy:        rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
   disableUser:               rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok']),
   enableUser:                rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok']),
@@ -320,6 +328,61 @@ const OPERATIONS: Record<string, Operation> = {
             expect(result.headers.get('set-cookie')).toBeNull();
             expect(await sessionCount(who)).toBe(before);
           }
+        },
+      };
+    },
+  },
+  completeSignIn: {
+    document: `mutation { completeSignIn(input: { code: "123456" }) { viewer { id } } }`,
+    prepare: async (caller) => {
+      const who = caller.person ?? userA;
+      const before = await sessionCount(who);
+      return {
+        verify: async (_outcome, result) => {
+          expect(result.headers.get('set-cookie')).toBeNull();
+          expect(await sessionCount(who)).toBe(before);
+        },
+      };
+    },
+  },
+  reauthenticate: {
+    document: `mutation ($input: ReauthenticateInput!) { reauthenticate(input: $input) { authenticatedAt } }`,
+    prepare: async (caller) => ({ variables: { input: { password: (caller.person ?? userA).password } } }),
+  },
+  startTwoStepEnrollment: {
+    document: `mutation { startTwoStepEnrollment { otpauthUri } }`,
+    prepare: async (caller) => ({
+      verify: async (outcome, result) => {
+        if (outcome === 'ok') expect(result.data!.startTwoStepEnrollment.otpauthUri).toContain(encodeURIComponent(caller.person!.email));
+        else if (caller.person)
+          expect(await count('totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL', [caller.person.id])).toBe(0);
+      },
+    }),
+  },
+  confirmTwoStepEnrollment: {
+    document: `mutation { confirmTwoStepEnrollment(input: { code: "000000" }) { recoveryCodes } }`,
+    prepare: async (caller) => ({
+      verify: async () => {
+        if (caller.person)
+          expect(await count('totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL', [caller.person.id])).toBe(0);
+      },
+    }),
+  },
+  regenerateRecoveryCodes: {
+    document: `mutation { regenerateRecoveryCodes { recoveryCodes } }`,
+    prepare: async (caller) => ({
+      verify: async () => {
+        if (caller.person) expect(await count('recovery_codes WHERE user_id = $1', [caller.person.id])).toBe(0);
+      },
+    }),
+  },
+  removeTwoStepVerification: {
+    document: `mutation { removeTwoStepVerification(input: { deleteAppPasswords: true }) { deletedAppPasswords } }`,
+    prepare: async (caller) => {
+      const before = caller.person ? await count('app_passwords WHERE user_id = $1', [caller.person.id]) : 0;
+      return {
+        verify: async () => {
+          if (caller.person) expect(await count('app_passwords WHERE user_id = $1', [caller.person.id])).toBe(before);
         },
       };
     },

@@ -126,6 +126,27 @@ describe('pnpm cli tenant set-policy', { timeout: 30_000 }, () => {
     });
   });
 
+  it('--require-two-step says whether app passwords need two-step verification; a new tenant requires it', async () => {
+    const name = `Northwind ${randomUUID()}`;
+    const created = await cli(['tenant', 'create', name]);
+    const id = created.stdout.trim();
+    const required = async () =>
+      (await server.db.query('SELECT require_two_step_for_app_passwords AS r FROM tenant_policies WHERE tenant_id = $1', [id]))[0].r;
+    expect(await required()).toBe(true);
+
+    const off = await cli(['tenant', 'set-policy', id, '--require-two-step', 'off']);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain('with or without two-step verification');
+    expect(await required()).toBe(false);
+    expect((await auditOf(id)).at(-1)?.details).toMatchObject({
+      before: { requireTwoStepForAppPasswords: true },
+      after: { requireTwoStepForAppPasswords: false },
+    });
+
+    expectUsageFailure(await cli(['tenant', 'set-policy', id, '--require-two-step', 'sometimes']));
+    expect(await required()).toBe(false);
+  });
+
   it('refuses values outside on/off and 1-40, changing nothing', async () => {
     const tenant = await createTenant(server.db, { appPasswordsEnabled: false });
     const [maybe, tooMany, notANumber] = await Promise.all([

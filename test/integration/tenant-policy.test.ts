@@ -13,6 +13,7 @@ const POLICY_FIELDS = /* GraphQL */ `
   maxAppPasswordsPerUser
   maxLifetimeDays
   revokeWhenPrimaryPasswordChanges
+  requireTwoStepForAppPasswords
   auditRetentionDays
 `;
 const POLICY = /* GraphQL */ `
@@ -92,7 +93,7 @@ async function userWithAppPassword(tenant: TestTenant) {
 }
 
 describe('reading the policy', () => {
-  it('gives a new tenant the defaults: off, BLOCK, 40, no lifetime, no revoke on password change, 90 days of audit', async () => {
+  it('gives a new tenant the defaults: off, BLOCK, 40, no lifetime, no revoke on password change, two-step required, 90 days of audit', async () => {
     // A tenant as operators create it (the CLI's path), not the test factory's.
     const created = await server.app.services.tenants.create(`Tenant ${randomUUID()}`);
     const admin = await createUser(server.db, { id: created.id, name: created.name }, { role: Role.TENANT_ADMIN });
@@ -104,6 +105,7 @@ describe('reading the policy', () => {
       maxAppPasswordsPerUser: 40,
       maxLifetimeDays: null,
       revokeWhenPrimaryPasswordChanges: false,
+      requireTwoStepForAppPasswords: true,
       auditRetentionDays: 90,
     });
   });
@@ -298,7 +300,13 @@ describe('the other rules', () => {
 
     const result = dataOf(
       await console.request(UPDATE, {
-        input: { maxAppPasswordsPerUser: 10, maxLifetimeDays: 365, revokeWhenPrimaryPasswordChanges: true, auditRetentionDays: 30 },
+        input: {
+          maxAppPasswordsPerUser: 10,
+          maxLifetimeDays: 365,
+          revokeWhenPrimaryPasswordChanges: true,
+          requireTwoStepForAppPasswords: true,
+          auditRetentionDays: 30,
+        },
       }),
     );
     expect(result.updateTenantPolicy.policy).toEqual({
@@ -307,6 +315,7 @@ describe('the other rules', () => {
       maxAppPasswordsPerUser: 10,
       maxLifetimeDays: 365,
       revokeWhenPrimaryPasswordChanges: true,
+      requireTwoStepForAppPasswords: true,
       auditRetentionDays: 30,
     });
 
@@ -319,6 +328,7 @@ describe('the other rules', () => {
       maxAppPasswordsPerUser: 40,
       maxLifetimeDays: null,
       revokeWhenPrimaryPasswordChanges: false,
+      requireTwoStepForAppPasswords: false,
       auditRetentionDays: 90,
     });
     expect(events[0]!.details.after).toEqual(result.updateTenantPolicy.policy);

@@ -29,17 +29,22 @@ function sharedPassword() {
   return passwordHash;
 }
 
+/**
+ * A tenant with app passwords on and, unless a test asks for it, without the
+ * two-step rule: most tests are about something else, and the two-step tests
+ * switch it on themselves.
+ */
 export async function createTenant(
   db: DataSource,
-  policy: { appPasswordsEnabled?: boolean; maxAppPasswordsPerUser?: number } = {},
+  policy: { appPasswordsEnabled?: boolean; maxAppPasswordsPerUser?: number; requireTwoStepForAppPasswords?: boolean } = {},
 ): Promise<TestTenant> {
   const name = `Tenant ${randomUUID()}`;
   const [{ id }] = await db.query('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [name]);
-  await db.query('INSERT INTO tenant_policies (tenant_id, app_passwords_enabled, max_app_passwords_per_user) VALUES ($1, $2, $3)', [
-    id,
-    policy.appPasswordsEnabled ?? true,
-    policy.maxAppPasswordsPerUser ?? 40,
-  ]);
+  await db.query(
+    `INSERT INTO tenant_policies (tenant_id, app_passwords_enabled, max_app_passwords_per_user, require_two_step_for_app_passwords)
+     VALUES ($1, $2, $3, $4)`,
+    [id, policy.appPasswordsEnabled ?? true, policy.maxAppPasswordsPerUser ?? 40, policy.requireTwoStepForAppPasswords ?? false],
+  );
   return { id, name };
 }
 

@@ -12,6 +12,8 @@ export interface GraphQLResult<T = Record<string, any>> {
 /** A browser-like GraphQL client: JSON POSTs to /graphql, keeping the session cookie. */
 export class GraphQLClient {
   cookie: string | undefined;
+  /** Sent with every request, e.g. X-Forwarded-For to a server that trusts the test's proxy. */
+  headers: Record<string, string> = {};
 
   constructor(readonly baseUrl: string) {}
 
@@ -22,7 +24,7 @@ export class GraphQLClient {
   async post<T = Record<string, any>>(body: string, contentType = 'application/json'): Promise<GraphQLResult<T>> {
     const response = await fetch(`${this.baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': contentType, ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: { ...this.headers, 'content-type': contentType, ...(this.cookie ? { cookie: this.cookie } : {}) },
       body,
     });
     const setCookie = response.headers.get('set-cookie');

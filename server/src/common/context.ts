@@ -22,7 +22,15 @@ export type UserActor = {
   userId: string;
   tenantId: string;
   role: Role;
-} & ({ signedInWith: 'session'; sessionId: string } | { signedInWith: 'app_password'; appPasswordId: string });
+} & (
+  | {
+      signedInWith: 'session';
+      sessionId: string;
+      /** When the user last proved who they are in this session (sign-in, or entering the password again). */
+      authenticatedAt: Date;
+    }
+  | { signedInWith: 'app_password'; appPasswordId: string }
+);
 
 /** An integrator's API token: acts for the tenant, within its scopes, never as a user. */
 export interface TokenActor {

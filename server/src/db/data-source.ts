@@ -10,10 +10,17 @@ import { Initial1795600000000 } from './migrations/1795600000000-Initial.js';
 import { SignInByApps1795700000000 } from './migrations/1795700000000-SignInByApps.js';
 import { TenantAdmin1795800000000 } from './migrations/1795800000000-TenantAdmin.js';
 import { SignInAttempts1795900000000 } from './migrations/1795900000000-SignInAttempts.js';
+import { TwoStepVerification1796000000000 } from './migrations/1796000000000-TwoStepVerification.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
-export const migrations = [Initial1795600000000, SignInByApps1795700000000, TenantAdmin1795800000000, SignInAttempts1795900000000];
+export const migrations = [
+  Initial1795600000000,
+  SignInByApps1795700000000,
+  TenantAdmin1795800000000,
+  SignInAttempts1795900000000,
+  TwoStepVerification1796000000000,
+];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */
 const MIGRATION_LOCK_KEY = 0x6170702d707764n;

@@ -1,10 +1,11 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { hashSecret } from '../../common/argon2.js';
 import type { RequestInfo, UserActor } from '../../common/context.js';
 import { AppError, badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
 import { AppPassword } from './app-password.entity.js';
@@ -20,6 +21,7 @@ export interface SecurityInfoData {
   appPasswordCount: number;
   appPasswordLimit: number;
   appPasswordsAllowed: boolean;
+  appPasswordsRequireTwoStep: boolean;
 }
 
 export class AppPasswordService {
@@ -43,6 +45,7 @@ export class AppPasswordService {
       appPasswordCount: appPasswords.filter((p) => !p.expiresAt || p.expiresAt.getTime() > now).length,
       appPasswordLimit: appPasswordLimit(policy),
       appPasswordsAllowed: allowsAppPasswords(policy),
+      appPasswordsRequireTwoStep: policy.requireTwoStepForAppPasswords,
     };
   }
 
@@ -50,13 +53,17 @@ export class AppPasswordService {
    * Generates a new app password for the actor. The plain secret leaves this
    * method once, in its return value, after the transaction has committed.
    * The user row is locked for the count-and-insert, so parallel requests
-   * cannot overshoot the limit.
+   * cannot overshoot the limit. Needs a console sign-in of the last 10
+   * minutes and, when the tenant says so, two-step verification.
    */
   async create(actor: UserActor, rawName: string, request: RequestInfo): Promise<{ appPassword: AppPassword; password: string }> {
     const parsed = parseAppPasswordName(rawName);
     if ('problem' in parsed) throw badInput(parsed.problem, 'name');
     // Fail fast before spending argon2 work; the transaction checks again.
-    this.assertAllowed(await this.policy(actor.tenantId));
+    const current = await this.policy(actor.tenantId);
+    this.assertAllowed(current);
+    await this.assertTwoStep(current, actor.userId, this.db);
+    requireRecentSignIn(actor);
 
     const password = generateAppPassword();
     const secretHash = await hashSecret(password);
@@ -67,6 +74,7 @@ export class AppPasswordService {
       if (locked.length === 0) throw notFound('User');
       const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
       this.assertAllowed(policy);
+      await this.assertTwoStep(policy, actor.userId, m);
       const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1 AND ${ACTIVE}`, [
         actor.userId,
       ]);
@@ -132,6 +140,18 @@ export class AppPasswordService {
   private assertAllowed(policy: TenantPolicy): void {
     if (!allowsAppPasswords(policy)) {
       throw new AppError(ErrorCode.APP_PASSWORDS_DISABLED, 'Your organisation has switched app passwords off.');
+    }
+  }
+
+  /** While the tenant requires it, only users with two-step verification may create app passwords. */
+  private async assertTwoStep(policy: TenantPolicy, userId: string, manager: EntityManager | DataSource): Promise<void> {
+    if (!policy.requireTwoStepForAppPasswords) return;
+    const enrolled = await manager.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL', [userId]);
+    if (enrolled.length === 0) {
+      throw new AppError(
+        ErrorCode.TWO_STEP_REQUIRED,
+        'Your organisation allows app passwords only with two-step verification. Set up an authenticator app first.',
+      );
     }
   }
 

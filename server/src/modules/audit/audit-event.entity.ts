@@ -12,6 +12,10 @@ export const AuditAction = {
   TENANT_POLICY_UPDATED: 'tenant_policy.updated',
   USER_CREATED: 'user.created',
   USER_PASSWORD_CHANGED: 'user.password_changed',
+  TWO_STEP_ENABLED: 'two_step.enabled',
+  TWO_STEP_REMOVED: 'two_step.removed',
+  RECOVERY_CODES_REGENERATED: 'two_step.recovery_codes_regenerated',
+  RECOVERY_CODE_USED: 'two_step.recovery_code_used',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

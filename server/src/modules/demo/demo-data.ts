@@ -12,12 +12,14 @@ export interface DemoAccount {
 
 /**
  * On the very first start (no tenant at all), creates the demo tenant
- * "Contoso" with app passwords switched on, an admin and a user, each with a
+ * "Contoso" with app passwords switched on (two-step verification optional
+ * for them, unlike in a new tenant), an admin and a user, each with a
  * generated password that is returned once for the start-up banner.
  */
 export async function seedDemoData(db: DataSource, services: Services): Promise<DemoAccount[] | null> {
   if ((await db.getRepository(Tenant).count()) > 0) return null;
-  const tenant = await services.tenants.create('Contoso', { appPasswordsEnabled: true });
+  // Two-step verification is not required here, so the demo works without an authenticator app at hand.
+  const tenant = await services.tenants.create('Contoso', { appPasswordsEnabled: true, requireTwoStepForAppPasswords: false });
   const accounts: DemoAccount[] = [
     { email: 'megan@contoso.example', password: randomToken(15), role: Role.TENANT_ADMIN },
     { email: 'adele@contoso.example', password: randomToken(15), role: Role.USER },

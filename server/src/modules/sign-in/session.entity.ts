@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** How a session proved who its user is; two-step verification adds to this later. */
-export type AuthenticationMethod = 'password';
+/** How a session proved who its user is: the password, then (with two-step verification) a code or a recovery code. */
+export type AuthenticationMethod = 'password' | 'totp' | 'recovery_code';
 
 /** A console session. The cookie holds a random token; only its SHA-256 is stored. */
 @Entity({ name: 'sessions' })
@@ -20,6 +20,14 @@ export class Session {
 
   @Column({ name: 'authentication_methods', type: 'text', array: true })
   authenticationMethods!: AuthenticationMethod[];
+
+  /** The password was right; the session counts only once the second step is done too. */
+  @Column({ name: 'two_step_pending', type: 'boolean', default: false })
+  twoStepPending!: boolean;
+
+  /** When the user last proved who they are here: at sign-in, or by entering the password again. */
+  @Column({ name: 'authenticated_at', type: 'timestamptz' })
+  authenticatedAt!: Date;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -8,8 +8,16 @@ interface Rule {
   blockSeconds: number | null;
 }
 
+/** The three counters every throttle keeps: per sign-in name and client IP, per client IP, per sign-in name. */
+export interface ThrottleRules {
+  nameAndIp: Rule;
+  ip: Rule;
+  name: Rule;
+}
+
 /**
- * Failure counters shared by every instance through PostgreSQL:
+ * App-password checks (`/auth/basic`, Basic on GraphQL), with counters shared
+ * by every instance through PostgreSQL:
  * - per sign-in name and client IP: 10 failures per 15 minutes, then blocked
  *   15 minutes, 30, 60 … (up to a day; the streak is forgotten a day after
  *   the last block ends);
@@ -18,11 +26,24 @@ interface Rule {
  *   app-password sign-ins for that name stop until the user signs in to the
  *   console, which needs the user's attention but cannot lock them out.
  */
-export const THROTTLE_RULES = {
+export const THROTTLE_RULES: ThrottleRules = {
   nameAndIp: { maxFailures: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
   ip: { maxFailures: 100, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
   name: { maxFailures: 100, windowSeconds: 10 * 365 * 24 * 3600, blockSeconds: null },
-} satisfies Record<string, Rule>;
+};
+
+/**
+ * Console sign-ins (password, then the two-step code), counted apart from app
+ * passwords: the same limits per name and IP and per IP, but 100 consecutive
+ * failures for a name block it for an hour (doubling, up to a day), never
+ * until the user acts: that would let anyone lock a user out of the one place
+ * where they could act.
+ */
+export const CONSOLE_THROTTLE_RULES: ThrottleRules = {
+  nameAndIp: THROTTLE_RULES.nameAndIp,
+  ip: THROTTLE_RULES.ip,
+  name: { maxFailures: 100, windowSeconds: 10 * 365 * 24 * 3600, blockSeconds: 3600 },
+};
 
 const MAX_BLOCK_SECONDS = 24 * 3600;
 /** Retry-After for a block that lasts until the user acts. */
@@ -36,14 +57,23 @@ function epochMs(value: Date | number | null): number | null {
 
 export type Reservation = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-function keysFor(signInName: string, clientIp: string | null) {
-  const name = signInName.trim().toLowerCase();
-  const ip = clientIp ?? 'unknown';
-  return { nameAndIp: `name+ip:${name}|${ip}`, ip: `ip:${ip}`, name: `name:${name}` };
-}
-
 export class SignInThrottle {
-  constructor(private readonly db: DataSource) {}
+  /**
+   * `prefix` keeps the counters of different kinds of sign-in apart in the one
+   * table (app passwords use none: `name+ip:…`, `ip:…`, `name:…`).
+   */
+  constructor(
+    private readonly db: DataSource,
+    private readonly rules: ThrottleRules = THROTTLE_RULES,
+    private readonly prefix = '',
+  ) {}
+
+  private keysFor(signInName: string, clientIp: string | null) {
+    const name = signInName.trim().toLowerCase();
+    const ip = clientIp ?? 'unknown';
+    const p = this.prefix;
+    return { nameAndIp: `${p}name+ip:${name}|${ip}`, ip: `${p}ip:${ip}`, name: `${p}name:${name}` };
+  }
 
   /**
    * Counts this attempt as a failure *before* its password is checked, so
@@ -52,8 +82,8 @@ export class SignInThrottle {
    * window reach argon2. A success gives its point back (`succeeded`).
    */
   async reserve(signInName: string, clientIp: string | null): Promise<Reservation> {
-    const keys = keysFor(signInName, clientIp);
-    const entries = (Object.keys(keys) as Array<keyof typeof keys>).map((k) => ({ key: keys[k], ...THROTTLE_RULES[k] }));
+    const keys = this.keysFor(signInName, clientIp);
+    const entries = (Object.keys(keys) as Array<keyof typeof keys>).map((k) => ({ key: keys[k], ...this.rules[k] }));
     const now = Date.now();
     // Rows are locked in one order everywhere (COLLATE "C"), so concurrent attempts never deadlock.
     // While any of the three counters is blocked, the attempt is refused and counts nowhere: a blocked
@@ -133,7 +163,7 @@ export class SignInThrottle {
 
   /** A correct password: its reserved point comes back, and the name's streaks end. */
   async succeeded(signInName: string, clientIp: string | null): Promise<void> {
-    const keys = keysFor(signInName, clientIp);
+    const keys = this.keysFor(signInName, clientIp);
     await this.db.query(
       `WITH locked AS (
          SELECT key FROM sign_in_throttles WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE
@@ -149,7 +179,7 @@ export class SignInThrottle {
 
   /** The user signed in to the console: app passwords may be tried again under this name. */
   async clearName(signInName: string): Promise<void> {
-    const { name } = keysFor(signInName, null);
+    const { name } = this.keysFor(signInName, null);
     await this.db.query('DELETE FROM sign_in_throttles WHERE key = $1', [name]);
   }
 

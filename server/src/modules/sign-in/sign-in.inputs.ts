@@ -15,8 +15,33 @@ export class SignInInput {
 
 @ObjectType()
 export class SignInPayload {
-  @Field(() => Viewer)
-  viewer!: Viewer;
+  @Field(() => Viewer, { nullable: true, description: 'The signed-in user; empty while the second step is still to come.' })
+  viewer!: Viewer | null;
+
+  @Field(() => Boolean, {
+    description: 'The password was right and the user has two-step verification: send the code with completeSignIn.',
+  })
+  twoStepRequired!: boolean;
+}
+
+@InputType()
+export class CompleteSignInInput {
+  @Field(() => String, { description: 'The 6-digit code from the authenticator app, or one of the recovery codes.' })
+  @MaxLength(64)
+  code!: string;
+}
+
+@InputType()
+export class ReauthenticateInput {
+  @Field(() => String, { description: 'The primary password, again.' })
+  @MaxLength(1024)
+  password!: string;
+}
+
+@ObjectType()
+export class ReauthenticatePayload {
+  @Field(() => Date, { description: 'Sensitive changes are allowed for 10 minutes from this time.' })
+  authenticatedAt!: Date;
 }
 
 @InputType()

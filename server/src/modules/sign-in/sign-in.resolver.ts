@@ -2,11 +2,19 @@ import type { DataSource } from 'typeorm';
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../common/context.js';
 import { forbidden } from '../../common/errors.js';
-import { loadViewer } from '../users/viewer.resolver.js';
-import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
-import type { SessionService } from './session.service.js';
-import { ChangePasswordInput, ChangePasswordPayload, SignInInput, SignInPayload } from './sign-in.inputs.js';
 import { changePrimaryPassword } from '../users/password-change.js';
+import { loadViewer } from '../users/viewer.resolver.js';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
+import type { SessionService, SignInResult } from './session.service.js';
+import {
+  ChangePasswordInput,
+  ChangePasswordPayload,
+  CompleteSignInInput,
+  ReauthenticateInput,
+  ReauthenticatePayload,
+  SignInInput,
+  SignInPayload,
+} from './sign-in.inputs.js';
 
 @Resolver()
 export class SignInResolver {
@@ -19,26 +27,57 @@ export class SignInResolver {
   @Mutation(() => SignInPayload, {
     description:
       'Signs in to the console with the sign-in name and primary password and sets an HttpOnly session cookie. ' +
-      'A wrong name or password fails with UNAUTHENTICATED, without saying which.',
+      'A wrong name or password fails with UNAUTHENTICATED, without saying which; too many failures with RATE_LIMITED. ' +
+      'For a user with two-step verification the answer is twoStepRequired: send the code with completeSignIn.',
   })
   async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
     if (ctx.actor && ctx.actor.signedInWith !== 'session') throw forbidden('App passwords and API tokens never open a console session.');
-    const { token, session, user } = await this.sessions.signIn(input.email, input.password, ctx.request);
+    const result = await this.sessions.signIn(input.email, input.password, ctx.request);
     if (ctx.actor) await this.sessions.signOut(ctx.actor.sessionId);
-    setSessionCookie(ctx.res, token, this.cookieSecure);
-    // The rest of this request (e.g. `viewer { securityInfo }` in the payload) acts as the new session.
-    ctx.actor = { userId: user.id, tenantId: user.tenantId, role: user.role, signedInWith: 'session', sessionId: session.id };
-    const viewer = await loadViewer(this.db, user.id, user.tenantId);
-    return { viewer: viewer! };
+    return this.answer(result, ctx);
   }
 
-  @Mutation(() => Boolean, { description: 'Ends the current session. Returns false when there was none.' })
+  @Mutation(() => SignInPayload, {
+    description:
+      'The second step of signIn: the code from the authenticator app, or a recovery code (each works once). ' +
+      'Replaces the pending sign-in with a new session. A wrong code fails with UNAUTHENTICATED; an expired sign-in too.',
+  })
+  async completeSignIn(@Arg('input', () => CompleteSignInInput) input: CompleteSignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
+    if (ctx.actor) throw forbidden('You are already signed in.');
+    const pending = readSessionCookie(ctx.req, this.cookieSecure);
+    return this.answer(await this.sessions.completeTwoStep(pending, input.code, ctx.request), ctx);
+  }
+
+  @Authorized()
+  @Mutation(() => ReauthenticatePayload, {
+    description:
+      'Enter the password again to confirm it is you: creating app passwords and removing two-step verification ' +
+      'need a sign-in of the last 10 minutes (REAUTHENTICATION_REQUIRED otherwise). Console sessions only.',
+  })
+  async reauthenticate(
+    @Arg('input', () => ReauthenticateInput) input: ReauthenticateInput,
+    @Ctx() ctx: Context,
+  ): Promise<ReauthenticatePayload> {
+    const actor = ctx.actor;
+    if (actor?.signedInWith !== 'session') throw forbidden('Sign in to the console to do this.');
+    const authenticatedAt = await this.sessions.reauthenticate(actor, input.password, ctx.request);
+    actor.authenticatedAt = authenticatedAt;
+    return { authenticatedAt };
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Ends the current session (or a sign-in waiting for its code). Returns false when there was none.',
+  })
   async signOut(@Ctx() ctx: Context): Promise<boolean> {
     if (ctx.actor && ctx.actor.signedInWith !== 'session') return false;
+    const token = readSessionCookie(ctx.req, this.cookieSecure);
     clearSessionCookie(ctx.res, this.cookieSecure);
-    if (!ctx.actor) return false;
-    await this.sessions.signOut(ctx.actor.sessionId);
-    return true;
+    if (ctx.actor) {
+      await this.sessions.signOut(ctx.actor.sessionId);
+      return true;
+    }
+    if (token) await this.sessions.signOutToken(token);
+    return false;
   }
 
   @Authorized()
@@ -60,5 +99,24 @@ export class SignInResolver {
       input.newPassword,
       ctx.request,
     );
+  }
+
+  /** Sets the cookie for the new session or pending sign-in; the rest of this request acts as the new session. */
+  private async answer(result: SignInResult, ctx: Context): Promise<SignInPayload> {
+    setSessionCookie(ctx.res, result.token, this.cookieSecure);
+    if (result.stage === 'two_step') {
+      ctx.actor = null;
+      return { viewer: null, twoStepRequired: true };
+    }
+    const { session, user } = result;
+    ctx.actor = {
+      userId: user.id,
+      tenantId: user.tenantId,
+      role: user.role,
+      signedInWith: 'session',
+      sessionId: session.id,
+      authenticatedAt: session.authenticatedAt,
+    };
+    return { viewer: await loadViewer(this.db, user.id, user.tenantId), twoStepRequired: false };
   }
 }

@@ -48,6 +48,14 @@ export class TenantPolicy {
   @Field(() => Boolean, { description: "Delete a user's app passwords when their primary password changes." })
   revokeWhenPrimaryPasswordChanges!: boolean;
 
+  @Column({ name: 'require_two_step_for_app_passwords', type: 'boolean', default: true })
+  @Field(() => Boolean, {
+    description:
+      'Only users with two-step verification may create app passwords, as in the reference product (new tenants: on). ' +
+      'Switching it on later leaves existing app passwords alone.',
+  })
+  requireTwoStepForAppPasswords!: boolean;
+
   @Column({ name: 'audit_retention_days', type: 'integer', default: 90 })
   @Field(() => Int, { description: 'Audit events older than this are deleted (1–3650 days).' })
   auditRetentionDays!: number;

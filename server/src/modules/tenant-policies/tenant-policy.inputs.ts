@@ -24,6 +24,9 @@ export class UpdateTenantPolicyInput {
   @Field(() => Boolean, { nullable: true })
   revokeWhenPrimaryPasswordChanges?: boolean;
 
+  @Field(() => Boolean, { nullable: true })
+  requireTwoStepForAppPasswords?: boolean;
+
   @Field(() => Int, { nullable: true, description: '1–3650 days.' })
   auditRetentionDays?: number;
 }

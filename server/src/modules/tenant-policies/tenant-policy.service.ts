@@ -16,6 +16,7 @@ export interface TenantPolicyChanges {
   /** null: never expire. */
   maxLifetimeDays?: number | null;
   revokeWhenPrimaryPasswordChanges?: boolean;
+  requireTwoStepForAppPasswords?: boolean;
   auditRetentionDays?: number;
 }
 
@@ -30,6 +31,7 @@ const POLICY_FIELDS = [
   'maxAppPasswordsPerUser',
   'maxLifetimeDays',
   'revokeWhenPrimaryPasswordChanges',
+  'requireTwoStepForAppPasswords',
   'auditRetentionDays',
 ] as const;
 
@@ -111,6 +113,9 @@ export class TenantPolicyService {
       if (changes.maxLifetimeDays !== undefined) policy.maxLifetimeDays = changes.maxLifetimeDays;
       if (changes.revokeWhenPrimaryPasswordChanges !== undefined) {
         policy.revokeWhenPrimaryPasswordChanges = changes.revokeWhenPrimaryPasswordChanges;
+      }
+      if (changes.requireTwoStepForAppPasswords !== undefined) {
+        policy.requireTwoStepForAppPasswords = changes.requireTwoStepForAppPasswords;
       }
       if (changes.auditRetentionDays !== undefined) policy.auditRetentionDays = changes.auditRetentionDays;
 

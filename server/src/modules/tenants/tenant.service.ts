@@ -10,8 +10,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class TenantService {
   constructor(private readonly db: DataSource) {}
 
-  /** Creates a tenant with its policy row; app passwords start switched off. */
-  async create(rawName: string, options: { appPasswordsEnabled?: boolean } = {}): Promise<Tenant> {
+  /** Creates a tenant with its policy row; app passwords start switched off, and need two-step verification. */
+  async create(rawName: string, options: { appPasswordsEnabled?: boolean; requireTwoStepForAppPasswords?: boolean } = {}): Promise<Tenant> {
     const name = rawName.normalize('NFC').trim();
     if (name.length < 1 || name.length > 100 || /\p{Cc}/u.test(name)) {
       throw badInput('A tenant name is 1 to 100 characters, without control characters.', 'name');
@@ -21,7 +21,11 @@ export class TenantService {
       const tenant = await m.save(m.create(Tenant, { name })).catch((error: unknown) => {
         throw isUniqueViolation(error, 'tenants_name_lower_key') ? taken() : error;
       });
-      await m.insert(TenantPolicy, { tenantId: tenant.id, appPasswordsEnabled: options.appPasswordsEnabled ?? false });
+      await m.insert(TenantPolicy, {
+        tenantId: tenant.id,
+        appPasswordsEnabled: options.appPasswordsEnabled ?? false,
+        requireTwoStepForAppPasswords: options.requireTwoStepForAppPasswords ?? true,
+      });
       await recordAudit(m, { tenantId: tenant.id, action: AuditAction.TENANT_CREATED, actor: OPERATOR, details: { name } });
       return tenant;
     });

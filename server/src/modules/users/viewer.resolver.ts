@@ -4,6 +4,7 @@ import type { Context } from '../../common/context.js';
 import { requireUser } from '../../common/require-actor.js';
 import { AppPasswordService } from '../app-passwords/app-password.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import type { TwoStepService } from '../two-step/two-step.service.js';
 import { User } from './user.entity.js';
 import { SecurityInfo, SignInMethod, Viewer } from './viewer.type.js';
 
@@ -17,6 +18,7 @@ export class ViewerResolver {
   constructor(
     private readonly db: DataSource,
     private readonly appPasswords: AppPasswordService,
+    private readonly twoStep: TwoStepService,
   ) {}
 
   @Query(() => Viewer, { nullable: true, description: 'The signed-in user; null when not signed in.' })
@@ -32,12 +34,18 @@ export class ViewerResolver {
 
   @FieldResolver(() => SecurityInfo)
   async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
-    const info = await this.appPasswords.securityInfo(requireUser(ctx));
+    const actor = requireUser(ctx);
+    const [info, twoStep] = await Promise.all([this.appPasswords.securityInfo(actor), this.twoStep.status(actor.userId, actor.tenantId)]);
+    const availableMethods: SignInMethod[] = [];
+    if (!twoStep.enabled) availableMethods.push(SignInMethod.AUTHENTICATOR_APP);
+    if (info.appPasswordsAllowed && (twoStep.enabled || !info.appPasswordsRequireTwoStep)) availableMethods.push(SignInMethod.APP_PASSWORD);
     return {
       appPasswords: info.appPasswords,
       appPasswordCount: info.appPasswordCount,
       appPasswordLimit: info.appPasswordLimit,
-      availableMethods: info.appPasswordsAllowed ? [SignInMethod.APP_PASSWORD] : [],
+      twoStep,
+      appPasswordsRequireTwoStep: info.appPasswordsRequireTwoStep,
+      availableMethods,
     };
   }
 }

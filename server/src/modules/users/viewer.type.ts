@@ -1,14 +1,19 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AppPassword } from '../app-passwords/app-password.entity.js';
+import { TwoStepStatus } from '../two-step/two-step.types.js';
 import { Role } from './user.entity.js';
 
 export enum SignInMethod {
+  AUTHENTICATOR_APP = 'AUTHENTICATOR_APP',
   APP_PASSWORD = 'APP_PASSWORD',
 }
 registerEnumType(SignInMethod, {
   name: 'SignInMethod',
   description: 'A sign-in method a user can add on their security-info page.',
-  valuesConfig: { APP_PASSWORD: { description: 'A generated password for an app or device that cannot do two-step verification.' } },
+  valuesConfig: {
+    AUTHENTICATOR_APP: { description: 'An app that shows a new 6-digit code every 30 seconds, for two-step verification.' },
+    APP_PASSWORD: { description: 'A generated password for an app or device that cannot do two-step verification.' },
+  },
 });
 
 @ObjectType({ description: 'The signed-in user.' })
@@ -39,8 +44,18 @@ export class SecurityInfo {
   @Field(() => Int, { description: 'The most app passwords this user may have, set by the tenant (at most 40).' })
   appPasswordLimit!: number;
 
+  @Field(() => TwoStepStatus)
+  twoStep!: TwoStepStatus;
+
+  @Field(() => Boolean, {
+    description: 'The organisation allows app passwords only for users with two-step verification.',
+  })
+  appPasswordsRequireTwoStep!: boolean;
+
   @Field(() => [SignInMethod], {
-    description: 'Methods the user may add, as the tenant policy allows. App passwords are absent when the tenant has switched them off.',
+    description:
+      'Methods the user may add now. AUTHENTICATOR_APP until one is set up. APP_PASSWORD when the tenant allows app passwords ' +
+      'and, if it requires two-step verification for them, the user has it.',
   })
   availableMethods!: SignInMethod[];
 }

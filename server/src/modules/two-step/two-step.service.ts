@@ -1,0 +1,275 @@
+import QRCode from 'qrcode';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ErrorCode } from '@app-passwords/schema';
+import type { RequestInfo, UserActor } from '../../common/context.js';
+import { AppError, badInput, forbidden } from '../../common/errors.js';
+import { deriveKey, SecretBox } from '../../common/secret-box.js';
+import { AuditAction } from '../audit/audit-event.entity.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
+import {
+  generateRecoveryCodes,
+  newTotpSecret,
+  normaliseRecoveryCode,
+  normaliseTotpCode,
+  recoveryCodeTag,
+  totpUri,
+  verifyTotpCode,
+} from './two-step.secret.js';
+
+export interface TwoStepStatusData {
+  enabled: boolean;
+  enabledAt: Date | null;
+  recoveryCodesLeft: number;
+}
+
+export interface TotpEnrollment {
+  /** Base32, for typing into an app by hand. */
+  secret: string;
+  otpauthUri: string;
+  /** The URI as a QR code, rendered here: no image service ever sees the secret. */
+  qrCodeSvg: string;
+}
+
+/** How the second step was passed, as recorded on the session. */
+export type SecondFactor = 'totp' | 'recovery_code';
+
+/**
+ * Two-step verification with an authenticator app (TOTP, RFC 6238) and
+ * single-use recovery codes. The TOTP seed is stored encrypted under a key
+ * derived from the server key; recovery codes only as keyed hashes. Every
+ * change is audited; nothing secret is.
+ */
+export class TwoStepService {
+  private readonly seeds: SecretBox;
+  private readonly recoveryKey: Buffer;
+
+  constructor(
+    private readonly db: DataSource,
+    serverKey: Buffer,
+  ) {
+    this.seeds = new SecretBox(serverKey, 'totp seed');
+    this.recoveryKey = deriveKey(serverKey, 'recovery code tag');
+  }
+
+  async status(userId: string, tenantId: string): Promise<TwoStepStatusData> {
+    const [row] = await this.db.query(
+      `SELECT t.confirmed_at,
+              (SELECT count(*)::int FROM recovery_codes r WHERE r.user_id = $1 AND r.tenant_id = $2 AND r.used_at IS NULL) AS left
+         FROM (SELECT 1) AS one
+         LEFT JOIN totp_authenticators t ON t.user_id = $1 AND t.tenant_id = $2 AND t.confirmed_at IS NOT NULL`,
+      [userId, tenantId],
+    );
+    return { enabled: row.confirmed_at !== null, enabledAt: row.confirmed_at, recoveryCodesLeft: row.confirmed_at ? row.left : 0 };
+  }
+
+  /** Whether the user has a confirmed authenticator app (their sign-in then takes two steps). */
+  async isEnabled(userId: string, manager: EntityManager | DataSource = this.db): Promise<boolean> {
+    const rows = await manager.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL', [userId]);
+    return rows.length > 0;
+  }
+
+  /**
+   * A new seed for the user's authenticator app, not yet in force: it counts
+   * only once `confirmEnrollment` sees a code from it. Starting again
+   * replaces an unconfirmed seed.
+   */
+  async startEnrollment(actor: UserActor): Promise<TotpEnrollment> {
+    requireConsole(actor);
+    const secret = newTotpSecret();
+    const rows: Array<{ email: string }> = await this.db.query(
+      `WITH saved AS (
+         INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext)
+         SELECT id, tenant_id, $3 FROM users WHERE id = $1 AND tenant_id = $2
+         ON CONFLICT (user_id) DO UPDATE SET secret_ciphertext = EXCLUDED.secret_ciphertext, created_at = now()
+          WHERE totp_authenticators.confirmed_at IS NULL
+         RETURNING user_id)
+       SELECT u.email FROM saved JOIN users u ON u.id = saved.user_id`,
+      [actor.userId, actor.tenantId, this.seeds.seal(secret)],
+    );
+    if (rows.length === 0) throw badInput('Two-step verification is already set up. Remove it first to set up another app.');
+    const otpauthUri = totpUri(secret, rows[0]!.email);
+    const qrCodeSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { secret, otpauthUri, qrCodeSvg };
+  }
+
+  /**
+   * Puts the new seed in force once the user proves their app shows its codes,
+   * and returns ten recovery codes, shown this once.
+   */
+  async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<string[]> {
+    requireConsole(actor);
+    if (!normaliseTotpCode(code)) throw badInput('Enter the 6-digit code your authenticator app shows.', 'code');
+    return this.db.transaction(async (m) => {
+      const [row] = await m.query(
+        `SELECT secret_ciphertext, confirmed_at FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 FOR UPDATE`,
+        [actor.userId, actor.tenantId],
+      );
+      if (!row) throw badInput('Start setting up an authenticator app first.');
+      if (row.confirmed_at) throw badInput('Two-step verification is already set up.');
+      const step = verifyTotpCode(this.seeds.open(row.secret_ciphertext), code, null);
+      if (step === undefined) {
+        throw badInput('That code is not right. Enter the code your app shows now, and check the time on your device.', 'code');
+      }
+      await m.query(`UPDATE totp_authenticators SET confirmed_at = now(), last_used_time_step = $2 WHERE user_id = $1`, [
+        actor.userId,
+        step,
+      ]);
+      const codes = await this.replaceRecoveryCodes(m, actor);
+      await recordAudit(m, {
+        tenantId: actor.tenantId,
+        action: AuditAction.TWO_STEP_ENABLED,
+        actor: { type: 'user', userId: actor.userId },
+        targetUserId: actor.userId,
+        request,
+      });
+      return codes;
+    });
+  }
+
+  /** Ten new recovery codes; the old ones stop working. Needs a recent sign-in. */
+  async regenerateRecoveryCodes(actor: UserActor, request: RequestInfo): Promise<string[]> {
+    requireRecentSignIn(actor);
+    return this.db.transaction(async (m) => {
+      const locked = await m.query(
+        'SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 AND confirmed_at IS NOT NULL FOR UPDATE',
+        [actor.userId, actor.tenantId],
+      );
+      if (locked.length === 0) throw badInput('Two-step verification is not set up.');
+      const codes = await this.replaceRecoveryCodes(m, actor);
+      await recordAudit(m, {
+        tenantId: actor.tenantId,
+        action: AuditAction.RECOVERY_CODES_REGENERATED,
+        actor: { type: 'user', userId: actor.userId },
+        targetUserId: actor.userId,
+        request,
+      });
+      return codes;
+    });
+  }
+
+  /**
+   * Removes the authenticator app and the recovery codes. Needs a recent
+   * sign-in. While the tenant requires two-step verification for app
+   * passwords, it is refused as long as the user has any, unless they are
+   * deleted with it (`deleteAppPasswords`), in the same transaction.
+   */
+  async remove(actor: UserActor, deleteAppPasswords: boolean, request: RequestInfo): Promise<{ deletedAppPasswords: number }> {
+    requireRecentSignIn(actor);
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT 1 FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
+      if (!(await this.isEnabled(actor.userId, m))) throw badInput('Two-step verification is not set up.');
+      const [{ required }] = await m.query(
+        'SELECT require_two_step_for_app_passwords AS required FROM tenant_policies WHERE tenant_id = $1',
+        [actor.tenantId],
+      );
+      let deletedAppPasswords = 0;
+      if (required) {
+        if (deleteAppPasswords) {
+          const deleted: Array<{ id: string; name: string }> = await m.query(
+            'WITH deleted AS (DELETE FROM app_passwords WHERE user_id = $1 AND tenant_id = $2 RETURNING id, name) SELECT * FROM deleted',
+            [actor.userId, actor.tenantId],
+          );
+          for (const appPassword of deleted) {
+            await recordAudit(m, {
+              tenantId: actor.tenantId,
+              action: AuditAction.APP_PASSWORD_DELETED,
+              actor: { type: 'user', userId: actor.userId },
+              targetUserId: actor.userId,
+              appPassword,
+              request,
+              details: { reason: 'Two-step verification was removed' },
+            });
+          }
+          deletedAppPasswords = deleted.length;
+        } else {
+          const [{ count }] = await m.query('SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1', [actor.userId]);
+          if (count > 0) {
+            throw new AppError(
+              ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS,
+              `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
+                'Delete them first, or remove them together with two-step verification.',
+              { appPasswords: count },
+            );
+          }
+        }
+      }
+      await m.query('DELETE FROM recovery_codes WHERE user_id = $1', [actor.userId]);
+      await m.query('DELETE FROM totp_authenticators WHERE user_id = $1', [actor.userId]);
+      await recordAudit(m, {
+        tenantId: actor.tenantId,
+        action: AuditAction.TWO_STEP_REMOVED,
+        actor: { type: 'user', userId: actor.userId },
+        targetUserId: actor.userId,
+        request,
+        ...(deletedAppPasswords ? { details: { deletedAppPasswords } } : {}),
+      });
+      return { deletedAppPasswords };
+    });
+  }
+
+  /**
+   * The second step of a sign-in: a code from the app (each works once: a
+   * code at or before the last step used is refused, also when two requests
+   * race) or an unused recovery code (used up by this). Undefined when neither.
+   */
+  async verifySecondFactor(user: { id: string; tenantId: string }, code: string, request: RequestInfo): Promise<SecondFactor | undefined> {
+    if (normaliseTotpCode(code)) {
+      const [row] = await this.db.query(
+        'SELECT secret_ciphertext, last_used_time_step FROM totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL',
+        [user.id],
+      );
+      if (!row) return undefined;
+      const lastUsed = row.last_used_time_step === null ? null : Number(row.last_used_time_step);
+      const step = verifyTotpCode(this.seeds.open(row.secret_ciphertext), code, lastUsed);
+      if (step === undefined) return undefined;
+      const claimed = await this.db.query(
+        `WITH claimed AS (
+           UPDATE totp_authenticators SET last_used_time_step = $2
+            WHERE user_id = $1 AND (last_used_time_step IS NULL OR last_used_time_step < $2) RETURNING 1)
+         SELECT 1 FROM claimed`,
+        [user.id, step],
+      );
+      return claimed.length > 0 ? 'totp' : undefined;
+    }
+    const recovery = normaliseRecoveryCode(code);
+    if (!recovery) return undefined;
+    return this.db.transaction(async (m) => {
+      const used: Array<{ left: number }> = await m.query(
+        `WITH used AS (
+           UPDATE recovery_codes SET used_at = now()
+            WHERE user_id = $1 AND code_tag = $2 AND used_at IS NULL
+              AND EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = $1 AND t.confirmed_at IS NOT NULL)
+           RETURNING id)
+         SELECT (SELECT count(*)::int FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL) - 1 AS left FROM used`,
+        [user.id, recoveryCodeTag(this.recoveryKey, recovery)],
+      );
+      if (used.length === 0) return undefined;
+      await recordAudit(m, {
+        tenantId: user.tenantId,
+        action: AuditAction.RECOVERY_CODE_USED,
+        actor: { type: 'user', userId: user.id },
+        targetUserId: user.id,
+        request,
+        details: { recoveryCodesLeft: used[0]!.left },
+      });
+      return 'recovery_code';
+    });
+  }
+
+  private async replaceRecoveryCodes(m: EntityManager, actor: UserActor): Promise<string[]> {
+    const codes = generateRecoveryCodes();
+    await m.query('DELETE FROM recovery_codes WHERE user_id = $1', [actor.userId]);
+    await m.query(`INSERT INTO recovery_codes (user_id, tenant_id, code_tag) SELECT $1, $2, tag FROM unnest($3::bytea[]) AS tag`, [
+      actor.userId,
+      actor.tenantId,
+      codes.map((c) => recoveryCodeTag(this.recoveryKey, normaliseRecoveryCode(c)!)),
+    ]);
+    return codes;
+  }
+}
+
+/** Two-step verification is managed in the console only: never with an app password or an API token. */
+function requireConsole(actor: UserActor): void {
+  if (actor.signedInWith !== 'session') throw forbidden('Sign in to the console to change your sign-in methods.');
+}

@@ -1,0 +1,54 @@
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { MaxLength } from 'class-validator';
+
+@ObjectType({ description: "The user's two-step verification: an authenticator app and recovery codes." })
+export class TwoStepStatus {
+  @Field(() => Boolean, { description: 'An authenticator app is set up: signing in to the console takes a code after the password.' })
+  enabled!: boolean;
+
+  @Field(() => Date, { nullable: true })
+  enabledAt!: Date | null;
+
+  @Field(() => Int, { description: 'Unused recovery codes (0 when two-step verification is off).' })
+  recoveryCodesLeft!: number;
+}
+
+@ObjectType({ description: 'A new authenticator app, waiting for its first code. Shown once; not stored in the clear.' })
+export class TwoStepEnrollment {
+  @Field(() => String, { description: 'The key in base32, for typing into the app by hand.' })
+  secret!: string;
+
+  @Field(() => String, { description: 'The otpauth:// URI the QR code holds.' })
+  otpauthUri!: string;
+
+  @Field(() => String, { description: 'The URI as a QR code, an SVG document rendered by the server.' })
+  qrCodeSvg!: string;
+}
+
+@InputType()
+export class ConfirmTwoStepEnrollmentInput {
+  @Field(() => String, { description: 'The 6-digit code the app shows now.' })
+  @MaxLength(32)
+  code!: string;
+}
+
+@ObjectType()
+export class RecoveryCodesPayload {
+  @Field(() => [String], { description: 'Ten single-use recovery codes, shown only in this response. Keep them somewhere safe.' })
+  recoveryCodes!: string[];
+}
+
+@InputType()
+export class RemoveTwoStepVerificationInput {
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Also delete all your app passwords, which your organisation allows only with two-step verification.',
+  })
+  deleteAppPasswords!: boolean;
+}
+
+@ObjectType()
+export class RemoveTwoStepVerificationPayload {
+  @Field(() => Int, { description: 'App passwords deleted with it.' })
+  deletedAppPasswords!: number;
+}

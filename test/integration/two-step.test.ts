@@ -1,0 +1,454 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRows, documentationIp } from '../support/admin.js';
+import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
+import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { GraphQLClient } from '../support/graphql-client.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { enrollTwoStep, forgetLastCode, signedInWithTwoStep, totpCode } from '../support/two-step.js';
+
+const SECURITY_INFO = /* GraphQL */ `
+  query {
+    viewer {
+      id
+      securityInfo {
+        availableMethods
+        appPasswordsRequireTwoStep
+        appPasswordCount
+        twoStep {
+          enabled
+          enabledAt
+          recoveryCodesLeft
+        }
+      }
+    }
+  }
+`;
+const START = /* GraphQL */ `
+  mutation {
+    startTwoStepEnrollment {
+      secret
+      otpauthUri
+      qrCodeSvg
+    }
+  }
+`;
+const CONFIRM = /* GraphQL */ `
+  mutation ($code: String!) {
+    confirmTwoStepEnrollment(input: { code: $code }) {
+      recoveryCodes
+    }
+  }
+`;
+const SIGN_IN = /* GraphQL */ `
+  mutation ($input: SignInInput!) {
+    signIn(input: $input) {
+      twoStepRequired
+      viewer {
+        id
+      }
+    }
+  }
+`;
+const COMPLETE = /* GraphQL */ `
+  mutation ($code: String!) {
+    completeSignIn(input: { code: $code }) {
+      twoStepRequired
+      viewer {
+        id
+      }
+    }
+  }
+`;
+const VIEWER = /* GraphQL */ `
+  query {
+    viewer {
+      id
+    }
+  }
+`;
+const CREATE = /* GraphQL */ `
+  mutation ($name: String!) {
+    createAppPassword(input: { name: $name }) {
+      password
+    }
+  }
+`;
+const REMOVE = /* GraphQL */ `
+  mutation ($deleteAppPasswords: Boolean) {
+    removeTwoStepVerification(input: { deleteAppPasswords: $deleteAppPasswords }) {
+      deletedAppPasswords
+    }
+  }
+`;
+const REGENERATE = /* GraphQL */ `
+  mutation {
+    regenerateRecoveryCodes {
+      recoveryCodes
+    }
+  }
+`;
+const REAUTHENTICATE = /* GraphQL */ `
+  mutation ($password: String!) {
+    reauthenticate(input: { password: $password }) {
+      authenticatedAt
+    }
+  }
+`;
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+/** A user whose tenant allows app passwords only with two-step verification, signed in with the password alone. */
+async function userOfStrictTenant() {
+  const tenant = await createTenant(server.db, { requireTwoStepForAppPasswords: true });
+  const user = await createUser(server.db, tenant);
+  const console = await signedInClient(server, user);
+  return { tenant, user, console };
+}
+
+async function securityInfo(client: GraphQLClient) {
+  const result = await client.request(SECURITY_INFO);
+  expect(result.errors).toBeUndefined();
+  return result.data!.viewer.securityInfo;
+}
+
+async function sessionRows(user: TestUser): Promise<Array<{ id: string; methods: string[]; pending: boolean }>> {
+  return server.db.query(
+    `SELECT id, authentication_methods AS methods, two_step_pending AS pending FROM sessions WHERE user_id = $1 ORDER BY created_at`,
+    [user.id],
+  );
+}
+
+/** Fails when the secret appears in any of the rows, in any letter case. */
+function expectNowhere(rows: unknown[], secret: string): void {
+  expect(JSON.stringify(rows).toLowerCase()).not.toContain(secret.toLowerCase());
+}
+
+/** Makes the session's last sign-in older than the 10 minutes sensitive changes accept. */
+async function ageSignIn(user: TestUser): Promise<void> {
+  await server.db.query(`UPDATE sessions SET authenticated_at = now() - interval '11 minutes' WHERE user_id = $1`, [user.id]);
+}
+
+describe('setting up an authenticator app', () => {
+  it('shows a key, its URI and a QR code, and turns on only with a right code; then ten recovery codes, once', async () => {
+    const { tenant, user, console } = await userOfStrictTenant();
+    expect(await securityInfo(console)).toMatchObject({
+      availableMethods: ['AUTHENTICATOR_APP'],
+      appPasswordsRequireTwoStep: true,
+      twoStep: { enabled: false, enabledAt: null, recoveryCodesLeft: 0 },
+    });
+
+    const started = (await console.request(START)).data!.startTwoStepEnrollment;
+    expect(started.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(started.otpauthUri).toBe(
+      `otpauth://totp/App%20Passwords:${encodeURIComponent(user.email)}?secret=${started.secret}&issuer=App%20Passwords`,
+    );
+    expect(started.qrCodeSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+
+    // Not in force until confirmed: signing in still takes the password alone.
+    expect((await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password: user.password } })).data).toEqual({
+      signIn: { twoStepRequired: false, viewer: { id: user.id } },
+    });
+
+    for (const wrong of ['000000', '12345', 'abcdef', totpCode(started.secret, 5)]) {
+      const refused = await console.request(CONFIRM, { code: wrong });
+      expect(GraphQLClient.code(refused)).toBe('BAD_USER_INPUT');
+    }
+    expect((await securityInfo(console)).twoStep.enabled).toBe(false);
+
+    const confirmed = await console.request(CONFIRM, { code: totpCode(started.secret) });
+    expect(confirmed.errors).toBeUndefined();
+    const codes: string[] = confirmed.data!.confirmTwoStepEnrollment.recoveryCodes;
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    for (const code of codes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+
+    const info = await securityInfo(console);
+    expect(info).toMatchObject({ availableMethods: ['APP_PASSWORD'], twoStep: { enabled: true, recoveryCodesLeft: 10 } });
+    expect(GraphQLClient.code(await console.request(START))).toBe('BAD_USER_INPUT');
+
+    // The key and the codes are nowhere in the clear: not in the tables, not in the audit trail, not in the log.
+    const stored = await server.db.query(
+      `SELECT row_to_json(t)::text AS json FROM totp_authenticators t WHERE user_id = $1
+       UNION ALL SELECT row_to_json(r)::text FROM recovery_codes r WHERE user_id = $1`,
+      [user.id],
+    );
+    const audit = await auditRows(server.db, tenant.id, 'two_step.enabled');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_user_id: user.id, target_user_id: user.id });
+    for (const secret of [started.secret, started.secret.toLowerCase(), ...codes, ...codes.map((c) => c.replace(/-/g, ''))]) {
+      expectNowhere([...stored, ...audit], secret);
+      expect(server.logs.join('\n')).not.toContain(secret);
+    }
+  });
+});
+
+describe('signing in with two steps', () => {
+  async function enrolledUser() {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const twoStep = await enrollTwoStep(await signedInClient(server, user));
+    await server.db.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
+    return { tenant, user, twoStep };
+  }
+
+  it('asks for the code after the password; the pending sign-in is no session; the code replaces it with a new one', async () => {
+    const { user, twoStep } = await enrolledUser();
+    const client = new GraphQLClient(server.url);
+
+    const first = await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    expect(first.data).toEqual({ signIn: { twoStepRequired: true, viewer: null } });
+    const pendingCookie = client.cookie;
+    expect(pendingCookie).toBeDefined();
+    expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
+    expect(GraphQLClient.code(await client.request(CREATE, { name: 'Outlook' }))).toBe('UNAUTHENTICATED');
+    expect(await sessionRows(user)).toEqual([expect.objectContaining({ methods: ['password'], pending: true })]);
+
+    expect(GraphQLClient.code(await client.request(COMPLETE, { code: '000000' }))).toBe('UNAUTHENTICATED');
+    await forgetLastCode(server.db, user.id);
+    const second = await client.request(COMPLETE, { code: totpCode(twoStep.secret) });
+    expect(second.data).toEqual({ completeSignIn: { twoStepRequired: false, viewer: { id: user.id } } });
+    expect(client.cookie).toBeDefined();
+    expect(client.cookie).not.toBe(pendingCookie);
+    expect((await client.request(VIEWER)).data).toEqual({ viewer: { id: user.id } });
+    expect(await sessionRows(user)).toEqual([expect.objectContaining({ methods: ['password', 'totp'], pending: false })]);
+
+    // The pending sign-in's token is worth nothing now.
+    const replayed = new GraphQLClient(server.url);
+    replayed.cookie = pendingCookie;
+    expect((await replayed.request(VIEWER)).data).toEqual({ viewer: null });
+    expect(GraphQLClient.code(await replayed.request(COMPLETE, { code: totpCode(twoStep.secret, 1) }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('accepts the codes of the previous and the next 30 seconds, each once; not those further away', async () => {
+    const { user, twoStep } = await enrolledUser();
+    const attempt = async (code: string) => {
+      const client = new GraphQLClient(server.url);
+      await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      return client.request(COMPLETE, { code });
+    };
+    await forgetLastCode(server.db, user.id);
+    expect(GraphQLClient.code(await attempt(totpCode(twoStep.secret, -3)))).toBe('UNAUTHENTICATED');
+    expect(GraphQLClient.code(await attempt(totpCode(twoStep.secret, 3)))).toBe('UNAUTHENTICATED');
+    expect((await attempt(totpCode(twoStep.secret, -1))).errors).toBeUndefined();
+    // Replay: the same code, and any code of an earlier step, is refused.
+    expect(GraphQLClient.code(await attempt(totpCode(twoStep.secret, -1)))).toBe('UNAUTHENTICATED');
+    expect((await attempt(totpCode(twoStep.secret, 0))).errors).toBeUndefined();
+    expect(GraphQLClient.code(await attempt(totpCode(twoStep.secret, 0)))).toBe('UNAUTHENTICATED');
+    expect(GraphQLClient.code(await attempt(totpCode(twoStep.secret, -1)))).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets exactly one of two requests racing with the same code in', async () => {
+    const { user, twoStep } = await enrolledUser();
+    await forgetLastCode(server.db, user.id);
+    const clients = [new GraphQLClient(server.url), new GraphQLClient(server.url)];
+    for (const client of clients) await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    const code = totpCode(twoStep.secret);
+    const results = await Promise.all(clients.map((client) => client.request(COMPLETE, { code })));
+    expect(results.map((r) => GraphQLClient.code(r) ?? 'ok').sort()).toEqual(['UNAUTHENTICATED', 'ok']);
+  });
+
+  it('accepts each recovery code once, in any case and with or without dashes, and audits its use', async () => {
+    const { tenant, user, twoStep } = await enrolledUser();
+    const attempt = async (code: string) => {
+      const client = new GraphQLClient(server.url);
+      await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      return { client, result: await client.request(COMPLETE, { code }) };
+    };
+    const [first, second] = twoStep.recoveryCodes as [string, string];
+    const used = await attempt(first.toUpperCase().replace(/-/g, ' '));
+    expect(used.result.data?.completeSignIn.viewer).toEqual({ id: user.id });
+    expect((await securityInfo(used.client)).twoStep.recoveryCodesLeft).toBe(9);
+    expect(await sessionRows(user)).toEqual([expect.objectContaining({ methods: ['password', 'recovery_code'] })]);
+    expect(GraphQLClient.code((await attempt(first)).result)).toBe('UNAUTHENTICATED');
+    expect((await attempt(second.replace(/-/g, ''))).result.errors).toBeUndefined();
+
+    const audit = await auditRows(server.db, tenant.id, 'two_step.recovery_code_used');
+    expect(audit.map((e) => e.details)).toEqual([{ recoveryCodesLeft: 9 }, { recoveryCodesLeft: 8 }]);
+    expectNowhere(audit, first.replace(/-/g, ''));
+  });
+
+  it('refuses a pending sign-in after 5 minutes, and a code for a user disabled meanwhile', async () => {
+    const { user, twoStep } = await enrolledUser();
+    const client = new GraphQLClient(server.url);
+    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await server.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
+    await forgetLastCode(server.db, user.id);
+    const expired = await client.request(COMPLETE, { code: totpCode(twoStep.secret) });
+    expect(GraphQLClient.code(expired)).toBe('UNAUTHENTICATED');
+    expect(expired.errors?.[0]?.message).toMatch(/expired/);
+
+    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await server.db.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [user.id]);
+    expect(GraphQLClient.code(await client.request(COMPLETE, { code: totpCode(twoStep.secret) }))).toBe('UNAUTHENTICATED');
+    expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
+  });
+
+  it('throttles wrong codes like wrong passwords: after 10, even the right code waits', async () => {
+    const { user, twoStep } = await enrolledUser();
+    const client = new GraphQLClient(server.url);
+    client.headers['x-forwarded-for'] = documentationIp();
+    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    for (let i = 0; i < 10; i++) expect(GraphQLClient.code(await client.request(COMPLETE, { code: '000000' }))).toBe('UNAUTHENTICATED');
+    await forgetLastCode(server.db, user.id);
+    const throttled = await client.request(COMPLETE, { code: totpCode(twoStep.secret) });
+    expect(GraphQLClient.code(throttled)).toBe('RATE_LIMITED');
+    expect(throttled.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await sessionRows(user)).toEqual([expect.objectContaining({ pending: true })]);
+  });
+});
+
+describe('console sign-in throttling', () => {
+  it('after 10 failures for a name from one address, refuses even the right password there with RATE_LIMITED, not elsewhere', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const ip = documentationIp();
+    const client = new GraphQLClient(server.url);
+    client.headers['x-forwarded-for'] = ip;
+    for (let i = 0; i < 10; i++) {
+      const wrong = await client.request(SIGN_IN, { input: { email: user.email, password: `wrong-${i}-password` } });
+      expect(GraphQLClient.code(wrong)).toBe('UNAUTHENTICATED');
+    }
+    const blocked = await client.request(SIGN_IN, { input: { email: user.email.toUpperCase(), password: user.password } });
+    expect(GraphQLClient.code(blocked)).toBe('RATE_LIMITED');
+    expect(blocked.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(blocked.headers.get('set-cookie')).toBeNull();
+
+    const elsewhere = new GraphQLClient(server.url);
+    elsewhere.headers['x-forwarded-for'] = documentationIp();
+    expect((await elsewhere.request(SIGN_IN, { input: { email: user.email, password: user.password } })).errors).toBeUndefined();
+    // Kept apart from app passwords: the user's app passwords from that address are not blocked.
+    const appPassword = await createAppPassword(server, user);
+    expect((await checkBasic(server, basic(user.email, appPassword.password), { ip })).status).toBe(204);
+  });
+
+  it('counts aliased signIns as attempts, and the first failure ends the document: aliases buy no extra guesses', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const client = new GraphQLClient(server.url);
+    client.headers['x-forwarded-for'] = documentationIp();
+    const guesses = (round: number) =>
+      Array.from(
+        { length: 12 },
+        (_, i) => `a${i}: signIn(input: { email: ${JSON.stringify(user.email)}, password: "guess-${round}-${i}" }) { twoStepRequired }`,
+      ).join('\n');
+    for (let round = 0; round < 10; round++) {
+      const result = await client.request(`mutation { ${guesses(round)} }`);
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    }
+    // Ten documents of twelve guesses were ten attempts, and the limit is reached.
+    const blocked = await client.request(
+      `mutation { first: signIn(input: { email: ${JSON.stringify(user.email)}, password: ${JSON.stringify(user.password)} }) { twoStepRequired } }`,
+    );
+    expect(GraphQLClient.code(blocked)).toBe('RATE_LIMITED');
+  });
+});
+
+describe('app passwords need two-step verification where the tenant says so', () => {
+  it('offers and creates app passwords only once an authenticator app is set up', async () => {
+    const { tenant, console } = await userOfStrictTenant();
+    const refused = await console.request(CREATE, { name: 'Outlook' });
+    expect(GraphQLClient.code(refused)).toBe('TWO_STEP_REQUIRED');
+    const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM app_passwords WHERE tenant_id = $1', [tenant.id]);
+    expect(count).toBe(0);
+
+    await enrollTwoStep(console);
+    expect((await securityInfo(console)).availableMethods).toEqual(['APP_PASSWORD']);
+    expect((await console.request(CREATE, { name: 'Outlook' })).errors).toBeUndefined();
+  });
+
+  it('in a tenant that does not require it, offers both and creates app passwords without two-step verification', async () => {
+    const tenant = await createTenant(server.db, { requireTwoStepForAppPasswords: false });
+    const console = await signedInClient(server, await createUser(server.db, tenant));
+    expect(await securityInfo(console)).toMatchObject({
+      availableMethods: ['AUTHENTICATOR_APP', 'APP_PASSWORD'],
+      appPasswordsRequireTwoStep: false,
+    });
+    expect((await console.request(CREATE, { name: 'Printer' })).errors).toBeUndefined();
+  });
+});
+
+describe('removing two-step verification', () => {
+  it('is refused while app passwords depend on it, unless they go with it; then they stop working at once', async () => {
+    const { tenant, user, console } = await userOfStrictTenant();
+    await enrollTwoStep(console);
+    const created = await console.request(CREATE, { name: 'Thunderbird' });
+    const password: string = created.data!.createAppPassword.password;
+    expect((await checkBasic(server, basic(user.email, password))).status).toBe(204);
+
+    const refused = await console.request(REMOVE, { deleteAppPasswords: false });
+    expect(GraphQLClient.code(refused)).toBe('TWO_STEP_NEEDED_BY_APP_PASSWORDS');
+    expect(refused.errors?.[0]?.extensions?.appPasswords).toBe(1);
+    expect((await securityInfo(console)).twoStep.enabled).toBe(true);
+    expect((await checkBasic(server, basic(user.email, password))).status).toBe(204);
+
+    const removed = await console.request(REMOVE, { deleteAppPasswords: true });
+    expect(removed.data).toEqual({ removeTwoStepVerification: { deletedAppPasswords: 1 } });
+    expect(await securityInfo(console)).toMatchObject({ appPasswordCount: 0, twoStep: { enabled: false, recoveryCodesLeft: 0 } });
+    expect((await checkBasic(server, basic(user.email, password))).status).toBe(401);
+    expect((await auditRows(server.db, tenant.id, 'two_step.removed')).map((e) => e.details)).toEqual([{ deletedAppPasswords: 1 }]);
+    expect(await auditRows(server.db, tenant.id, 'app_password.deleted')).toHaveLength(1);
+
+    // Signing in takes the password alone again.
+    const again = await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    expect(again.data?.signIn.twoStepRequired).toBe(false);
+  });
+
+  it('keeps app passwords where the tenant does not require two-step verification', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const console = await signedInClient(server, user);
+    await enrollTwoStep(console);
+    expect((await console.request(CREATE, { name: 'Scanner' })).errors).toBeUndefined();
+    expect((await console.request(REMOVE, {})).data).toEqual({ removeTwoStepVerification: { deletedAppPasswords: 0 } });
+    expect((await securityInfo(console)).appPasswordCount).toBe(1);
+  });
+});
+
+describe('a recent sign-in for sensitive changes', () => {
+  it('asks for the password again after 10 minutes before creating app passwords, new recovery codes or removing two-step', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const twoStep = await enrollTwoStep(await signedInClient(server, user));
+    const console = await signedInWithTwoStep(server, user, twoStep);
+    await ageSignIn(user);
+
+    for (const [document, variables] of [
+      [CREATE, { name: 'Outlook' }],
+      [REGENERATE, {}],
+      [REMOVE, {}],
+    ] as const) {
+      expect(GraphQLClient.code(await console.request(document, variables))).toBe('REAUTHENTICATION_REQUIRED');
+    }
+    const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM app_passwords WHERE tenant_id = $1', [tenant.id]);
+    expect(count).toBe(0);
+    expect((await securityInfo(console)).twoStep).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+
+    expect(GraphQLClient.code(await console.request(REAUTHENTICATE, { password: 'not-my-password' }))).toBe('UNAUTHENTICATED');
+    expect(GraphQLClient.code(await console.request(CREATE, { name: 'Outlook' }))).toBe('REAUTHENTICATION_REQUIRED');
+    const confirmed = await console.request(REAUTHENTICATE, { password: user.password });
+    expect(new Date(confirmed.data!.reauthenticate.authenticatedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect((await console.request(CREATE, { name: 'Outlook' })).errors).toBeUndefined();
+
+    // New recovery codes: the old ones stop working, the new ones work.
+    const regenerated: string[] = (await console.request(REGENERATE)).data!.regenerateRecoveryCodes.recoveryCodes;
+    expect(regenerated).toHaveLength(10);
+    expect(regenerated).not.toContain(twoStep.recoveryCodes[0]);
+    const attempt = async (code: string) => {
+      const client = new GraphQLClient(server.url);
+      await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      return GraphQLClient.code(await client.request(COMPLETE, { code })) ?? 'ok';
+    };
+    expect(await attempt(twoStep.recoveryCodes[0]!)).toBe('UNAUTHENTICATED');
+    expect(await attempt(regenerated[0]!)).toBe('ok');
+    expect(await auditRows(server.db, tenant.id, 'two_step.recovery_codes_regenerated')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,81 @@
+import { generateSync } from 'otplib';
+import type { DataSource } from 'typeorm';
+import { GraphQLClient } from './graphql-client.js';
+import type { TestUser } from './factories.js';
+import type { TestServer } from './test-server.js';
+
+/** The code an authenticator app with this key shows `steps` periods of 30 s from now. */
+export function totpCode(secret: string, steps = 0): string {
+  return generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
+}
+
+/**
+ * Forgets which code was used last, so a test may sign in again within the
+ * same 30 seconds. Only for tests that are not about replays.
+ */
+export async function forgetLastCode(db: DataSource, userId: string): Promise<void> {
+  await db.query('UPDATE totp_authenticators SET last_used_time_step = NULL WHERE user_id = $1', [userId]);
+}
+
+const START = /* GraphQL */ `
+  mutation {
+    startTwoStepEnrollment {
+      secret
+      otpauthUri
+      qrCodeSvg
+    }
+  }
+`;
+const CONFIRM = /* GraphQL */ `
+  mutation ($input: ConfirmTwoStepEnrollmentInput!) {
+    confirmTwoStepEnrollment(input: $input) {
+      recoveryCodes
+    }
+  }
+`;
+
+export interface TwoStep {
+  secret: string;
+  recoveryCodes: string[];
+}
+
+/** Sets up an authenticator app for the client's user, through the API as the console does. */
+export async function enrollTwoStep(client: GraphQLClient): Promise<TwoStep> {
+  const started = await client.request(START);
+  if (started.errors) throw new Error(`startTwoStepEnrollment failed: ${JSON.stringify(started.errors)}`);
+  const secret: string = started.data!.startTwoStepEnrollment.secret;
+  const confirmed = await client.request(CONFIRM, { input: { code: totpCode(secret) } });
+  if (confirmed.errors) throw new Error(`confirmTwoStepEnrollment failed: ${JSON.stringify(confirmed.errors)}`);
+  return { secret, recoveryCodes: confirmed.data!.confirmTwoStepEnrollment.recoveryCodes };
+}
+
+const SIGN_IN = /* GraphQL */ `
+  mutation ($input: SignInInput!) {
+    signIn(input: $input) {
+      twoStepRequired
+      viewer {
+        id
+      }
+    }
+  }
+`;
+const COMPLETE = /* GraphQL */ `
+  mutation ($input: CompleteSignInInput!) {
+    completeSignIn(input: $input) {
+      viewer {
+        id
+      }
+    }
+  }
+`;
+
+/** A client signed in with password and code, as a user with two-step verification does. */
+export async function signedInWithTwoStep(server: TestServer, user: TestUser, twoStep: TwoStep): Promise<GraphQLClient> {
+  const client = new GraphQLClient(server.url);
+  const first = await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+  if (!first.data?.signIn.twoStepRequired) throw new Error(`expected a second step: ${first.body}`);
+  await forgetLastCode(server.db, user.id);
+  const second = await client.request(COMPLETE, { input: { code: totpCode(twoStep.secret) } });
+  if (second.errors) throw new Error(`completeSignIn failed: ${JSON.stringify(second.errors)}`);
+  return client;
+}
