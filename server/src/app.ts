@@ -13,6 +13,7 @@ import { ErrorCode } from '@app-passwords/schema';
 import type { Config } from './config.js';
 import { createRequestInfo, type Actor, type Context, type RequestInfo } from './common/context.js';
 import { AppError } from './common/errors.js';
+import { failClosed, serviceUnavailableStatus } from './common/database-unavailable.js';
 import { createFormatError } from './common/format-error.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
@@ -172,7 +173,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
    * (an integrator). A request carrying a cookie and an Authorization header
    * is refused.
    */
-  const resolveActor = async (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> => {
+  const identifyCaller = async (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> => {
     const token = readSessionCookie(req, config.cookieSecure);
     const authorization = req.headers.authorization;
     if (authorization === undefined) return token ? services.sessions.resolve(token) : null;
@@ -191,6 +192,9 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     if (!actor) throw new AppError(ErrorCode.UNAUTHENTICATED, 'The API token is unknown, revoked or expired.', {}, { status: 401 });
     return actor;
   };
+  /** With the database away, the caller cannot be known: SERVICE_UNAVAILABLE (503), never a guess. */
+  const resolveActor = (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> =>
+    identifyCaller(req, request).catch(failClosed);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -200,7 +204,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     csrfPrevention: true,
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), serviceUnavailableStatus],
   });
   await apollo.start();
 

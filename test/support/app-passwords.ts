@@ -30,7 +30,7 @@ export interface CreatedAppPassword {
 
 /** A real app password, created through GraphQL with a console session (a new one unless `console` is given). */
 export async function createAppPassword(
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   user: TestUser,
   options: { name?: string; console?: GraphQLClient } = {},
 ): Promise<CreatedAppPassword> {
@@ -76,7 +76,7 @@ export interface CheckOptions {
 
 /** Asks /auth/basic, as nginx `auth_request` or Traefik ForwardAuth would. */
 export async function checkBasic(
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   authorization: string | undefined,
   options: CheckOptions = {},
 ): Promise<CheckResponse> {
@@ -93,7 +93,7 @@ export async function checkBasic(
 
 /** A GraphQL POST with an Authorization header (and optionally a session cookie and a client IP). */
 export async function graphqlWithAuthorization<T = Record<string, any>>(
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   authorization: string | undefined,
   query: string,
   variables?: Record<string, unknown>,
@@ -185,6 +185,11 @@ export async function signInEventsByAgent(server: TestServer, userAgent: string)
 export async function signInEventsByIp(server: TestServer, ip: string): Promise<SignInEventRow[]> {
   await server.app.services.signInLog.flush();
   return readEvents(server.db, 'client_ip = $1::inet', [ip]);
+}
+
+/** The sign-in log rows for one client IP that are in the database so far (another process writes its buffer once a second: poll). */
+export function storedSignInEventsByIp(db: DataSource, ip: string): Promise<SignInEventRow[]> {
+  return readEvents(db, 'client_ip = $1::inet', [ip]);
 }
 
 function readEvents(db: DataSource, where: string, params: unknown[]): Promise<SignInEventRow[]> {

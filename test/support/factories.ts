@@ -74,7 +74,7 @@ export async function insertAppPasswords(db: DataSource, user: TestUser, count: 
 }
 
 /** A client signed in as `user` through the real signIn mutation. */
-export async function signedInClient(server: TestServer, user: TestUser): Promise<GraphQLClient> {
+export async function signedInClient(server: Pick<TestServer, 'url'>, user: TestUser): Promise<GraphQLClient> {
   const client = new GraphQLClient(server.url);
   const result = await client.request(`mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }`, {
     input: { email: user.email, password: user.password },

@@ -29,6 +29,14 @@ describe('formatError', () => {
     expect(logged).toEqual([internal]);
   });
 
+  it('answers SERVICE_UNAVAILABLE, with no details, when the database cannot be reached; the log has the cause', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
+    const { formatted, logged } = format(refused);
+    expect(formatted).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 }, path: ['viewer'] });
+    expect(JSON.stringify(formatted)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|5432|http/);
+    expect(logged).toEqual([refused]);
+  });
+
   it('masks a GraphQLError that claims a code we do not issue', () => {
     const { formatted } = format(new GraphQLError('boom', { extensions: { code: 'SOMETHING_ELSE', secret: 'x' } }));
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });

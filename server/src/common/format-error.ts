@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import { ErrorCode } from '@app-passwords/schema';
+import { isDatabaseUnavailable, serviceUnavailable } from './database-unavailable.js';
 import { AppError } from './errors.js';
 
 /** Errors raised by GraphQL itself about the request, whose messages describe the query, not the server. */
@@ -16,7 +17,9 @@ const requestErrorCodes: ReadonlySet<string> = new Set([
 /**
  * The one place errors are shaped for clients. Our own errors pass through
  * with their code; malformed requests become BAD_USER_INPUT; everything else
- * is logged and masked, so no stack trace, SQL or internal message leaves.
+ * is logged and masked, so no stack trace, SQL or internal message leaves:
+ * as SERVICE_UNAVAILABLE when the database is away (try again), else as
+ * INTERNAL_SERVER_ERROR.
  */
 export function createFormatError(logError: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -39,6 +42,11 @@ export function createFormatError(logError: (error: unknown) => void) {
       return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
     logError(original);
+    if (isDatabaseUnavailable(original)) {
+      const { message, extensions } = serviceUnavailable();
+      const { http: _http, ...rest } = extensions;
+      return { ...base, message, extensions: rest };
+    }
     return { ...base, message: 'Something went wrong on the server.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }

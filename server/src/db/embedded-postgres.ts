@@ -23,8 +23,14 @@ export interface EmbeddedPostgres {
  * server runs as a `pg_ctl` daemon in its own session, so Ctrl-C in the
  * terminal doesn't kill it before in-flight requests finish, and a server that
  * survives a crash of ours is found through `postmaster.pid` and reused.
+ * `options.port` defaults to a free port; starting again on the same one
+ * lets running clients reconnect (tests restart it under a live server).
  */
-export async function startEmbeddedPostgres(dir: string, log: (message: string) => void): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: (message: string) => void,
+  options: { port?: number } = {},
+): Promise<EmbeddedPostgres> {
   const dataDir = path.join(dir, 'postgres');
   const passwordFile = path.join(dir, 'postgres-password');
   const { pg_ctl } = await binaries();
@@ -46,7 +52,7 @@ export async function startEmbeddedPostgres(dir: string, log: (message: string) 
     return { url: urlFor(password, running), startedHere: false, stop: async () => undefined };
   }
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   await run(
     pg_ctl,
     [

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../app.js';
 import type { RequestInfo } from '../../common/context.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/database-unavailable.js';
 import { OverloadedError } from '../../common/work-limiter.js';
 import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 
@@ -49,7 +50,7 @@ export function createForwardAuthHandler(
       if (error instanceof OverloadedError) return refuse(res, 1);
       logger.error('App-password check failed', error);
       // Fail closed. Not bad input: the database is away or something broke.
-      res.writeHead(503, { 'Cache-Control': 'no-store', 'Retry-After': '5' }).end();
+      res.writeHead(503, { 'Cache-Control': 'no-store', 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) }).end();
     }
   };
 }

@@ -1,0 +1,77 @@
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { ErrorCode } from '@app-passwords/schema';
+import { AppError } from './errors.js';
+
+/** How long a client should wait before trying again while PostgreSQL is away (also /auth/basic's Retry-After). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** Node's socket errors: PostgreSQL cannot be reached, or dropped the connection. */
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/**
+ * PostgreSQL's SQLSTATEs for "not now": class 08 (connection exception),
+ * 57P01–57P03 (shutting down, crashed, starting up), 53300 (too many connections).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+/** node-postgres reports a lost or never-made connection with these messages and no code. */
+const LOST_CONNECTION =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
+
+/**
+ * Whether `error` means the database is unreachable right now, as opposed to
+ * a bug or a bad query: then a request fails closed with 503 and the client
+ * tries again later. Looks through TypeORM's and GraphQL's wrappers.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (SOCKET_ERRORS.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
+    const wrapper = current as { driverError?: unknown; originalError?: unknown; cause?: unknown };
+    current = wrapper.driverError ?? wrapper.originalError ?? wrapper.cause;
+  }
+  return false;
+}
+
+/** What a client sees while the database is away: nothing about why, only when to try again. */
+export function serviceUnavailable(): AppError {
+  return new AppError(
+    ErrorCode.SERVICE_UNAVAILABLE,
+    'The service is unavailable for a moment; try again shortly.',
+    { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+    { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } },
+  );
+}
+
+/** Rethrows `error`, as SERVICE_UNAVAILABLE when it means the database is away. */
+export function failClosed(error: unknown): never {
+  throw isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+}
+
+const answer503: GraphQLRequestListener<object> = {
+  async willSendResponse({ response }) {
+    if (response.body.kind !== 'single') return;
+    if (!response.body.singleResult.errors?.some((e) => e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE)) return;
+    response.http.status = 503;
+    response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+  },
+};
+
+/**
+ * GraphQL answers HTTP 503 with Retry-After when an operation failed because
+ * the database is away (formatError gives those SERVICE_UNAVAILABLE), so
+ * load balancers and clients see it without reading the body.
+ */
+export const serviceUnavailableStatus: ApolloServerPlugin<object> = {
+  requestDidStart: async () => answer503,
+};
