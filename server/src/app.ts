@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { createRequestInfo, type Actor, type Context, type RequestInfo } from './common/context.js';
 import { AppError } from './common/errors.js';
 import { createFormatError } from './common/format-error.js';
+import { graphqlLimits } from './common/graphql-limits.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
 import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
@@ -187,6 +188,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    ...graphqlLimits(),
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
