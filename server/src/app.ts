@@ -54,7 +54,7 @@ export const consoleLogger: Logger = {
 
 export type AppConfig = Pick<
   Config,
-  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds'
+  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds' | 'graphqlIntrospection'
 >;
 
 export interface Services {
@@ -188,6 +188,9 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    introspection: config.graphqlIntrospection,
+    // No "Did you mean …?" either when the schema is not public.
+    hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
     ...graphqlLimits(),
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,

@@ -176,3 +176,44 @@ describe('GraphQL limits', () => {
     expect(count).toBe(0);
   });
 });
+
+describe('GraphQL introspection', () => {
+  const SCHEMA = '{ __schema { queryType { name } } }';
+  const TYPO = '{ viewr { id } }';
+
+  it('is on outside production: the schema can be read and errors suggest field names', async () => {
+    const server = await startTestServer({ graphqlIntrospection: true });
+    try {
+      const client = new GraphQLClient(server.url);
+      expect((await client.request(SCHEMA)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+      const typo = await client.request(TYPO);
+      expect(GraphQLClient.code(typo)).toBe('BAD_USER_INPUT');
+      expect(typo.errors?.[0]?.message).toMatch(/Did you mean "viewer"\?/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is off when configured so (the production default): no schema, no type, no suggestions; the console still works', async () => {
+    const server = await startTestServer({ graphqlIntrospection: false });
+    try {
+      const client = new GraphQLClient(server.url);
+      for (const query of [SCHEMA, '{ __type(name: "AppPassword") { fields { name } } }']) {
+        const result = await client.request(query);
+        expect(result.status).toBe(400);
+        expect(result.data).toBeUndefined();
+        expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
+        expect(result.errors?.[0]?.message).toMatch(/introspection/i);
+      }
+      const typo = await client.request(TYPO);
+      expect(GraphQLClient.code(typo)).toBe('BAD_USER_INPUT');
+      expect(typo.body).not.toContain('Did you mean');
+      expect(typo.body).not.toContain('"viewer"');
+
+      const viewer = await client.request(asConsoleSends(schema.ViewerDocument));
+      expect(viewer).toMatchObject({ status: 200, data: { viewer: null }, errors: undefined });
+    } finally {
+      await server.close();
+    }
+  });
+});

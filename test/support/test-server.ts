@@ -21,6 +21,8 @@ export interface TestServerOptions {
   appPasswordCacheTtlSeconds?: number;
   /** The built console to serve at `/` (end-to-end tests). */
   webDistDir?: string;
+  /** Default: on, as outside production. */
+  graphqlIntrospection?: boolean;
 }
 
 /** The real server on a free port, over the run's real PostgreSQL. */
@@ -40,6 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       webDistDir: options.webDistDir ?? '/nonexistent',
       trustedProxies: options.trustedProxies ?? [],
       appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,
+      graphqlIntrospection: options.graphqlIntrospection ?? true,
     },
     db,
     logger,
