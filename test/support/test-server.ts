@@ -23,6 +23,8 @@ export interface TestServerOptions {
   webDistDir?: string;
   /** Default: on, as outside production. */
   graphqlIntrospection?: boolean;
+  /** Default: off, as outside production (plain HTTP). */
+  cookieSecure?: boolean;
 }
 
 /** The real server on a free port, over the run's real PostgreSQL. */
@@ -37,7 +39,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const lookupKey = options.lookupKey ?? randomBytes(32);
   const app = await createApp(
     {
-      cookieSecure: false,
+      cookieSecure: options.cookieSecure ?? false,
       appPasswordLookupKey: lookupKey,
       webDistDir: options.webDistDir ?? '/nonexistent',
       trustedProxies: options.trustedProxies ?? [],
