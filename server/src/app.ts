@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
@@ -15,6 +16,8 @@ import { createRequestInfo, type Actor, type Context, type RequestInfo } from '.
 import { AppError } from './common/errors.js';
 import { failClosed, serviceUnavailableStatus } from './common/database-unavailable.js';
 import { createFormatError } from './common/format-error.js';
+import { graphqlLimits } from './common/graphql-limits.js';
+import { noStore, securityHeaders } from './common/http-security.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
 import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
@@ -56,7 +59,7 @@ export const consoleLogger: Logger = {
 
 export type AppConfig = Pick<
   Config,
-  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds'
+  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds' | 'graphqlIntrospection'
 >;
 
 export interface Services {
@@ -149,6 +152,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(config.cookieSecure));
   // The forward-auth check is the hot path: it skips express entirely.
   const forwardAuth = createForwardAuthHandler(services.appPasswordSignIn, requestInfo, logger);
   const server = http.createServer((req, res) => {
@@ -202,9 +206,20 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    introspection: config.graphqlIntrospection,
+    // No "Did you mean …?" either when the schema is not public.
+    hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
+    ...graphqlLimits(),
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), serviceUnavailableStatus],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // Every /graphql response is `no-store` (see below); Apollo must not relax that from cache hints.
+      ApolloServerPluginCacheControlDisabled(),
+      // The Sandbox landing page would load a CDN's scripts into this origin, which the CSP (rightly) refuses.
+      ApolloServerPluginLandingPageDisabled(),
+      serviceUnavailableStatus,
+    ],
   });
   await apollo.start();
 
@@ -217,6 +232,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     }
   });
 
+  // GraphQL answers carry one-time secrets and personal data, the exports personal data: never cached, errors included.
+  app.use(['/graphql', '/export'], noStore);
   app.use(
     '/graphql',
     // Room for the largest documented input (10 000 ids ≈ 390 kB); anything bigger is refused with 413.

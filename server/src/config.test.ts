@@ -59,6 +59,25 @@ describe('loadConfig', () => {
   });
 });
 
+describe('GRAPHQL_INTROSPECTION', () => {
+  const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', APP_PASSWORD_LOOKUP_KEY: HEX_KEY };
+
+  it('is on outside production and off in production unless set', () => {
+    expect(loadConfig({ DATA_DIR: freshDir() }).graphqlIntrospection).toBe(true);
+    expect(loadConfig(PRODUCTION).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ ...PRODUCTION, GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ DATA_DIR: freshDir(), GRAPHQL_INTROSPECTION: 'off' }).graphqlIntrospection).toBe(false);
+  });
+
+  it('is named with the other bad variables when it is not a boolean', () => {
+    expect(() => loadConfig({ ...PRODUCTION, GRAPHQL_INTROSPECTION: 'sometimes', PORT: 'eighty' })).toThrow(
+      expect.objectContaining({
+        problems: [expect.stringContaining('PORT'), 'GRAPHQL_INTROSPECTION must be true or false (got "sometimes")'],
+      }),
+    );
+  });
+});
+
 describe('parseKey', () => {
   it('accepts 32+ bytes as hex or base64 and nothing shorter', () => {
     expect(parseKey(HEX_KEY)).toHaveLength(32);

@@ -26,6 +26,8 @@ export interface Config {
   trustedProxies: string[];
   /** How long a verified app password skips argon2 on this instance; 0 turns the cache off. */
   appPasswordCacheTtlSeconds: number;
+  /** GraphQL introspection; when off, error messages also stop suggesting field names. */
+  graphqlIntrospection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
   const cookieSecure = parseBoolean(env, 'COOKIE_SECURE', production, problems);
   const demoData = parseBoolean(env, 'DEMO_DATA', !production, problems);
   const appPasswordCacheTtlSeconds = parseInteger(env, 'APP_PASSWORD_CACHE_TTL_SECONDS', 300, 0, 3600, problems);
+  const graphqlIntrospection = parseBoolean(env, 'GRAPHQL_INTROSPECTION', !production, problems);
   const trustedProxies = (nonEmpty(env.TRUSTED_PROXIES) ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -98,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     webDistDir: path.join(repositoryRoot, 'web/dist'),
     trustedProxies,
     appPasswordCacheTtlSeconds,
+    graphqlIntrospection,
   };
 }
 

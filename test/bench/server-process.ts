@@ -56,6 +56,7 @@ async function main(): Promise<void> {
         webDistDir: process.env.BENCH_WEB_DIST_DIR ?? '/nonexistent',
         trustedProxies: [],
         appPasswordCacheTtlSeconds: Number(process.env.BENCH_CACHE_TTL_SECONDS),
+        graphqlIntrospection: false,
       },
       db,
       { info: () => undefined, error: (message, error) => console.error(message, error) },

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('./artifacts', import.meta.url));
@@ -26,10 +26,30 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+const cspViolations = new WeakMap<BrowserContext, string[]>();
+
+/**
+ * A browser context for the test that calls it (inside the test, not in a
+ * hook). Every Content-Security-Policy violation that Chromium reports on the
+ * console of any of its pages fails that test.
+ */
 export async function newContext(browser: Browser, baseURL: string, locale = 'en-GB'): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, locale, viewport: { width: 1200, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  const violations: string[] = [];
+  cspViolations.set(context, violations);
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  onTestFinished(() => {
+    expect(violations, 'Content-Security-Policy violations reported by Chromium').toEqual([]);
+  });
   return context;
+}
+
+/** The CSP violations reported so far, which then no longer fail the test (for a test that causes them on purpose). */
+export function takeCspViolations(context: BrowserContext): string[] {
+  return cspViolations.get(context)?.splice(0) ?? [];
 }
 
 /** Saves a screenshot of the page as a test artifact (test/e2e/artifacts/, git-ignored). */

@@ -21,6 +21,10 @@ export interface TestServerOptions {
   appPasswordCacheTtlSeconds?: number;
   /** The built console to serve at `/` (end-to-end tests). */
   webDistDir?: string;
+  /** Default: on, as outside production. */
+  graphqlIntrospection?: boolean;
+  /** Default: off, as outside production (plain HTTP). */
+  cookieSecure?: boolean;
 }
 
 /** The real server on a free port, over the run's real PostgreSQL. */
@@ -35,11 +39,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const lookupKey = options.lookupKey ?? randomBytes(32);
   const app = await createApp(
     {
-      cookieSecure: false,
+      cookieSecure: options.cookieSecure ?? false,
       appPasswordLookupKey: lookupKey,
       webDistDir: options.webDistDir ?? '/nonexistent',
       trustedProxies: options.trustedProxies ?? [],
       appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,
+      graphqlIntrospection: options.graphqlIntrospection ?? true,
     },
     db,
     logger,
