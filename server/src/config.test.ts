@@ -59,6 +59,21 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: logs', () => {
+  it('logs at info unless told otherwise', () => {
+    expect(loadConfig({ DATA_DIR: freshDir() }).logLevel).toBe('info');
+  });
+
+  it('takes any pino level, in any case', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      expect(loadConfig({ DATA_DIR: freshDir(), LOG_LEVEL: level.toUpperCase() }).logLevel).toBe(level);
+  });
+
+  it('names a bad level', () => {
+    expect(() => loadConfig({ DATA_DIR: freshDir(), LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, .*"verbose"/);
+  });
+});
+
 describe('parseKey', () => {
   it('accepts 32+ bytes as hex or base64 and nothing shorter', () => {
     expect(parseKey(HEX_KEY)).toHaveLength(32);

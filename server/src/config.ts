@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proxyaddr from 'proxy-addr';
+import { LOG_LEVELS, type LogLevel } from './common/logger.js';
 
 /** The repository root, whether we run from `server/src` (swc) or `server/dist` (tsc). */
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,6 +27,8 @@ export interface Config {
   trustedProxies: string[];
   /** How long a verified app password skips argon2 on this instance; 0 turns the cache off. */
   appPasswordCacheTtlSeconds: number;
+  /** The least severe log lines written (JSON lines on stdout). */
+  logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +58,9 @@ export function loadConfig(env: Env = process.env): Config {
   const cookieSecure = parseBoolean(env, 'COOKIE_SECURE', production, problems);
   const demoData = parseBoolean(env, 'DEMO_DATA', !production, problems);
   const appPasswordCacheTtlSeconds = parseInteger(env, 'APP_PASSWORD_CACHE_TTL_SECONDS', 300, 0, 3600, problems);
+  const rawLogLevel = nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? 'info';
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(rawLogLevel) ? (rawLogLevel as LogLevel) : 'info';
+  if (logLevel !== rawLogLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   const trustedProxies = (nonEmpty(env.TRUSTED_PROXIES) ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -98,6 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
     webDistDir: path.join(repositoryRoot, 'web/dist'),
     trustedProxies,
     appPasswordCacheTtlSeconds,
+    logLevel,
   };
 }
 
