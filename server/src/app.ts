@@ -26,7 +26,9 @@ import { createAuditExportHandlers } from './modules/audit/audit-export.handler.
 import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
 import { AuditLogService } from './modules/audit/audit-log.service.js';
 import { createHealthHandlers } from './modules/operations/health.handler.js';
-import { observeRequests, requestLocals } from './modules/operations/http-requests.js';
+import { HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
+import { createMetricsHandler } from './modules/operations/metrics.handler.js';
+import { createMetricsRegistry } from './modules/operations/metrics.js';
 import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
@@ -50,7 +52,7 @@ export type { Logger } from './common/logger.js';
 
 export type AppConfig = Pick<
   Config,
-  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds'
+  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds' | 'metricsToken'
 >;
 
 export interface Services {
@@ -139,8 +141,10 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   const app = express();
   app.disable('x-powered-by');
-  // The forward-auth check is the hot path: it skips express entirely, and logs itself.
-  const forwardAuth = createForwardAuthHandler(services.appPasswordSignIn, requestInfo, logger);
+  const requests = new HttpRequestCounts();
+  const metrics = createMetricsRegistry(services, db, requests);
+  // The forward-auth check is the hot path: it skips express entirely, and counts and logs itself.
+  const forwardAuth = createForwardAuthHandler(services.appPasswordSignIn, requestInfo, logger, requests);
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     if (url === FORWARD_AUTH_PATH || url.startsWith(`${FORWARD_AUTH_PATH}?`)) void forwardAuth(req, res);
@@ -221,10 +225,11 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   });
   await apollo.start();
 
-  app.use(observeRequests(logger, API_PREFIXES));
+  app.use(observeRequests(logger, requests, API_PREFIXES));
   const health = createHealthHandlers(db);
   app.get('/healthz', health.healthz);
   app.get('/readyz', health.readyz);
+  app.get('/metrics', createMetricsHandler(metrics, config.metricsToken));
 
   app.use(
     '/graphql',

@@ -29,6 +29,11 @@ export interface Config {
   appPasswordCacheTtlSeconds: number;
   /** The least severe log lines written (JSON lines on stdout). */
   logLevel: LogLevel;
+  /**
+   * Set: /metrics answers whoever sends `Authorization: Bearer <token>`.
+   * Unset: /metrics answers only loopback peers whose request no proxy forwarded.
+   */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +66,11 @@ export function loadConfig(env: Env = process.env): Config {
   const rawLogLevel = nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? 'info';
   const logLevel = (LOG_LEVELS as readonly string[]).includes(rawLogLevel) ? (rawLogLevel as LogLevel) : 'info';
   if (logLevel !== rawLogLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  const metricsToken = nonEmpty(env.METRICS_TOKEN);
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,}$/.test(metricsToken)) {
+    // Never echo a secret, not even a bad one.
+    problems.push('METRICS_TOKEN must be at least 32 printable characters without spaces (e.g. `openssl rand -hex 32`)');
+  }
   const trustedProxies = (nonEmpty(env.TRUSTED_PROXIES) ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -105,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxies,
     appPasswordCacheTtlSeconds,
     logLevel,
+    metricsToken,
   };
 }
 

@@ -29,7 +29,7 @@ async function main(config: Config, log: Logger): Promise<void> {
   const address = await app.listen(config.port, config.host);
   log.info(
     { port: address.port },
-    `App Passwords is ready: console and API on http://localhost:${address.port} (GraphQL at /graphql, readiness at /readyz).`,
+    `App Passwords is ready: console and API on http://localhost:${address.port} (GraphQL at /graphql, readiness at /readyz, metrics at /metrics).`,
   );
 
   let stopping = false;

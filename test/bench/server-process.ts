@@ -57,6 +57,7 @@ async function main(): Promise<void> {
         webDistDir: process.env.BENCH_WEB_DIST_DIR ?? '/nonexistent',
         trustedProxies: [],
         appPasswordCacheTtlSeconds: Number(process.env.BENCH_CACHE_TTL_SECONDS),
+        metricsToken: undefined,
       },
       db,
       // Warnings and errors only, on stderr: an access log on the measured hot path would measure the log.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,23 @@ function linesOf(target: TestServer, requestId: string): Array<Record<string, an
   return target.logs.map((line) => JSON.parse(line)).filter((entry) => entry.reqId === requestId);
 }
 
+async function scrape(target: TestServer, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(`${target.url}/metrics`, { headers });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** One sample of a Prometheus text exposition: `name{labels} value`, with exactly these labels. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (JSON.stringify(Object.entries(found).sort()) === JSON.stringify(Object.entries(labels).sort())) return Number(match[3]);
+  }
+  return undefined;
+}
+
 describe('health and readiness', () => {
   it('/healthz says the process is up; /readyz that the database answers and is migrated', async () => {
     const health = await fetch(`${server.url}/healthz`);
@@ -38,9 +55,10 @@ describe('health and readiness', () => {
     expect(await ready.json()).toEqual({ status: 'ready', database: 'up', migrations: 'applied' });
   });
 
-  it('the console never answers for /readyz or other API paths, only for its own pages', async () => {
+  it('the console never answers for /readyz, /metrics or other API paths, only for its own pages', async () => {
     expect((await fetch(`${server.url}/readyz`)).headers.get('content-type')).toMatch(/^application\/json/);
-    const unknown = await fetch(`${server.url}/readyz/anything`);
+    expect((await fetch(`${server.url}/metrics`)).headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const unknown = await fetch(`${server.url}/metrics/anything`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
     const deepLink = await fetch(`${server.url}/admin/users`);
@@ -206,5 +224,108 @@ describe('request ids and access logs', () => {
     const lines = linesOf(server, response.headers.get('x-request-id')!);
     expect(lines).toEqual([expect.objectContaining({ route: 'graphql', operation: 'SignIn', status: 200 })]);
     expect(JSON.stringify(lines)).not.toContain(user.password);
+  });
+});
+
+describe('/metrics', () => {
+  it('counts app-password checks by outcome, the warm cache, argon2 work and requests by route', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const appPassword = await createAppPassword(server, user);
+    const ip = randomIp();
+    const stats = server.app.services.appPasswordSignIn.stats;
+    const before = await scrape(server);
+    const verificationsBefore = stats.argon2Verifications;
+
+    const statuses = [
+      await checkBasic(server, basic(user.email, randomSecret()), { ip }),
+      await checkBasic(server, basic(user.email, randomSecret()), { ip }),
+      await checkBasic(server, basic(user.email, appPassword.password), { ip }), // cold: argon2
+      await checkBasic(server, basic(user.email, appPassword.password), { ip }), // warm: remembered
+      await checkBasic(server, 'Basic !!!', { ip }),
+    ].map((r) => r.status);
+    expect(statuses).toEqual([401, 401, 204, 204, 401]);
+    const after = await scrape(server);
+
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      (sample(after, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
+    expect({
+      wrong: delta('app_passwords_verifications_total', { outcome: 'WRONG_PASSWORD' }),
+      success: delta('app_passwords_verifications_total', { outcome: 'SUCCESS' }),
+      malformed: delta('app_passwords_verifications_total', { outcome: 'MALFORMED' }),
+      hits: delta('app_passwords_cache_hits_total'),
+      misses: delta('app_passwords_cache_misses_total'),
+      argon2: delta('app_passwords_argon2_duration_seconds_count'),
+      refused: delta('app_passwords_http_requests_total', { route: 'auth_basic', status: '4xx' }),
+      accepted: delta('app_passwords_http_requests_total', { route: 'auth_basic', status: '2xx' }),
+    }).toEqual({ wrong: 2, success: 2, malformed: 1, hits: 1, misses: 3, argon2: 3, refused: 3, accepted: 2 });
+    expect(stats.argon2Verifications - verificationsBefore).toBe(3);
+    // The scrape before this one was counted too.
+    expect(delta('app_passwords_http_requests_total', { route: 'metrics', status: '2xx' })).toBe(1);
+  });
+
+  it('shows the argon2 queue, the database pool, the sign-in log buffer and the process', async () => {
+    const text = await scrape(server);
+    for (const name of [
+      'app_passwords_argon2_queue_length',
+      'app_passwords_argon2_active',
+      'app_passwords_argon2_rejected_total',
+      'app_passwords_db_pool_connections',
+      'app_passwords_db_pool_idle_connections',
+      'app_passwords_db_pool_waiting_clients',
+      'app_passwords_sign_in_log_buffered_events',
+      'app_passwords_sign_in_log_dropped_events_total',
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      expect(sample(text, name), name).toBeGreaterThanOrEqual(0);
+    }
+    expect(sample(text, 'app_passwords_db_pool_max_connections')).toBe(20); // the test servers' pool size
+    expect(sample(text, 'app_passwords_db_pool_connections')).toBeGreaterThan(0);
+  });
+
+  it('labels requests by a fixed set of routes, never by what the client asked for', async () => {
+    const marker = randomUUID();
+    await fetch(`${server.url}/users/${marker}`);
+    await fetch(`${server.url}/auth/${marker}?tenant=${marker}`);
+    await fetch(`${server.url}/graphql?${marker}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await checkBasic(server, basic(`${marker}@example.test`, randomSecret()), { ip: randomIp(), query: `tenant=${marker}` });
+    const text = await scrape(server);
+    expect(text).not.toContain(marker);
+    const routes = new Set([...text.matchAll(/^app_passwords_http_requests_total\{route="([^"]+)"/gm)].map((m) => m[1]));
+    expect([...routes].sort()).toEqual(['auth_basic', 'console', 'export', 'graphql', 'healthz', 'metrics', 'other', 'readyz']);
+  });
+
+  it('keeps each app instance’s counts apart (one registry per app)', async () => {
+    const other = await startTestServer();
+    try {
+      await checkBasic(server, basic(`nobody-${randomUUID()}@example.test`, randomSecret()), { ip: randomIp() });
+      const text = await scrape(other);
+      expect(sample(text, 'app_passwords_http_requests_total', { route: 'auth_basic', status: '4xx' })).toBe(0);
+      expect(sample(await scrape(server), 'app_passwords_http_requests_total', { route: 'auth_basic', status: '4xx' })).toBeGreaterThan(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('without METRICS_TOKEN: only for this machine, not for requests a proxy forwarded', async () => {
+    const forwarded = await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(forwarded.status).toBe(403);
+    expect(await forwarded.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+  });
+
+  it('with METRICS_TOKEN: only with that token as a Bearer token', async () => {
+    const token = randomBytes(32).toString('hex');
+    const guarded = await startTestServer({ metricsToken: token });
+    try {
+      const none = await fetch(`${guarded.url}/metrics`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token.slice(1)}x` } })).status).toBe(401);
+      expect(sample(await scrape(guarded, { authorization: `Bearer ${token}` }), 'app_passwords_cache_hits_total')).toBe(0);
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -25,6 +25,7 @@ export interface TestServerOptions {
   appPasswordCacheTtlSeconds?: number;
   /** The built console to serve at `/` (end-to-end tests). */
   webDistDir?: string;
+  metricsToken?: string;
   /** Another database than the run's (one a test may take away). */
   databaseUrl?: string;
 }
@@ -45,6 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       webDistDir: options.webDistDir ?? '/nonexistent',
       trustedProxies: options.trustedProxies ?? [],
       appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,
+      metricsToken: options.metricsToken,
     },
     db,
     logger,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeOf } from './http-requests.js';
+import { HttpRequestCounts, routeOf } from './http-requests.js';
 
 const API = ['/graphql', '/auth', '/export', '/healthz', '/readyz', '/metrics'];
 
@@ -19,5 +19,26 @@ describe('routeOf', () => {
     expect(routeOf('/auth/other', API)).toBe('other');
     expect(routeOf('/metrics/x', API)).toBe('other');
     expect(routeOf('/graphql/anything/at/all', API)).toBe('other');
+  });
+});
+
+describe('HttpRequestCounts', () => {
+  it('counts by route and status class, aborted apart', () => {
+    const counts = new HttpRequestCounts();
+    counts.add('auth_basic', 204);
+    counts.add('auth_basic', 401);
+    counts.add('auth_basic', 401);
+    counts.add('graphql', 503);
+    counts.add('graphql', undefined);
+    counts.add('console', 304);
+    const nonZero = [...counts.entries()].filter(([, , n]) => n > 0);
+    expect(nonZero).toEqual([
+      ['graphql', '5xx', 1],
+      ['graphql', 'aborted', 1],
+      ['auth_basic', '2xx', 1],
+      ['auth_basic', '4xx', 2],
+      ['console', '3xx', 1],
+    ]);
+    expect([...counts.entries()]).toHaveLength(8 * 5);
   });
 });

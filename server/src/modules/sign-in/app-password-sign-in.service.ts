@@ -35,7 +35,16 @@ const MAX_CACHE_ENTRIES = 20_000;
  */
 export class AppPasswordSignInService {
   /** Observable counters for tests and metrics. */
-  readonly stats = { argon2Verifications: 0, cacheHits: 0, cacheMisses: 0 };
+  readonly stats = {
+    argon2Verifications: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    /** Every check by how it ended: the sign-in log's outcomes, and MALFORMED (no usable Basic credentials, not logged). */
+    outcomes: Object.fromEntries([...Object.values(SignInOutcome), 'MALFORMED'].map((o) => [o, 0])) as Record<
+      SignInOutcome | 'MALFORMED',
+      number
+    >,
+  };
   private readonly cache = new Map<string, CacheEntry>();
   /** Per process: the cache dies with the process, and so may its key. */
   private readonly cacheHashKey = randomBytes(32).toString('hex');
@@ -55,7 +64,10 @@ export class AppPasswordSignInService {
   /** Throws OverloadedError when argon2 work is saturated; every other failure is a result. */
   async check(authorization: string | undefined, request: RequestInfo, options: { tenantId?: string } = {}): Promise<AppPasswordCheck> {
     const credentials = parseBasicCredentials(authorization);
-    if (!credentials) return { ok: false, outcome: 'MALFORMED' };
+    if (!credentials) {
+      this.stats.outcomes.MALFORMED++;
+      return { ok: false, outcome: 'MALFORMED' };
+    }
     const name = credentials.signInName.toLowerCase();
     const secret = normaliseAppPassword(credentials.password);
 
@@ -151,6 +163,7 @@ export class AppPasswordSignInService {
   }
 
   private record(signInName: string, outcome: SignInOutcome, request: RequestInfo, c?: Candidate): void {
+    this.stats.outcomes[outcome]++;
     this.log.record({
       tenantId: c?.tenant_id ?? null,
       userId: c?.user_id ?? null,

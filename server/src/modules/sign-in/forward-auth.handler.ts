@@ -4,6 +4,7 @@ import type { RequestInfo } from '../../common/context.js';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
 import { OverloadedError } from '../../common/work-limiter.js';
+import type { HttpRequestCounts } from '../operations/http-requests.js';
 import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 
 export const FORWARD_AUTH_PATH = '/auth/basic';
@@ -18,14 +19,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * when throttled (with Retry-After: nginx turns anything but 2xx/401/403 into
  * a 500). `?tenant=<id>` accepts only that tenant's users.
  *
- * The hot path: it writes an access line only when the log level is debug;
- * the request id is echoed in `X-Request-Id` and is on every line about the
- * request.
+ * The hot path: it counts itself in `requests` (an array slot) and writes an
+ * access line only when the log level is debug; the request id is echoed in
+ * `X-Request-Id` and is on every line about the request.
  */
 export function createForwardAuthHandler(
   signIn: AppPasswordSignInService,
   requestInfo: (req: IncomingMessage) => RequestInfo,
   logger: Logger,
+  requests: HttpRequestCounts,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req.headers['x-request-id']);
@@ -76,6 +78,7 @@ export function createForwardAuthHandler(
         res.writeHead(503, { 'Cache-Control': 'no-store', 'Retry-After': '5', [REQUEST_ID_HEADER]: requestId }).end();
       }
     }
+    requests.add('auth_basic', res.statusCode);
     if (startedAt !== undefined) {
       logger.debug(
         {
