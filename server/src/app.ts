@@ -283,6 +283,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       clearInterval(sweep);
       clearInterval(retention);
       await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
+      // Checks whose client has gone (so the drain did not wait): their last-used writes and sign-in log entries.
+      await services.appPasswordSignIn.drain();
       await services.signInLog.close(); // the last batch of sign-in events
     },
   };
