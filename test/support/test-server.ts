@@ -1,16 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../server/src/app.js';
 import { createLogger, type Logger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
+import { recordSecret, serverLogFile } from './secrets.js';
 
 export interface TestServer {
   url: string;
   db: DataSource;
   app: App;
-  /** Every line the server logged (JSON, at trace level, so access logs too), to prove no secret reaches the log. */
+  /**
+   * Every line the server logged (JSON, at trace level, so access logs too),
+   * to prove no secret reaches the log; they also go to the run's log file,
+   * which the end of the run scans for every secret the run made.
+   */
   logs: string[];
+  /** The server's logger, e.g. to plant a secret in a test of the scan itself. */
   logger: Logger;
   lookupKey: Buffer;
   /** `msg: err.message` of every line at warn level or worse: what went wrong on the server, for a failing test to show. */
@@ -28,6 +35,8 @@ export interface TestServerOptions {
   metricsToken?: string;
   /** Another database than the run's (one a test may take away). */
   databaseUrl?: string;
+  /** Where the log lines go besides `logs` (default: the run's directory, scanned at the end of the run). */
+  logFile?: string;
 }
 
 const PROBLEM_LEVELS = new Set(['warn', 'error', 'fatal']);
@@ -37,8 +46,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const db = createDataSource(options.databaseUrl ?? inject('databaseUrl'), 20);
   await db.initialize();
   const logs: string[] = [];
-  const logger = createLogger('trace', { write: (line: string) => void logs.push(line.trimEnd()) });
+  const logFile = options.logFile ?? serverLogFile();
+  const logger = createLogger('trace', {
+    write: (line: string) => {
+      logs.push(line.trimEnd());
+      appendFileSync(logFile, line);
+    },
+  });
   const lookupKey = options.lookupKey ?? randomBytes(32);
+  recordSecret(lookupKey.toString('hex'));
+  recordSecret(lookupKey.toString('base64'));
+  if (options.metricsToken) recordSecret(options.metricsToken);
   const app = await createApp(
     {
       cookieSecure: false,
