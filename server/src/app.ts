@@ -4,20 +4,23 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
+import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import type { Config } from './config.js';
 import { createRequestInfo, type Actor, type Context, type RequestInfo } from './common/context.js';
 import { AppError } from './common/errors.js';
 import { failClosed, serviceUnavailableStatus } from './common/database-unavailable.js';
-import { createFormatError } from './common/format-error.js';
+import { createFormatError, isUnexpectedError } from './common/format-error.js';
 import { graphqlLimits } from './common/graphql-limits.js';
 import { noStore, securityHeaders } from './common/http-security.js';
+import { createLogger, type Logger } from './common/logger.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
 import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
@@ -26,6 +29,10 @@ import { AppPasswordResolver } from './modules/app-passwords/app-password.resolv
 import { createAuditExportHandlers } from './modules/audit/audit-export.handler.js';
 import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
 import { AuditLogService } from './modules/audit/audit-log.service.js';
+import { createHealthHandlers } from './modules/operations/health.handler.js';
+import { HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
+import { createMetricsHandler } from './modules/operations/metrics.handler.js';
+import { createMetricsRegistry } from './modules/operations/metrics.js';
 import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
@@ -47,19 +54,17 @@ import { UserService } from './modules/users/user.service.js';
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
 import { buildAppSchema, type ResolverClass } from './schema.js';
 
-export interface Logger {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
-
-export const consoleLogger: Logger = {
-  info: (message) => console.log(message),
-  error: (message, error) => console.error(message, error),
-};
+export type { Logger } from './common/logger.js';
 
 export type AppConfig = Pick<
   Config,
-  'cookieSecure' | 'appPasswordLookupKey' | 'webDistDir' | 'trustedProxies' | 'appPasswordCacheTtlSeconds' | 'graphqlIntrospection'
+  | 'cookieSecure'
+  | 'appPasswordLookupKey'
+  | 'webDistDir'
+  | 'trustedProxies'
+  | 'appPasswordCacheTtlSeconds'
+  | 'graphqlIntrospection'
+  | 'metricsToken'
 >;
 
 export interface Services {
@@ -83,17 +88,18 @@ export interface Services {
   argon2: WorkLimiter;
 }
 
+/** `logger` defaults to warnings and errors on stderr (the CLI, whose stdout is its answer). */
 export function createServices(
   db: DataSource,
   config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'>,
-  logger: Logger = consoleLogger,
+  logger: Logger = createLogger('warn', process.stderr),
 ): Services {
   const cores = availableParallelism();
   const argon2 = new WorkLimiter(cores, 4 * cores);
   const signInThrottle = new SignInThrottle(db);
   const consoleSignInThrottle = new SignInThrottle(db, CONSOLE_THROTTLE_RULES, 'console:');
   const twoStep = new TwoStepService(db, config.appPasswordLookupKey);
-  const signInLog = new SignInLog(db, (error) => logger.error('Could not write the sign-in log; will retry', error));
+  const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   return {
     tenants: new TenantService(db),
     tenantPolicies: new TenantPolicyService(db),
@@ -129,10 +135,14 @@ export interface App {
 }
 
 /** Paths the console's client-side router must never shadow. */
-const API_PREFIXES = ['/graphql', '/auth', '/export', '/healthz', '/metrics'];
+const API_PREFIXES = ['/graphql', '/auth', '/export', '/healthz', '/readyz', '/metrics'];
 
-/** Builds the HTTP server: GraphQL, health, and the built console. Tests call this too. */
-export async function createApp(config: AppConfig, db: DataSource, logger: Logger = consoleLogger): Promise<App> {
+/**
+ * Builds the HTTP server: GraphQL, /auth/basic, exports, health, readiness,
+ * metrics and the built console. Tests call this too. Every request gets an
+ * id (`X-Request-Id`) that is on every log line about it.
+ */
+export async function createApp(config: AppConfig, db: DataSource, logger: Logger): Promise<App> {
   const services = createServices(db, config, logger);
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema(
@@ -153,20 +163,22 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(config.cookieSecure));
-  // The forward-auth check is the hot path: it skips express entirely.
-  const forwardAuth = createForwardAuthHandler(services.appPasswordSignIn, requestInfo, logger);
+  const requests = new HttpRequestCounts();
+  const metrics = createMetricsRegistry(services, db, requests);
+  // The forward-auth check is the hot path: it skips express entirely, and counts and logs itself.
+  const forwardAuth = createForwardAuthHandler(services.appPasswordSignIn, requestInfo, logger, requests);
   const server = http.createServer((req, res) => {
     const url = req.url ?? '';
     if (url === FORWARD_AUTH_PATH || url.startsWith(`${FORWARD_AUTH_PATH}?`)) void forwardAuth(req, res);
     else app(req, res);
   });
   const sweep = setInterval(
-    () => void services.signInThrottle.sweep().catch((error) => logger.error('Could not sweep sign-in throttles', error)),
+    () => void services.signInThrottle.sweep().catch((error) => logger.error({ err: error }, 'Could not sweep sign-in throttles')),
     10 * 60_000,
   );
   sweep.unref();
   const retention = setInterval(
-    () => void services.auditLog.applyRetention().catch((error) => logger.error('Could not apply audit retention', error)),
+    () => void services.auditLog.applyRetention().catch((error) => logger.error({ err: error }, 'Could not apply audit retention')),
     60 * 60_000,
   );
   retention.unref();
@@ -200,9 +212,35 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const resolveActor = (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> =>
     identifyCaller(req, request).catch(failClosed);
 
+  /**
+   * Unexpected errors are logged where the request's logger is at hand, so
+   * the line carries the request id: resolver errors by the plugin below,
+   * errors while identifying the caller by the context function. formatError
+   * logs only what slipped past both (without a request id).
+   */
+  const logged = new WeakSet<object>();
+  const logUnexpected = (log: Logger, error: unknown, message: string) => {
+    log.error({ err: error }, message);
+    if (typeof error === 'object' && error !== null) logged.add(error);
+  };
+  const errorListener: GraphQLRequestListener<Context> = {
+    didEncounterErrors: async ({ contextValue, errors }) => {
+      for (const error of errors) {
+        if (isUnexpectedError(error)) logUnexpected(contextValue.log, unwrapResolverError(error), 'Unexpected error in a GraphQL request');
+      }
+    },
+  };
+  const logErrors: ApolloServerPlugin<Context> = { requestDidStart: async () => errorListener };
+
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: createFormatError((error) => logger.error('Unexpected error in a GraphQL request', error)),
+    logger,
+    formatError: createFormatError((error) => {
+      const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+      if (!(typeof original === 'object' && original !== null && logged.has(original))) {
+        logger.error({ err: original }, 'Unexpected error in a GraphQL request');
+      }
+    }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
@@ -219,18 +257,16 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       // The Sandbox landing page would load a CDN's scripts into this origin, which the CSP (rightly) refuses.
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
+      logErrors,
     ],
   });
   await apollo.start();
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await db.query('SELECT 1');
-      res.status(200).json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unreachable' });
-    }
-  });
+  app.use(observeRequests(logger, requests, API_PREFIXES));
+  const health = createHealthHandlers(db);
+  app.get('/healthz', health.healthz);
+  app.get('/readyz', health.readyz);
+  app.get('/metrics', createMetricsHandler(metrics, config.metricsToken));
 
   // GraphQL answers carry one-time secrets and personal data, the exports personal data: never cached, errors included.
   app.use(['/graphql', '/export'], noStore);
@@ -241,12 +277,18 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const request = requestInfo(req);
-        return { actor: await resolveActor(req, request), request, req, res };
+        const { log } = requestLocals(res);
+        try {
+          return { actor: await resolveActor(req, request), request, req, res, log };
+        } catch (error) {
+          if (isUnexpectedError(error)) logUnexpected(log, error, 'Unexpected error while identifying the caller');
+          throw error;
+        }
       },
     }),
   );
 
-  const exports = createAuditExportHandlers(db, (req) => resolveActor(req, requestInfo(req)), logger);
+  const exports = createAuditExportHandlers(db, (req) => resolveActor(req, requestInfo(req)));
   app.get('/export/audit.csv', exports.audit);
   app.get('/export/sign-ins.csv', exports.signIns);
 
@@ -257,7 +299,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   });
   app.use(((error, _req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error('Unexpected error in an HTTP request', error);
+    if (status === 500) (requestLocals(res).log ?? logger).error({ err: error }, 'Unexpected error in an HTTP request');
     const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT;
     const message =
       status === 413
@@ -280,6 +322,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       clearInterval(sweep);
       clearInterval(retention);
       await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
+      // Checks whose client has gone (so the drain did not wait): their last-used writes and sign-in log entries.
+      await services.appPasswordSignIn.drain();
       await services.signInLog.close(); // the last batch of sign-in events
     },
   };

@@ -78,6 +78,40 @@ describe('GRAPHQL_INTROSPECTION', () => {
   });
 });
 
+describe('loadConfig: logs and metrics', () => {
+  it('logs at info and serves metrics to this machine only, unless told otherwise', () => {
+    expect(loadConfig({ DATA_DIR: freshDir() })).toMatchObject({ logLevel: 'info', metricsToken: undefined });
+  });
+
+  it('takes any pino level, in any case', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      expect(loadConfig({ DATA_DIR: freshDir(), LOG_LEVEL: level.toUpperCase() }).logLevel).toBe(level);
+  });
+
+  it('takes a metrics token of 32 or more printable characters', () => {
+    const token = 'f'.repeat(64);
+    expect(loadConfig({ DATA_DIR: freshDir(), METRICS_TOKEN: token }).metricsToken).toBe(token);
+  });
+
+  it('names a bad level and a weak metrics token together, without repeating the token', () => {
+    const weak = 'short-metrics-token';
+    const error = (() => {
+      try {
+        loadConfig({ DATA_DIR: freshDir(), LOG_LEVEL: 'verbose', METRICS_TOKEN: weak });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toEqual([
+      expect.stringMatching(/^LOG_LEVEL must be one of fatal, .*"verbose"/),
+      expect.stringMatching(/^METRICS_TOKEN /),
+    ]);
+    expect(error!.message).not.toContain(weak);
+    expect(() => loadConfig({ DATA_DIR: freshDir(), METRICS_TOKEN: `${'x'.repeat(20)} ${'y'.repeat(20)}` })).toThrow(/METRICS_TOKEN/);
+  });
+});
+
 describe('parseKey', () => {
   it('accepts 32+ bytes as hex or base64 and nothing shorter', () => {
     expect(parseKey(HEX_KEY)).toHaveLength(32);

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proxyaddr from 'proxy-addr';
+import { LOG_LEVELS, type LogLevel } from './common/logger.js';
 
 /** The repository root, whether we run from `server/src` (swc) or `server/dist` (tsc). */
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,6 +29,13 @@ export interface Config {
   appPasswordCacheTtlSeconds: number;
   /** GraphQL introspection; when off, error messages also stop suggesting field names. */
   graphqlIntrospection: boolean;
+  /** The least severe log lines written (JSON lines on stdout). */
+  logLevel: LogLevel;
+  /**
+   * Set: /metrics answers whoever sends `Authorization: Bearer <token>`.
+   * Unset: /metrics answers only loopback peers whose request no proxy forwarded.
+   */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +66,14 @@ export function loadConfig(env: Env = process.env): Config {
   const demoData = parseBoolean(env, 'DEMO_DATA', !production, problems);
   const appPasswordCacheTtlSeconds = parseInteger(env, 'APP_PASSWORD_CACHE_TTL_SECONDS', 300, 0, 3600, problems);
   const graphqlIntrospection = parseBoolean(env, 'GRAPHQL_INTROSPECTION', !production, problems);
+  const rawLogLevel = nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? 'info';
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(rawLogLevel) ? (rawLogLevel as LogLevel) : 'info';
+  if (logLevel !== rawLogLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  const metricsToken = nonEmpty(env.METRICS_TOKEN);
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,}$/.test(metricsToken)) {
+    // Never echo a secret, not even a bad one.
+    problems.push('METRICS_TOKEN must be at least 32 printable characters without spaces (e.g. `openssl rand -hex 32`)');
+  }
   const trustedProxies = (nonEmpty(env.TRUSTED_PROXIES) ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -102,6 +118,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxies,
     appPasswordCacheTtlSeconds,
     graphqlIntrospection,
+    logLevel,
+    metricsToken,
   };
 }
 

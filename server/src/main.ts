@@ -1,13 +1,17 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config.js';
-import { consoleLogger, createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createApp } from './app.js';
+import { createLogger, type Logger } from './common/logger.js';
 import { openDatabase } from './db/database.js';
 import { seedDemoData, type DemoAccount } from './modules/demo/demo-data.js';
 
-const log = consoleLogger;
-
-async function main(): Promise<void> {
-  const config = loadConfig();
+/**
+ * Everything the server says goes to stdout as JSON lines through one logger,
+ * with a single exception: the demo accounts and their one-time passwords,
+ * printed once as plain text for the person who just ran `pnpm start` (see
+ * printDemoAccounts).
+ */
+async function main(config: Config, log: Logger): Promise<void> {
   if (config.appPasswordLookupKeySource === 'generated') {
     log.info(
       `Generated a development app-password lookup key in ${config.dataDir}/app-password-lookup.key (set APP_PASSWORD_LOOKUP_KEY in production).`,
@@ -16,33 +20,43 @@ async function main(): Promise<void> {
     log.info(`Using the development app-password lookup key in ${config.dataDir}/app-password-lookup.key.`);
   }
 
-  const database = await openDatabase(config, log.info);
+  const database = await openDatabase(config, (message) => log.info(message));
   const app = await createApp(config, database.db, log);
   if (config.demoData) {
     const accounts = await seedDemoData(database.db, app.services);
     if (accounts) printDemoAccounts(accounts);
   }
   const address = await app.listen(config.port, config.host);
-  log.info(`App Passwords is ready: console and API on http://localhost:${address.port} (GraphQL at /graphql).`);
+  log.info(
+    { port: address.port },
+    `App Passwords is ready: console and API on http://localhost:${address.port} (GraphQL at /graphql, readiness at /readyz, metrics at /metrics).`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal} received: finishing in-flight requests, then stopping.`);
+    log.info({ signal }, `${signal} received: finishing in-flight requests, then stopping.`);
     const timer = setTimeout(() => {
       log.error('Shutdown took longer than 15 s; exiting anyway.');
       process.exit(1);
     }, 15_000);
     timer.unref();
+    // Drains HTTP, waits for app-password checks and their writes, writes the last sign-in log entries.
     await app.close();
     await database.close();
     log.info('Stopped.');
+    log.flush();
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
+/**
+ * The one thing not written through the logger: the demo accounts' passwords
+ * are for the operator's eyes, once, on the terminal that started the server,
+ * as plain text, and must not end up as structured data in a log pipeline.
+ */
 function printDemoAccounts(accounts: DemoAccount[]): void {
   const lines = [
     'Created the demo tenant "Contoso" (app passwords on, two-step verification optional for them). Sign in with:',
@@ -52,8 +66,18 @@ function printDemoAccounts(accounts: DemoAccount[]): void {
   console.log(`\n${lines.join('\n')}\n`);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error('App Passwords failed to start:', error);
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  // No LOG_LEVEL to honour yet: the default logger names every bad variable.
+  const log = createLogger('info');
+  if (error instanceof ConfigError) log.fatal({ problems: error.problems }, 'Invalid configuration: fix every problem listed.');
+  else log.fatal({ err: error }, 'App Passwords could not read its configuration.');
+  process.exit(1);
+}
+const logger = createLogger(config.logLevel);
+main(config, logger).catch((error: unknown) => {
+  logger.fatal({ err: error }, 'App Passwords failed to start.');
   process.exit(1);
 });

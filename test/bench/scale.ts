@@ -14,6 +14,7 @@ import QueryStream from 'pg-query-stream';
 import { createServices } from '../../server/src/app.js';
 import { encodeCursor } from '../../server/src/common/pagination.js';
 import { SqlParams } from '../../server/src/common/sql.js';
+import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { filterConditions } from '../../server/src/modules/app-passwords/app-password-inventory.service.js';
 import type { AppPasswordFilter } from '../../server/src/modules/app-passwords/app-password-inventory.types.js';
@@ -57,11 +58,7 @@ export async function seedScale(url: string, lookupKey: Buffer, log: (line: stri
   const started = performance.now();
   const db = createDataSource(url, 2);
   await db.initialize();
-  const services = createServices(
-    db,
-    { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 300 },
-    { info: () => {}, error: () => {} },
-  );
+  const services = createServices(db, { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 300 }, createLogger('silent'));
   try {
     const progress = (line: string) => log(`bench:   ${line}`);
     const admin = async (tenantId: string): Promise<Credential> => {

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createServices, type Services } from '../../server/src/app.js';
 import { ARGON2_OPTIONS, hashSecret, verifySecret } from '../../server/src/common/argon2.js';
+import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { basicRequest, Connection, percentile, runLoad } from './load-generator.js';
@@ -65,11 +66,7 @@ export async function signInFigures(
 export async function seedSignIn(url: string, lookupKey: Buffer) {
   const db = createDataSource(url, 2);
   await db.initialize();
-  const services = createServices(
-    db,
-    { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 0 },
-    { info: () => {}, error: () => {} },
-  );
+  const services = createServices(db, { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 0 }, createLogger('silent'));
   try {
     const tenant = await services.tenants.create(`Bench ${randomUUID()}`, {
       appPasswordsEnabled: true,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect, onTestFinished } from 'vitest';
+import { recordCookies, recordSecretsIn } from '../support/secrets.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('./artifacts', import.meta.url));
@@ -44,12 +45,38 @@ export async function newContext(browser: Browser, baseURL: string, locale = 'en
   onTestFinished(() => {
     expect(violations, 'Content-Security-Policy violations reported by Chromium').toEqual([]);
   });
+  recordBrowserSecrets(context);
   return context;
 }
 
 /** The CSP violations reported so far, which then no longer fail the test (for a test that causes them on purpose). */
 export function takeCspViolations(context: BrowserContext): string[] {
   return cspViolations.get(context)?.splice(0) ?? [];
+}
+
+/**
+ * What the console sends and is shown (passwords typed, app passwords
+ * created, the session cookie) is recorded for the end-of-run scan of the
+ * server logs (support/secrets.ts).
+ */
+function recordBrowserSecrets(context: BrowserContext): void {
+  context.on('request', (request) => {
+    if (!request.url().endsWith('/graphql')) return;
+    try {
+      recordSecretsIn(request.postDataJSON()?.variables);
+    } catch {
+      // not JSON: nothing of ours
+    }
+  });
+  context.on('response', (response) => {
+    if (!response.url().endsWith('/graphql')) return;
+    void response
+      .allHeaders()
+      .then((headers) => recordCookies(headers['set-cookie']))
+      .then(() => response.json())
+      .then((body: { data?: unknown }) => recordSecretsIn(body.data))
+      .catch(() => undefined); // the page went away before the body was read
+  });
 }
 
 /** Saves a screenshot of the page as a test artifact (test/e2e/artifacts/, git-ignored). */

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, createUser, insertAppPasswords, type TestUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { totpCode } from '../support/two-step.js';
 import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
 
 /** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
@@ -84,6 +85,85 @@ describe('the security-info page', () => {
     await poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
     expect(await item.count()).toBe(0);
     expect(await checkAppPassword(user.email, copied)).toBe(401);
+    await context.close();
+  });
+
+  it('a user sets up an authenticator app, signs in with password and code, and may then create app passwords', async () => {
+    const tenant = await createTenant(server.db, { requireTwoStepForAppPasswords: true });
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, user);
+    const twoStep = page.locator('[data-test="two-step"]');
+    await poll(() => twoStep.textContent()).toContain('Not set up');
+
+    await page.getByRole('button', { name: 'Add sign-in method' }).click();
+    const dialog = page.getByRole('dialog');
+    await poll(() => dialog.getByText('allows app passwords only with two-step verification').isVisible()).toBe(true);
+    expect(await dialog.getByRole('radio').count()).toBe(1);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    const qr = dialog.getByRole('img', { name: 'QR code for your authenticator app' });
+    await qr.waitFor();
+    expect(await qr.locator('svg').count()).toBe(1);
+    await snapshot(page, 'user-two-step-scan');
+    await expectAccessible(page);
+    const secret = (await dialog.locator('[data-test="totp-secret"]').textContent())!.replace(/\s+/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+
+    await dialog.getByLabel('Code', { exact: true }).fill('000000');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await poll(() => dialog.getByRole('alert').textContent()).toContain('That code is not right');
+    await dialog.getByLabel('Code', { exact: true }).fill(totpCode(secret));
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    const codes = dialog.locator('[data-test="recovery-codes"] li');
+    await poll(() => codes.count()).toBe(10);
+    await poll(() => dialog.getByText('They will not be shown again').isVisible()).toBe(true);
+    await snapshot(page, 'user-two-step-recovery-codes');
+    await expectAccessible(page);
+    const recoveryCode = (await codes.first().textContent())!.trim();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await poll(() => twoStep.textContent()).toContain('10 recovery codes left');
+
+    // Signing in now takes the code too; a recovery code also works, once.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto('/security-info');
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await poll(() => page.getByRole('heading', { name: 'Enter your code' }).isVisible()).toBe(true);
+    await snapshot(page, 'user-sign-in-code');
+    await expectAccessible(page);
+    await page.getByLabel('Code', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await poll(() => page.getByRole('alert').textContent()).toContain('That code is not right');
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill(recoveryCode);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL((url) => url.pathname === '/security-info');
+    await poll(() => twoStep.textContent()).toContain('9 recovery codes left');
+
+    // App passwords are offered now.
+    await page.getByRole('button', { name: 'Add sign-in method' }).click();
+    await dialog.getByRole('radio', { name: /App password/ }).check();
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await dialog.getByLabel('Name').fill('Printer');
+    await dialog.getByRole('button', { name: 'Next' }).click();
+    const shown = dialog.locator('[data-test="password"]');
+    await shown.waitFor();
+    expect(await checkAppPassword(user.email, (await shown.textContent())!.trim())).toBe(204);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    // Removing two-step verification says the app password goes with it.
+    await page.getByRole('button', { name: 'Remove' }).click();
+    const confirm = page.getByRole('dialog');
+    await poll(() => confirm.locator('[data-test="app-passwords-go-too"]').textContent()).toContain(
+      'your 1 app password will be deleted too',
+    );
+    await snapshot(page, 'user-two-step-remove');
+    await confirm.getByRole('button', { name: 'Yes, remove' }).click();
+    await poll(() => page.getByRole('status').textContent()).toContain('Two-step verification and 1 app password have been removed.');
+    await poll(() => twoStep.textContent()).toContain('Not set up');
     await context.close();
   });
 

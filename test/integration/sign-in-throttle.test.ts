@@ -193,7 +193,7 @@ describe('throttling failed app-password sign-ins', () => {
       const statuses: Record<string, number> = {};
       for (const r of responses) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
       // The server's own account of any 5xx, so a failure explains itself.
-      const errors = [...new Set([...server.logs, ...other.logs].map((line) => line.split('\n')[0]))];
+      const errors = [...new Set([...server.problems(), ...other.problems()])];
       expect({ statuses, errors }).toEqual({ statuses: { 401: 200 }, errors: [] });
       expect(responses.filter((r) => r.headers.get('retry-after') !== null)).toHaveLength(190);
 

@@ -1,5 +1,6 @@
 import { graphqlWithAuthorization } from './app-passwords.js';
 import type { GraphQLClient, GraphQLResult } from './graphql-client.js';
+import { recordSecret } from './secrets.js';
 import type { TestServer } from './test-server.js';
 
 /** Sends one GraphQL operation as some caller. */
@@ -41,5 +42,6 @@ export async function createApiToken(admin: GraphQLClient, scopes: string[], nam
   const result = await admin.request(CREATE_API_TOKEN, { input: { name, scopes } });
   if (result.errors) throw new Error(`createApiToken failed: ${JSON.stringify(result.errors)}`);
   const { apiToken, token } = result.data!.createApiToken;
+  recordSecret(token);
   return { id: apiToken.id, token };
 }

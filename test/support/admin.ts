@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { createTenant, createUser, signedInClient, type TestTenant, type TestUser } from './factories.js';
 import { GraphQLClient, type GraphQLResult } from './graphql-client.js';
+import { recordAuthorization, recordCookies } from './secrets.js';
 import type { TestServer } from './test-server.js';
 
 /** A tenant with a signed-in admin: what every admin-API test starts from. */
@@ -97,5 +98,7 @@ export function getWith(server: TestServer, path: string, auth: { cookie?: strin
   const headers: Record<string, string> = {};
   if (auth.cookie) headers.cookie = auth.cookie;
   if (auth.authorization) headers.authorization = auth.authorization;
+  recordCookies(auth.cookie);
+  recordAuthorization(auth.authorization);
   return fetch(`${server.url}${path}`, { headers });
 }

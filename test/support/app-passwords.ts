@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { DataSource } from 'typeorm';
 import { signedInClient, type TestUser } from './factories.js';
 import type { GraphQLClient, GraphQLResult } from './graphql-client.js';
+import { recordAuthorization, recordCookies, recordSecret, recordSecretsIn } from './secrets.js';
 import type { TestServer } from './test-server.js';
 
 /** The one answer /auth/basic gives to every failure. */
@@ -38,12 +39,15 @@ export async function createAppPassword(
   const result = await console.request(CREATE, { input: { name: options.name ?? 'Mail app' } });
   if (result.errors) throw new Error(`createAppPassword failed: ${JSON.stringify(result.errors)}`);
   const { password, appPassword } = result.data!.createAppPassword;
+  recordSecret(password);
   return { id: appPassword.id, password, console };
 }
 
 /** `Authorization: Basic base64(name:password)`, UTF-8 as RFC 7617 says. */
 export function basic(name: string, password: string): string {
-  return `Basic ${Buffer.from(`${name}:${password}`, 'utf8').toString('base64')}`;
+  const header = `Basic ${Buffer.from(`${name}:${password}`, 'utf8').toString('base64')}`;
+  recordAuthorization(header);
+  return header;
 }
 
 /** A random address in 10/8, different per call: a fresh client IP for throttle counters (only a header value). */
@@ -103,9 +107,14 @@ export async function graphqlWithAuthorization<T = Record<string, any>>(
   if (authorization !== undefined) headers.authorization = authorization;
   if (options.ip) headers['x-forwarded-for'] = options.ip;
   if (options.cookie) headers.cookie = options.cookie;
+  recordAuthorization(authorization);
+  recordCookies(options.cookie);
+  recordSecretsIn(variables);
   const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const text = await response.text();
   const json = text.startsWith('{') ? JSON.parse(text) : {};
+  recordSecretsIn(json.data);
+  recordCookies(response.headers.get('set-cookie'));
   return { status: response.status, data: json.data, errors: json.errors, headers: response.headers, body: text };
 }
 

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { hashSecret } from '../../server/src/common/argon2.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { GraphQLClient } from './graphql-client.js';
+import { recordSecret } from './secrets.js';
 import type { TestServer } from './test-server.js';
 
 export interface TestTenant {
@@ -24,6 +25,7 @@ let passwordHash: Promise<{ password: string; hash: string }> | undefined;
 function sharedPassword() {
   passwordHash ??= (async () => {
     const password = `test-password-${randomBytes(8).toString('hex')}`;
+    recordSecret(password);
     return { password, hash: await hashSecret(password) };
   })();
   return passwordHash;

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { recordCookies, recordSecretsIn } from './secrets.js';
 
 export interface GraphQLResult<T = Record<string, any>> {
   status: number;
@@ -18,6 +19,7 @@ export class GraphQLClient {
   constructor(readonly baseUrl: string) {}
 
   async request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> {
+    recordSecretsIn(variables);
     return this.post<T>(JSON.stringify({ query, variables }));
   }
 
@@ -28,12 +30,14 @@ export class GraphQLClient {
       body,
     });
     const setCookie = response.headers.get('set-cookie');
+    recordCookies(setCookie);
     if (setCookie) {
       const pair = setCookie.split(';')[0]!;
       this.cookie = pair.endsWith('=') ? undefined : pair;
     }
     const text = await response.text();
     const json = text.startsWith('{') ? JSON.parse(text) : {};
+    recordSecretsIn(json.data);
     return { status: response.status, data: json.data, errors: json.errors, headers: response.headers, body: text };
   }
 

@@ -1,16 +1,27 @@
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { createApp, type App, type Logger } from '../../server/src/app.js';
+import { createApp, type App } from '../../server/src/app.js';
+import { createLogger, type Logger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
+import { recordSecret, serverLogFile } from './secrets.js';
 
 export interface TestServer {
   url: string;
   db: DataSource;
   app: App;
-  /** Every line the server logged, to prove no secret reaches the log. */
+  /**
+   * Every line the server logged (JSON, at trace level, so access logs too),
+   * to prove no secret reaches the log; they also go to the run's log file,
+   * which the end of the run scans for every secret the run made.
+   */
   logs: string[];
+  /** The server's logger, e.g. to plant a secret in a test of the scan itself. */
+  logger: Logger;
   lookupKey: Buffer;
+  /** `msg: err.message` of every line at warn level or worse: what went wrong on the server, for a failing test to show. */
+  problems(): string[];
   close(): Promise<void>;
 }
 
@@ -25,18 +36,31 @@ export interface TestServerOptions {
   graphqlIntrospection?: boolean;
   /** Default: off, as outside production (plain HTTP). */
   cookieSecure?: boolean;
+  metricsToken?: string;
+  /** Another database than the run's (one a test may take away). */
+  databaseUrl?: string;
+  /** Where the log lines go besides `logs` (default: the run's directory, scanned at the end of the run). */
+  logFile?: string;
 }
+
+const PROBLEM_LEVELS = new Set(['warn', 'error', 'fatal']);
 
 /** The real server on a free port, over the run's real PostgreSQL. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const db = createDataSource(inject('databaseUrl'), 20);
+  const db = createDataSource(options.databaseUrl ?? inject('databaseUrl'), 20);
   await db.initialize();
   const logs: string[] = [];
-  const logger: Logger = {
-    info: (message) => logs.push(message),
-    error: (message, error) => logs.push(`${message} ${error instanceof Error ? `${error.message}\n${error.stack}` : String(error)}`),
-  };
+  const logFile = options.logFile ?? serverLogFile();
+  const logger = createLogger('trace', {
+    write: (line: string) => {
+      logs.push(line.trimEnd());
+      appendFileSync(logFile, line);
+    },
+  });
   const lookupKey = options.lookupKey ?? randomBytes(32);
+  recordSecret(lookupKey.toString('hex'));
+  recordSecret(lookupKey.toString('base64'));
+  if (options.metricsToken) recordSecret(options.metricsToken);
   const app = await createApp(
     {
       cookieSecure: options.cookieSecure ?? false,
@@ -45,6 +69,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       trustedProxies: options.trustedProxies ?? [],
       appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,
       graphqlIntrospection: options.graphqlIntrospection ?? true,
+      metricsToken: options.metricsToken,
     },
     db,
     logger,
@@ -55,7 +80,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     db,
     app,
     logs,
+    logger,
     lookupKey,
+    problems: () =>
+      logs
+        .map((line) => JSON.parse(line))
+        .filter((entry) => PROBLEM_LEVELS.has(entry.level))
+        .map((entry) => (entry.err ? `${entry.msg}: ${entry.err.message}` : entry.msg)),
     close: async () => {
       await app.close();
       await db.destroy();

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { Role } from '../modules/users/user.entity.js';
+import type { Logger } from './logger.js';
 
 /** What an API token may be granted; each admin query names the one it needs. */
 export enum ApiScope {
@@ -54,6 +55,8 @@ export interface Context {
   request: RequestInfo;
   req: Request;
   res: Response;
+  /** This request's logger: its lines carry the request id. */
+  log: Logger;
 }
 
 const MAX_USER_AGENT_LENGTH = 512;

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
-import { createFormatError } from './format-error.js';
+import { createFormatError, isUnexpectedError } from './format-error.js';
 
 function format(error: unknown) {
   const logged: unknown[] = [];
@@ -40,5 +40,23 @@ describe('formatError', () => {
   it('masks a GraphQLError that claims a code we do not issue', () => {
     const { formatted } = format(new GraphQLError('boom', { extensions: { code: 'SOMETHING_ELSE', secret: 'x' } }));
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('isUnexpectedError picks exactly the errors it masks, which are the ones worth a log line', () => {
+    const samples = [
+      new AppError('NOT_FOUND', 'App password not found.'),
+      new GraphQLError('Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+      new GraphQLError('Cannot query field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+      new GraphQLError('Variable "$id" got invalid value', { extensions: { code: 'BAD_USER_INPUT' } }),
+      new GraphQLError('x', { originalError: new Error('connection refused'), path: ['viewer'] }),
+      new GraphQLError('boom', { extensions: { code: 'SOMETHING_ELSE' } }),
+      new Error('context creation failed'),
+    ];
+    for (const error of samples) {
+      const graphQLError = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error });
+      const formatted = createFormatError(() => undefined)(graphQLError.toJSON(), graphQLError);
+      expect(isUnexpectedError(error), error.message).toBe(formatted.extensions?.code === 'INTERNAL_SERVER_ERROR');
+    }
+    expect(samples.map((e) => isUnexpectedError(e))).toEqual([false, false, false, false, true, true, true]);
   });
 });

@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import { ErrorCode } from '@app-passwords/schema';
@@ -15,11 +15,24 @@ const requestErrorCodes: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether `formatError` masks this error as INTERNAL_SERVER_ERROR: anything
+ * but our own errors, input validation and malformed requests. These are the
+ * ones worth a log line; the request's own logger writes it where it can
+ * (see app.ts), so the line carries the request id.
+ */
+export function isUnexpectedError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError || original instanceof ArgumentValidationError) return false;
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  return !(typeof code === 'string' && requestErrorCodes.has(code));
+}
+
+/**
  * The one place errors are shaped for clients. Our own errors pass through
  * with their code; malformed requests become BAD_USER_INPUT; everything else
- * is logged and masked, so no stack trace, SQL or internal message leaves:
- * as SERVICE_UNAVAILABLE when the database is away (try again), else as
- * INTERNAL_SERVER_ERROR.
+ * is masked, so no stack trace, SQL or internal message leaves, and handed to
+ * `logError`: as SERVICE_UNAVAILABLE when the database is away (try again),
+ * else as INTERNAL_SERVER_ERROR.
  */
 export function createFormatError(logError: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {

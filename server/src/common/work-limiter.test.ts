@@ -20,13 +20,19 @@ describe('WorkLimiter', () => {
       running--;
       return 'done';
     };
+    const durations: number[] = [];
+    limiter.onJobDone = (seconds) => durations.push(seconds);
     const accepted = [limiter.run(job), limiter.run(job), limiter.run(job)];
     await expect(limiter.run(job)).rejects.toBeInstanceOf(OverloadedError);
-    expect(limiter.queued).toBe(1);
+    expect({ active: limiter.active, queued: limiter.queued, rejected: limiter.rejected }).toEqual({ active: 2, queued: 1, rejected: 1 });
     g.open();
     expect(await Promise.all(accepted)).toEqual(['done', 'done', 'done']);
     expect(peak).toBe(2);
     expect(await limiter.run(async () => 'again')).toBe('again');
+    expect({ active: limiter.active, queued: limiter.queued }).toEqual({ active: 0, queued: 0 });
+    // Every job that ran reported its time once; the refused one did not.
+    expect(durations).toHaveLength(4);
+    expect(durations.every((s) => s >= 0)).toBe(true);
   });
 
   it('frees the slot when a job fails', async () => {

@@ -5,11 +5,11 @@ import QueryStream from 'pg-query-stream';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
-import type { Logger } from '../../app.js';
 import { ApiScope, type Actor } from '../../common/context.js';
 import { AppError } from '../../common/errors.js';
 import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
+import { requestLocals } from '../operations/http-requests.js';
 import { Role } from '../users/user.entity.js';
 import { SignInOutcome } from '../sign-in/sign-in-log.js';
 import { AUDIT_SELECT, auditConditions, SIGN_IN_SELECT, signInConditions } from './audit-log.service.js';
@@ -51,7 +51,7 @@ type ResolveActor = (req: Request) => Promise<Actor | null>;
  * many rows there are. Admins signed in to the console, or API tokens with
  * audit:read.
  */
-export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveActor, logger: Logger) {
+export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveActor) {
   const exportCsv =
     (kind: 'audit' | 'sign-ins'): RequestHandler =>
     async (req, res) => {
@@ -108,7 +108,7 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
         await pipeline(rows, toCsv, res);
       } catch (error) {
         if (!res.headersSent) return sendError(res, error);
-        logger.error('CSV export stopped', error);
+        requestLocals(res).log.error({ err: error }, 'CSV export stopped');
         res.destroy();
       } finally {
         await runner.release();

@@ -53,8 +53,15 @@ class Batcher<Item, Result> {
   private pending: Array<{ item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
   private scheduled = false;
+  private idle: Array<() => void> = [];
 
   constructor(private readonly send: (items: Item[]) => Promise<Result[]>) {}
+
+  /** Resolves once nothing is waiting or being sent. */
+  settled(): Promise<void> {
+    if (this.pending.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
 
   add(item: Item): Promise<Result> {
     return new Promise((resolve, reject) => {
@@ -86,6 +93,7 @@ class Batcher<Item, Result> {
     } finally {
       this.inFlight--;
       this.schedule();
+      if (this.inFlight === 0 && this.pending.length === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
   }
 }
@@ -121,6 +129,11 @@ export class AppPasswordConfirmations {
       });
       return touches.map(() => undefined);
     });
+  }
+
+  /** Resolves once no confirmation or last-used write is waiting or under way (shutdown waits for it before closing the pool). */
+  async settled(): Promise<void> {
+    await Promise.all([this.confirmations.settled(), this.touches.settled()]);
   }
 
   confirm(appPasswordId: string): Promise<Candidate | undefined> {

@@ -35,7 +35,18 @@ const MAX_CACHE_ENTRIES = 20_000;
  */
 export class AppPasswordSignInService {
   /** Observable counters for tests and metrics. */
-  readonly stats = { argon2Verifications: 0, cacheHits: 0, cacheMisses: 0 };
+  readonly stats = {
+    argon2Verifications: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    /** Every check by how it ended: the sign-in log's outcomes, and MALFORMED (no usable Basic credentials, not logged). */
+    outcomes: Object.fromEntries([...Object.values(SignInOutcome), 'MALFORMED'].map((o) => [o, 0])) as Record<
+      SignInOutcome | 'MALFORMED',
+      number
+    >,
+  };
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
   private readonly cache = new Map<string, CacheEntry>();
   /** Per process: the cache dies with the process, and so may its key. */
   private readonly cacheHashKey = randomBytes(32).toString('hex');
@@ -54,8 +65,36 @@ export class AppPasswordSignInService {
 
   /** Throws OverloadedError when argon2 work is saturated; every other failure is a result. */
   async check(authorization: string | undefined, request: RequestInfo, options: { tenantId?: string } = {}): Promise<AppPasswordCheck> {
+    this.inFlight++;
+    try {
+      return await this.checkNow(authorization, request, options.tenantId);
+    } finally {
+      if (--this.inFlight === 0) this.drained?.();
+    }
+  }
+
+  /**
+   * Waits for the checks under way: their last-used writes and sign-in log
+   * entries, including those of requests whose client has already gone, so
+   * shutdown can close the pool after them.
+   */
+  async drain(): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    this.drained = undefined;
+    await this.confirmations.settled();
+  }
+
+  /** Checks under way (for tests). */
+  get checksInFlight(): number {
+    return this.inFlight;
+  }
+
+  private async checkNow(authorization: string | undefined, request: RequestInfo, tenantId: string | undefined): Promise<AppPasswordCheck> {
     const credentials = parseBasicCredentials(authorization);
-    if (!credentials) return { ok: false, outcome: 'MALFORMED' };
+    if (!credentials) {
+      this.stats.outcomes.MALFORMED++;
+      return { ok: false, outcome: 'MALFORMED' };
+    }
     const name = credentials.signInName.toLowerCase();
     const secret = normaliseAppPassword(credentials.password);
 
@@ -63,7 +102,7 @@ export class AppPasswordSignInService {
     const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
     if (cacheKey && cached && cached.expiresAt > Date.now()) {
       this.stats.cacheHits++;
-      return this.confirmRemembered(cacheKey, cached.appPasswordId, name, credentials.signInName, request, options.tenantId);
+      return this.confirmRemembered(cacheKey, cached.appPasswordId, name, credentials.signInName, request, tenantId);
     }
     this.stats.cacheMisses++;
 
@@ -78,7 +117,7 @@ export class AppPasswordSignInService {
            JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
            LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = $2
           WHERE lower(u.email) = $1 AND ($3::uuid IS NULL OR u.tenant_id = $3::uuid)`,
-        [name, tag ?? null, options.tenantId ?? null],
+        [name, tag ?? null, tenantId ?? null],
       ) as Promise<Candidate[]>,
     ]);
     if (!reservation.allowed) {
@@ -151,6 +190,7 @@ export class AppPasswordSignInService {
   }
 
   private record(signInName: string, outcome: SignInOutcome, request: RequestInfo, c?: Candidate): void {
+    this.stats.outcomes[outcome]++;
     this.log.record({
       tenantId: c?.tenant_id ?? null,
       userId: c?.user_id ?? null,

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../app.js';
+import { performance } from 'node:perf_hooks';
 import type { RequestInfo } from '../../common/context.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/database-unavailable.js';
+import type { Logger } from '../../common/logger.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
 import { OverloadedError } from '../../common/work-limiter.js';
+import type { HttpRequestCounts } from '../operations/http-requests.js';
 import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 
 export const FORWARD_AUTH_PATH = '/auth/basic';
@@ -16,49 +19,94 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * in `X-Auth-*` headers, or one generic 401 for every kind of failure, also
  * when throttled (with Retry-After: nginx turns anything but 2xx/401/403 into
  * a 500). `?tenant=<id>` accepts only that tenant's users.
+ *
+ * The hot path: it counts itself in `requests` (an array slot) and writes an
+ * access line only when the log level is debug; the request id is echoed in
+ * `X-Request-Id` and is on every line about the request.
  */
 export function createForwardAuthHandler(
   signIn: AppPasswordSignInService,
   requestInfo: (req: IncomingMessage) => RequestInfo,
   logger: Logger,
+  requests: HttpRequestCounts,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    const startedAt = logger.isLevelEnabled('debug') ? performance.now() : undefined;
+    let outcome: string;
     try {
       // Ids compare as text on the warm path: one canonical (lower-case) form. No query string, no URL parsing.
       const url = req.url ?? '';
       const tenant = url.includes('?')
         ? (new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('tenant')?.toLowerCase() ?? undefined)
         : undefined;
-      if (tenant !== undefined && !UUID.test(tenant)) return refuse(res);
-      const result = await signIn.check(req.headers.authorization, requestInfo(req), { tenantId: tenant });
-      if (!result.ok) return refuse(res, result.retryAfterSeconds);
-      // A flat list: the cheapest form for node:http on the hot path.
-      res.writeHead(204, [
-        'Cache-Control',
-        'no-store',
-        'X-Auth-User',
-        headerSafe(result.signInName),
-        'X-Auth-User-Id',
-        result.userId,
-        'X-Auth-Tenant-Id',
-        result.tenantId,
-        'X-Auth-App-Password-Id',
-        result.appPasswordId,
-      ]);
-      res.end();
+      if (tenant !== undefined && !UUID.test(tenant)) {
+        outcome = 'BAD_TENANT';
+        refuse(res, requestId);
+      } else {
+        const result = await signIn.check(req.headers.authorization, requestInfo(req), { tenantId: tenant });
+        if (result.ok) {
+          outcome = 'SUCCESS';
+          // A flat list: the cheapest form for node:http on the hot path.
+          res.writeHead(204, [
+            'Cache-Control',
+            'no-store',
+            REQUEST_ID_HEADER,
+            requestId,
+            'X-Auth-User',
+            headerSafe(result.signInName),
+            'X-Auth-User-Id',
+            result.userId,
+            'X-Auth-Tenant-Id',
+            result.tenantId,
+            'X-Auth-App-Password-Id',
+            result.appPasswordId,
+          ]);
+          res.end();
+        } else {
+          outcome = result.outcome;
+          refuse(res, requestId, result.retryAfterSeconds);
+        }
+      }
     } catch (error) {
-      if (error instanceof OverloadedError) return refuse(res, 1);
-      logger.error('App-password check failed', error);
-      // Fail closed. Not bad input: the database is away or something broke.
-      res.writeHead(503, { 'Cache-Control': 'no-store', 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) }).end();
+      if (error instanceof OverloadedError) {
+        outcome = 'BUSY';
+        refuse(res, requestId, 1);
+      } else {
+        outcome = 'ERROR';
+        logger.error({ reqId: requestId, err: error }, 'App-password check failed');
+        // Fail closed. Not bad input: the database is away or something broke.
+        res
+          .writeHead(503, {
+            'Cache-Control': 'no-store',
+            'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+            [REQUEST_ID_HEADER]: requestId,
+          })
+          .end();
+      }
+    }
+    requests.add('auth_basic', res.statusCode);
+    if (startedAt !== undefined) {
+      logger.debug(
+        {
+          reqId: requestId,
+          route: 'auth_basic',
+          method: req.method,
+          status: res.statusCode,
+          outcome,
+          ms: Math.round((performance.now() - startedAt) * 10) / 10,
+        },
+        'request completed',
+      );
     }
   };
 }
 
-function refuse(res: ServerResponse, retryAfterSeconds?: number): void {
+function refuse(res: ServerResponse, requestId: string, retryAfterSeconds?: number): void {
   res.writeHead(401, {
     'Cache-Control': 'no-store',
     'WWW-Authenticate': `Basic realm="${REALM}", charset="UTF-8"`,
+    [REQUEST_ID_HEADER]: requestId,
     ...(retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : {}),
   });
   res.end();

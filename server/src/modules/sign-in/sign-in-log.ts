@@ -48,6 +48,7 @@ export class SignInLog {
   private latest = new Map<string, SignInEvent>();
   private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** Events lost because PostgreSQL was away longer than the buffer lasts (for metrics). */
   dropped = 0;
 
   constructor(
@@ -56,6 +57,11 @@ export class SignInLog {
   ) {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  /** Events waiting for the next write (for metrics). */
+  get buffered(): number {
+    return this.buffer.length;
   }
 
   record(event: Omit<SignInEvent, 'occurredAt' | 'attempts'>): void {

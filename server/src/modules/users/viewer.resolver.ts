@@ -44,6 +44,7 @@ export class ViewerResolver {
       appPasswordCount: info.appPasswordCount,
       appPasswordLimit: info.appPasswordLimit,
       twoStep,
+      appPasswordsEnabled: info.appPasswordsAllowed,
       appPasswordsRequireTwoStep: info.appPasswordsRequireTwoStep,
       availableMethods,
     };

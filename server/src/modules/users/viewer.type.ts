@@ -47,6 +47,9 @@ export class SecurityInfo {
   @Field(() => TwoStepStatus)
   twoStep!: TwoStepStatus;
 
+  @Field(() => Boolean, { description: 'The organisation allows app passwords (switched on in its policy).' })
+  appPasswordsEnabled!: boolean;
+
   @Field(() => Boolean, {
     description: 'The organisation allows app passwords only for users with two-step verification.',
   })

@@ -49,10 +49,90 @@ describe('AddMethodDialog', () => {
   });
 
   it('disabled by policy: no app-password option, and says the organisation switched it off', () => {
-    const { wrapper } = mountWithApi(AddMethodDialog, { props: { availableMethods: [], count: 0, limit: 40 } });
+    const { wrapper } = mountWithApi(AddMethodDialog, { props: { availableMethods: [], count: 0, limit: 40, appPasswordsEnabled: false } });
     expect(wrapper.find('[data-test=disabled]').text()).toContain('Your organisation has switched app passwords off');
     expect(wrapper.find('input[type=radio]').exists()).toBe(false);
     expect(wrapper.findAll('button').map((b) => b.text())).toEqual(['Cancel']);
+  });
+
+  it('two-step first: offers only the authenticator app and says app passwords need it', () => {
+    const { wrapper } = mountWithApi(AddMethodDialog, {
+      props: { availableMethods: ['AUTHENTICATOR_APP'], count: 0, limit: 40, appPasswordsRequireTwoStep: true },
+    });
+    expect(wrapper.find('[data-test=two-step-first]').text()).toBe(
+      'Your organisation allows app passwords only with two-step verification. Set up an authenticator app first.',
+    );
+    expect(wrapper.findAll('input[type=radio]').map((r) => r.attributes('value'))).toEqual(['AUTHENTICATOR_APP']);
+  });
+
+  it('authenticator app: shows the QR code and the key, takes a code, then shows ten recovery codes once', async () => {
+    const codes = Array.from({ length: 10 }, (_, i) => `abcd-efgh-jk${String(i).padStart(2, '2')}`);
+    const { wrapper, requests } = mountWithApi(
+      AddMethodDialog,
+      { props: { availableMethods: ['AUTHENTICATOR_APP', 'APP_PASSWORD'], count: 0, limit: 40 } },
+      [
+        {
+          data: {
+            startTwoStepEnrollment: {
+              secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+              otpauthUri: 'otpauth://totp/x',
+              qrCodeSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><path d="M0 0h1v1H0z"/></svg>',
+            },
+          },
+        },
+        { errors: [{ message: 'wrong', extensions: { code: 'BAD_USER_INPUT' } }] },
+        { data: { confirmTwoStepEnrollment: { recoveryCodes: codes } } },
+      ],
+    );
+    await wrapper.find('input[value=AUTHENTICATOR_APP]').setValue(true);
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    expect(wrapper.find('[data-test=qr-code] svg').exists()).toBe(true);
+    expect(wrapper.find('[data-test=qr-code]').attributes('aria-label')).toBe('QR code for your authenticator app');
+    expect(wrapper.find('[data-test=totp-secret]').text()).toBe('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP');
+
+    await wrapper.find('input[name=code]').setValue('000000');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    expect(wrapper.find('[role=alert]').text()).toContain('That code is not right');
+    expect(wrapper.emitted('twoStepEnabled')).toBeUndefined();
+
+    await wrapper.find('input[name=code]').setValue('123456');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    expect(requests.map((r) => r.variables)).toEqual([{}, { input: { code: '000000' } }, { input: { code: '123456' } }]);
+    expect(wrapper.findAll('[data-test=recovery-codes] li').map((li) => li.text())).toEqual(codes);
+    expect(wrapper.text()).toContain('They will not be shown again.');
+    expect(wrapper.emitted('twoStepEnabled')).toHaveLength(1);
+  });
+
+  it('asks for the password again when the sign-in is not recent, then creates the app password', async () => {
+    const { wrapper, requests } = mountWithApi(AddMethodDialog, { props: { availableMethods: ['APP_PASSWORD'], count: 0, limit: 40 } }, [
+      { errors: [{ message: 'again', extensions: { code: 'REAUTHENTICATION_REQUIRED' } }] },
+      { data: { reauthenticate: { authenticatedAt: '2026-11-30T12:00:00Z' } } },
+      created,
+    ]);
+    await wrapper.find('form').trigger('submit');
+    await wrapper.find('input[name=name]').setValue('Thunderbird');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    expect(wrapper.find('[data-test=reauthenticate]').text()).toContain('enter your password again');
+
+    await wrapper.find('input[name=reauthenticatePassword]').setValue('my password');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    await flush();
+    expect(requests.map((r) => r.variables)).toEqual([
+      { input: { name: 'Thunderbird' } },
+      { input: { password: 'my password' } },
+      { input: { name: 'Thunderbird' } },
+    ]);
+    expect(wrapper.find('[data-test=password]').text()).toBe('abcd efgh ijkl mnop qrst uvwx yzab');
   });
 
   it('at the limit: says so, asks to delete one first, and leads to the list', async () => {

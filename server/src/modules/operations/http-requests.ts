@@ -1,0 +1,111 @@
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { RequestHandler, Response } from 'express';
+import type { Logger } from '../../common/logger.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
+
+/**
+ * What a request was for, as a metrics label and in access logs: a fixed
+ * set, never the URL, so the number of time series stays bounded whatever
+ * clients send. `other` is an API path we do not serve (404).
+ */
+export const ROUTES = ['graphql', 'auth_basic', 'export', 'healthz', 'readyz', 'metrics', 'console', 'other'] as const;
+export type Route = (typeof ROUTES)[number];
+
+/** How a request ended: the class of its status code, or `aborted` when the client went away before the answer was sent. */
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'aborted'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+const ROUTE_INDEX = Object.fromEntries(ROUTES.map((route, i) => [route, i])) as Record<Route, number>;
+const ABORTED = STATUS_CLASSES.length - 1;
+
+const EXACT_ROUTES: Record<string, Route> = { '/graphql': 'graphql', '/healthz': 'healthz', '/readyz': 'readyz', '/metrics': 'metrics' };
+
+/** The route of a path (no query string); `apiPrefixes` are the paths the console never serves. */
+export function routeOf(path: string, apiPrefixes: readonly string[]): Route {
+  const exact = EXACT_ROUTES[path];
+  if (exact) return exact;
+  if (path.startsWith('/export/')) return 'export';
+  return apiPrefixes.some((p) => path === p || path.startsWith(`${p}/`)) ? 'other' : 'console';
+}
+
+/**
+ * Requests per route and status class, as plain numbers: the hot path adds
+ * one to an array slot and allocates nothing; /metrics reads them at scrape
+ * time.
+ */
+export class HttpRequestCounts {
+  private readonly counts = new Float64Array(ROUTES.length * STATUS_CLASSES.length);
+
+  /** `status` undefined: the client went away before the answer was sent. */
+  add(route: Route, status: number | undefined): void {
+    const statusClass = status === undefined ? ABORTED : Math.min(Math.max(Math.floor(status / 100) - 2, 0), ABORTED - 1);
+    this.counts[ROUTE_INDEX[route] * STATUS_CLASSES.length + statusClass]!++;
+  }
+
+  /** Every (route, status class) pair with its count, zeros included. */
+  *entries(): Generator<[Route, StatusClass, number]> {
+    for (let r = 0; r < ROUTES.length; r++) {
+      for (let s = 0; s < STATUS_CLASSES.length; s++) yield [ROUTES[r]!, STATUS_CLASSES[s]!, this.counts[r * STATUS_CLASSES.length + s]!];
+    }
+  }
+}
+
+/** Set on `res.locals` for every request express handles. */
+export interface RequestLocals {
+  requestId: string;
+  /** The logger for this request: every line carries `reqId`. */
+  log: Logger;
+  route: Route;
+  /** Without the query string, as it arrived (routers rewrite `req.url` on the way). */
+  path: string;
+  startedAt: number;
+}
+
+export const requestLocals = (res: Response): RequestLocals => res.locals as RequestLocals;
+
+/** Access logs at info for the API people call; health checks, scrapes and console assets only at debug. */
+const INFO_ROUTES: ReadonlySet<Route> = new Set(['graphql', 'export']);
+
+/**
+ * The first middleware: gives the request its id (echoed in `X-Request-Id`)
+ * and a logger carrying it, and when the response is done counts it and
+ * writes an access line. The line has no headers, no query string and no
+ * body (GraphQL variables may hold passwords); only the operation name.
+ */
+export function observeRequests(logger: Logger, counts: HttpRequestCounts, apiPrefixes: readonly string[]): RequestHandler {
+  // One function for all requests, called with the response as `this`: nothing is allocated per request for it.
+  function done(this: ServerResponse): void {
+    const res = this as Response;
+    const { log, route, path, startedAt } = requestLocals(res);
+    const status = res.writableFinished ? res.statusCode : undefined;
+    counts.add(route, status);
+    const level = INFO_ROUTES.has(route) ? 'info' : 'debug';
+    if (!log.isLevelEnabled(level)) return;
+    const operation = (res.req.body as { operationName?: unknown } | undefined)?.operationName;
+    log[level](
+      {
+        route,
+        method: res.req.method,
+        path,
+        ...(typeof operation === 'string' ? { operation: operation.slice(0, 100) } : {}),
+        status: status ?? 'aborted',
+        ms: Math.round((performance.now() - startedAt) * 10) / 10,
+      },
+      status === undefined ? 'request aborted' : 'request completed',
+    );
+  }
+
+  return (req, res, next) => {
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const locals = requestLocals(res);
+    locals.requestId = requestId;
+    locals.log = logger.child({ reqId: requestId });
+    locals.path = req.path;
+    locals.route = routeOf(locals.path, apiPrefixes);
+    locals.startedAt = performance.now();
+    res.once('close', done);
+    next();
+  };
+}

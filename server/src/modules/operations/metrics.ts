@@ -1,0 +1,127 @@
+import type { Pool } from 'pg';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { Services } from '../../app.js';
+import type { HttpRequestCounts } from './http-requests.js';
+
+/**
+ * The app's metrics, in one registry per app (tests run several apps in one
+ * process). Nearly everything is read at scrape time from counters the code
+ * keeps anyway (`collect`), so requests pay nothing for metrics but an
+ * increment; only argon2 durations are observed as they happen (a few dozen
+ * a second at most, each ~26 ms of work).
+ */
+export function createMetricsRegistry(services: Services, db: DataSource, requests: HttpRequestCounts): Registry {
+  const registry = new Registry();
+  const registers = [registry];
+  const signIn = services.appPasswordSignIn;
+  const pool = (db.driver as unknown as { master: Pool }).master;
+
+  new Counter({
+    name: 'app_passwords_http_requests_total',
+    help: 'HTTP requests by route (a fixed set, never the URL) and status class; aborted: the client left before the answer.',
+    labelNames: ['route', 'status'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [route, status, count] of requests.entries()) this.inc({ route, status }, count);
+    },
+  });
+
+  new Counter({
+    name: 'app_passwords_verifications_total',
+    help: 'App-password checks (/auth/basic and Basic on GraphQL) by outcome, as in the sign-in log; MALFORMED: no usable Basic credentials.',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(signIn.stats.outcomes)) this.inc({ outcome }, count);
+    },
+  });
+
+  counterOf(registers, 'app_passwords_cache_hits_total', 'App-password checks answered from the warm cache (no argon2).', () => {
+    return signIn.stats.cacheHits;
+  });
+  counterOf(registers, 'app_passwords_cache_misses_total', 'App-password checks that were not in the warm cache.', () => {
+    return signIn.stats.cacheMisses;
+  });
+
+  const argon2 = services.argon2;
+  gaugeOf(registers, 'app_passwords_argon2_queue_length', 'argon2 verifications waiting for a free core.', () => argon2.queued);
+  gaugeOf(registers, 'app_passwords_argon2_active', 'argon2 verifications running now.', () => argon2.active);
+  counterOf(
+    registers,
+    'app_passwords_argon2_rejected_total',
+    'App-password checks answered "busy" because every argon2 slot and the queue were full.',
+    () => argon2.rejected,
+  );
+  const durations = new Histogram({
+    name: 'app_passwords_argon2_duration_seconds',
+    help: 'Time one argon2 verification of an app-password check took, not counting its wait in the queue.',
+    buckets: [0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
+  argon2.onJobDone = (seconds) => durations.observe(seconds);
+
+  gaugeOf(registers, 'app_passwords_db_pool_connections', 'PostgreSQL connections open in this instance’s pool.', () => pool.totalCount);
+  gaugeOf(registers, 'app_passwords_db_pool_idle_connections', 'Open PostgreSQL connections not in use.', () => pool.idleCount);
+  gaugeOf(registers, 'app_passwords_db_pool_waiting_clients', 'Queries waiting for a PostgreSQL connection.', () => pool.waitingCount);
+  gaugeOf(registers, 'app_passwords_db_pool_max_connections', 'The pool’s size (DATABASE_POOL_SIZE).', () => pool.options.max ?? 10);
+
+  const signInLog = services.signInLog;
+  gaugeOf(registers, 'app_passwords_sign_in_log_buffered_events', 'Sign-in log entries waiting for the next write.', () => {
+    return signInLog.buffered;
+  });
+  counterOf(
+    registers,
+    'app_passwords_sign_in_log_dropped_events_total',
+    'Sign-in log entries lost because PostgreSQL was away longer than the buffer lasts.',
+    () => signInLog.dropped,
+  );
+
+  return registry;
+}
+
+function counterOf(registers: Registry[], name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+function gaugeOf(registers: Registry[], name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers,
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's default metrics (CPU, memory, event-loop lag, GC, handles):
+ * they describe the process, not an app, and their collectors (a GC observer,
+ * an event-loop monitor) cannot be stopped, so there is one set per process,
+ * created on first use and shared by every app in it.
+ */
+export function processMetricsRegistry(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** The text a scrape gets: this app's metrics, then the process's. */
+export async function metricsText(registry: Registry): Promise<string> {
+  return `${await registry.metrics()}\n${await processMetricsRegistry().metrics()}`;
+}
