@@ -105,6 +105,7 @@ function backgroundTraffic<K extends string>(kinds: Record<K, () => Promise<{ st
 }
 
 const health = async () => (await fetch(`${server.url}/healthz`)).status;
+const readiness = async () => (await fetch(`${server.url}/readyz`)).status;
 
 describe('PostgreSQL restarts while the server runs', () => {
   it('refuses everything with 503 while it is away, lets nobody in, and recovers without a server restart', async () => {
@@ -150,13 +151,15 @@ describe('PostgreSQL restarts while the server runs', () => {
       expect(result.data ?? null).toBeNull();
       expect(result.body).not.toMatch(/ECONNREFUSED|postgres|connect/i);
     }
-    expect(await health()).toBe(503);
+    // Not ready (the load balancer sends traffic elsewhere), but alive (no restart wanted).
+    expect(await readiness()).toBe(503);
+    expect(await health()).toBe(200);
     expect(server.running()).toBe(true);
 
     postgres = await startEmbeddedPostgres(dir, () => undefined, { port });
 
     // The same process, without a restart: its pool reconnects on the next request.
-    expect(await eventually(health, (status) => status === 200)).toBe(200);
+    expect(await eventually(readiness, (status) => status === 200)).toBe(200);
     expect((await checkBasic(server, authorization, { ip })).status).toBe(204);
     expect(dataOf(await session.request(VIEWER)).viewer).toEqual({ id: user.id });
     expect(dataOf(await (await signedInClient(server, user)).request(VIEWER)).viewer).toEqual({ id: user.id });
