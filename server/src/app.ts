@@ -20,6 +20,7 @@ import { failClosed, serviceUnavailableStatus } from './common/database-unavaila
 import { createFormatError, isUnexpectedError } from './common/format-error.js';
 import { graphqlLimits } from './common/graphql-limits.js';
 import { noStore, securityHeaders } from './common/http-security.js';
+import { ServerKeys } from './common/server-keys.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
@@ -65,7 +66,8 @@ export type AppConfig = Pick<
   | 'appPasswordCacheTtlSeconds'
   | 'graphqlIntrospection'
   | 'metricsToken'
->;
+> &
+  Partial<Pick<Config, 'appPasswordPreviousLookupKeys'>>;
 
 export interface Services {
   tenants: TenantService;
@@ -84,6 +86,8 @@ export interface Services {
   twoStep: TwoStepService;
   signInLog: SignInLog;
   appPasswordSignIn: AppPasswordSignInService;
+  /** The server key and the ones it replaced. */
+  keys: ServerKeys;
   /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
   argon2: WorkLimiter;
 }
@@ -91,38 +95,33 @@ export interface Services {
 /** `logger` defaults to warnings and errors on stderr (the CLI, whose stdout is its answer). */
 export function createServices(
   db: DataSource,
-  config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'>,
+  config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> & Partial<Pick<Config, 'appPasswordPreviousLookupKeys'>>,
   logger: Logger = createLogger('warn', process.stderr),
 ): Services {
+  const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
   const cores = availableParallelism();
   const argon2 = new WorkLimiter(cores, 4 * cores);
   const signInThrottle = new SignInThrottle(db);
   const consoleSignInThrottle = new SignInThrottle(db, CONSOLE_THROTTLE_RULES, 'console:');
-  const twoStep = new TwoStepService(db, config.appPasswordLookupKey);
+  const twoStep = new TwoStepService(db, keys);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   return {
     tenants: new TenantService(db),
     tenantPolicies: new TenantPolicyService(db),
     users: new UserService(db),
     sessions: new SessionService(db, signInThrottle, consoleSignInThrottle, twoStep),
-    appPasswords: new AppPasswordService(db, config.appPasswordLookupKey),
+    appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
     userAdmin: new UserAdminService(db),
     auditLog: new AuditLogService(db),
-    apiTokens: new ApiTokenService(db, config.appPasswordLookupKey),
+    apiTokens: new ApiTokenService(db, keys),
     signInThrottle,
     consoleSignInThrottle,
     twoStep,
     signInLog,
-    appPasswordSignIn: new AppPasswordSignInService(
-      db,
-      config.appPasswordLookupKey,
-      signInThrottle,
-      signInLog,
-      argon2,
-      config.appPasswordCacheTtlSeconds * 1000,
-    ),
+    appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
     argon2,
+    keys,
   };
 }
 

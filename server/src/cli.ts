@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
 import { AppError } from './common/errors.js';
+import { keyId } from './common/server-keys.js';
 import { openDatabase } from './db/database.js';
 import type { DataSource } from 'typeorm';
 import { OPERATOR } from './modules/audit/audit.service.js';
@@ -27,6 +28,12 @@ const USAGE = `Usage: pnpm cli <command>
   user create <tenant> <email> [--admin] [--name "Display Name"]
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.
+
+  keys status
+      Shows, for each server key (APP_PASSWORD_LOOKUP_KEY and the previous keys in
+      APP_PASSWORD_LOOKUP_KEYS_PREVIOUS), how many app passwords, API tokens,
+      authenticator apps and unused recovery codes still depend on it. A previous
+      key can go once nothing depends on it.
 
   seed [--users N] [--app-passwords-per-user N] [--sign-in-events N] [--tenant "Name"]
       Fills a new tenant for scale tests: by default 25 000 users with 40 app
@@ -92,6 +99,32 @@ const commands: Record<string, Command> = {
     const revoked = revokedAppPasswords ? `, ${revokedAppPasswords} deleted` : '';
     const twoStepRule = policy.requireTwoStepForAppPasswords ? 'only with two-step verification' : 'with or without two-step verification';
     return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user, ${twoStepRule}`;
+  },
+
+  'keys status': async (services) => {
+    const ids = services.keys.all.map((key) => keyId(key));
+    const label = (id: string | null) =>
+      id === null
+        ? 'not recorded (from before key ids)'
+        : id === ids[0]
+          ? `${id} (current)`
+          : ids.includes(id)
+            ? `${id} (previous)`
+            : `${id} (unknown key!)`;
+    const kinds = [
+      ['app passwords', 'app_passwords', 'lookup_key_id', 'true'],
+      ['API tokens', 'api_tokens', 'token_key_id', 'expires_at > now()'],
+      ['authenticator apps', 'totp_authenticators', 'secret_key_id', 'true'],
+      ['unused recovery codes', 'recovery_codes', 'code_key_id', 'used_at IS NULL'],
+    ] as const;
+    const lines = [`server keys: ${ids.map((id, i) => `${id} (${i === 0 ? 'current' : 'previous'})`).join(', ')}`];
+    for (const [what, table, column, where] of kinds) {
+      const rows: Array<{ id: string | null; count: number }> = await services.db.query(
+        `SELECT ${column} AS id, count(*)::int AS count FROM ${table} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`,
+      );
+      lines.push(`${what}: ${rows.length === 0 ? 'none' : rows.map((r) => `${r.count} under ${label(r.id)}`).join(', ')}`);
+    }
+    return lines.join('\n');
   },
 
   seed: async (services, _positionals, flags) => {

@@ -122,3 +122,27 @@ describe('parseKey', () => {
     expect(parseKey('not a key!')).toBeUndefined();
   });
 });
+
+describe('APP_PASSWORD_LOOKUP_KEYS_PREVIOUS', () => {
+  it('takes a comma-separated list of keys, hex or base64, and none by default', () => {
+    const a = 'a'.repeat(64);
+    const b = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ DATA_DIR: freshDir() }).appPasswordPreviousLookupKeys).toEqual([]);
+    expect(loadConfig({ DATA_DIR: freshDir(), APP_PASSWORD_LOOKUP_KEYS_PREVIOUS: ` ${a} , ${b} ` }).appPasswordPreviousLookupKeys).toEqual([
+      Buffer.from(a, 'hex'),
+      Buffer.alloc(32, 7),
+    ]);
+  });
+
+  it('names a bad key by its position, never by its value', () => {
+    const weak = 'abcd1234';
+    expect(() => loadConfig({ DATA_DIR: freshDir(), APP_PASSWORD_LOOKUP_KEYS_PREVIOUS: `${'a'.repeat(64)},${weak}` })).toThrow(
+      expect.objectContaining({ problems: [expect.stringMatching(/^APP_PASSWORD_LOOKUP_KEYS_PREVIOUS: key 2 /)] }),
+    );
+    try {
+      loadConfig({ DATA_DIR: freshDir(), APP_PASSWORD_LOOKUP_KEYS_PREVIOUS: weak });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(weak);
+    }
+  });
+});

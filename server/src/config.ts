@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   /** HMAC key for app-password lookup tags. Never stored in the database. */
   appPasswordLookupKey: Buffer;
+  /** Keys the current one replaced: still accepted, never used for new tags (key rotation). */
+  appPasswordPreviousLookupKeys: Buffer[];
   /** Where the key came from, for the start-up log (never the key itself). */
   appPasswordLookupKeySource: 'environment' | 'generated' | 'data-dir';
   cookieSecure: boolean;
@@ -97,6 +99,18 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const appPasswordPreviousLookupKeys: Buffer[] = [];
+  for (const [i, raw] of (nonEmpty(env.APP_PASSWORD_LOOKUP_KEYS_PREVIOUS) ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .entries()) {
+    const key = parseKey(raw);
+    // Never echo a key, not even a bad one.
+    if (key) appPasswordPreviousLookupKeys.push(key);
+    else problems.push(`APP_PASSWORD_LOOKUP_KEYS_PREVIOUS: key ${i + 1} is not at least 32 bytes, hex- or base64-encoded`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (rawKey === undefined) {
@@ -111,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize,
     dataDir,
     appPasswordLookupKey,
+    appPasswordPreviousLookupKeys,
     appPasswordLookupKeySource,
     cookieSecure,
     demoData,

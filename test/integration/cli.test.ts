@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { keyId } from '../../server/src/common/server-keys.js';
+import { createAppPassword } from '../support/app-passwords.js';
 import { createTenant, insertAppPasswords, createUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
+import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const SERVER_DIR = fileURLToPath(new URL('../../server', import.meta.url));
@@ -31,7 +34,7 @@ afterAll(async () => {
 });
 
 /** Runs the real CLI as an operator would, with `stdin` piped in (a pipe, never a terminal). */
-function cli(args: string[], stdin = ''): Promise<CliResult> {
+function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/cli.ts', ...args], {
       cwd: SERVER_DIR,
@@ -41,6 +44,7 @@ function cli(args: string[], stdin = ''): Promise<CliResult> {
         DATABASE_URL: inject('databaseUrl'),
         APP_PASSWORD_LOOKUP_KEY: randomBytes(32).toString('hex'),
         DATA_DIR: dataDir,
+        ...env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -249,5 +253,38 @@ describe('pnpm cli usage', { timeout: 30_000 }, () => {
 
   it('prints usage and exits 2 without arguments', async () => {
     expectUsageFailure(await cli([]));
+  });
+});
+
+describe('pnpm cli keys status', { timeout: 30_000 }, () => {
+  it('counts what still depends on each server key, so an operator knows when a previous key can go', async () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    recordSecret(oldKey.toString('hex'));
+    recordSecret(newKey.toString('hex'));
+    const old = await startTestServer({ lookupKey: oldKey });
+    try {
+      const tenant = await createTenant(old.db);
+      await createAppPassword(old, await createUser(old.db, tenant));
+    } finally {
+      await old.close();
+    }
+    const result = await cli(['keys', 'status'], '', {
+      APP_PASSWORD_LOOKUP_KEY: newKey.toString('hex'),
+      APP_PASSWORD_LOOKUP_KEYS_PREVIOUS: oldKey.toString('hex'),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`server keys: ${keyId(newKey)} (current), ${keyId(oldKey)} (previous)`);
+    expect(lines.find((l) => l.startsWith('app passwords: '))).toMatch(new RegExp(`\\b1 under ${keyId(oldKey)} \\(previous\\)`));
+    expect(lines.map((l) => l.split(':')[0])).toEqual([
+      'server keys',
+      'app passwords',
+      'API tokens',
+      'authenticator apps',
+      'unused recovery codes',
+    ]);
+    expect(result.stdout).not.toContain(oldKey.toString('hex'));
   });
 });

@@ -28,6 +28,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Shared by instances that must accept each other's app passwords. */
   lookupKey?: Buffer;
+  /** Keys the lookup key replaced (key rotation). */
+  previousLookupKeys?: Buffer[];
   trustedProxies?: string[];
   appPasswordCacheTtlSeconds?: number;
   /** The built console to serve at `/` (end-to-end tests). */
@@ -60,11 +62,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const lookupKey = options.lookupKey ?? randomBytes(32);
   recordSecret(lookupKey.toString('hex'));
   recordSecret(lookupKey.toString('base64'));
+  for (const key of options.previousLookupKeys ?? []) recordSecret(key.toString('hex'));
   if (options.metricsToken) recordSecret(options.metricsToken);
   const app = await createApp(
     {
       cookieSecure: options.cookieSecure ?? false,
       appPasswordLookupKey: lookupKey,
+      appPasswordPreviousLookupKeys: options.previousLookupKeys ?? [],
       webDistDir: options.webDistDir ?? '/nonexistent',
       trustedProxies: options.trustedProxies ?? [],
       appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,

@@ -28,4 +28,13 @@ describe('SecretBox', () => {
     expect(deriveKey(serverKey, 'a')).toEqual(deriveKey(serverKey, 'a'));
     expect(deriveKey(serverKey, 'a')).not.toEqual(serverKey);
   });
+
+  it('seals under the first key and opens under any, saying whether it was the current one', () => {
+    const oldKey = randomBytes(32);
+    const sealedOld = new SecretBox(oldKey, 'totp seed').seal('seed');
+    const rotated = new SecretBox([serverKey, oldKey], 'totp seed');
+    expect(rotated.openWithKey(sealedOld)).toEqual({ plain: 'seed', current: false });
+    expect(rotated.openWithKey(rotated.seal('seed'))).toEqual({ plain: 'seed', current: true });
+    expect(() => new SecretBox(oldKey, 'totp seed').open(rotated.seal('seed'))).toThrow();
+  });
 });

@@ -11,6 +11,7 @@ import { SignInByApps1795700000000 } from './migrations/1795700000000-SignInByAp
 import { TenantAdmin1795800000000 } from './migrations/1795800000000-TenantAdmin.js';
 import { SignInAttempts1795900000000 } from './migrations/1795900000000-SignInAttempts.js';
 import { TwoStepVerification1796000000000 } from './migrations/1796000000000-TwoStepVerification.js';
+import { KeyIds1796100000000 } from './migrations/1796100000000-KeyIds.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
@@ -20,6 +21,7 @@ export const migrations = [
   TenantAdmin1795800000000,
   SignInAttempts1795900000000,
   TwoStepVerification1796000000000,
+  KeyIds1796100000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

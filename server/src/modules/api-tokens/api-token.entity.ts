@@ -37,6 +37,10 @@ export class ApiToken {
   @Column({ name: 'token_tag', type: 'bytea', select: false })
   tokenTag!: Buffer;
 
+  /** Which server key made the tag (its public id). */
+  @Column({ name: 'token_key_id', type: 'text', nullable: true, select: false })
+  tokenKeyId!: string | null;
+
   @Column({ name: 'created_by_user_id', type: 'uuid', nullable: true })
   createdByUserId!: string | null;
 

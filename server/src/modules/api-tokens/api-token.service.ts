@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { ServerKeys } from '../../common/server-keys.js';
 import type { ApiScope, RequestInfo, TokenActor, UserActor } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { isUuid } from '../../common/pagination.js';
@@ -13,11 +14,11 @@ const TOKEN_SHAPE = /^apt_[A-Za-z0-9_-]{43}$/;
 export class ApiTokenService {
   constructor(
     private readonly db: DataSource,
-    private readonly key: Buffer,
+    private readonly keys: ServerKeys,
   ) {}
 
-  private tag(token: string): Buffer {
-    return createHmac('sha256', this.key).update(token, 'utf8').digest();
+  private tag(token: string, key = this.keys.current): Buffer {
+    return createHmac('sha256', key).update(token, 'utf8').digest();
   }
 
   async create(
@@ -38,6 +39,7 @@ export class ApiTokenService {
           name,
           scopes: [...new Set(input.scopes)],
           tokenTag: this.tag(token),
+          tokenKeyId: this.keys.currentId,
           createdByUserId: actor.userId,
           expiresAt: new Date(Date.now() + days * 24 * 3600 * 1000),
         }),
@@ -81,18 +83,25 @@ export class ApiTokenService {
     });
   }
 
-  /** The actor behind a bearer token, or null when it is unknown, malformed or expired. */
+  /**
+   * The actor behind a bearer token, or null when it is unknown, malformed or
+   * expired. A token tagged under a previous server key is found too, and
+   * tagged again under the current one.
+   */
   async authenticate(token: string): Promise<TokenActor | null> {
     if (!TOKEN_SHAPE.test(token)) return null;
+    const tags = this.keys.all.map((key) => this.tag(token, key));
     const rows: Array<{ id: string; tenant_id: string; scopes: ApiScope[] }> = await this.db.query(
       `WITH found AS (
-         SELECT id, tenant_id, scopes, last_used_at FROM api_tokens WHERE token_tag = $1 AND expires_at > now()
+         SELECT id, tenant_id, scopes, last_used_at, token_tag FROM api_tokens WHERE token_tag = ANY($1::bytea[]) AND expires_at > now()
        ), touched AS (
-         UPDATE api_tokens SET last_used_at = now()
-          WHERE id IN (SELECT id FROM found WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+         UPDATE api_tokens t SET last_used_at = now(), token_tag = $2, token_key_id = $3
+           FROM found
+          WHERE t.id = found.id
+            AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute' OR found.token_tag <> $2)
        )
        SELECT id, tenant_id, scopes FROM found`,
-      [this.tag(token)],
+      [tags, tags[0], this.keys.currentId],
     );
     const row = rows[0];
     return row ? { signedInWith: 'api_token', tenantId: row.tenant_id, apiTokenId: row.id, scopes: row.scopes } : null;

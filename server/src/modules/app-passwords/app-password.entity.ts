@@ -31,6 +31,10 @@ export class AppPassword {
   @Column({ name: 'lookup_tag', type: 'bytea', select: false })
   lookupTag!: Buffer;
 
+  /** Which server key made the tag (its public id). */
+  @Column({ name: 'lookup_key_id', type: 'text', nullable: true, select: false })
+  lookupKeyId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   @Field(() => Date)
   createdAt!: Date;

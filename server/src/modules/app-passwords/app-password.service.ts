@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { hashSecret } from '../../common/argon2.js';
+import type { ServerKeys } from '../../common/server-keys.js';
 import type { RequestInfo, UserActor } from '../../common/context.js';
 import { AppError, badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
@@ -27,7 +28,7 @@ export interface SecurityInfoData {
 export class AppPasswordService {
   constructor(
     private readonly db: DataSource,
-    private readonly lookupKey: Buffer,
+    private readonly keys: ServerKeys,
   ) {}
 
   /** The actor's own app passwords, oldest first, with the policy that governs them. */
@@ -67,7 +68,7 @@ export class AppPasswordService {
 
     const password = generateAppPassword();
     const secretHash = await hashSecret(password);
-    const lookupTag = appPasswordLookupTag(this.lookupKey, password);
+    const lookupTag = appPasswordLookupTag(this.keys.current, password);
 
     const appPassword = await this.db.transaction(async (m) => {
       const locked = await m.query('SELECT id FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
@@ -92,6 +93,7 @@ export class AppPasswordService {
           name: parsed.name,
           secretHash,
           lookupTag,
+          lookupKeyId: this.keys.currentId,
           expiresAt: expiryFor(policy, new Date()),
         }),
       );

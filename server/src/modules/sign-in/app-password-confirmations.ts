@@ -13,6 +13,8 @@ export interface Candidate {
   app_password_id: string | null;
   /** Only on the cold path; the warm path never reads it. */
   secret_hash: string | null;
+  /** Only on the cold path: the tag that found it (under the current server key, or a previous one). */
+  lookup_tag?: Buffer | null;
   /** Why a correct secret is still refused (REFUSAL_SQL); null when nothing stops it. */
   refusal: Exclude<SignInOutcome, 'SUCCESS' | 'UNKNOWN_USER' | 'WRONG_PASSWORD' | 'REVOKED' | 'THROTTLED'> | null;
   /** Last used over a minute ago, or never: a success should record this use. */

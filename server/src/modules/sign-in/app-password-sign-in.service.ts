@@ -2,6 +2,7 @@ import { hash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
+import type { ServerKeys } from '../../common/server-keys.js';
 import type { WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
 import type { Role } from '../users/user.entity.js';
@@ -54,7 +55,7 @@ export class AppPasswordSignInService {
 
   constructor(
     private readonly db: DataSource,
-    private readonly lookupKey: Buffer,
+    private readonly keys: ServerKeys,
     private readonly throttle: SignInThrottle,
     private readonly log: SignInLog,
     private readonly argon2: WorkLimiter,
@@ -106,18 +107,19 @@ export class AppPasswordSignInService {
     }
     this.stats.cacheMisses++;
 
-    // The reservation and the candidate lookup are independent: ask PostgreSQL both at once.
-    const tag = secret ? appPasswordLookupTag(this.lookupKey, secret) : undefined;
+    // The reservation and the candidate lookup are independent: ask PostgreSQL both at once. The tag under
+    // each server key (current first) finds an app password tagged before a key rotation too.
+    const tags = secret ? this.keys.all.map((key) => appPasswordLookupTag(key, secret)) : [];
     const [reservation, rows] = await Promise.all([
       this.throttle.reserve(name, request.clientIp),
       this.db.query(
-        `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, ap.id AS app_password_id, ap.secret_hash,
+        `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, ap.id AS app_password_id, ap.secret_hash, ap.lookup_tag,
                 ${REFUSAL_SQL} AS refusal, ${LAST_USE_STALE_SQL} AS last_use_stale
            FROM users u
            JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
-           LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = $2
+           LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = ANY($2::bytea[])
           WHERE lower(u.email) = $1 AND ($3::uuid IS NULL OR u.tenant_id = $3::uuid)`,
-        [name, tag ?? null, tenantId ?? null],
+        [name, tags, tenantId ?? null],
       ) as Promise<Candidate[]>,
     ]);
     if (!reservation.allowed) {
@@ -136,9 +138,25 @@ export class AppPasswordSignInService {
     if (!matches) return this.fail(credentials.signInName, SignInOutcome.WRONG_PASSWORD, request, candidate);
     if (candidate.refusal) return this.fail(credentials.signInName, candidate.refusal, request, candidate);
 
-    await Promise.all([this.throttle.succeeded(name, request.clientIp), this.confirmations.touch(candidate, request.clientIp)]);
+    await Promise.all([
+      this.throttle.succeeded(name, request.clientIp),
+      this.confirmations.touch(candidate, request.clientIp),
+      candidate.lookup_tag && !candidate.lookup_tag.equals(tags[0]!)
+        ? this.retag(candidate.app_password_id!, candidate.lookup_tag, tags[0]!)
+        : undefined,
+    ]);
     if (cacheKey) this.remember(cacheKey, candidate.app_password_id!);
     return this.succeed(credentials.signInName, request, candidate);
+  }
+
+  /** Tagged under a previous server key: tag it under the current one, so the old key can go one day. */
+  private async retag(appPasswordId: string, oldTag: Buffer, newTag: Buffer): Promise<void> {
+    await this.db.query('UPDATE app_passwords SET lookup_tag = $3, lookup_key_id = $4 WHERE id = $1 AND lookup_tag = $2', [
+      appPasswordId,
+      oldTag,
+      newTag,
+      this.keys.currentId,
+    ]);
   }
 
   /** The warm path: no argon2; a confirmation by primary key, shared with requests of the same moment. */

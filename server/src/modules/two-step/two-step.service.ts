@@ -4,6 +4,7 @@ import { ErrorCode } from '@app-passwords/schema';
 import type { RequestInfo, UserActor } from '../../common/context.js';
 import { AppError, badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
+import type { ServerKeys } from '../../common/server-keys.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
@@ -42,14 +43,15 @@ export type SecondFactor = 'totp' | 'recovery_code';
  */
 export class TwoStepService {
   private readonly seeds: SecretBox;
-  private readonly recoveryKey: Buffer;
+  /** Current first; previous server keys still find recovery codes made before a rotation. */
+  private readonly recoveryKeys: Buffer[];
 
   constructor(
     private readonly db: DataSource,
-    serverKey: Buffer,
+    private readonly keys: ServerKeys,
   ) {
-    this.seeds = new SecretBox(serverKey, 'totp seed');
-    this.recoveryKey = deriveKey(serverKey, 'recovery code tag');
+    this.seeds = new SecretBox(keys.all, 'totp seed');
+    this.recoveryKeys = keys.all.map((key) => deriveKey(key, 'recovery code tag'));
   }
 
   async status(userId: string, tenantId: string): Promise<TwoStepStatusData> {
@@ -79,13 +81,14 @@ export class TwoStepService {
     const secret = newTotpSecret();
     const rows: Array<{ email: string }> = await this.db.query(
       `WITH saved AS (
-         INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext)
-         SELECT id, tenant_id, $3 FROM users WHERE id = $1 AND tenant_id = $2
-         ON CONFLICT (user_id) DO UPDATE SET secret_ciphertext = EXCLUDED.secret_ciphertext, created_at = now()
+         INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext, secret_key_id)
+         SELECT id, tenant_id, $3, $4 FROM users WHERE id = $1 AND tenant_id = $2
+         ON CONFLICT (user_id) DO UPDATE
+           SET secret_ciphertext = EXCLUDED.secret_ciphertext, secret_key_id = EXCLUDED.secret_key_id, created_at = now()
           WHERE totp_authenticators.confirmed_at IS NULL
          RETURNING user_id)
        SELECT u.email FROM saved JOIN users u ON u.id = saved.user_id`,
-      [actor.userId, actor.tenantId, this.seeds.seal(secret)],
+      [actor.userId, actor.tenantId, this.seeds.seal(secret), this.keys.currentId],
     );
     if (rows.length === 0) throw badInput('Two-step verification is already set up. Remove it first to set up another app.');
     const otpauthUri = totpUri(secret, rows[0]!.email);
@@ -221,14 +224,20 @@ export class TwoStepService {
       );
       if (!row) return undefined;
       const lastUsed = row.last_used_time_step === null ? null : Number(row.last_used_time_step);
-      const step = verifyTotpCode(this.seeds.open(row.secret_ciphertext), code, lastUsed);
+      const seed = this.seeds.openWithKey(row.secret_ciphertext);
+      const step = verifyTotpCode(seed.plain, code, lastUsed);
       if (step === undefined) return undefined;
+      // Sealed under a previous server key: sealed again under the current one with the claim.
+      const resealed = seed.current ? null : this.seeds.seal(seed.plain);
       const claimed = await this.db.query(
         `WITH claimed AS (
-           UPDATE totp_authenticators SET last_used_time_step = $2
+           UPDATE totp_authenticators
+              SET last_used_time_step = $2,
+                  secret_ciphertext = coalesce($3, secret_ciphertext),
+                  secret_key_id = CASE WHEN $3::bytea IS NULL THEN secret_key_id ELSE $4 END
             WHERE user_id = $1 AND (last_used_time_step IS NULL OR last_used_time_step < $2) RETURNING 1)
          SELECT 1 FROM claimed`,
-        [user.id, step],
+        [user.id, step, resealed, this.keys.currentId],
       );
       return claimed.length > 0 ? 'totp' : undefined;
     }
@@ -238,11 +247,11 @@ export class TwoStepService {
       const used: Array<{ left: number }> = await m.query(
         `WITH used AS (
            UPDATE recovery_codes SET used_at = now()
-            WHERE user_id = $1 AND code_tag = $2 AND used_at IS NULL
+            WHERE user_id = $1 AND code_tag = ANY($2::bytea[]) AND used_at IS NULL
               AND EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = $1 AND t.confirmed_at IS NOT NULL)
            RETURNING id)
          SELECT (SELECT count(*)::int FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL) - 1 AS left FROM used`,
-        [user.id, recoveryCodeTag(this.recoveryKey, recovery)],
+        [user.id, this.recoveryKeys.map((key) => recoveryCodeTag(key, recovery))],
       );
       if (used.length === 0) return undefined;
       await recordAudit(m, {
@@ -260,11 +269,15 @@ export class TwoStepService {
   private async replaceRecoveryCodes(m: EntityManager, actor: UserActor): Promise<string[]> {
     const codes = generateRecoveryCodes();
     await m.query('DELETE FROM recovery_codes WHERE user_id = $1', [actor.userId]);
-    await m.query(`INSERT INTO recovery_codes (user_id, tenant_id, code_tag) SELECT $1, $2, tag FROM unnest($3::bytea[]) AS tag`, [
-      actor.userId,
-      actor.tenantId,
-      codes.map((c) => recoveryCodeTag(this.recoveryKey, normaliseRecoveryCode(c)!)),
-    ]);
+    await m.query(
+      `INSERT INTO recovery_codes (user_id, tenant_id, code_tag, code_key_id) SELECT $1, $2, tag, $4 FROM unnest($3::bytea[]) AS tag`,
+      [
+        actor.userId,
+        actor.tenantId,
+        codes.map((c) => recoveryCodeTag(this.recoveryKeys[0]!, normaliseRecoveryCode(c)!)),
+        this.keys.currentId,
+      ],
+    );
     return codes;
   }
 }
