@@ -281,6 +281,9 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
           return { actor: await resolveActor(req, request), request, req, res, log };
         } catch (error) {
           if (isUnexpectedError(error)) logUnexpected(log, error, 'Unexpected error while identifying the caller');
+          else if (error instanceof AppError && error.code === ErrorCode.SERVICE_UNAVAILABLE) {
+            log.warn('The database is unavailable: the caller could not be identified');
+          }
           throw error;
         }
       },

@@ -22,6 +22,7 @@ describe('isDatabaseUnavailable', () => {
     ['starting up (57P03)', postgresError('57P03', 'the database system is starting up')],
     ['too many connections (53300)', postgresError('53300', 'sorry, too many clients already')],
     ['a connection exception (08006)', postgresError('08006', 'connection failure')],
+    ['a database closed for connections (55000)', postgresError('55000', 'database "app" is not currently accepting connections')],
     ['a lost connection without a code', new Error('Connection terminated unexpectedly')],
     ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect')],
     ['two addresses, both refused', new AggregateError([socketError('ECONNREFUSED'), socketError('ECONNREFUSED')], '')],
@@ -35,6 +36,10 @@ describe('isDatabaseUnavailable', () => {
     ['a unique violation', postgresError('23505', 'duplicate key value violates unique constraint')],
     ['a missing table', postgresError('42P01', 'relation "x" does not exist')],
     ['a cancelled statement', postgresError('57014', 'canceling statement due to statement timeout')],
+    [
+      'another 55000 (object not in prerequisite state)',
+      postgresError('55000', 'cannot PREPARE a transaction that has exported snapshots'),
+    ],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a bad query inside TypeORM', new QueryFailedError('SELEC 1', [], postgresError('42601', 'syntax error'))],
     ['nothing', undefined],

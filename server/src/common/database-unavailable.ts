@@ -21,6 +21,8 @@ const SOCKET_ERRORS = new Set([
  * 57P01–57P03 (shutting down, crashed, starting up), 53300 (too many connections).
  */
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+/** 55000 is a broad class; at connection time it means the database takes no connections (ALLOW_CONNECTIONS false). */
+const NOT_ACCEPTING_CONNECTIONS = /is not currently accepting connections/;
 /** node-postgres reports a lost or never-made connection with these messages and no code. */
 const LOST_CONNECTION =
   /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
@@ -36,6 +38,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true;
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (SOCKET_ERRORS.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (code === '55000' && typeof message === 'string' && NOT_ACCEPTING_CONNECTIONS.test(message)) return true;
     if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
     const wrapper = current as { driverError?: unknown; originalError?: unknown; cause?: unknown };
     current = wrapper.driverError ?? wrapper.originalError ?? wrapper.cause;
