@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword, graphqlWithAuthorization } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { documentationIp } from '../support/admin.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -23,7 +24,7 @@ const SIGN_IN = /* GraphQL */ `
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
 });
 afterAll(async () => {
   await server?.close();
@@ -37,6 +38,22 @@ async function signsIn(user: TestUser, password: string): Promise<boolean> {
 const viewerId = async (client: GraphQLClient) => (await client.request(`{ viewer { id } }`)).data?.viewer?.id ?? null;
 
 describe('changing the primary password', () => {
+  it('is throttled like a sign-in: a stolen session cannot guess the current password online', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const console = await signedInClient(server, user);
+    console.headers['x-forwarded-for'] = documentationIp();
+    for (let i = 0; i < 10; i++) {
+      const wrong = await console.request(CHANGE, {
+        input: { currentPassword: `guess number ${i}`, newPassword: 'a brand-new passphrase' },
+      });
+      expect(GraphQLClient.code(wrong)).toBe('BAD_USER_INPUT');
+    }
+    const blocked = await console.request(CHANGE, { input: { currentPassword: user.password, newPassword: 'a brand-new passphrase' } });
+    expect(GraphQLClient.code(blocked)).toBe('RATE_LIMITED');
+    expect(await signsIn(user, user.password)).toBe(true);
+  });
+
   it('takes the current password, then only the new one signs in; other sessions end, this one stays', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);

@@ -1,13 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { ErrorCode } from '@app-passwords/schema';
 import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { Actor, RequestInfo, UserActor } from '../../common/context.js';
-import { AppError, unauthenticated } from '../../common/errors.js';
+import { unauthenticated } from '../../common/errors.js';
 import { randomToken, sha256 } from '../../common/secure-random.js';
 import type { TwoStepService } from '../two-step/two-step.service.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
 import { Session, type AuthenticationMethod } from './session.entity.js';
-import type { SignInThrottle } from './sign-in-throttle.js';
+import { rateLimited, type SignInThrottle } from './sign-in-throttle.js';
 
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -30,8 +29,8 @@ export class SessionService {
     private readonly db: DataSource,
     /** App-password counters: a console sign-in lifts a name's "until the user acts" block there. */
     private readonly appPasswordThrottle: SignInThrottle,
-    /** Console counters: passwords and two-step codes. */
-    private readonly throttle: SignInThrottle,
+    /** Console counters: passwords and two-step codes (also the current password when changing it). */
+    readonly throttle: SignInThrottle,
     private readonly twoStep: TwoStepService,
   ) {}
 
@@ -201,9 +200,4 @@ export class SessionService {
     });
     return { token, session };
   }
-}
-
-/** Too many failed attempts for this name or from this address: try again after `retryAfterSeconds`. */
-function rateLimited(retryAfterSeconds: number): AppError {
-  return new AppError(ErrorCode.RATE_LIMITED, 'Too many failed attempts. Wait a while, then try again.', { retryAfterSeconds });
 }

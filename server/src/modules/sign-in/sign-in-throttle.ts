@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { ErrorCode } from '@app-passwords/schema';
+import { AppError } from '../../common/errors.js';
 
 interface Rule {
   /** Failures allowed within the window; the next one starts a block. */
@@ -190,4 +192,9 @@ export class SignInThrottle {
         WHERE updated_at < now() - interval '2 days' AND (blocked_until IS NULL OR blocked_until < now())`,
     );
   }
+}
+
+/** Too many failed attempts for this name or from this address: try again after `retryAfterSeconds`. */
+export function rateLimited(retryAfterSeconds: number): AppError {
+  return new AppError(ErrorCode.RATE_LIMITED, 'Too many failed attempts. Wait a while, then try again.', { retryAfterSeconds });
 }

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './user.service.js';
 import { User } from './user.entity.js';
+import { rateLimited, type SignInThrottle } from '../sign-in/sign-in-throttle.js';
 
 export interface PasswordChanger {
   userId: string;
@@ -19,12 +20,14 @@ export interface PasswordChanger {
 
 /**
  * Changes a user's primary password after checking the current one (so a
- * forgotten-open console cannot be taken over). Ends the user's other
- * sessions, and deletes their app passwords when the tenant policy says so,
- * all in one transaction with one audit event.
+ * forgotten-open console cannot be taken over), throttled like a console
+ * sign-in, so a stolen session cannot guess the password online either. Ends
+ * the user's other sessions, and deletes their app passwords when the tenant
+ * policy says so, all in one transaction with one audit event.
  */
 export async function changePrimaryPassword(
   db: DataSource,
+  throttle: SignInThrottle,
   who: PasswordChanger,
   currentPassword: string,
   newPassword: string,
@@ -40,7 +43,11 @@ export async function changePrimaryPassword(
     .where('u.id = :id AND u.tenant_id = :tenantId', { id: who.userId, tenantId: who.tenantId })
     .getOne();
   if (!user) throw notFound('User');
+  const name = user.email.toLowerCase();
+  const reservation = await throttle.reserve(name, request.clientIp);
+  if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
   if (!(await verifySecret(user.passwordHash, currentPassword))) throw badInput('The current password is incorrect.', 'currentPassword');
+  await throttle.succeeded(name, request.clientIp);
   if (currentPassword === newPassword) throw badInput('Choose a password different from the current one.', 'newPassword');
   const passwordHash = await hashSecret(newPassword);
 
