@@ -123,6 +123,37 @@ describe('signing in with the primary password', () => {
     });
   });
 
+  it('in production (secure cookies) names the cookie __Host-ap_session and marks it Secure, which browsers then keep to HTTPS', async () => {
+    const secure = await startTestServer({ cookieSecure: true });
+    try {
+      const tenant = await createTenant(secure.db);
+      const user = await createUser(secure.db, tenant);
+      const result = await new GraphQLClient(secure.url).request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      expect(result.errors).toBeUndefined();
+      const [pair, ...attributes] = result.headers
+        .get('set-cookie')!
+        .split(';')
+        .map((part) => part.trim().toLowerCase());
+      expect(pair).toMatch(/^__host-ap_session=[a-z0-9_-]{40,}$/);
+      expect(attributes).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']));
+      expect(attributes.some((a) => a.startsWith('domain='))).toBe(false);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('keeps primary passwords as argon2id with the documented parameters (m = 19 MiB, t = 2, p = 1)', async () => {
+    const tenant = await createTenant(server.db);
+    const created = await server.app.services.users.create({
+      tenantId: tenant.id,
+      email: `hash-${randomUUID()}@example.test`,
+      role: Role.USER,
+      password: 'a long enough password',
+    });
+    const [{ hash }] = await server.db.query('SELECT password_hash AS hash FROM users WHERE id = $1', [created.id]);
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+  });
+
   it('stores only a 32-byte hash of the session token, never the token itself', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
