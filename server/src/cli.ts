@@ -209,9 +209,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const config = loadConfig();
-  const database = await openDatabase(config, () => undefined);
+  const database = await openDatabase(config, () => undefined, { runtime: false });
   try {
-    console.log(await command({ ...createServices(database.db, config), db: database.db }, noun === 'seed' ? [] : rest, parsed.values));
+    console.log(
+      await command({ ...createServices(database.owner, config), db: database.owner }, noun === 'seed' ? [] : rest, parsed.values),
+    );
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -34,6 +34,18 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(5);
   });
 
+  it('takes a separate login role for answering requests only beside an owner URL', () => {
+    const base = { NODE_ENV: 'production', APP_PASSWORD_LOOKUP_KEY: HEX_KEY };
+    const runtimeUrl = 'postgres://app_passwords_server@db/app';
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://db/app', DATABASE_RUNTIME_URL: runtimeUrl }).databaseRuntimeUrl).toBe(
+      runtimeUrl,
+    );
+    expect(() => loadConfig({ ...base, DATABASE_RUNTIME_URL: runtimeUrl })).toThrow(/DATABASE_RUNTIME_URL needs DATABASE_URL/);
+    expect(() => loadConfig({ ...base, DATABASE_URL: 'postgres://db/app', DATABASE_RUNTIME_URL: 'db:5432' })).toThrow(
+      /DATABASE_RUNTIME_URL must be a postgres/,
+    );
+  });
+
   it('refuses to start in production without a lookup key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toThrow(
       /APP_PASSWORD_LOOKUP_KEY is required in production/,

@@ -14,6 +14,8 @@ export interface Config {
   host: string | undefined;
   /** Unset: the server starts an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | undefined;
+  /** A login role for answering requests, member of app_passwords_runtime; unset: DATABASE_URL's role, switched to it. */
+  databaseRuntimeUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
   /** HMAC key for app-password lookup tags. Never stored in the database. */
@@ -62,6 +64,12 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = nonEmpty(env.DATABASE_URL);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the embedded PostgreSQL)');
+  }
+  const databaseRuntimeUrl = nonEmpty(env.DATABASE_RUNTIME_URL);
+  if (databaseRuntimeUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseRuntimeUrl)) {
+    problems.push('DATABASE_RUNTIME_URL must be a postgres:// or postgresql:// URL');
+  } else if (databaseRuntimeUrl !== undefined && databaseUrl === undefined) {
+    problems.push('DATABASE_RUNTIME_URL needs DATABASE_URL (the owner, for migrations) set too');
   }
   const dataDir = path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(repositoryRoot, '.data'));
   const cookieSecure = parseBoolean(env, 'COOKIE_SECURE', production, problems);
@@ -122,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host: nonEmpty(env.HOST),
     databaseUrl,
+    databaseRuntimeUrl,
     databasePoolSize,
     dataDir,
     appPasswordLookupKey,

@@ -21,9 +21,9 @@ async function main(config: Config, log: Logger): Promise<void> {
   }
 
   const database = await openDatabase(config, (message) => log.info(message));
-  const app = await createApp(config, database.db, log);
+  const app = await createApp(config, database.db!, log);
   if (config.demoData) {
-    const accounts = await seedDemoData(database.db, app.services);
+    const accounts = await seedDemoData(database.owner);
     if (accounts) printDemoAccounts(accounts);
   }
   const address = await app.listen(config.port, config.host);

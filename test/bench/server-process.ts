@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const { createApp } = await import('../../server/src/app.js');
     const { createDataSource } = await import('../../server/src/db/data-source.js');
     const { createLogger } = await import('../../server/src/common/logger.js');
-    const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? 10));
+    const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? 10), { runtime: true });
     await db.initialize();
     const app = await createApp(
       {

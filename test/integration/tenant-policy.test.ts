@@ -1,3 +1,4 @@
+import { TenantService } from '../../server/src/modules/tenants/tenant.service.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/modules/users/user.entity.js';
@@ -95,7 +96,7 @@ async function userWithAppPassword(tenant: TestTenant) {
 describe('reading the policy', () => {
   it('gives a new tenant the defaults: off, BLOCK, 40, no lifetime, no revoke on password change, two-step required, 90 days of audit', async () => {
     // A tenant as operators create it (the CLI's path), not the test factory's.
-    const created = await server.app.services.tenants.create(`Tenant ${randomUUID()}`);
+    const created = await new TenantService(server.db).create(`Tenant ${randomUUID()}`);
     const admin = await createUser(server.db, { id: created.id, name: created.name }, { role: Role.TENANT_ADMIN });
     const console = await signedInClient(server, admin);
 

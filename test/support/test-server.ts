@@ -9,7 +9,10 @@ import { recordSecret, serverLogFile } from './secrets.js';
 
 export interface TestServer {
   url: string;
+  /** The owner of the schema: for fixtures and for looking at what the server wrote, past row-level security. */
   db: DataSource;
+  /** What the server itself answers requests with: the runtime role, under row-level security. */
+  runtimeDb: DataSource;
   app: App;
   /**
    * Every line the server logged (JSON, at trace level, so access logs too),
@@ -49,8 +52,10 @@ const PROBLEM_LEVELS = new Set(['warn', 'error', 'fatal']);
 
 /** The real server on a free port, over the run's real PostgreSQL. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const db = createDataSource(options.databaseUrl ?? inject('databaseUrl'), 20);
-  await db.initialize();
+  const url = options.databaseUrl ?? inject('databaseUrl');
+  const db = createDataSource(url, 5);
+  const runtimeDb = createDataSource(url, 20, { runtime: true });
+  await Promise.all([db.initialize(), runtimeDb.initialize()]);
   const logs: string[] = [];
   const logFile = options.logFile ?? serverLogFile();
   const logger = createLogger('trace', {
@@ -75,13 +80,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       graphqlIntrospection: options.graphqlIntrospection ?? true,
       metricsToken: options.metricsToken,
     },
-    db,
+    runtimeDb,
     logger,
   );
   const address = await app.listen(0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${address.port}`,
     db,
+    runtimeDb,
     app,
     logs,
     logger,
@@ -93,7 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         .map((entry) => (entry.err ? `${entry.msg}: ${entry.err.message}` : entry.msg)),
     close: async () => {
       await app.close();
-      await db.destroy();
+      await Promise.all([runtimeDb.destroy(), db.destroy()]);
     },
   };
 }

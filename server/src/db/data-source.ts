@@ -12,6 +12,7 @@ import { TenantAdmin1795800000000 } from './migrations/1795800000000-TenantAdmin
 import { SignInAttempts1795900000000 } from './migrations/1795900000000-SignInAttempts.js';
 import { TwoStepVerification1796000000000 } from './migrations/1796000000000-TwoStepVerification.js';
 import { KeyIds1796100000000 } from './migrations/1796100000000-KeyIds.js';
+import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
@@ -22,12 +23,19 @@ export const migrations = [
   SignInAttempts1795900000000,
   TwoStepVerification1796000000000,
   KeyIds1796100000000,
+  RowLevelSecurity1796200000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */
 const MIGRATION_LOCK_KEY = 0x6170702d707764n;
 
-export function createDataSource(url: string, poolSize = 10): DataSource {
+/**
+ * `runtime`: every connection acts as the runtime role (PostgreSQL's `role`
+ * setting in the start-up packet, so not even the first query runs as the
+ * owner), which row-level security holds to one tenant per transaction.
+ * Without it: the owner, for migrations, the CLI and test fixtures.
+ */
+export function createDataSource(url: string, poolSize = 10, options: { runtime?: boolean } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -37,7 +45,11 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'app-passwords' },
+    extra: {
+      max: poolSize,
+      application_name: 'app-passwords',
+      ...(options.runtime ? { options: `-c role=${RUNTIME_ROLE}` } : {}),
+    },
   });
 }
 

@@ -4,35 +4,45 @@ import { createDataSource, migrate } from './data-source.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface Database {
-  db: DataSource;
+  /** The owner of the schema: migrations, the CLI, the demo data. */
+  owner: DataSource;
+  /** What the server answers requests with: the runtime role, held to one tenant per transaction. Absent for the CLI. */
+  db: DataSource | undefined;
   embedded: boolean;
   close(): Promise<void>;
 }
 
 /**
  * Connects to DATABASE_URL, or to the embedded PostgreSQL under the data
- * directory when it is unset, and brings the schema up to date.
+ * directory when it is unset, and brings the schema up to date as the owner.
+ * With `runtime` (the server), also opens the pool it answers requests with.
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'> & Partial<Pick<Config, 'databaseRuntimeUrl'>>,
   log: (message: string) => void,
+  options: { runtime: boolean } = { runtime: true },
 ): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log);
-  const db = createDataSource(config.databaseUrl ?? embedded!.url, config.databasePoolSize);
+  const url = config.databaseUrl ?? embedded!.url;
+  const owner = createDataSource(url, options.runtime ? 2 : config.databasePoolSize);
+  const db = options.runtime ? createDataSource(config.databaseRuntimeUrl ?? url, config.databasePoolSize, { runtime: true }) : undefined;
   try {
-    await db.initialize();
-    const applied = await migrate(db);
+    await owner.initialize();
+    const applied = await migrate(owner);
     if (applied.length > 0) log(`Applied database migrations: ${applied.join(', ')}.`);
+    await db?.initialize();
   } catch (error) {
-    if (db.isInitialized) await db.destroy();
+    for (const source of [db, owner]) if (source?.isInitialized) await source.destroy();
     await embedded?.stop();
     throw error;
   }
   return {
+    owner,
     db,
     embedded: embedded !== undefined,
     close: async () => {
-      await db.destroy();
+      if (db) await db.destroy();
+      await owner.destroy();
       await embedded?.stop();
     },
   };

@@ -4,6 +4,7 @@ import type { ServerKeys } from '../../common/server-keys.js';
 import type { ApiScope, RequestInfo, TokenActor, UserActor } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { isUuid } from '../../common/pagination.js';
+import { withTenant } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { auditActorOf, recordAudit } from '../audit/audit.service.js';
 import { ApiToken } from './api-token.entity.js';
@@ -32,7 +33,7 @@ export class ApiTokenService {
     if (!Number.isInteger(days) || days < 1 || days > 365)
       throw badInput('expiresInDays is a whole number from 1 to 365.', 'expiresInDays');
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const apiToken = await this.db.transaction(async (m) => {
+    const apiToken = await withTenant(this.db, actor.tenantId, async (m) => {
       const saved = await m.save(
         m.create(ApiToken, {
           tenantId: actor.tenantId,
@@ -57,12 +58,14 @@ export class ApiTokenService {
   }
 
   list(actor: UserActor): Promise<ApiToken[]> {
-    return this.db.getRepository(ApiToken).find({ where: { tenantId: actor.tenantId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return withTenant(this.db, actor.tenantId, (m) =>
+      m.getRepository(ApiToken).find({ where: { tenantId: actor.tenantId }, order: { createdAt: 'DESC', id: 'DESC' } }),
+    );
   }
 
   async revoke(actor: UserActor, id: string, request: RequestInfo): Promise<string> {
     if (!isUuid(id)) throw badInput('That is not a valid API token id.', 'id');
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, actor.tenantId, async (m) => {
       const result = await m
         .createQueryBuilder()
         .delete()
@@ -92,15 +95,8 @@ export class ApiTokenService {
     if (!TOKEN_SHAPE.test(token)) return null;
     const tags = this.keys.all.map((key) => this.tag(token, key));
     const rows: Array<{ id: string; tenant_id: string; scopes: ApiScope[] }> = await this.db.query(
-      `WITH found AS (
-         SELECT id, tenant_id, scopes, last_used_at, token_tag FROM api_tokens WHERE token_tag = ANY($1::bytea[]) AND expires_at > now()
-       ), touched AS (
-         UPDATE api_tokens t SET last_used_at = now(), token_tag = $2, token_key_id = $3
-           FROM found
-          WHERE t.id = found.id
-            AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute' OR found.token_tag <> $2)
-       )
-       SELECT id, tenant_id, scopes FROM found`,
+      // Sees every tenant: the token says which one it is for.
+      'SELECT * FROM api_token_for_tags($1::bytea[], $2, $3)',
       [tags, tags[0], this.keys.currentId],
     );
     const row = rows[0];

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withTenant } from '../../db/tenant-scope.js';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { RequireScope } from '../../common/auth-checker.js';
 import { ApiScope, type Context } from '../../common/context.js';
@@ -62,10 +63,12 @@ export class AppPasswordOwnerResolver {
   @FieldResolver(() => AppPasswordOwner, { description: 'Whose app password it is.' })
   async owner(@Root() appPassword: AppPassword & { owner?: AppPasswordOwner }): Promise<AppPasswordOwner> {
     if (appPassword.owner) return appPassword.owner;
-    const [owner] = await this.db.query('SELECT id, email, display_name AS "displayName" FROM users WHERE id = $1 AND tenant_id = $2', [
-      appPassword.userId,
-      appPassword.tenantId,
-    ]);
+    const [owner] = await withTenant(this.db, appPassword.tenantId, (m) =>
+      m.query('SELECT id, email, display_name AS "displayName" FROM users WHERE id = $1 AND tenant_id = $2', [
+        appPassword.userId,
+        appPassword.tenantId,
+      ]),
+    );
     return owner;
   }
 }

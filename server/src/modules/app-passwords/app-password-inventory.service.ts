@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withTenant } from '../../db/tenant-scope.js';
 import type { Actor, RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage } from '../../common/pagination.js';
@@ -89,35 +90,39 @@ export class AppPasswordInventoryService {
       const op = direction === OrderDirection.ASC ? '>' : '<';
       where.push(`(${SORT_SQL[field]}, ap.id) ${op} (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::uuid)`);
     }
-    const rows: Row[] = await this.db.query(
-      `SELECT ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip,
+    const rows: Row[] = await withTenant(this.db, actor.tenantId, (m) =>
+      m.query(
+        `SELECT ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip,
               ${SORT_SQL[field]}::text AS sort_key, u.email AS owner_email, u.display_name AS owner_display_name
          FROM app_passwords ap
          JOIN users u ON u.id = ap.user_id
         WHERE ${where.join(' AND ')}
         ORDER BY ${SORT_SQL[field]} ${direction}, ap.id ${direction}
         LIMIT ${q.p(size + 1)}`,
-      q.values,
+        q.values,
+      ),
     );
     const page = toPage(rows.map(toNode), size, (node) => encodeCursor(node.sortKey, node.id));
     let counted: Promise<{ value: number; estimate: boolean }> | undefined;
     return {
       edges: page.edges,
       pageInfo: page.pageInfo,
-      count: () => (counted ??= this.count(countWhere.join(' AND '), countValues)),
+      count: () => (counted ??= this.count(actor.tenantId, countWhere.join(' AND '), countValues)),
     };
   }
 
-  private async count(where: string, values: unknown[]): Promise<{ value: number; estimate: boolean }> {
+  private count(tenantId: string, where: string, values: unknown[]): Promise<{ value: number; estimate: boolean }> {
     const from = `FROM app_passwords ap WHERE ${where}`;
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM (SELECT 1 ${from} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS capped`,
-      values,
-    );
-    if (count <= EXACT_COUNT_LIMIT) return { value: count, estimate: false };
-    const [plan] = await this.db.query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
-    const rows = Math.round(plan['QUERY PLAN'][0].Plan['Plan Rows']);
-    return { value: Math.max(rows, EXACT_COUNT_LIMIT + 1), estimate: true };
+    return withTenant(this.db, tenantId, async (m) => {
+      const [{ count }] = await m.query(
+        `SELECT count(*)::int AS count FROM (SELECT 1 ${from} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS capped`,
+        values,
+      );
+      if (count <= EXACT_COUNT_LIMIT) return { value: count, estimate: false };
+      const [plan] = await m.query(`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, values);
+      const rows = Math.round(plan['QUERY PLAN'][0].Plan['Plan Rows']);
+      return { value: Math.max(rows, EXACT_COUNT_LIMIT + 1), estimate: true };
+    });
   }
 
   /**
@@ -133,7 +138,7 @@ export class AppPasswordInventoryService {
     if (!reason) throw badInput('Give a reason.', 'reason');
     const dryRun = input.dryRun === true;
 
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, actor.tenantId, async (m) => {
       const q = new SqlParams();
       let condition: string;
       let expected: number | undefined;

@@ -6,6 +6,7 @@ import type { RequestInfo, UserActor } from '../../common/context.js';
 import { AppError, badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
@@ -33,13 +34,12 @@ export class AppPasswordService {
 
   /** The actor's own app passwords, oldest first, with the policy that governs them. */
   async securityInfo(actor: UserActor): Promise<SecurityInfoData> {
-    const [appPasswords, policy] = await Promise.all([
-      this.db.getRepository(AppPassword).find({
-        where: { userId: actor.userId, tenantId: actor.tenantId },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      }),
-      this.policy(actor.tenantId),
-    ]);
+    const [appPasswords, policy] = await withTenant(this.db, actor.tenantId, (m) =>
+      Promise.all([
+        m.find(AppPassword, { where: { userId: actor.userId, tenantId: actor.tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+        m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId }),
+      ]),
+    );
     const now = Date.now();
     return {
       appPasswords,
@@ -61,21 +61,23 @@ export class AppPasswordService {
     const parsed = parseAppPasswordName(rawName);
     if ('problem' in parsed) throw badInput(parsed.problem, 'name');
     // Fail fast before spending argon2 work; the transaction checks again.
-    const current = await this.policy(actor.tenantId);
-    this.assertAllowed(current);
-    await this.assertTwoStep(current, actor.userId, this.db);
+    await withTenant(this.db, actor.tenantId, async (m) => {
+      const current = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
+      this.assertAllowed(current);
+      await this.assertTwoStep(current, actor, m);
+    });
     requireRecentSignIn(actor);
 
     const password = generateAppPassword();
     const secretHash = await hashSecret(password);
     const lookupTag = appPasswordLookupTag(this.keys.current, password);
 
-    const appPassword = await this.db.transaction(async (m) => {
+    const appPassword = await withTenant(this.db, actor.tenantId, async (m) => {
       const locked = await m.query('SELECT id FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
       if (locked.length === 0) throw notFound('User');
       const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
       this.assertAllowed(policy);
-      await this.assertTwoStep(policy, actor.userId, m);
+      await this.assertTwoStep(policy, actor, m);
       const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1 AND ${ACTIVE}`, [
         actor.userId,
       ]);
@@ -107,13 +109,16 @@ export class AppPasswordService {
       });
       return created;
     });
-    return { appPassword: await this.reload(appPassword.id), password };
+    return {
+      appPassword: await withTenant(this.db, actor.tenantId, (m) => m.findOneByOrFail(AppPassword, { id: appPassword.id })),
+      password,
+    };
   }
 
   /** Deletes one of the actor's own app passwords: at once, for good, freeing its slot. */
   async delete(actor: UserActor, id: string, request: RequestInfo): Promise<string> {
     if (!UUID.test(id)) throw badInput('That is not a valid app password id.', 'id');
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, actor.tenantId, async (m) => {
       const result = await m
         .createQueryBuilder()
         .delete()
@@ -135,10 +140,6 @@ export class AppPasswordService {
     });
   }
 
-  private async policy(tenantId: string): Promise<TenantPolicy> {
-    return this.db.getRepository(TenantPolicy).findOneByOrFail({ tenantId });
-  }
-
   private assertAllowed(policy: TenantPolicy): void {
     if (!allowsAppPasswords(policy)) {
       throw new AppError(ErrorCode.APP_PASSWORDS_DISABLED, 'Your organisation has switched app passwords off.');
@@ -146,18 +147,17 @@ export class AppPasswordService {
   }
 
   /** While the tenant requires it, only users with two-step verification may create app passwords. */
-  private async assertTwoStep(policy: TenantPolicy, userId: string, manager: EntityManager | DataSource): Promise<void> {
+  private async assertTwoStep(policy: TenantPolicy, actor: UserActor, m: EntityManager): Promise<void> {
     if (!policy.requireTwoStepForAppPasswords) return;
-    const enrolled = await manager.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL', [userId]);
+    const enrolled = await m.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 AND confirmed_at IS NOT NULL', [
+      actor.userId,
+      actor.tenantId,
+    ]);
     if (enrolled.length === 0) {
       throw new AppError(
         ErrorCode.TWO_STEP_REQUIRED,
         'Your organisation allows app passwords only with two-step verification. Set up an authenticator app first.',
       );
     }
-  }
-
-  private reload(id: string): Promise<AppPassword> {
-    return this.db.getRepository(AppPassword).findOneByOrFail({ id });
   }
 }

@@ -91,8 +91,12 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
 
       const columns = kind === 'audit' ? AUDIT_COLUMNS : SIGN_IN_COLUMNS;
       const runner = db.createQueryRunner();
+      let client: PoolClient | undefined;
       try {
-        const client = (await runner.connect()) as PoolClient;
+        client = (await runner.connect()) as PoolClient;
+        // One read-only transaction held to the admin's tenant (row-level security), streamed through a cursor.
+        await client.query('BEGIN READ ONLY');
+        await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [actor.tenantId]);
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="${kind}-${new Date().toISOString().slice(0, 10)}.csv"`);
@@ -106,7 +110,9 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
           },
         });
         await pipeline(rows, toCsv, res);
+        await client.query('COMMIT');
       } catch (error) {
+        await client?.query('ROLLBACK').catch(() => undefined);
         if (!res.headersSent) return sendError(res, error);
         requestLocals(res).log.error({ err: error }, 'CSV export stopped');
         res.destroy();

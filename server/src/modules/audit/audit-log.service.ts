@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withTenant } from '../../db/tenant-scope.js';
 import type { Actor } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage, type Page } from '../../common/pagination.js';
@@ -68,9 +69,8 @@ export class AuditLogService {
     const where = auditConditions(q, actor.tenantId, filter);
     const cursor = this.cursor(after);
     if (cursor) where.push(`(e.occurred_at, e.id) < (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::bigint)`);
-    const rows: Array<AuditEntry & { sortKey: string }> = await this.db.query(
-      `${AUDIT_SELECT} WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${q.p(size + 1)}`,
-      q.values,
+    const rows: Array<AuditEntry & { sortKey: string }> = await withTenant(this.db, actor.tenantId, (m) =>
+      m.query(`${AUDIT_SELECT} WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${q.p(size + 1)}`, q.values),
     );
     // The cursor keeps PostgreSQL's microseconds: events of the same millisecond are not skipped.
     return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
@@ -82,9 +82,8 @@ export class AuditLogService {
     const where = signInConditions(q, actor.tenantId, filter);
     const cursor = this.cursor(after);
     if (cursor) where.push(`(s.occurred_at, s.id) < (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::bigint)`);
-    const rows: Array<SignInEntry & { sortKey: string }> = await this.db.query(
-      `${SIGN_IN_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.occurred_at DESC, s.id DESC LIMIT ${q.p(size + 1)}`,
-      q.values,
+    const rows: Array<SignInEntry & { sortKey: string }> = await withTenant(this.db, actor.tenantId, (m) =>
+      m.query(`${SIGN_IN_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.occurred_at DESC, s.id DESC LIMIT ${q.p(size + 1)}`, q.values),
     );
     // The cursor keeps PostgreSQL's microseconds: events of the same millisecond are not skipped.
     return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
@@ -97,8 +96,9 @@ export class AuditLogService {
   async signInActivity(actor: Actor, days: number, timeZone: string): Promise<SignInDay[]> {
     if (!Number.isInteger(days) || days < 1 || days > 366) throw badInput('days must be from 1 to 366.', 'days');
     if (!isTimeZone(timeZone)) throw badInput('timeZone must be an IANA time zone such as Europe/Amsterdam.', 'timeZone');
-    return this.db.query(
-      `WITH bounds AS (
+    return withTenant(this.db, actor.tenantId, (m) =>
+      m.query(
+        `WITH bounds AS (
          SELECT date_trunc('day', now() AT TIME ZONE $3) - make_interval(days => $2 - 1) AS first_day
        ), counted AS (
          SELECT date_trunc('day', s.occurred_at AT TIME ZONE $3) AS day,
@@ -112,7 +112,8 @@ export class AuditLogService {
          FROM bounds, generate_series(bounds.first_day, bounds.first_day + make_interval(days => $2 - 1), interval '1 day') AS d(day)
          LEFT JOIN counted c ON c.day = d.day
         ORDER BY d.day`,
-      [actor.tenantId, days, timeZone],
+        [actor.tenantId, days, timeZone],
+      ),
     );
   }
 
@@ -125,22 +126,13 @@ export class AuditLogService {
   }
 
   /**
-   * Deletes audit events older than each tenant's retention. The only
-   * deletion the append-only trigger lets through: it is marked in this
-   * transaction alone.
+   * Deletes audit events older than each tenant's retention: the only way
+   * they ever go. The server's role may not delete them at all; the database
+   * function that does runs as the owner, past the append-only trigger.
    */
   async applyRetention(): Promise<number> {
-    return this.db.transaction(async (m) => {
-      await m.query(`SELECT set_config('app_passwords.audit_retention', 'on', true)`);
-      const [{ count }] = await m.query(
-        `WITH gone AS (
-           DELETE FROM audit_events e USING tenant_policies tp
-            WHERE tp.tenant_id = e.tenant_id AND e.occurred_at < now() - make_interval(days => tp.audit_retention_days)
-           RETURNING 1)
-         SELECT count(*)::int AS count FROM gone`,
-      );
-      return count;
-    });
+    const [{ removed }] = await this.db.query('SELECT apply_audit_retention() AS removed');
+    return removed;
   }
 }
 

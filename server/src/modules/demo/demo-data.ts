@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { randomToken } from '../../common/secure-random.js';
-import type { Services } from '../../app.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { TenantService } from '../tenants/tenant.service.js';
+import { UserService } from '../users/user.service.js';
 import { Role } from '../users/user.entity.js';
 
 export interface DemoAccount {
@@ -16,17 +17,19 @@ export interface DemoAccount {
  * for them, unlike in a new tenant), an admin and a user, each with a
  * generated password that is returned once for the start-up banner.
  */
-export async function seedDemoData(db: DataSource, services: Services): Promise<DemoAccount[] | null> {
+/** `db`: the owner, since a tenant is made before anyone of it exists. */
+export async function seedDemoData(db: DataSource): Promise<DemoAccount[] | null> {
   if ((await db.getRepository(Tenant).count()) > 0) return null;
   // Two-step verification is not required here, so the demo works without an authenticator app at hand.
-  const tenant = await services.tenants.create('Contoso', { appPasswordsEnabled: true, requireTwoStepForAppPasswords: false });
+  const tenant = await new TenantService(db).create('Contoso', { appPasswordsEnabled: true, requireTwoStepForAppPasswords: false });
   const accounts: DemoAccount[] = [
     { email: 'megan@contoso.example', password: randomToken(15), role: Role.TENANT_ADMIN },
     { email: 'adele@contoso.example', password: randomToken(15), role: Role.USER },
   ];
   const names = ['Megan Bowen', 'Adele Vance'];
+  const users = new UserService(db);
   for (const [i, account] of accounts.entries()) {
-    await services.users.create({ tenantId: tenant.id, ...account, displayName: names[i] });
+    await users.create({ tenantId: tenant.id, ...account, displayName: names[i] });
   }
   return accounts;
 }

@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { EXISTING_APP_PASSWORDS_WORK_SQL } from '../tenant-policies/tenant-policy.rules.js';
 import type { Role } from '../users/user.entity.js';
 import type { SignInOutcome } from './sign-in-log.js';
 
@@ -15,28 +14,11 @@ export interface Candidate {
   secret_hash: string | null;
   /** Only on the cold path: the tag that found it (under the current server key, or a previous one). */
   lookup_tag?: Buffer | null;
-  /** Why a correct secret is still refused (REFUSAL_SQL); null when nothing stops it. */
+  /** Why a correct secret is still refused (worked out by PostgreSQL, against its own clock); null when nothing stops it. */
   refusal: Exclude<SignInOutcome, 'SUCCESS' | 'UNKNOWN_USER' | 'WRONG_PASSWORD' | 'REVOKED' | 'THROTTLED'> | null;
   /** Last used over a minute ago, or never: a success should record this use. */
   last_use_stale: boolean;
 }
-
-/** Last-used moves forward at most this often per app password. */
-const LAST_USED_RESOLUTION_SECONDS = 60;
-
-/**
- * SQL over `u` (users), `ap` (app_passwords) and `tp` (tenant_policies): why a
- * correct secret is still refused, in this order, or NULL. Computed by
- * PostgreSQL, so every instance compares expiry against the same clock.
- */
-export const REFUSAL_SQL = `CASE
-    WHEN u.status <> 'ACTIVE' THEN 'USER_DISABLED'
-    WHEN ap.expires_at <= now() THEN 'EXPIRED'
-    WHEN NOT ${EXISTING_APP_PASSWORDS_WORK_SQL} THEN 'POLICY_OFF'
-  END`;
-
-/** SQL over `ap`: whether a success should move last-used forward. */
-export const LAST_USE_STALE_SQL = `(ap.last_used_at IS NULL OR ap.last_used_at < now() - make_interval(secs => ${LAST_USED_RESOLUTION_SECONDS}))`;
 
 /**
  * At most two batches of each kind in flight; whatever arrives meanwhile
@@ -151,15 +133,7 @@ export class AppPasswordConfirmations {
   }
 }
 
-const CONFIRM_SQL = `
-  SELECT u.id AS user_id, u.tenant_id, u.email, u.role, ap.id AS app_password_id,
-         ${REFUSAL_SQL} AS refusal, ${LAST_USE_STALE_SQL} AS last_use_stale
-    FROM app_passwords ap
-    JOIN users u ON u.id = ap.user_id AND u.tenant_id = ap.tenant_id
-    JOIN tenant_policies tp ON tp.tenant_id = ap.tenant_id
-   WHERE ap.id = ANY(string_to_array($1, ',')::uuid[])`;
+/** Functions that see every tenant (migration RowLevelSecurity): a batch serves many tenants at once. */
+const CONFIRM_SQL = `SELECT * FROM confirm_app_passwords(string_to_array($1, ',')::uuid[])`;
 
-const TOUCH_SQL = `
-  UPDATE app_passwords ap SET last_used_at = now(), last_used_ip = t.ip
-    FROM (SELECT DISTINCT ON (id) id, ip FROM unnest($1::uuid[], $2::inet[]) AS u(id, ip)) t
-   WHERE ap.id = t.id AND ${LAST_USE_STALE_SQL}`;
+const TOUCH_SQL = `SELECT record_app_password_uses($1::uuid[], $2::inet[])`;

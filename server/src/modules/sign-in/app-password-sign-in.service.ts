@@ -6,7 +6,7 @@ import type { ServerKeys } from '../../common/server-keys.js';
 import type { WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
 import type { Role } from '../users/user.entity.js';
-import { AppPasswordConfirmations, LAST_USE_STALE_SQL, REFUSAL_SQL, type Candidate } from './app-password-confirmations.js';
+import { AppPasswordConfirmations, type Candidate } from './app-password-confirmations.js';
 import { parseBasicCredentials } from './basic-credentials.js';
 import { SignInOutcome, type SignInLog } from './sign-in-log.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -112,15 +112,10 @@ export class AppPasswordSignInService {
     const tags = secret ? this.keys.all.map((key) => appPasswordLookupTag(key, secret)) : [];
     const [reservation, rows] = await Promise.all([
       this.throttle.reserve(name, request.clientIp),
-      this.db.query(
-        `SELECT u.id AS user_id, u.tenant_id, u.email, u.role, ap.id AS app_password_id, ap.secret_hash, ap.lookup_tag,
-                ${REFUSAL_SQL} AS refusal, ${LAST_USE_STALE_SQL} AS last_use_stale
-           FROM users u
-           JOIN tenant_policies tp ON tp.tenant_id = u.tenant_id
-           LEFT JOIN app_passwords ap ON ap.user_id = u.id AND ap.tenant_id = u.tenant_id AND ap.lookup_tag = ANY($2::bytea[])
-          WHERE lower(u.email) = $1 AND ($3::uuid IS NULL OR u.tenant_id = $3::uuid)`,
-        [name, tags, tenantId ?? null],
-      ) as Promise<Candidate[]>,
+      // Sees every tenant: nobody is known yet (migration RowLevelSecurity).
+      this.db.query('SELECT * FROM app_password_sign_in_candidate($1, $2::bytea[], $3::uuid)', [name, tags, tenantId ?? null]) as Promise<
+        Candidate[]
+      >,
     ]);
     if (!reservation.allowed) {
       this.record(credentials.signInName, SignInOutcome.THROTTLED, request);
@@ -151,12 +146,7 @@ export class AppPasswordSignInService {
 
   /** Tagged under a previous server key: tag it under the current one, so the old key can go one day. */
   private async retag(appPasswordId: string, oldTag: Buffer, newTag: Buffer): Promise<void> {
-    await this.db.query('UPDATE app_passwords SET lookup_tag = $3, lookup_key_id = $4 WHERE id = $1 AND lookup_tag = $2', [
-      appPasswordId,
-      oldTag,
-      newTag,
-      this.keys.currentId,
-    ]);
+    await this.db.query('SELECT retag_app_password($1, $2, $3, $4)', [appPasswordId, oldTag, newTag, this.keys.currentId]);
   }
 
   /** The warm path: no argon2; a confirmation by primary key, shared with requests of the same moment. */

@@ -7,22 +7,33 @@ import type { TwoStepService } from '../two-step/two-step.service.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
 import { Session, type AuthenticationMethod } from './session.entity.js';
 import { rateLimited, type SignInThrottle } from './sign-in-throttle.js';
+import { withTenant } from '../../db/tenant-scope.js';
+
+interface ConsoleSignInRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  role: Role;
+  password_hash: string;
+  status: UserStatus;
+}
 
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 /** Between the password and the code: long enough to open an authenticator app, short enough to be useless later. */
 export const TWO_STEP_PENDING_MS = 5 * 60_000;
-/** Sliding the idle window costs a write; do it at most this often per session. */
-const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** Deliberately vague: never says whether the sign-in name exists. */
 const WRONG_CREDENTIALS = 'The sign-in name or password is incorrect.';
 
+/** Who signed in. */
+export type SignedInUser = Pick<User, 'id' | 'tenantId' | 'email' | 'role'>;
+
 export type SignInResult =
   /** Signed in: `token` is the new cookie value; returned once, stored only as its SHA-256. */
-  | { stage: 'signed_in'; token: string; session: Session; user: User }
+  | { stage: 'signed_in'; token: string; session: Session; user: SignedInUser }
   /** The password was right and the user has two-step verification: `token` names the pending sign-in until the code comes. */
-  | { stage: 'two_step'; token: string; user: User };
+  | { stage: 'two_step'; token: string; user: SignedInUser };
 
 export class SessionService {
   constructor(
@@ -44,18 +55,20 @@ export class SessionService {
    */
   async signIn(email: string, password: string, request: RequestInfo): Promise<SignInResult> {
     const name = email.trim().toLowerCase();
-    const [reservation, user] = await Promise.all([
+    const [reservation, [found]] = await Promise.all([
       this.throttle.reserve(name, request.clientIp),
-      this.db.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('lower(u.email) = :name', { name }).getOne(),
+      // Sees every tenant: the name says which one the user is in.
+      this.db.query('SELECT * FROM console_sign_in_user($1)', [name]) as Promise<ConsoleSignInRow[]>,
     ]);
     if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
-    const valid = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstNothing(password);
-    if (!user || !valid || user.status !== UserStatus.ACTIVE) throw unauthenticated(WRONG_CREDENTIALS);
+    const valid = found ? await verifySecret(found.password_hash, password) : await verifyAgainstNothing(password);
+    if (!found || !valid || found.status !== UserStatus.ACTIVE) throw unauthenticated(WRONG_CREDENTIALS);
     await this.throttle.succeeded(name, request.clientIp);
+    const user: SignedInUser = { id: found.id, tenantId: found.tenant_id, email: found.email, role: found.role };
 
-    if (await this.twoStep.isEnabled(user.id)) {
+    if (await this.twoStep.isEnabled(user)) {
       const token = randomToken(32);
-      await this.db.transaction(async (m) => {
+      await withTenant(this.db, user.tenantId, async (m) => {
         await m.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()', [user.id]);
         await m.insert(Session, {
           tokenHash: sha256(token),
@@ -84,22 +97,22 @@ export class SessionService {
   async completeTwoStep(pendingToken: string | undefined, code: string, request: RequestInfo): Promise<SignInResult> {
     const expired = () => unauthenticated('Your sign-in has expired. Sign in again.');
     if (!pendingToken || pendingToken.length < 20 || pendingToken.length > 100) throw expired();
-    const [row]: Array<{ id: string; user_id: string }> = await this.db.query(
-      `SELECT s.id, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
-        WHERE s.token_hash = $1 AND s.two_step_pending AND s.expires_at > now() AND u.status = 'ACTIVE'`,
+    const [row]: Array<{ id: string; user_id: string; tenant_id: string }> = await this.db.query(
+      'SELECT * FROM pending_sign_in_for_token($1)',
       [sha256(pendingToken)],
     );
     if (!row) throw expired();
-    const user = await this.db.getRepository(User).findOneByOrFail({ id: row.user_id });
+    const user: SignedInUser = await withTenant(this.db, row.tenant_id, (m) =>
+      m.findOneOrFail(User, { where: { id: row.user_id }, select: { id: true, tenantId: true, email: true, role: true } }),
+    );
     const name = user.email.toLowerCase();
     const reservation = await this.throttle.reserve(name, request.clientIp);
     if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
-    const factor = await this.twoStep.verifySecondFactor({ id: user.id, tenantId: user.tenantId }, code, request);
+    const factor = await this.twoStep.verifySecondFactor(user, code, request);
     if (!factor) throw unauthenticated('That code is not right. Try the code your app shows now, or a recovery code.');
     // Only one request may turn this pending sign-in into a session.
-    const claimed = await this.db.query(
-      'WITH claimed AS (DELETE FROM sessions WHERE id = $1 AND two_step_pending RETURNING id) SELECT id FROM claimed',
-      [row.id],
+    const claimed = await withTenant(this.db, user.tenantId, (m) =>
+      m.query('WITH claimed AS (DELETE FROM sessions WHERE id = $1 AND two_step_pending RETURNING id) SELECT id FROM claimed', [row.id]),
     );
     if (claimed.length === 0) throw expired();
     await this.throttle.succeeded(name, request.clientIp);
@@ -112,22 +125,21 @@ export class SessionService {
    * console throttle like a sign-in.
    */
   async reauthenticate(actor: UserActor & { signedInWith: 'session' }, password: string, request: RequestInfo): Promise<Date> {
-    const user = await this.db
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id: actor.userId })
-      .getOne();
+    const user = await withTenant(this.db, actor.tenantId, (m) =>
+      m.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id: actor.userId }).getOne(),
+    );
     const name = (user?.email ?? actor.userId).toLowerCase();
     const reservation = await this.throttle.reserve(name, request.clientIp);
     if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
     if (!user || !(await verifySecret(user.passwordHash, password))) throw unauthenticated('That password is not right.');
     await this.throttle.succeeded(name, request.clientIp);
     // A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
-    const [{ authenticated_at }] = await this.db.query(
-      `WITH updated AS (UPDATE sessions SET authenticated_at = now(), last_seen_at = now() WHERE id = $1 RETURNING authenticated_at)
-       SELECT authenticated_at FROM updated`,
-      [actor.sessionId],
+    const [{ authenticated_at }] = await withTenant(this.db, actor.tenantId, (m) =>
+      m.query(
+        `WITH updated AS (UPDATE sessions SET authenticated_at = now(), last_seen_at = now() WHERE id = $1 RETURNING authenticated_at)
+         SELECT authenticated_at FROM updated`,
+        [actor.sessionId],
+      ),
     );
     return authenticated_at;
   }
@@ -139,22 +151,12 @@ export class SessionService {
    */
   async resolve(token: string): Promise<Actor | null> {
     if (token.length < 20 || token.length > 100) return null;
-    const rows: Array<{ id: string; user_id: string; tenant_id: string; role: Role; last_seen_at: Date; authenticated_at: Date }> =
-      await this.db.query(
-        `SELECT s.id, s.user_id, s.tenant_id, u.role, s.last_seen_at, s.authenticated_at
-           FROM sessions s JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
-          WHERE s.token_hash = $1
-            AND NOT s.two_step_pending
-            AND s.expires_at > now()
-            AND s.last_seen_at > now() - make_interval(secs => $2)
-            AND u.status = 'ACTIVE'`,
-        [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000],
-      );
-    const row = rows[0];
+    // Sees every tenant: the cookie says which one. Slides the idle window too, at most once a minute.
+    const [row]: Array<{ id: string; user_id: string; tenant_id: string; role: Role; authenticated_at: Date }> = await this.db.query(
+      'SELECT * FROM session_for_token($1, $2)',
+      [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000],
+    );
     if (!row) return null;
-    if (Date.now() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_MS) {
-      await this.db.query('UPDATE sessions SET last_seen_at = now() WHERE id = $1', [row.id]);
-    }
     return {
       userId: row.user_id,
       tenantId: row.tenant_id,
@@ -165,23 +167,27 @@ export class SessionService {
     };
   }
 
-  /** Ends a session, or a sign-in still waiting for its second step. */
-  async signOut(sessionId: string): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+  /** Ends a session. */
+  async signOut(session: { sessionId: string; tenantId: string }): Promise<void> {
+    await withTenant(this.db, session.tenantId, (m) => m.query('DELETE FROM sessions WHERE id = $1', [session.sessionId]));
   }
 
   /** Ends the sign-in named by a cookie, whatever stage it is in. */
   async signOutToken(token: string): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [sha256(token)]);
+    await this.db.query('SELECT end_sign_in_for_token($1)', [sha256(token)]);
   }
 
   /** A new session for a user who has proved who they are. */
-  private async open(user: User, methods: AuthenticationMethod[], request: RequestInfo): Promise<{ token: string; session: Session }> {
+  private async open(
+    user: SignedInUser,
+    methods: AuthenticationMethod[],
+    request: RequestInfo,
+  ): Promise<{ token: string; session: Session }> {
     // The user is here: app passwords may be tried under this name again, even after 100 failures in a row.
     await this.appPasswordThrottle.clearName(user.email);
     const token = randomToken(32);
     const now = Date.now();
-    const session = await this.db.transaction(async (m) => {
+    const session = await withTenant(this.db, user.tenantId, async (m) => {
       await m.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()', [user.id]);
       return m.save(
         m.create(Session, {

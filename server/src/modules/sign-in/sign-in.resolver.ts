@@ -33,7 +33,7 @@ export class SignInResolver {
   async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
     if (ctx.actor && ctx.actor.signedInWith !== 'session') throw forbidden('App passwords and API tokens never open a console session.');
     const result = await this.sessions.signIn(input.email, input.password, ctx.request);
-    if (ctx.actor) await this.sessions.signOut(ctx.actor.sessionId);
+    if (ctx.actor) await this.sessions.signOut(ctx.actor);
     return this.answer(result, ctx);
   }
 
@@ -73,7 +73,7 @@ export class SignInResolver {
     const token = readSessionCookie(ctx.req, this.cookieSecure);
     clearSessionCookie(ctx.res, this.cookieSecure);
     if (ctx.actor) {
-      await this.sessions.signOut(ctx.actor.sessionId);
+      await this.sessions.signOut(ctx.actor);
       return true;
     }
     if (token) await this.sessions.signOutToken(token);

@@ -24,9 +24,3 @@ export function hasRoomForAppPassword(policy: AppPasswordPolicy, activeCount: nu
 export function expiryFor(policy: AppPasswordPolicy, now: Date): Date | null {
   return policy.maxLifetimeDays ? new Date(now.getTime() + policy.maxLifetimeDays * 24 * 3600 * 1000) : null;
 }
-
-/**
- * SQL for "existing app passwords may sign in" over a tenant_policies row
- * aliased `tp`: switched on, or switched off with KEEP_WORKING.
- */
-export const EXISTING_APP_PASSWORDS_WORK_SQL = `(tp.app_passwords_enabled OR tp.existing_when_disabled = 'KEEP_WORKING')`;

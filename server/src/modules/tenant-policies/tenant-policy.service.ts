@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withTenant } from '../../db/tenant-scope.js';
 import type { RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { SqlParams } from '../../common/sql.js';
@@ -48,16 +49,17 @@ export class TenantPolicyService {
   constructor(private readonly db: DataSource) {}
 
   async get(tenantId: string): Promise<TenantPolicy> {
-    const policy = await this.db.getRepository(TenantPolicy).findOneBy({ tenantId });
+    const policy = await withTenant(this.db, tenantId, (m) => m.findOneBy(TenantPolicy, { tenantId }));
     if (!policy) throw notFound('Tenant policy');
     return policy;
   }
 
   /** How many users and app passwords switching off would affect: none keep-working, all block or revoke. */
   async previewSwitchOff(tenantId: string): Promise<Record<'keepWorking' | 'block' | 'revoke', AffectedAppPasswords>> {
-    const [row] = await this.db.query(
-      `SELECT count(DISTINCT user_id)::int AS users, count(*)::int AS "appPasswords" FROM app_passwords WHERE tenant_id = $1`,
-      [tenantId],
+    const [row] = await withTenant(this.db, tenantId, (m) =>
+      m.query(`SELECT count(DISTINCT user_id)::int AS users, count(*)::int AS "appPasswords" FROM app_passwords WHERE tenant_id = $1`, [
+        tenantId,
+      ]),
     );
     const affected: AffectedAppPasswords = { users: row.users, appPasswords: row.appPasswords };
     return { keepWorking: { users: 0, appPasswords: 0 }, block: affected, revoke: affected };
@@ -79,7 +81,7 @@ export class TenantPolicyService {
     checkWholeNumber(changes.maxLifetimeDays, 1, 3650, 'maxLifetimeDays', 'The lifetime in days');
     checkWholeNumber(changes.auditRetentionDays, 1, 3650, 'auditRetentionDays', 'The audit retention in days');
 
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, tenantId, async (m) => {
       const policy = await m.findOne(TenantPolicy, { where: { tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!policy) throw notFound('Tenant policy');
       const before = snapshot(policy);

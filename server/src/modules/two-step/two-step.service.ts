@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
+import { withTenant } from '../../db/tenant-scope.js';
 import { ErrorCode } from '@app-passwords/schema';
 import type { RequestInfo, UserActor } from '../../common/context.js';
 import { AppError, badInput, forbidden } from '../../common/errors.js';
@@ -55,19 +56,23 @@ export class TwoStepService {
   }
 
   async status(userId: string, tenantId: string): Promise<TwoStepStatusData> {
-    const [row] = await this.db.query(
-      `SELECT t.confirmed_at,
+    const [row] = await withTenant(this.db, tenantId, (m) =>
+      m.query(
+        `SELECT t.confirmed_at,
               (SELECT count(*)::int FROM recovery_codes r WHERE r.user_id = $1 AND r.tenant_id = $2 AND r.used_at IS NULL) AS left
          FROM (SELECT 1) AS one
          LEFT JOIN totp_authenticators t ON t.user_id = $1 AND t.tenant_id = $2 AND t.confirmed_at IS NOT NULL`,
-      [userId, tenantId],
+        [userId, tenantId],
+      ),
     );
     return { enabled: row.confirmed_at !== null, enabledAt: row.confirmed_at, recoveryCodesLeft: row.confirmed_at ? row.left : 0 };
   }
 
   /** Whether the user has a confirmed authenticator app (their sign-in then takes two steps). */
-  async isEnabled(userId: string, manager: EntityManager | DataSource = this.db): Promise<boolean> {
-    const rows = await manager.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL', [userId]);
+  async isEnabled(user: { id: string; tenantId: string }, manager?: EntityManager): Promise<boolean> {
+    const sql = 'SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 AND confirmed_at IS NOT NULL';
+    const query = (m: EntityManager) => m.query(sql, [user.id, user.tenantId]);
+    const rows = await (manager ? query(manager) : withTenant(this.db, user.tenantId, query));
     return rows.length > 0;
   }
 
@@ -79,8 +84,9 @@ export class TwoStepService {
   async startEnrollment(actor: UserActor): Promise<TotpEnrollment> {
     requireConsole(actor);
     const secret = newTotpSecret();
-    const rows: Array<{ email: string }> = await this.db.query(
-      `WITH saved AS (
+    const rows: Array<{ email: string }> = await withTenant(this.db, actor.tenantId, (m) =>
+      m.query(
+        `WITH saved AS (
          INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext, secret_key_id)
          SELECT id, tenant_id, $3, $4 FROM users WHERE id = $1 AND tenant_id = $2
          ON CONFLICT (user_id) DO UPDATE
@@ -88,7 +94,8 @@ export class TwoStepService {
           WHERE totp_authenticators.confirmed_at IS NULL
          RETURNING user_id)
        SELECT u.email FROM saved JOIN users u ON u.id = saved.user_id`,
-      [actor.userId, actor.tenantId, this.seeds.seal(secret), this.keys.currentId],
+        [actor.userId, actor.tenantId, this.seeds.seal(secret), this.keys.currentId],
+      ),
     );
     if (rows.length === 0) throw badInput('Two-step verification is already set up. Remove it first to set up another app.');
     const otpauthUri = totpUri(secret, rows[0]!.email);
@@ -103,7 +110,7 @@ export class TwoStepService {
   async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<string[]> {
     requireConsole(actor);
     if (!normaliseTotpCode(code)) throw badInput('Enter the 6-digit code your authenticator app shows.', 'code');
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, actor.tenantId, async (m) => {
       const [row] = await m.query(
         `SELECT secret_ciphertext, confirmed_at FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 FOR UPDATE`,
         [actor.userId, actor.tenantId],
@@ -133,7 +140,7 @@ export class TwoStepService {
   /** Ten new recovery codes; the old ones stop working. Needs a recent sign-in. */
   async regenerateRecoveryCodes(actor: UserActor, request: RequestInfo): Promise<string[]> {
     requireRecentSignIn(actor);
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, actor.tenantId, async (m) => {
       const locked = await m.query(
         'SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 AND confirmed_at IS NOT NULL FOR UPDATE',
         [actor.userId, actor.tenantId],
@@ -159,9 +166,10 @@ export class TwoStepService {
    */
   async remove(actor: UserActor, deleteAppPasswords: boolean, request: RequestInfo): Promise<{ deletedAppPasswords: number }> {
     requireRecentSignIn(actor);
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, actor.tenantId, async (m) => {
       await m.query('SELECT 1 FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
-      if (!(await this.isEnabled(actor.userId, m))) throw badInput('Two-step verification is not set up.');
+      if (!(await this.isEnabled({ id: actor.userId, tenantId: actor.tenantId }, m)))
+        throw badInput('Two-step verification is not set up.');
       const [{ required }] = await m.query(
         'SELECT require_two_step_for_app_passwords AS required FROM tenant_policies WHERE tenant_id = $1',
         [actor.tenantId],
@@ -218,9 +226,10 @@ export class TwoStepService {
    */
   async verifySecondFactor(user: { id: string; tenantId: string }, code: string, request: RequestInfo): Promise<SecondFactor | undefined> {
     if (normaliseTotpCode(code)) {
-      const [row] = await this.db.query(
-        'SELECT secret_ciphertext, last_used_time_step FROM totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL',
-        [user.id],
+      const [row] = await withTenant(this.db, user.tenantId, (m) =>
+        m.query('SELECT secret_ciphertext, last_used_time_step FROM totp_authenticators WHERE user_id = $1 AND confirmed_at IS NOT NULL', [
+          user.id,
+        ]),
       );
       if (!row) return undefined;
       const lastUsed = row.last_used_time_step === null ? null : Number(row.last_used_time_step);
@@ -229,21 +238,23 @@ export class TwoStepService {
       if (step === undefined) return undefined;
       // Sealed under a previous server key: sealed again under the current one with the claim.
       const resealed = seed.current ? null : this.seeds.seal(seed.plain);
-      const claimed = await this.db.query(
-        `WITH claimed AS (
+      const claimed = await withTenant(this.db, user.tenantId, (m) =>
+        m.query(
+          `WITH claimed AS (
            UPDATE totp_authenticators
               SET last_used_time_step = $2,
                   secret_ciphertext = coalesce($3, secret_ciphertext),
                   secret_key_id = CASE WHEN $3::bytea IS NULL THEN secret_key_id ELSE $4 END
             WHERE user_id = $1 AND (last_used_time_step IS NULL OR last_used_time_step < $2) RETURNING 1)
          SELECT 1 FROM claimed`,
-        [user.id, step, resealed, this.keys.currentId],
+          [user.id, step, resealed, this.keys.currentId],
+        ),
       );
       return claimed.length > 0 ? 'totp' : undefined;
     }
     const recovery = normaliseRecoveryCode(code);
     if (!recovery) return undefined;
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, user.tenantId, async (m) => {
       const used: Array<{ left: number }> = await m.query(
         `WITH used AS (
            UPDATE recovery_codes SET used_at = now()

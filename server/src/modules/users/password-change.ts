@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withTenant } from '../../db/tenant-scope.js';
 import { hashSecret, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
@@ -36,12 +37,14 @@ export async function changePrimaryPassword(
   if (newPassword.length < MIN_PASSWORD_LENGTH || newPassword.length > MAX_PASSWORD_LENGTH) {
     throw badInput(`A password is ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`, 'newPassword');
   }
-  const user = await db
-    .getRepository(User)
-    .createQueryBuilder('u')
-    .addSelect('u.passwordHash')
-    .where('u.id = :id AND u.tenant_id = :tenantId', { id: who.userId, tenantId: who.tenantId })
-    .getOne();
+  const user = await withTenant(db, who.tenantId, (m) =>
+    m
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id AND u.tenant_id = :tenantId', { id: who.userId, tenantId: who.tenantId })
+      .getOne(),
+  );
   if (!user) throw notFound('User');
   const name = user.email.toLowerCase();
   const reservation = await throttle.reserve(name, request.clientIp);
@@ -51,7 +54,7 @@ export async function changePrimaryPassword(
   if (currentPassword === newPassword) throw badInput('Choose a password different from the current one.', 'newPassword');
   const passwordHash = await hashSecret(newPassword);
 
-  return db.transaction(async (m) => {
+  return withTenant(db, who.tenantId, async (m) => {
     await m.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, user.id]);
     await m.query('DELETE FROM sessions WHERE user_id = $1 AND id <> $2', [user.id, who.sessionId]);
     const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: who.tenantId });

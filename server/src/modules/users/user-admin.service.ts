@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withTenant } from '../../db/tenant-scope.js';
 import type { Actor, RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, isUuid, pageSize, toPage, type Page } from '../../common/pagination.js';
@@ -23,7 +24,7 @@ export class UserAdminService {
       if (!isUuid(cursor.id)) throw badInput('The cursor is not valid; start again from the first page.', 'after');
       where.push(`(lower(u.email), u.id) > (${q.p(cursor.key)}, ${q.p(cursor.id)}::uuid)`);
     }
-    const rows = await this.select(q, where, `ORDER BY lower(u.email), u.id LIMIT ${q.p(size + 1)}`);
+    const rows = await this.select(actor.tenantId, q, where, `ORDER BY lower(u.email), u.id LIMIT ${q.p(size + 1)}`);
     return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
   }
 
@@ -31,14 +32,15 @@ export class UserAdminService {
   async get(actor: Actor, userId: string): Promise<User> {
     if (!isUuid(userId)) throw badInput('That is not a valid user id.', 'id');
     const q = new SqlParams();
-    const [user] = await this.select(q, [`u.tenant_id = ${q.p(actor.tenantId)}`, `u.id = ${q.p(userId)}`], '');
+    const [user] = await this.select(actor.tenantId, q, [`u.tenant_id = ${q.p(actor.tenantId)}`, `u.id = ${q.p(userId)}`], '');
     if (!user) throw notFound('User');
     return user;
   }
 
-  private select(q: SqlParams, where: string[], tail: string): Promise<Array<User & { sortKey: string }>> {
-    return this.db.query(
-      `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
+  private select(tenantId: string, q: SqlParams, where: string[], tail: string): Promise<Array<User & { sortKey: string }>> {
+    return withTenant(this.db, tenantId, (m) =>
+      m.query(
+        `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
               lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse"
          FROM users u
          CROSS JOIN LATERAL (
@@ -46,7 +48,8 @@ export class UserAdminService {
          ) stats
         WHERE ${where.join(' AND ')}
         ${tail}`,
-      q.values,
+        q.values,
+      ),
     );
   }
 
@@ -60,7 +63,7 @@ export class UserAdminService {
     if (status === UserStatus.DISABLED && actor.signedInWith !== 'api_token' && actor.userId === userId) {
       throw badInput('You cannot disable your own account.', 'id');
     }
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, actor.tenantId, async (m) => {
       // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, plain rows for a SELECT.
       const rows: Array<{ id: string }> = await m.query(
         'WITH changed AS (UPDATE users SET status = $3 WHERE id = $1 AND tenant_id = $2 RETURNING id) SELECT id FROM changed',

@@ -3,6 +3,7 @@ import { hashSecret } from '../../common/argon2.js';
 import { badInput, isUniqueViolation } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit } from '../audit/audit.service.js';
+import { withTenant } from '../../db/tenant-scope.js';
 import { Role, User } from './user.entity.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -32,7 +33,7 @@ export class UserService {
       throw badInput(`A password is ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`, 'password');
     }
     const passwordHash = await hashSecret(input.password);
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, input.tenantId, async (m) => {
       const inUse = () => badInput('That sign-in name is already in use.', 'email');
       const user = await m
         .save(m.create(User, { tenantId: input.tenantId, email, displayName, role: input.role, passwordHash }))

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../common/context.js';
 import { requireUser } from '../../common/require-actor.js';
+import { withTenant } from '../../db/tenant-scope.js';
 import { AppPasswordService } from '../app-passwords/app-password.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import type { TwoStepService } from '../two-step/two-step.service.js';
@@ -9,7 +10,7 @@ import { User } from './user.entity.js';
 import { SecurityInfo, SignInMethod, Viewer } from './viewer.type.js';
 
 export async function loadViewer(db: DataSource, userId: string, tenantId: string): Promise<Viewer | null> {
-  const user = await db.getRepository(User).findOneBy({ id: userId, tenantId });
+  const user = await withTenant(db, tenantId, (m) => m.findOneBy(User, { id: userId, tenantId }));
   return user && { id: user.id, email: user.email, displayName: user.displayName, role: user.role, tenantId: user.tenantId };
 }
 
@@ -29,7 +30,7 @@ export class ViewerResolver {
 
   @FieldResolver(() => Tenant)
   async tenant(@Root() viewer: Viewer): Promise<Tenant> {
-    return this.db.getRepository(Tenant).findOneByOrFail({ id: viewer.tenantId });
+    return withTenant(this.db, viewer.tenantId, (m) => m.findOneByOrFail(Tenant, { id: viewer.tenantId }));
   }
 
   @FieldResolver(() => SecurityInfo)
