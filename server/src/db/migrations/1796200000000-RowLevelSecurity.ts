@@ -194,7 +194,7 @@ export class RowLevelSecurity1796200000000 implements MigrationInterface {
   name = 'RowLevelSecurity1796200000000';
 
   async up(db: QueryRunner): Promise<void> {
-    const [{ schema }]: Array<{ schema: string }> = await db.query('SELECT quote_ident(current_schema()) AS schema');
+    const [{ schema }]: [{ schema: string }] = await db.query('SELECT quote_ident(current_schema()) AS schema');
     // Roles belong to the whole cluster: another database of this cluster may have made it already, maybe just now.
     await db.query(`
       DO $$
@@ -243,7 +243,7 @@ export class RowLevelSecurity1796200000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    const [{ schema }]: Array<{ schema: string }> = await db.query('SELECT quote_ident(current_schema()) AS schema');
+    const [{ schema }]: [{ schema: string }] = await db.query('SELECT quote_ident(current_schema()) AS schema');
     for (const f of [...FUNCTIONS].reverse()) await db.query(`DROP FUNCTION ${f.signature.slice(0, f.signature.indexOf('('))}`);
     await db.query('DROP POLICY tenants_tenant_isolation ON tenants');
     await db.query('ALTER TABLE tenants DISABLE ROW LEVEL SECURITY');
