@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { DataSource } from 'typeorm';
@@ -6,6 +7,7 @@ import { RUNTIME_ROLE } from '../../server/src/db/migrations/1796200000000-RowLe
 import { withTenant } from '../../server/src/db/tenant-scope.js';
 import { adminTenant, dataOf, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
+import { recordSecret } from '../support/secrets.js';
 import { enrollTwoStep } from '../support/two-step.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -184,9 +186,14 @@ describe('DATABASE_RUNTIME_URL', () => {
         CREATE ROLE ${LOGIN_ROLE} LOGIN;
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
+    // A password, for servers that ask for one (the embedded PostgreSQL does).
+    const password = randomBytes(16).toString('hex');
+    recordSecret(password);
+    await server.db.query(`ALTER ROLE ${LOGIN_ROLE} PASSWORD '${password}'`);
     await server.db.query(`GRANT ${RUNTIME_ROLE} TO ${LOGIN_ROLE}`);
     const url = new URL(inject('databaseUrl'));
     url.username = LOGIN_ROLE;
+    url.password = password;
     const own = createDataSource(url.toString(), 1, { runtime: true });
     await own.initialize();
     try {
