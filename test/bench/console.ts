@@ -141,7 +141,7 @@ export async function consoleFigures(
     const [name, value] = [session.slice(0, session.indexOf('=')), session.slice(session.indexOf('=') + 1)];
     browser = await launchBrowser();
     const signedIn = async () => {
-      const context = await newContext(browser!, server.url);
+      const context = await newContext(browser!, server.url, 'en-GB', { inTest: false });
       await context.addCookies([{ name, value, url: server.url }]);
       return context;
     };

@@ -32,9 +32,15 @@ const cspViolations = new WeakMap<BrowserContext, string[]>();
 /**
  * A browser context for the test that calls it (inside the test, not in a
  * hook). Every Content-Security-Policy violation that Chromium reports on the
- * console of any of its pages fails that test.
+ * console of any of its pages fails that test. Outside a test (the
+ * benchmark), `{ inTest: false }`: nothing to fail.
  */
-export async function newContext(browser: Browser, baseURL: string, locale = 'en-GB'): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  locale = 'en-GB',
+  options: { inTest: boolean } = { inTest: true },
+): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, locale, viewport: { width: 1200, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   const violations: string[] = [];
@@ -42,9 +48,11 @@ export async function newContext(browser: Browser, baseURL: string, locale = 'en
   context.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
-  onTestFinished(() => {
-    expect(violations, 'Content-Security-Policy violations reported by Chromium').toEqual([]);
-  });
+  if (options.inTest) {
+    onTestFinished(() => {
+      expect(violations, 'Content-Security-Policy violations reported by Chromium').toEqual([]);
+    });
+  }
   recordBrowserSecrets(context);
   return context;
 }
