@@ -1,28 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { createDataSource, migrate, migrations } from '../../server/src/db/data-source.js';
-
-/** A fresh, empty database on the run's server, dropped afterwards. */
-async function withEmptyDatabase(run: (url: string) => Promise<void>): Promise<void> {
-  const serverUrl = inject('databaseUrl');
-  const name = `app_passwords_migrations_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client(serverUrl);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    await run(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+import { withEmptyDatabase } from '../support/databases.js';
 
 describe('migrations', () => {
   it('two instances starting together on an empty database: one migrates, the other waits and finds nothing to do', async () => {
-    await withEmptyDatabase(async (url) => {
+    await withEmptyDatabase('migrations', async (url) => {
       const instances = [createDataSource(url, 1), createDataSource(url, 1)];
       await Promise.all(instances.map((db) => db.initialize()));
       try {

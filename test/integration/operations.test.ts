@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../server/src/db/data-source.js';
+import { withEmptyDatabase } from '../support/databases.js';
 import { basic, checkBasic, createAppPassword, randomIp, randomSecret } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -66,26 +66,9 @@ describe('health and readiness', () => {
   });
 });
 
-/** A migrated database of its own on the run's server, which the test may take away; dropped afterwards. */
-async function withOwnDatabase(run: (url: string, admin: pg.Client, name: string) => Promise<void>): Promise<void> {
-  const serverUrl = inject('databaseUrl');
-  const name = `app_passwords_ops_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client(serverUrl);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    await run(url.toString(), admin, name);
-  } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 describe('when the database is not there yet, or goes away', () => {
   it('/readyz says 503 until every migration has run', async () => {
-    await withOwnDatabase(async (url) => {
+    await withEmptyDatabase('ops', async (url) => {
       const fresh = await startTestServer({ databaseUrl: url });
       try {
         const before = await fetch(`${fresh.url}/readyz`);
@@ -103,7 +86,7 @@ describe('when the database is not there yet, or goes away', () => {
   });
 
   it('PostgreSQL refusing connections: /healthz stays 200, /readyz says 503, errors are logged with the request id, and all recover', async () => {
-    await withOwnDatabase(async (url, admin, name) => {
+    await withEmptyDatabase('ops', async (url, admin, name) => {
       const own = await startTestServer({ databaseUrl: url });
       try {
         await migrate(own.db);
