@@ -396,7 +396,10 @@ describe('argon2 work per check', () => {
     expect(await delta(basic(user.email, `${appPassword.password}x`))).toEqual({ status: 401, argon2: 1, cacheHits: 0 });
     expect(await delta(authorization)).toEqual({ status: 204, argon2: 1, cacheHits: 0 });
     expect(await delta(authorization)).toEqual({ status: 204, argon2: 0, cacheHits: 1 });
-    expect(await delta(basic(user.email.toUpperCase(), grouped(appPassword.password)))).toEqual({ status: 204, argon2: 0, cacheHits: 1 });
+    // Remembered under the header as sent: the same password spelt another way is checked once more, then remembered too.
+    const respelt = basic(user.email.toUpperCase(), grouped(appPassword.password));
+    expect(await delta(respelt)).toEqual({ status: 204, argon2: 1, cacheHits: 0 });
+    expect(await delta(respelt)).toEqual({ status: 204, argon2: 0, cacheHits: 1 });
   });
 });
 

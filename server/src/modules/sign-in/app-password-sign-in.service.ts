@@ -7,7 +7,7 @@ import type { WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
 import type { Role } from '../users/user.entity.js';
 import { AppPasswordConfirmations, type Candidate } from './app-password-confirmations.js';
-import { parseBasicCredentials } from './basic-credentials.js';
+import { MAX_AUTHORIZATION_LENGTH, parseBasicCredentials } from './basic-credentials.js';
 import { SignInOutcome, type SignInLog } from './sign-in-log.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 
@@ -15,8 +15,12 @@ export type AppPasswordCheck =
   | { ok: true; userId: string; tenantId: string; signInName: string; role: Role; appPasswordId: string }
   | { ok: false; outcome: Exclude<SignInOutcome, 'SUCCESS'> | 'MALFORMED'; retryAfterSeconds?: number };
 
+/** A remembered success, under the keyed hash of the Authorization header that earned it. */
 interface CacheEntry {
   appPasswordId: string;
+  /** The sign-in name as the app sent it (for the sign-in log), and lower-cased (to compare with the user's). */
+  signInName: string;
+  name: string;
   expiresAt: number;
 }
 
@@ -28,9 +32,10 @@ const MAX_CACHE_ENTRIES = 20_000;
  * Cold: the lookup tag finds the one candidate row (O(1) however many app
  * passwords the user has) and exactly one argon2 verification runs, also for
  * unknown names and unknown secrets, so timing reveals nothing. Warm: a
- * success is remembered for a short TTL under a keyed hash of (name, secret),
- * never the secret itself, so a client that reconnects every few seconds
- * skips argon2; but every request still confirms in PostgreSQL, by primary
+ * success is remembered for a short TTL under a keyed hash of the
+ * Authorization header (name and secret as the app sends them), never the
+ * secret itself, so a client that reconnects every few seconds skips argon2
+ * and the header is not even decoded again; but every request still confirms in PostgreSQL, by primary
  * key, that the app password, its user and the tenant policy allow it, so a
  * delete, revoke, disable or policy change elsewhere counts on the next request.
  */
@@ -91,21 +96,23 @@ export class AppPasswordSignInService {
   }
 
   private async checkNow(authorization: string | undefined, request: RequestInfo, tenantId: string | undefined): Promise<AppPasswordCheck> {
+    // Warm: the header exactly as it came last time, so nothing needs decoding again.
+    const cacheKey =
+      authorization && authorization.length <= MAX_AUTHORIZATION_LENGTH && this.cacheTtlMs > 0 ? this.cacheKeyOf(authorization) : undefined;
+    const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
+    if (cacheKey && cached && cached.expiresAt > Date.now()) {
+      this.stats.cacheHits++;
+      return this.confirmRemembered(cacheKey, cached, request, tenantId);
+    }
+
     const credentials = parseBasicCredentials(authorization);
     if (!credentials) {
       this.stats.outcomes.MALFORMED++;
       return { ok: false, outcome: 'MALFORMED' };
     }
+    this.stats.cacheMisses++;
     const name = credentials.signInName.toLowerCase();
     const secret = normaliseAppPassword(credentials.password);
-
-    const cacheKey = secret && this.cacheTtlMs > 0 ? this.cacheKeyOf(name, secret) : undefined;
-    const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
-    if (cacheKey && cached && cached.expiresAt > Date.now()) {
-      this.stats.cacheHits++;
-      return this.confirmRemembered(cacheKey, cached.appPasswordId, name, credentials.signInName, request, tenantId);
-    }
-    this.stats.cacheMisses++;
 
     // The reservation and the candidate lookup are independent: ask PostgreSQL both at once. The tag under
     // each server key (current first) finds an app password tagged before a key rotation too.
@@ -140,7 +147,7 @@ export class AppPasswordSignInService {
         ? this.retag(candidate.app_password_id!, candidate.lookup_tag, tags[0]!)
         : undefined,
     ]);
-    if (cacheKey) this.remember(cacheKey, candidate.app_password_id!);
+    if (cacheKey) this.remember(cacheKey, candidate.app_password_id!, credentials.signInName, name);
     return this.succeed(credentials.signInName, request, candidate);
   }
 
@@ -152,9 +159,7 @@ export class AppPasswordSignInService {
   /** The warm path: no argon2; a confirmation by primary key, shared with requests of the same moment. */
   private async confirmRemembered(
     cacheKey: string,
-    appPasswordId: string,
-    name: string,
-    signInName: string,
+    { appPasswordId, signInName, name }: CacheEntry,
     request: RequestInfo,
     tenantId: string | undefined,
   ): Promise<AppPasswordCheck> {
@@ -174,17 +179,19 @@ export class AppPasswordSignInService {
   }
 
   /**
-   * SHA-256 over a per-process random key, the name and the secret: a keyed
-   * hash that never leaves this process, so length extension gives nobody
-   * anything, at a fifth of an HMAC's cost on the hot path (one-shot hash).
+   * SHA-256 over a per-process random key and the Authorization header (which
+   * carries the name and the secret): a keyed hash that never leaves this
+   * process, so length extension gives nobody anything, at a fifth of an
+   * HMAC's cost on the hot path (one-shot hash). The same name and secret
+   * sent differently (another case of "Basic") is another entry.
    */
-  private cacheKeyOf(name: string, secret: string): string {
-    return hash('sha256', `${this.cacheHashKey}\0${name}\0${secret}`, 'base64');
+  private cacheKeyOf(authorization: string): string {
+    return hash('sha256', `${this.cacheHashKey}\0${authorization}`, 'base64');
   }
 
-  private remember(cacheKey: string, appPasswordId: string): void {
+  private remember(cacheKey: string, appPasswordId: string, signInName: string, name: string): void {
     if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, { appPasswordId, expiresAt: Date.now() + this.cacheTtlMs });
+    this.cache.set(cacheKey, { appPasswordId, signInName, name, expiresAt: Date.now() + this.cacheTtlMs });
   }
 
   private succeed(signInName: string, request: RequestInfo, c: Candidate): AppPasswordCheck {

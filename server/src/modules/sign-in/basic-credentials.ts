@@ -3,7 +3,8 @@ export interface BasicCredentials {
   password: string;
 }
 
-const MAX_HEADER_LENGTH = 4096;
+/** Longer Authorization headers are refused unread. */
+export const MAX_AUTHORIZATION_LENGTH = 4096;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const CONTROL = /[\p{Cc}]/u;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -16,7 +17,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * callers answer all of these the same way.
  */
 export function parseBasicCredentials(header: string | undefined): BasicCredentials | undefined {
-  if (!header || header.length > MAX_HEADER_LENGTH) return undefined;
+  if (!header || header.length > MAX_AUTHORIZATION_LENGTH) return undefined;
   const match = /^basic[ \t]+([^ \t]+)[ \t]*$/i.exec(header);
   const encoded = match?.[1];
   if (!encoded || encoded.length % 4 !== 0 || !BASE64.test(encoded)) return undefined;
