@@ -66,7 +66,8 @@ export class SignInLog {
 
   record(event: Omit<SignInEvent, 'occurredAt' | 'attempts'>): void {
     const signInName = event.signInName.slice(0, 254);
-    const client = [event.appPasswordId, event.userId, event.tenantId, event.clientIp, signInName, event.userAgent].join('\0');
+    // Ids are UUIDs and an empty IP or user agent is recorded as none, so '' for null is unambiguous.
+    const client = `${event.appPasswordId ?? ''}\0${event.userId ?? ''}\0${event.tenantId ?? ''}\0${event.clientIp ?? ''}\0${signInName}\0${event.userAgent ?? ''}`;
     const latest = this.latest.get(client);
     if (latest?.outcome === event.outcome) {
       latest.attempts++;
