@@ -35,9 +35,10 @@ const MAX_CACHE_ENTRIES = 20_000;
  * success is remembered for a short TTL under a keyed hash of the
  * Authorization header (name and secret as the app sends them), never the
  * secret itself, so a client that reconnects every few seconds skips argon2
- * and the header is not even decoded again; but every request still confirms in PostgreSQL, by primary
- * key, that the app password, its user and the tenant policy allow it, so a
- * delete, revoke, disable or policy change elsewhere counts on the next request.
+ * and the header is not even decoded again; but every request still confirms
+ * in PostgreSQL, by primary key, that the app password, its user and the
+ * tenant policy allow it, so a delete, revoke, disable or policy change
+ * elsewhere counts on the next request.
  */
 export class AppPasswordSignInService {
   /** Observable counters for tests and metrics. */
