@@ -7,7 +7,6 @@ import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
@@ -17,6 +16,7 @@ import type { Config } from './config.js';
 import { createRequestInfo, type Actor, type Context, type RequestInfo } from './common/context.js';
 import { AppError } from './common/errors.js';
 import { failClosed, serviceUnavailableStatus } from './common/database-unavailable.js';
+import { drainHttpServer } from './common/http-drain.js';
 import { createFormatError, isUnexpectedError } from './common/format-error.js';
 import { graphqlLimits } from './common/graphql-limits.js';
 import { noStore, securityHeaders } from './common/http-security.js';
@@ -132,6 +132,9 @@ export interface App {
   /** Stops accepting, lets in-flight requests finish, then stops Apollo. Leaves the database to the caller. */
   close(): Promise<void>;
 }
+
+/** How long shutdown waits for requests in flight before it cuts their connections (main.ts gives up at 15 s). */
+const HTTP_DRAIN_GRACE_MS = 10_000;
 
 /** Paths the console's client-side router must never shadow. */
 const API_PREFIXES = ['/graphql', '/auth', '/export', '/healthz', '/readyz', '/metrics'];
@@ -250,7 +253,6 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
       // Every /graphql response is `no-store` (see below); Apollo must not relax that from cache hints.
       ApolloServerPluginCacheControlDisabled(),
       // The Sandbox landing page would load a CDN's scripts into this origin, which the CSP (rightly) refuses.
@@ -323,7 +325,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     close: async () => {
       clearInterval(sweep);
       clearInterval(retention);
-      await apollo.stop(); // the drain plugin closes the HTTP server and waits for in-flight requests
+      await drainHttpServer(server, HTTP_DRAIN_GRACE_MS); // in-flight requests finish first
+      await apollo.stop();
       // Checks whose client has gone (so the drain did not wait): their last-used writes and sign-in log entries.
       await services.appPasswordSignIn.drain();
       await services.signInLog.close(); // the last batch of sign-in events

@@ -7,7 +7,50 @@ import { basic, createAppPassword } from '../support/app-passwords.js';
 import { createTenant, createUser } from '../support/factories.js';
 import { startTestServer } from '../support/test-server.js';
 
+/** GET on `agent`'s keep-alive connection; resolves with the status and that connection's socket. */
+function get(url: string, agent: http.Agent, headers: http.OutgoingHttpHeaders = {}) {
+  return new Promise<{ status: number; socket: import('node:net').Socket }>((resolve, reject) => {
+    const request = http.get(url, { agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode!, socket: request.socket! }));
+    });
+    request.on('error', reject);
+  });
+}
+
+const closeOf = (socket: import('node:net').Socket) =>
+  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+
 describe('graceful shutdown', () => {
+  it('lets a check in flight answer, closes keep-alive connections instead of waiting for them, and takes no new ones', async () => {
+    const server = await startTestServer();
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const appPassword = await createAppPassword(server, user);
+    // Keep-alive connections that would otherwise stay open until the grace period (10 s) cuts them.
+    server.app.server.keepAliveTimeout = 0;
+
+    const idle = await get(`${server.url}/healthz`, new http.Agent({ keepAlive: true }));
+    expect(idle.status).toBe(200);
+    const idleClosed = closeOf(idle.socket);
+
+    // A cold check (argon2) still under way when shutdown starts.
+    const busyAgent = new http.Agent({ keepAlive: true });
+    const inFlight = get(`${server.url}/auth/basic`, busyAgent, { authorization: basic(user.email, appPassword.password) });
+    const signIn = server.app.services.appPasswordSignIn;
+    for (let i = 0; i < 1000 && signIn.checksInFlight === 0; i++) await sleep(5);
+    expect(signIn.checksInFlight).toBe(1);
+
+    const closing = server.close();
+    const answered = await inFlight;
+    expect(answered.status).toBe(204);
+    await closing; // a hang until the grace period's cut (10 s) fails this test by its timeout (below)
+    await Promise.all([idleClosed, closeOf(answered.socket)]);
+
+    await expect(get(`${server.url}/healthz`, new http.Agent())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(server.problems()).toEqual([]);
+  }, 8_000);
+
   it('finishes an app-password check whose client already left: its last use and sign-in log entry are written before the pool closes', async () => {
     const server = await startTestServer();
     const tenant = await createTenant(server.db);
