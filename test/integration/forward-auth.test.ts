@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPasswordConfirmations } from '../../server/src/modules/sign-in/app-password-confirmations.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import {
   basic,
@@ -133,6 +134,33 @@ describe('a correct app password', () => {
     };
     expectAccepted(await check(authorization, { headers: proxyHeaders }), user, appPassword.id);
     expectRefused(await check(basic(user.email, randomSecret()), { headers: proxyHeaders, ip: randomIp() }));
+  });
+});
+
+describe('many checks at once', () => {
+  it('answers each of many simultaneous checks of two remembered app passwords with its own user', async () => {
+    const a = await userWithAppPassword();
+    const b = await userWithAppPassword();
+    // Remembered first, so the checks below share confirmations in PostgreSQL (each app password asked for once per batch).
+    expectAccepted(await a.check(a.authorization), a.user, a.appPassword.id);
+    expectAccepted(await b.check(b.authorization), b.user, b.appPassword.id);
+    const before = { ...server.app.services.appPasswordSignIn.stats };
+
+    const who = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? b : a));
+    const responses = await Promise.all(who.map((w) => w.check(w.authorization)));
+    responses.forEach((response, i) => expectAccepted(response, who[i]!.user, who[i]!.appPassword.id));
+    expect(server.app.services.appPasswordSignIn.stats.cacheHits - before.cacheHits).toBe(60);
+  });
+
+  it('gives each check in one shared confirmation the answer for its own app password', async () => {
+    const a = await userWithAppPassword();
+    const b = await userWithAppPassword();
+    const confirmations = new AppPasswordConfirmations(server.runtimeDb);
+    // Asked in the same moment: one statement answers all of them, each app password asked for once.
+    const ids = [a.appPassword.id, b.appPassword.id, a.appPassword.id, randomUUID(), b.appPassword.id];
+    const answers = await Promise.all(ids.map((id) => confirmations.confirm(id)));
+    expect(answers.map((c) => c?.user_id)).toEqual([a.user.id, b.user.id, a.user.id, undefined, b.user.id]);
+    await confirmations.settled();
   });
 });
 

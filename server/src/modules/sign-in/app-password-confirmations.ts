@@ -101,7 +101,9 @@ export class AppPasswordConfirmations {
   constructor(db: DataSource) {
     this.pool = (db.driver as unknown as { master: Pool }).master;
     this.confirmations = new Batcher(async (ids) => {
-      const { rows } = await this.pool.query<Candidate>({ name: 'confirm-app-passwords', text: CONFIRM_SQL, values: [ids.join(',')] });
+      // One app often has several connections open: each id once.
+      const distinct = [...new Set(ids)].join(',');
+      const { rows } = await this.pool.query<Candidate>({ name: 'confirm-app-passwords', text: CONFIRM_SQL, values: [distinct] });
       const byId = new Map(rows.map((row) => [row.app_password_id, row]));
       return ids.map((id) => byId.get(id));
     });
