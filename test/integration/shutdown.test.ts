@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { basic, createAppPassword } from '../support/app-passwords.js';
 import { createTenant, createUser } from '../support/factories.js';
-import { startTestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** GET on `agent`'s keep-alive connection; resolves with the status and that connection's socket. */
 function get(url: string, agent: http.Agent, headers: http.OutgoingHttpHeaders = {}) {
-  return new Promise<{ status: number; socket: import('node:net').Socket }>((resolve, reject) => {
+  return new Promise<{ status: number; socket: Socket }>((resolve, reject) => {
     const request = http.get(url, { agent, headers }, (response) => {
       response.resume();
       response.on('end', () => resolve({ status: response.statusCode!, socket: request.socket! }));
@@ -18,8 +19,14 @@ function get(url: string, agent: http.Agent, headers: http.OutgoingHttpHeaders =
   });
 }
 
-const closeOf = (socket: import('node:net').Socket) =>
-  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closeOf = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+
+/** Waits until the server has started on exactly one app-password check. */
+async function untilOneCheckInFlight(server: TestServer): Promise<void> {
+  const signIn = server.app.services.appPasswordSignIn;
+  for (let i = 0; i < 1000 && signIn.checksInFlight === 0; i++) await sleep(5);
+  expect(signIn.checksInFlight).toBe(1);
+}
 
 describe('graceful shutdown', () => {
   it('lets a check in flight answer, closes keep-alive connections instead of waiting for them, and takes no new ones', async () => {
@@ -37,9 +44,7 @@ describe('graceful shutdown', () => {
     // A cold check (argon2) still under way when shutdown starts.
     const busyAgent = new http.Agent({ keepAlive: true });
     const inFlight = get(`${server.url}/auth/basic`, busyAgent, { authorization: basic(user.email, appPassword.password) });
-    const signIn = server.app.services.appPasswordSignIn;
-    for (let i = 0; i < 1000 && signIn.checksInFlight === 0; i++) await sleep(5);
-    expect(signIn.checksInFlight).toBe(1);
+    await untilOneCheckInFlight(server);
 
     const closing = server.close();
     const answered = await inFlight;
@@ -64,9 +69,7 @@ describe('graceful shutdown', () => {
     });
     request.on('error', () => undefined);
     request.end();
-    const signIn = server.app.services.appPasswordSignIn;
-    for (let i = 0; i < 1000 && signIn.checksInFlight === 0; i++) await sleep(5);
-    expect(signIn.checksInFlight).toBe(1);
+    await untilOneCheckInFlight(server);
     request.destroy();
 
     await server.close(); // what SIGTERM does: app.close(), then the pool
