@@ -30,6 +30,7 @@ import { AppPasswordResolver } from './modules/app-passwords/app-password.resolv
 import { createAuditExportHandlers } from './modules/audit/audit-export.handler.js';
 import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
 import { AuditLogService } from './modules/audit/audit-log.service.js';
+import { ViewerSignInsResolver } from './modules/audit/viewer-sign-ins.resolver.js';
 import { createHealthHandlers } from './modules/operations/health.handler.js';
 import { HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
 import { createMetricsHandler } from './modules/operations/metrics.handler.js';
@@ -44,7 +45,8 @@ import { createForwardAuthHandler, FORWARD_AUTH_PATH } from './modules/sign-in/f
 import { actorFromBasicCredentials } from './modules/sign-in/graphql-basic-auth.js';
 import { readSessionCookie } from './modules/sign-in/session-cookie.js';
 import { SignInLog } from './modules/sign-in/sign-in-log.js';
-import { CONSOLE_THROTTLE_RULES, SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
+import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
+import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
 import { SessionService } from './modules/sign-in/session.service.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
 import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.service.js';
@@ -79,10 +81,8 @@ export interface Services {
   userAdmin: UserAdminService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
-  /** Failure counters of app-password checks. */
+  /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
   signInThrottle: SignInThrottle;
-  /** Failure counters of console sign-ins (passwords and two-step codes), kept apart. */
-  consoleSignInThrottle: SignInThrottle;
   twoStep: TwoStepService;
   signInLog: SignInLog;
   appPasswordSignIn: AppPasswordSignInService;
@@ -102,21 +102,19 @@ export function createServices(
   const cores = availableParallelism();
   const argon2 = new WorkLimiter(cores, 4 * cores);
   const signInThrottle = new SignInThrottle(db);
-  const consoleSignInThrottle = new SignInThrottle(db, CONSOLE_THROTTLE_RULES, 'console:');
   const twoStep = new TwoStepService(db, keys);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   return {
     tenants: new TenantService(db),
     tenantPolicies: new TenantPolicyService(db),
     users: new UserService(db),
-    sessions: new SessionService(db, signInThrottle, consoleSignInThrottle, twoStep),
+    sessions: new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep),
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
     userAdmin: new UserAdminService(db),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
     signInThrottle,
-    consoleSignInThrottle,
     twoStep,
     signInLog,
     appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
@@ -158,6 +156,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       [TenantPolicyResolver, new TenantPolicyResolver(services.tenantPolicies)],
       [TenantUserResolver, new TenantUserResolver(services.userAdmin)],
       [AuditLogResolver, new AuditLogResolver(services.auditLog)],
+      [ViewerSignInsResolver, new ViewerSignInsResolver(services.auditLog)],
       [ApiTokenResolver, new ApiTokenResolver(services.apiTokens)],
     ]),
   );

@@ -5,6 +5,7 @@ import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
 import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
+import { ViewerSignInsResolver } from './modules/audit/viewer-sign-ins.resolver.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
 import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
@@ -21,6 +22,7 @@ export const resolvers = [
   TenantPolicyResolver,
   TenantUserResolver,
   AuditLogResolver,
+  ViewerSignInsResolver,
   ApiTokenResolver,
 ] as const;
 

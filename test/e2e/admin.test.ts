@@ -226,10 +226,15 @@ describe('the admin console', () => {
 
     await page.goto('/admin/sign-ins');
     const log = page.locator('[data-test="sign-ins"] tbody tr');
+    // Console sign-ins are in the log beside the apps' checks.
+    await poll(() => log.filter({ hasText: /Password/ }).count()).toBeGreaterThan(0);
+    await page.getByLabel('Method').selectOption({ label: 'App password' });
     await poll(() => log.count()).toBe(2);
     await page.getByLabel('Outcome').selectOption({ label: 'Wrong password' });
     await poll(() => log.count()).toBe(1);
-    expect(await page.locator('[data-test="csv"]').getAttribute('href')).toBe('/export/sign-ins.csv?outcome=WRONG_PASSWORD');
+    expect(await page.locator('[data-test="csv"]').getAttribute('href')).toBe(
+      '/export/sign-ins.csv?outcome=WRONG_PASSWORD&method=APP_PASSWORD',
+    );
     await review(page, 'admin-sign-ins');
 
     await page.goto('/admin/api-tokens');

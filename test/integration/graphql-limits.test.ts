@@ -68,6 +68,7 @@ describe('GraphQL limits', () => {
       AppPasswordsByLastUse: { weekAgo: monthAgo, monthAgo },
       AuditEvents: page,
       SignInEvents: page,
+      ViewerSignIns: page,
       SignInActivity: { days: 366, timeZone: 'Europe/Amsterdam' },
       ApiTokens: {},
       CreateApiToken: { input: { name: 'Limits check', scopes: ['AUDIT_READ'] } },

@@ -291,17 +291,50 @@ describe('signing in with two steps', () => {
     expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
   });
 
-  it('throttles wrong codes like wrong passwords: after 10, even the right code waits', async () => {
+  it('ends a pending sign-in after 5 wrong codes: the password is needed again', async () => {
     const { user, twoStep } = await enrolledUser();
     const client = new GraphQLClient(server.url);
     client.headers['x-forwarded-for'] = documentationIp();
     await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
-    for (let i = 0; i < 10; i++) expect(GraphQLClient.code(await client.request(COMPLETE, { code: '000000' }))).toBe('UNAUTHENTICATED');
+    for (let i = 0; i < 4; i++) expect((await client.request(COMPLETE, { code: '000000' })).errors?.[0]?.message).toMatch(/not right/);
+    const fifth = await client.request(COMPLETE, { code: '000000' });
+    expect(GraphQLClient.code(fifth)).toBe('UNAUTHENTICATED');
+    expect(fifth.errors?.[0]?.message).toMatch(/Sign in again/);
+    expect(await sessionRows(user)).toEqual([]);
     await forgetLastCode(server.db, user.id);
-    const throttled = await client.request(COMPLETE, { code: totpCode(twoStep.secret) });
-    expect(GraphQLClient.code(throttled)).toBe('RATE_LIMITED');
-    expect(throttled.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
-    expect(await sessionRows(user)).toEqual([expect.objectContaining({ pending: true })]);
+    expect((await client.request(COMPLETE, { code: totpCode(twoStep.secret) })).errors?.[0]?.message).toMatch(/expired/);
+
+    // A new sign-in with the password goes on, with the code.
+    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    expect((await client.request(COMPLETE, { code: totpCode(twoStep.secret) })).errors).toBeUndefined();
+  });
+
+  it('locks code entry after 10 wrong codes in a row, however often the password is entered again and from wherever', async () => {
+    const { tenant, user, twoStep } = await enrolledUser();
+    const client = new GraphQLClient(server.url);
+    // The attacker knows the password and signs in again after every wrong code, each time from another address.
+    for (let i = 0; i < 10; i++) {
+      client.headers['x-forwarded-for'] = documentationIp();
+      expect((await client.request(SIGN_IN, { input: { email: user.email, password: user.password } })).errors).toBeUndefined();
+      expect(GraphQLClient.code(await client.request(COMPLETE, { code: String(100000 + i) }))).toBe('UNAUTHENTICATED');
+    }
+    client.headers['x-forwarded-for'] = documentationIp();
+    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await forgetLastCode(server.db, user.id);
+    const locked = await client.request(COMPLETE, { code: totpCode(twoStep.secret) });
+    expect(GraphQLClient.code(locked)).toBe('RATE_LIMITED');
+    expect(locked.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    expect(locked.errors?.[0]?.extensions?.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
+    // Admins see it, as for any user block.
+    const blocked = await auditRows(server.db, tenant.id, 'user.sign_in_blocked');
+    expect(blocked.map((e) => e.details)).toEqual([{ method: 'TWO_STEP_CODE', blockedForSeconds: 900 }]);
+
+    // Once the lock is over, the right code signs in, and the count starts again.
+    await server.db.query(`UPDATE sign_in_throttles SET blocked_until = now() - interval '1 second' WHERE key = $1`, [
+      `two-step:user:${user.id}`,
+    ]);
+    expect((await client.request(COMPLETE, { code: totpCode(twoStep.secret) })).errors).toBeUndefined();
   });
 });
 

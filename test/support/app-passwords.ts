@@ -219,9 +219,11 @@ export function outcomesOf(rows: SignInEventRow[]): string[] {
 export async function throttleRow(
   db: DataSource,
   key: string,
-): Promise<{ failures: number; blocks: number; blocked_for_seconds: number | null; blocked_forever: boolean } | undefined> {
+): Promise<
+  { failures: number; in_flight: number; blocks: number; blocked_for_seconds: number | null; blocked_forever: boolean } | undefined
+> {
   const rows = await db.query(
-    `SELECT failures, blocks, coalesce(blocked_until = 'infinity'::timestamptz, false) AS blocked_forever,
+    `SELECT failures, in_flight, blocks, coalesce(blocked_until = 'infinity'::timestamptz, false) AS blocked_forever,
             CASE WHEN blocked_until = 'infinity'::timestamptz THEN NULL
                  ELSE extract(epoch FROM blocked_until - now())::float8 END AS blocked_for_seconds
        FROM sign_in_throttles WHERE key = $1`,

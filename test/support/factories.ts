@@ -75,9 +75,14 @@ export async function insertAppPasswords(db: DataSource, user: TestUser, count: 
   return rows.map((r) => r.id);
 }
 
-/** A client signed in as `user` through the real signIn mutation. */
-export async function signedInClient(server: Pick<TestServer, 'url'>, user: TestUser): Promise<GraphQLClient> {
+/** A client signed in as `user` through the real signIn mutation (from `ip`, on a server that trusts 127.0.0.1 as a proxy). */
+export async function signedInClient(
+  server: Pick<TestServer, 'url'>,
+  user: TestUser,
+  options: { ip?: string } = {},
+): Promise<GraphQLClient> {
   const client = new GraphQLClient(server.url);
+  if (options.ip) client.headers['x-forwarded-for'] = options.ip;
   const result = await client.request(`mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }`, {
     input: { email: user.email, password: user.password },
   });

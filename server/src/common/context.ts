@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { Role } from '../modules/users/user.entity.js';
+import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
 
 /** What an API token may be granted; each admin query names the one it needs. */
@@ -63,27 +63,23 @@ const MAX_USER_AGENT_LENGTH = 512;
 
 /**
  * Reads where a request came from. The client IP comes from X-Forwarded-For
- * only when the direct peer (and each proxy before it) is trusted.
+ * only when the direct peer (and each proxy before it) is trusted; a trusted
+ * proxy that forwards something that is not an address (a client's junk
+ * passed along) leaves the peer's own address, never a shared "unknown".
  */
 export function createRequestInfo(trustedProxies: string[]): (req: IncomingMessage) => RequestInfo {
   const trust = trustedProxies.length > 0 ? proxyaddr.compile(trustedProxies) : undefined;
   return (req) => {
     const agent = req.headers['user-agent'];
-    let ip = req.socket.remoteAddress;
+    const peer = canonicalAddress(req.socket.remoteAddress);
+    let ip = peer;
     if (trust) {
       try {
-        ip = proxyaddr(req, trust);
+        ip = canonicalAddress(proxyaddr(req, trust)) ?? peer;
       } catch {
         // a malformed X-Forwarded-For: the direct peer it is
       }
     }
-    return { clientIp: normaliseIp(ip), userAgent: agent ? agent.slice(0, MAX_USER_AGENT_LENGTH) : null };
+    return { clientIp: ip, userAgent: agent ? agent.slice(0, MAX_USER_AGENT_LENGTH) : null };
   };
-}
-
-/** `::ffff:127.0.0.1` → `127.0.0.1`; anything that is not an IP address (a forged header) → null. */
-export function normaliseIp(ip: string | undefined): string | null {
-  if (!ip) return null;
-  const plain = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-  return isIP(plain) ? plain : null;
 }

@@ -29,6 +29,16 @@ export const badInput = (message: string, field?: string) => new AppError(ErrorC
 export const unauthenticated = (message = 'Sign in first.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError(ErrorCode.FORBIDDEN, message);
 
+/** Too many password checks at once (argon2 slots and queue full, or a wait for a throttle place ran out): HTTP 503, try again. */
+export function tooBusy(retryAfterSeconds = 1): AppError {
+  return new AppError(
+    ErrorCode.SERVICE_UNAVAILABLE,
+    'The server is busy verifying passwords; try again shortly.',
+    { retryAfterSeconds },
+    { status: 503, headers: { 'retry-after': String(retryAfterSeconds) } },
+  );
+}
+
 /** PostgreSQL's unique_violation, e.g. two requests racing to take the same name. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const driverError =

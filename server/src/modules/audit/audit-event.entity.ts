@@ -16,6 +16,7 @@ export const AuditAction = {
   TWO_STEP_REMOVED: 'two_step.removed',
   RECOVERY_CODES_REGENERATED: 'two_step.recovery_codes_regenerated',
   RECOVERY_CODE_USED: 'two_step.recovery_code_used',
+  USER_SIGN_IN_BLOCKED: 'user.sign_in_blocked',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

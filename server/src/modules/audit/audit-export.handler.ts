@@ -6,12 +6,12 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { ApiScope, type Actor } from '../../common/context.js';
-import { AppError } from '../../common/errors.js';
+import { AppError, badInput } from '../../common/errors.js';
 import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
 import { requestLocals } from '../operations/http-requests.js';
 import { Role } from '../users/user.entity.js';
-import { SignInOutcome } from '../sign-in/sign-in-log.js';
+import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 import { AUDIT_SELECT, auditConditions, SIGN_IN_SELECT, signInConditions } from './audit-log.service.js';
 
 const AUDIT_COLUMNS = [
@@ -34,9 +34,11 @@ const SIGN_IN_COLUMNS = [
   'id',
   'occurredAt',
   'outcome',
+  'method',
   'signInName',
   'userId',
   'appPasswordId',
+  'appPasswordName',
   'clientIp',
   'userAgent',
   'attempts',
@@ -74,11 +76,15 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
         } else {
           const outcome = text(req.query.outcome);
           if (outcome && !(Object.values(SignInOutcome) as string[]).includes(outcome))
-            throw new AppError(ErrorCode.BAD_USER_INPUT, 'outcome is not a known outcome.');
+            throw badInput('outcome is not a known outcome.', 'outcome');
+          const method = text(req.query.method);
+          if (method && !(Object.values(SignInCredential) as string[]).includes(method))
+            throw badInput('method is not a known sign-in method.', 'method');
           const filter = {
             userId: text(req.query.userId),
             appPasswordId: text(req.query.appPasswordId),
             outcome: outcome as SignInOutcome | undefined,
+            method: method as SignInCredential | undefined,
             from: date(req.query.from, 'from'),
             to: date(req.query.to, 'to'),
           };

@@ -33,7 +33,9 @@ export class AuditLogResolver {
   @Authorized(Role.TENANT_ADMIN)
   @RequireScope(ApiScope.AUDIT_READ)
   @Query(() => SignInEntryConnection, {
-    description: "App-password sign-ins of the tenant's users, newest first. Admins; API tokens with audit:read.",
+    description:
+      "Sign-in attempts of the tenant's users, newest first: app-password checks and console sign-ins (filter by method). " +
+      'Admins; API tokens with audit:read.',
   })
   async signInEvents(
     @Args(() => SignInEventsArgs) { filter, first, after }: SignInEventsArgs,

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import type { Actor } from '../../common/context.js';
+import type { Actor, UserActor } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage, type Page } from '../../common/pagination.js';
 import { SqlParams } from '../../common/sql.js';
@@ -41,6 +41,7 @@ export function signInConditions(q: SqlParams, tenantId: string, filter: SignInF
     where.push(`s.app_password_id = ${q.p(filter.appPasswordId)}`);
   }
   if (filter?.outcome) where.push(`s.outcome = ${q.p(filter.outcome)}`);
+  if (filter?.method) where.push(`s.method = ${q.p(filter.method)}`);
   if (filter?.from) where.push(`s.occurred_at >= ${q.p(filter.from)}`);
   if (filter?.to) where.push(`s.occurred_at < ${q.p(filter.to)}`);
   return where;
@@ -56,9 +57,11 @@ export const AUDIT_SELECT = `
     LEFT JOIN users target ON target.id = e.target_user_id`;
 
 export const SIGN_IN_SELECT = `
-  SELECT s.id::text AS id, s.occurred_at AS "occurredAt", s.occurred_at::text AS "sortKey", s.outcome, s.sign_in_name AS "signInName", s.user_id AS "userId",
-         s.app_password_id AS "appPasswordId", host(s.client_ip) AS "clientIp", s.user_agent AS "userAgent", s.attempts
-    FROM sign_in_events s`;
+  SELECT s.id::text AS id, s.occurred_at AS "occurredAt", s.occurred_at::text AS "sortKey", s.outcome, s.method,
+         s.sign_in_name AS "signInName", s.user_id AS "userId", s.app_password_id AS "appPasswordId", ap.name AS "appPasswordName",
+         host(s.client_ip) AS "clientIp", s.user_agent AS "userAgent", s.attempts
+    FROM sign_in_events s
+    LEFT JOIN app_passwords ap ON ap.id = s.app_password_id AND ap.tenant_id = s.tenant_id`;
 
 export class AuditLogService {
   constructor(private readonly db: DataSource) {}
@@ -77,12 +80,26 @@ export class AuditLogService {
   }
 
   async signInEvents(actor: Actor, filter: SignInFilter | undefined, first?: number, after?: string): Promise<Page<SignInEntry>> {
+    return this.signInPage(actor.tenantId, filter, first, after);
+  }
+
+  /**
+   * A user's own sign-ins, newest first: their console sign-ins and every
+   * check of their app passwords, failures and throttling included, so they
+   * can see someone trying. Over Basic an app sees only its own checks.
+   */
+  async viewerSignIns(actor: UserActor, first?: number, after?: string): Promise<Page<SignInEntry>> {
+    const filter = { userId: actor.userId, ...(actor.signedInWith === 'app_password' ? { appPasswordId: actor.appPasswordId } : {}) };
+    return this.signInPage(actor.tenantId, filter, first, after);
+  }
+
+  private async signInPage(tenantId: string, filter: SignInFilter | undefined, first?: number, after?: string): Promise<Page<SignInEntry>> {
     const size = pageSize(first);
     const q = new SqlParams();
-    const where = signInConditions(q, actor.tenantId, filter);
+    const where = signInConditions(q, tenantId, filter);
     const cursor = this.cursor(after);
     if (cursor) where.push(`(s.occurred_at, s.id) < (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::bigint)`);
-    const rows: Array<SignInEntry & { sortKey: string }> = await withTenant(this.db, actor.tenantId, (m) =>
+    const rows: Array<SignInEntry & { sortKey: string }> = await withTenant(this.db, tenantId, (m) =>
       m.query(`${SIGN_IN_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.occurred_at DESC, s.id DESC LIMIT ${q.p(size + 1)}`, q.values),
     );
     // The cursor keeps PostgreSQL's microseconds: events of the same millisecond are not skipped.
@@ -105,7 +122,7 @@ export class AuditLogService {
                 sum(s.attempts) FILTER (WHERE s.outcome = 'SUCCESS') AS succeeded,
                 sum(s.attempts) FILTER (WHERE s.outcome <> 'SUCCESS') AS failed
            FROM sign_in_events s, bounds
-          WHERE s.tenant_id = $1 AND s.occurred_at >= (bounds.first_day AT TIME ZONE $3)
+          WHERE s.tenant_id = $1 AND s.method = 'APP_PASSWORD' AND s.occurred_at >= (bounds.first_day AT TIME ZONE $3)
           GROUP BY 1
        )
        SELECT to_char(d.day, 'YYYY-MM-DD') AS date, coalesce(c.succeeded, 0)::int AS succeeded, coalesce(c.failed, 0)::int AS failed

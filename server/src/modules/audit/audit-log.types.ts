@@ -1,10 +1,33 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionTypes } from '../../common/pagination.js';
-import { SignInOutcome } from '../sign-in/sign-in-log.js';
+import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 
 registerEnumType(SignInOutcome, {
   name: 'SignInOutcome',
-  description: 'How an app-password sign-in ended.',
+  description: 'How a sign-in attempt ended.',
+  valuesConfig: {
+    SUCCESS: { description: 'Signed in (for a console password with two-step verification: the first step passed).' },
+    UNKNOWN_USER: { description: 'No user has this sign-in name.' },
+    WRONG_PASSWORD: { description: 'The app password or password was wrong (for an app password: no such app password).' },
+    EXPIRED: { description: 'The app password was right but has expired.' },
+    REVOKED: { description: 'A remembered app password was deleted or revoked since.' },
+    POLICY_OFF: { description: 'The app password was right, but the organisation has switched app passwords off.' },
+    USER_DISABLED: { description: 'The credentials were right, but the user is disabled.' },
+    THROTTLED: { description: 'Refused unchecked: too many failures for this name, device or address.' },
+    BUSY: { description: 'Refused unchecked: the server was too busy to check. Counts as no failure.' },
+    WRONG_CODE: { description: 'The two-step code or recovery code was wrong.' },
+  },
+});
+
+registerEnumType(SignInCredential, {
+  name: 'SignInCredential',
+  description: 'What a sign-in attempt presented.',
+  valuesConfig: {
+    APP_PASSWORD: { description: 'An app password, from an app (/auth/basic or Basic on GraphQL).' },
+    PASSWORD: { description: 'The primary password, in the console (signing in, entering it again, changing it).' },
+    TWO_STEP_CODE: { description: 'A code from the authenticator app, the second step of a console sign-in.' },
+    RECOVERY_CODE: { description: 'A recovery code, in place of the authenticator app.' },
+  },
 });
 
 @ObjectType({ description: 'One recorded change. Never holds a secret.' })
@@ -54,7 +77,7 @@ export class AuditEntry {
   details!: string;
 }
 
-@ObjectType({ description: 'One app-password check, as an app or proxy asked for it.' })
+@ObjectType({ description: 'One sign-in attempt: an app-password check, or a step of a console sign-in.' })
 export class SignInEntry {
   @Field(() => ID)
   id!: string;
@@ -65,7 +88,10 @@ export class SignInEntry {
   @Field(() => SignInOutcome)
   outcome!: SignInOutcome;
 
-  @Field(() => String, { description: 'The sign-in name as the app sent it (untrusted text).' })
+  @Field(() => SignInCredential, { description: 'What the attempt presented: an app password, or the password or a code in the console.' })
+  method!: SignInCredential;
+
+  @Field(() => String, { description: 'The sign-in name as the app or person sent it (untrusted text).' })
   signInName!: string;
 
   @Field(() => ID, { nullable: true, description: 'Empty when the sign-in name matched no user.' })
@@ -73,6 +99,9 @@ export class SignInEntry {
 
   @Field(() => ID, { nullable: true })
   appPasswordId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The app password’s name, while it exists.' })
+  appPasswordName!: string | null;
 
   @Field(() => String, { nullable: true })
   clientIp!: string | null;
@@ -120,6 +149,9 @@ export class SignInFilter {
   @Field(() => SignInOutcome, { nullable: true })
   outcome?: SignInOutcome;
 
+  @Field(() => SignInCredential, { nullable: true, description: 'Only attempts that presented this: e.g. PASSWORD for console sign-ins.' })
+  method?: SignInCredential;
+
   @Field(() => Date, { nullable: true })
   from?: Date;
 
@@ -161,6 +193,15 @@ export class SignInDay {
 
   @Field(() => Int, { description: 'Every other outcome: wrong passwords, unknown names, refused and throttled attempts.' })
   failed!: number;
+}
+
+@ArgsType()
+export class ViewerSignInsArgs {
+  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  after?: string;
 }
 
 @ArgsType()

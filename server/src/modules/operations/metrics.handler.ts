@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import { ErrorCode } from '@app-passwords/schema';
-import { normaliseIp } from '../../common/context.js';
+import { canonicalAddress } from '../../common/client-address.js';
 import { metricsText } from './metrics.js';
 
 export type MetricsAccess = 'allowed' | 'unauthorized' | 'forbidden';
@@ -23,7 +23,7 @@ export function metricsAccess(token: string | undefined, headers: IncomingHttpHe
     const match = /^bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
     return match && sameSecret(match[1]!, token) ? 'allowed' : 'unauthorized';
   }
-  const ip = normaliseIp(peer);
+  const ip = canonicalAddress(peer);
   const loopback = ip !== null && (ip === '::1' || /^127\./.test(ip));
   return loopback && !FORWARDED_HEADERS.some((h) => headers[h] !== undefined) ? 'allowed' : 'forbidden';
 }

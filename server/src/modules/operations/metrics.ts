@@ -39,6 +39,23 @@ export function createMetricsRegistry(services: Services, db: DataSource, reques
     },
   });
 
+  const throttle = services.signInThrottle;
+  new Counter({
+    name: 'app_passwords_sign_in_blocks_total',
+    help:
+      'Blocks started by failed sign-ins, by kind (app_password, console, two_step_code) and counter (device: one name from one ' +
+      'address; address; user: one name from every unknown device; pending_sign_in). A user block is also an audit event.',
+    labelNames: ['kind', 'counter'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [key, count] of throttle.blocksStarted) {
+        const [kind, counter] = key.split('|');
+        this.inc({ kind, counter }, count);
+      }
+    },
+  });
+
   counterOf(registers, 'app_passwords_cache_hits_total', 'App-password checks answered from the warm cache (no argon2).', () => {
     return signIn.stats.cacheHits;
   });

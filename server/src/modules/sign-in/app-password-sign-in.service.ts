@@ -3,17 +3,24 @@ import type { DataSource } from 'typeorm';
 import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
 import type { ServerKeys } from '../../common/server-keys.js';
-import type { WorkLimiter } from '../../common/work-limiter.js';
+import { OverloadedError, type WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
 import type { Role } from '../users/user.entity.js';
 import { AppPasswordConfirmations, type Candidate } from './app-password-confirmations.js';
-import { MAX_AUTHORIZATION_LENGTH, parseBasicCredentials } from './basic-credentials.js';
-import { SignInOutcome, type SignInLog } from './sign-in-log.js';
-import type { SignInThrottle } from './sign-in-throttle.js';
+import { MAX_AUTHORIZATION_LENGTH, parseBasicCredentials, type BasicCredentials } from './basic-credentials.js';
+import { SignInCredential, SignInOutcome, type SignInLog } from './sign-in-log.js';
+import { passwordCounters, type BlockStarted, type SignInThrottle } from './sign-in-throttle.js';
+import { recordUserBlocked } from './user-blocked.js';
 
 export type AppPasswordCheck =
   | { ok: true; userId: string; tenantId: string; signInName: string; role: Role; appPasswordId: string }
   | { ok: false; outcome: Exclude<SignInOutcome, 'SUCCESS'> | 'MALFORMED'; retryAfterSeconds?: number };
+
+/** A cold check's answer, with what the sign-in log needs to know about it. */
+interface ColdCheck {
+  check: AppPasswordCheck;
+  candidate?: Candidate;
+}
 
 /** A remembered success, under the keyed hash of the Authorization header that earned it. */
 interface CacheEntry {
@@ -39,11 +46,16 @@ const MAX_CACHE_ENTRIES = 20_000;
  * in PostgreSQL, by primary key, that the app password, its user and the
  * tenant policy allow it, so a delete, revoke, disable or policy change
  * elsewhere counts on the next request.
+ *
+ * Identical cold checks that arrive together (an app opening several
+ * connections at once) share one answer: one throttle place, one argon2.
  */
 export class AppPasswordSignInService {
   /** Observable counters for tests and metrics. */
   readonly stats = {
     argon2Verifications: 0,
+    /** Cold checks answered by an identical one already under way. */
+    sharedColdChecks: 0,
     cacheHits: 0,
     cacheMisses: 0,
     /** Every check by how it ended: the sign-in log's outcomes, and MALFORMED (no usable Basic credentials, not logged). */
@@ -55,6 +67,8 @@ export class AppPasswordSignInService {
   private inFlight = 0;
   private drained: (() => void) | undefined;
   private readonly cache = new Map<string, CacheEntry>();
+  /** Cold checks under way, by header, client address and tenant asked for. */
+  private readonly coldChecks = new Map<string, Promise<ColdCheck>>();
   /** Per process: the cache dies with the process, and so may its key. */
   private readonly cacheHashKey = randomBytes(32).toString('hex');
   private readonly confirmations: AppPasswordConfirmations;
@@ -70,7 +84,7 @@ export class AppPasswordSignInService {
     this.confirmations = new AppPasswordConfirmations(db);
   }
 
-  /** Throws OverloadedError when argon2 work is saturated; every other failure is a result. */
+  /** Every refusal is a result, "too busy" included (`BUSY`); only a broken database throws. */
   async check(authorization: string | undefined, request: RequestInfo, options: { tenantId?: string } = {}): Promise<AppPasswordCheck> {
     this.inFlight++;
     try {
@@ -97,59 +111,96 @@ export class AppPasswordSignInService {
   }
 
   private async checkNow(authorization: string | undefined, request: RequestInfo, tenantId: string | undefined): Promise<AppPasswordCheck> {
-    // Warm: the header exactly as it came last time, so nothing needs decoding again.
-    const cacheKey =
-      authorization && authorization.length <= MAX_AUTHORIZATION_LENGTH && this.cacheTtlMs > 0 ? this.cacheKeyOf(authorization) : undefined;
-    const cached = cacheKey ? this.cache.get(cacheKey) : undefined;
-    if (cacheKey && cached && cached.expiresAt > Date.now()) {
+    // The header exactly as it came: the warm cache's key, and what identical cold checks share.
+    const headerKey = authorization && authorization.length <= MAX_AUTHORIZATION_LENGTH ? this.cacheKeyOf(authorization) : undefined;
+    const cached = headerKey && this.cacheTtlMs > 0 ? this.cache.get(headerKey) : undefined;
+    if (headerKey && cached && cached.expiresAt > Date.now()) {
       this.stats.cacheHits++;
-      return this.confirmRemembered(cacheKey, cached, request, tenantId);
+      return this.confirmRemembered(headerKey, cached, request, tenantId);
     }
 
     const credentials = parseBasicCredentials(authorization);
-    if (!credentials) {
+    if (!headerKey || !credentials) {
       this.stats.outcomes.MALFORMED++;
       return { ok: false, outcome: 'MALFORMED' };
     }
     this.stats.cacheMisses++;
+    const flightKey = `${headerKey}\0${request.clientIp ?? ''}\0${tenantId ?? ''}`;
+    let cold = this.coldChecks.get(flightKey);
+    if (cold) this.stats.sharedColdChecks++;
+    else {
+      cold = this.checkCold(credentials, request, tenantId, headerKey).finally(() => this.coldChecks.delete(flightKey));
+      this.coldChecks.set(flightKey, cold);
+    }
+    const { check, candidate } = await cold;
+    this.record(credentials.signInName, check.ok ? SignInOutcome.SUCCESS : (check.outcome as SignInOutcome), request, candidate);
+    return check;
+  }
+
+  private async checkCold(
+    credentials: BasicCredentials,
+    request: RequestInfo,
+    tenantId: string | undefined,
+    headerKey: string,
+  ): Promise<ColdCheck> {
     const name = credentials.signInName.toLowerCase();
     const secret = normaliseAppPassword(credentials.password);
 
-    // The reservation and the candidate lookup are independent: ask PostgreSQL both at once. The tag under
+    // The throttle and the candidate lookup are independent: ask PostgreSQL both at once. The tag under
     // each server key (current first) finds an app password tagged before a key rotation too.
     const tags = secret ? this.keys.all.map((key) => appPasswordLookupTag(key, secret)) : [];
-    const [reservation, rows] = await Promise.all([
-      this.throttle.reserve(name, request.clientIp),
+    const [attempt, rows] = await Promise.all([
+      this.throttle.begin(passwordCounters('app_password', name, request.clientIp)),
       // Sees every tenant: nobody is known yet (migration RowLevelSecurity).
       this.db.query('SELECT * FROM app_password_sign_in_candidate($1, $2::bytea[], $3::uuid)', [name, tags, tenantId ?? null]) as Promise<
         Candidate[]
       >,
     ]);
-    if (!reservation.allowed) {
-      this.record(credentials.signInName, SignInOutcome.THROTTLED, request);
-      return { ok: false, outcome: SignInOutcome.THROTTLED, retryAfterSeconds: reservation.retryAfterSeconds };
-    }
     const candidate = rows[0];
+    if (!attempt.allowed) {
+      const outcome = attempt.reason === 'busy' ? SignInOutcome.BUSY : SignInOutcome.THROTTLED;
+      return { check: { ok: false, outcome, retryAfterSeconds: attempt.retryAfterSeconds }, candidate };
+    }
 
     // Exactly one argon2 verification per cold attempt, whatever the outcome.
-    this.stats.argon2Verifications++;
-    const matches = await this.argon2.run(() =>
-      candidate?.secret_hash && secret ? verifySecret(candidate.secret_hash, secret) : verifyAgainstNothing(credentials.password),
-    );
+    let matches: boolean;
+    try {
+      matches = await this.argon2.run(() =>
+        candidate?.secret_hash && secret ? verifySecret(candidate.secret_hash, secret) : verifyAgainstNothing(credentials.password),
+      );
+      this.stats.argon2Verifications++;
+    } catch (error) {
+      await attempt.refund();
+      if (!(error instanceof OverloadedError)) throw error;
+      return { check: { ok: false, outcome: SignInOutcome.BUSY, retryAfterSeconds: 1 }, candidate };
+    }
 
-    if (!candidate) return this.fail(credentials.signInName, SignInOutcome.UNKNOWN_USER, request);
-    if (!matches) return this.fail(credentials.signInName, SignInOutcome.WRONG_PASSWORD, request, candidate);
-    if (candidate.refusal) return this.fail(credentials.signInName, candidate.refusal, request, candidate);
+    if (!candidate || !matches) {
+      const blocks = await attempt.failed();
+      if (candidate) await this.onBlocks(blocks, candidate, request);
+      return { check: { ok: false, outcome: candidate ? SignInOutcome.WRONG_PASSWORD : SignInOutcome.UNKNOWN_USER }, candidate };
+    }
+    // The right secret, refused by a rule (disabled, expired, switched off): no guess, so nothing counts.
+    if (candidate.refusal) {
+      await attempt.refund();
+      return { check: { ok: false, outcome: candidate.refusal }, candidate };
+    }
 
     await Promise.all([
-      this.throttle.succeeded(name, request.clientIp),
+      attempt.succeeded(),
       this.confirmations.touch(candidate, request.clientIp),
       candidate.lookup_tag && !candidate.lookup_tag.equals(tags[0]!)
         ? this.retag(candidate.app_password_id!, candidate.lookup_tag, tags[0]!)
         : undefined,
     ]);
-    if (cacheKey) this.remember(cacheKey, candidate.app_password_id!, credentials.signInName, name);
-    return this.succeed(credentials.signInName, request, candidate);
+    if (this.cacheTtlMs > 0) this.remember(headerKey, candidate.app_password_id!, credentials.signInName, name);
+    return { check: this.success(candidate), candidate };
+  }
+
+  /** A failure that blocked the user's name everywhere (unknown devices): admins see it in the audit trail. */
+  private async onBlocks(blocks: BlockStarted[], candidate: Candidate, request: RequestInfo): Promise<void> {
+    const block = blocks.find((b) => b.scope === 'user');
+    if (block) await recordUserBlocked(this.db, candidate, SignInCredential.APP_PASSWORD, block.seconds, request);
   }
 
   /** Tagged under a previous server key: tag it under the current one, so the old key can go one day. */
@@ -195,9 +246,13 @@ export class AppPasswordSignInService {
     this.cache.set(cacheKey, { appPasswordId, signInName, name, expiresAt: Date.now() + this.cacheTtlMs });
   }
 
+  private success(c: Candidate): AppPasswordCheck {
+    return { ok: true, userId: c.user_id, tenantId: c.tenant_id, signInName: c.email, role: c.role, appPasswordId: c.app_password_id! };
+  }
+
   private succeed(signInName: string, request: RequestInfo, c: Candidate): AppPasswordCheck {
     this.record(signInName, SignInOutcome.SUCCESS, request, c);
-    return { ok: true, userId: c.user_id, tenantId: c.tenant_id, signInName: c.email, role: c.role, appPasswordId: c.app_password_id! };
+    return this.success(c);
   }
 
   private fail(signInName: string, outcome: Exclude<SignInOutcome, 'SUCCESS'>, request: RequestInfo, c?: Candidate): AppPasswordCheck {
@@ -212,6 +267,7 @@ export class AppPasswordSignInService {
       userId: c?.user_id ?? null,
       appPasswordId: c?.app_password_id ?? null,
       signInName,
+      method: SignInCredential.APP_PASSWORD,
       outcome,
       clientIp: request.clientIp,
       userAgent: request.userAgent,

@@ -4,7 +4,6 @@ import type { RequestInfo } from '../../common/context.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/database-unavailable.js';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
-import { OverloadedError } from '../../common/work-limiter.js';
 import type { HttpRequestCounts } from '../operations/http-requests.js';
 import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 
@@ -18,7 +17,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * "is this sign-in name + app password good?". Any method. 204 with the user
  * in `X-Auth-*` headers, or one generic 401 for every kind of failure, also
  * when throttled (with Retry-After: nginx turns anything but 2xx/401/403 into
- * a 500). `?tenant=<id>` accepts only that tenant's users.
+ * a 500) and when too busy to check (`Retry-After: 1`). `?tenant=<id>`
+ * accepts only that tenant's users.
  *
  * The hot path: it counts itself in `requests` (an array slot) and writes an
  * access line only when the log level is debug; the request id is echoed in
@@ -69,21 +69,16 @@ export function createForwardAuthHandler(
         }
       }
     } catch (error) {
-      if (error instanceof OverloadedError) {
-        outcome = 'BUSY';
-        refuse(res, requestId, 1);
-      } else {
-        outcome = 'ERROR';
-        logger.error({ reqId: requestId, err: error }, 'App-password check failed');
-        // Fail closed. Not bad input: the database is away or something broke.
-        res
-          .writeHead(503, {
-            'Cache-Control': 'no-store',
-            'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
-            [REQUEST_ID_HEADER]: requestId,
-          })
-          .end();
-      }
+      outcome = 'ERROR';
+      logger.error({ reqId: requestId, err: error }, 'App-password check failed');
+      // Fail closed. Not bad input: the database is away or something broke.
+      res
+        .writeHead(503, {
+          'Cache-Control': 'no-store',
+          'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
+          [REQUEST_ID_HEADER]: requestId,
+        })
+        .end();
     }
     requests.add('auth_basic', res.statusCode);
     if (startedAt !== undefined) {

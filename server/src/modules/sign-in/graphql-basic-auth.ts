@@ -1,7 +1,6 @@
 import { ErrorCode } from '@app-passwords/schema';
 import type { Actor, RequestInfo } from '../../common/context.js';
-import { AppError } from '../../common/errors.js';
-import { OverloadedError } from '../../common/work-limiter.js';
+import { AppError, tooBusy } from '../../common/errors.js';
 import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 import { isBasicScheme } from './basic-credentials.js';
 
@@ -33,18 +32,7 @@ export async function actorFromBasicCredentials(
       { status: 401 },
     );
   }
-  let result;
-  try {
-    result = await signIn.check(authorization, request);
-  } catch (error) {
-    if (!(error instanceof OverloadedError)) throw error;
-    throw new AppError(
-      ErrorCode.SERVICE_UNAVAILABLE,
-      error.message,
-      { retryAfterSeconds: 1 },
-      { status: 503, headers: { 'retry-after': '1' } },
-    );
-  }
+  const result = await signIn.check(authorization, request);
   if (result.ok) {
     return {
       userId: result.userId,
@@ -54,6 +42,7 @@ export async function actorFromBasicCredentials(
       appPasswordId: result.appPasswordId,
     };
   }
+  if (result.outcome === 'BUSY') throw tooBusy(result.retryAfterSeconds);
   if (result.outcome === 'THROTTLED') {
     const retryAfterSeconds = result.retryAfterSeconds ?? 60;
     throw new AppError(

@@ -3,10 +3,13 @@ import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { Actor, RequestInfo, UserActor } from '../../common/context.js';
 import { unauthenticated } from '../../common/errors.js';
 import { randomToken, sha256 } from '../../common/secure-random.js';
-import type { TwoStepService } from '../two-step/two-step.service.js';
+import { normaliseTotpCode } from '../two-step/two-step.secret.js';
+import type { SecondFactor, TwoStepService } from '../two-step/two-step.service.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
 import { Session, type AuthenticationMethod } from './session.entity.js';
-import { rateLimited, type SignInThrottle } from './sign-in-throttle.js';
+import type { ConsoleAttempts } from './console-attempts.js';
+import { SignInCredential, SignInOutcome } from './sign-in-log.js';
+import { passwordCounters, twoStepCodeCounters, type SignInThrottle } from './sign-in-throttle.js';
 import { withTenant } from '../../db/tenant-scope.js';
 
 interface ConsoleSignInRow {
@@ -38,33 +41,38 @@ export type SignInResult =
 export class SessionService {
   constructor(
     private readonly db: DataSource,
-    /** App-password counters: a console sign-in lifts a name's "until the user acts" block there. */
-    private readonly appPasswordThrottle: SignInThrottle,
-    /** Console counters: passwords and two-step codes (also the current password when changing it). */
-    readonly throttle: SignInThrottle,
+    /** Every kind of sign-in: the console's password and code steps, and app passwords (a console sign-in lifts their user block). */
+    private readonly throttle: SignInThrottle,
+    private readonly attempts: ConsoleAttempts,
     private readonly twoStep: TwoStepService,
   ) {}
 
   /**
    * Checks the primary password. An unknown name, a wrong password and a
    * disabled user all fail the same way after the same argon2 work, so neither
-   * the answer nor its timing tells them apart. Each attempt counts against
-   * the console throttle before argon2 runs (aliases in one GraphQL document
-   * are attempts too); a right password gets its point back. Users with
-   * two-step verification get a pending sign-in that only the code completes.
+   * the answer nor its timing tells them apart. Each attempt takes a place on
+   * the console's counters before argon2 runs (aliases in one GraphQL document
+   * are attempts too), and only a wrong password counts as a failure. Users
+   * with two-step verification get a pending sign-in that only the code
+   * completes.
    */
   async signIn(email: string, password: string, request: RequestInfo): Promise<SignInResult> {
     const name = email.trim().toLowerCase();
-    const [reservation, [found]] = await Promise.all([
-      this.throttle.reserve(name, request.clientIp),
-      // Sees every tenant: the name says which one the user is in.
-      this.db.query('SELECT * FROM console_sign_in_user($1)', [name]) as Promise<ConsoleSignInRow[]>,
-    ]);
-    if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
-    const valid = found ? await verifySecret(found.password_hash, password) : await verifyAgainstNothing(password);
-    if (!found || !valid || found.status !== UserStatus.ACTIVE) throw unauthenticated(WRONG_CREDENTIALS);
-    await this.throttle.succeeded(name, request.clientIp);
-    const user: SignedInUser = { id: found.id, tenantId: found.tenant_id, email: found.email, role: found.role };
+    const [found] = (await this.db.query('SELECT * FROM console_sign_in_user($1)', [name])) as ConsoleSignInRow[];
+    const subject = {
+      signInName: email.trim(),
+      method: SignInCredential.PASSWORD,
+      user: found && { tenant_id: found.tenant_id, user_id: found.id },
+    };
+    const verdict = await this.attempts.run(passwordCounters('console', name, request.clientIp), subject, request, async () => {
+      const valid = found ? await verifySecret(found.password_hash, password) : await verifyAgainstNothing(password);
+      if (!found) return { outcome: SignInOutcome.UNKNOWN_USER, counts: 'failed' };
+      if (!valid) return { outcome: SignInOutcome.WRONG_PASSWORD, counts: 'failed' };
+      if (found.status !== UserStatus.ACTIVE) return { outcome: SignInOutcome.USER_DISABLED, counts: 'refund' };
+      return { outcome: SignInOutcome.SUCCESS, counts: 'succeeded' };
+    });
+    if (verdict.outcome !== SignInOutcome.SUCCESS) throw unauthenticated(WRONG_CREDENTIALS);
+    const user: SignedInUser = { id: found!.id, tenantId: found!.tenant_id, email: found!.email, role: found!.role };
 
     if (await this.twoStep.isEnabled(user)) {
       const token = randomToken(32);
@@ -90,9 +98,11 @@ export class SessionService {
 
   /**
    * The second step: the code from the authenticator app, or a recovery code,
-   * for the pending sign-in named by `pendingToken`. The pending sign-in is
-   * replaced by a new session with a new id and token, so nothing known
-   * before the second step (a planted cookie, say) is worth anything after it.
+   * for the pending sign-in named by `pendingToken`. Codes have counters of
+   * their own, per user and per pending sign-in, that entering the password
+   * again never resets. The pending sign-in is replaced by a new session with
+   * a new id and token, so nothing known before the second step (a planted
+   * cookie, say) is worth anything after it.
    */
   async completeTwoStep(pendingToken: string | undefined, code: string, request: RequestInfo): Promise<SignInResult> {
     const expired = () => unauthenticated('Your sign-in has expired. Sign in again.');
@@ -103,36 +113,36 @@ export class SessionService {
     );
     if (!row) throw expired();
     const user: SignedInUser = await withTenant(this.db, row.tenant_id, (m) =>
-      m.findOneOrFail(User, { where: { id: row.user_id }, select: { id: true, tenantId: true, email: true, role: true } }),
+      m.findOneByOrFail(User, { id: row.user_id }).then(({ id, tenantId, email, role }) => ({ id, tenantId, email, role })),
     );
-    const name = user.email.toLowerCase();
-    const reservation = await this.throttle.reserve(name, request.clientIp);
-    if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
-    const factor = await this.twoStep.verifySecondFactor(user, code, request);
+    const method = normaliseTotpCode(code) ? SignInCredential.TWO_STEP_CODE : SignInCredential.RECOVERY_CODE;
+    const subject = { signInName: user.email, method, user: { tenant_id: user.tenantId, user_id: user.id } };
+    let factor: SecondFactor | undefined;
+    const { blocked } = await this.attempts.run(twoStepCodeCounters(user.id, row.id), subject, request, async () => {
+      factor = await this.twoStep.verifySecondFactor(user, code, request);
+      return factor ? { outcome: SignInOutcome.SUCCESS, counts: 'succeeded' } : { outcome: SignInOutcome.WRONG_CODE, counts: 'failed' };
+    });
+    if (blocked.includes('pending_sign_in')) {
+      // Enough wrong codes for one sign-in: it ends, and the password is needed again.
+      await withTenant(this.db, user.tenantId, (m) => m.query('DELETE FROM sessions WHERE id = $1 AND two_step_pending', [row.id]));
+      throw unauthenticated('Too many wrong codes. Sign in again.');
+    }
     if (!factor) throw unauthenticated('That code is not right. Try the code your app shows now, or a recovery code.');
     // Only one request may turn this pending sign-in into a session.
     const claimed = await withTenant(this.db, user.tenantId, (m) =>
       m.query('WITH claimed AS (DELETE FROM sessions WHERE id = $1 AND two_step_pending RETURNING id) SELECT id FROM claimed', [row.id]),
     );
     if (claimed.length === 0) throw expired();
-    await this.throttle.succeeded(name, request.clientIp);
     return { stage: 'signed_in', ...(await this.open(user, ['password', factor], request)), user };
   }
 
   /**
    * Entering the password again in a signed-in session: sensitive changes
-   * then count the sign-in as recent for 10 more minutes. Counts against the
-   * console throttle like a sign-in.
+   * then count the sign-in as recent for 10 more minutes. Throttled and
+   * logged like a sign-in.
    */
   async reauthenticate(actor: UserActor & { signedInWith: 'session' }, password: string, request: RequestInfo): Promise<Date> {
-    const user = await withTenant(this.db, actor.tenantId, (m) =>
-      m.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id: actor.userId }).getOne(),
-    );
-    const name = (user?.email ?? actor.userId).toLowerCase();
-    const reservation = await this.throttle.reserve(name, request.clientIp);
-    if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
-    if (!user || !(await verifySecret(user.passwordHash, password))) throw unauthenticated('That password is not right.');
-    await this.throttle.succeeded(name, request.clientIp);
+    if (!(await this.verifyPassword(actor, password, request))) throw unauthenticated('That password is not right.');
     // A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
     const [{ authenticated_at }] = await withTenant(this.db, actor.tenantId, (m) =>
       m.query(
@@ -142,6 +152,25 @@ export class SessionService {
       ),
     );
     return authenticated_at;
+  }
+
+  /**
+   * Whether `password` is the signed-in user's primary password (entering it
+   * again, or confirming a password change): throttled and logged like a
+   * console sign-in, so a stolen session cannot guess it online.
+   */
+  async verifyPassword(actor: { userId: string; tenantId: string }, password: string, request: RequestInfo): Promise<boolean> {
+    const user = await withTenant(this.db, actor.tenantId, (m) =>
+      m.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id: actor.userId }).getOne(),
+    );
+    if (!user) return false;
+    const subject = { signInName: user.email, method: SignInCredential.PASSWORD, user: { tenant_id: user.tenantId, user_id: user.id } };
+    const verdict = await this.attempts.run(passwordCounters('console', user.email, request.clientIp), subject, request, async () =>
+      (await verifySecret(user.passwordHash, password))
+        ? { outcome: SignInOutcome.SUCCESS, counts: 'succeeded' }
+        : { outcome: SignInOutcome.WRONG_PASSWORD, counts: 'failed' },
+    );
+    return verdict.outcome === SignInOutcome.SUCCESS;
   }
 
   /**
@@ -183,8 +212,8 @@ export class SessionService {
     methods: AuthenticationMethod[],
     request: RequestInfo,
   ): Promise<{ token: string; session: Session }> {
-    // The user is here: app passwords may be tried under this name again, even after 100 failures in a row.
-    await this.appPasswordThrottle.clearName(user.email);
+    // The user is here: their app passwords may be tried from unknown devices again, even after 100 failures in a row.
+    await this.throttle.clearUser(user.email);
     const token = randomToken(32);
     const now = Date.now();
     const session = await withTenant(this.db, user.tenantId, async (m) => {

@@ -9,8 +9,21 @@ export const SignInOutcome = {
   POLICY_OFF: 'POLICY_OFF',
   USER_DISABLED: 'USER_DISABLED',
   THROTTLED: 'THROTTLED',
+  /** The server was too busy to check: nothing counted against anyone. */
+  BUSY: 'BUSY',
+  /** A wrong two-step code or recovery code. */
+  WRONG_CODE: 'WRONG_CODE',
 } as const;
 export type SignInOutcome = (typeof SignInOutcome)[keyof typeof SignInOutcome];
+
+/** How someone signed in: an app with an app password, or a person in the console with the password, then a code. */
+export const SignInCredential = {
+  APP_PASSWORD: 'APP_PASSWORD',
+  PASSWORD: 'PASSWORD',
+  TWO_STEP_CODE: 'TWO_STEP_CODE',
+  RECOVERY_CODE: 'RECOVERY_CODE',
+} as const;
+export type SignInCredential = (typeof SignInCredential)[keyof typeof SignInCredential];
 
 export interface SignInEvent {
   /** The first of the attempts this event counts. */
@@ -18,8 +31,9 @@ export interface SignInEvent {
   tenantId: string | null;
   userId: string | null;
   appPasswordId: string | null;
-  /** As the app sent it (never the password). */
+  /** As the app or person sent it (never the password). */
   signInName: string;
+  method: SignInCredential;
   outcome: SignInOutcome;
   clientIp: string | null;
   userAgent: string | null;
@@ -33,7 +47,8 @@ const MAX_BATCH = 1000;
 const MAX_BUFFERED = 50_000;
 
 /**
- * The record of every app-password check. Checks only append to a buffer; a
+ * The record of every sign-in attempt: app-password checks, and the console's
+ * password and code steps. Checks only append to a buffer; a
  * timer writes it every second in multi-row INSERTs, so the hot path never
  * waits on the log. Repeats within one such second (an app reconnecting in a
  * loop, a script hammering one name) become one row with their number in
@@ -67,7 +82,7 @@ export class SignInLog {
   record(event: Omit<SignInEvent, 'occurredAt' | 'attempts'>): void {
     const signInName = event.signInName.slice(0, 254);
     // Ids are UUIDs and an empty IP or user agent is recorded as none, so '' for null is unambiguous.
-    const client = `${event.appPasswordId ?? ''}\0${event.userId ?? ''}\0${event.tenantId ?? ''}\0${event.clientIp ?? ''}\0${signInName}\0${event.userAgent ?? ''}`;
+    const client = `${event.method}\0${event.appPasswordId ?? ''}\0${event.userId ?? ''}\0${event.tenantId ?? ''}\0${event.clientIp ?? ''}\0${signInName}\0${event.userAgent ?? ''}`;
     const latest = this.latest.get(client);
     if (latest?.outcome === event.outcome) {
       latest.attempts++;
@@ -108,13 +123,15 @@ export class SignInLog {
       try {
         // One function for every tenant's events (and those of nobody known): the log is written across tenants.
         await this.db.query(
-          'SELECT record_sign_in_events($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::inet[], $8::text[], $9::int[])',
+          `SELECT record_sign_in_events($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                                        $8::inet[], $9::text[], $10::int[])`,
           [
             batch.map((e) => e.occurredAt),
             batch.map((e) => e.tenantId),
             batch.map((e) => e.userId),
             batch.map((e) => e.appPasswordId),
             batch.map((e) => e.signInName),
+            batch.map((e) => e.method),
             batch.map((e) => e.outcome),
             batch.map((e) => e.clientIp),
             batch.map((e) => e.userAgent),

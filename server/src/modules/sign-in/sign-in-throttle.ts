@@ -1,196 +1,279 @@
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { AppError } from '../../common/errors.js';
+import { throttleAddress } from '../../common/client-address.js';
 
-interface Rule {
-  /** Failures allowed within the window; the next one starts a block. */
+/** One failure counter: how many failures it allows, and how it blocks after that. */
+export interface Rule {
+  /** Failures allowed within the window; the one that reaches this number starts a block. */
   maxFailures: number;
   windowSeconds: number;
-  /** First block; each block after it lasts twice as long (up to a day). Null: until the user signs in to the console. */
-  blockSeconds: number | null;
+  /** The first block; each block within a day of the last one lasts twice as long, up to a day. */
+  blockSeconds: number;
 }
 
-/** The three counters every throttle keeps: per sign-in name and client IP, per client IP, per sign-in name. */
-export interface ThrottleRules {
-  nameAndIp: Rule;
-  ip: Rule;
-  name: Rule;
+/** What a counter stands for, as metrics and the audit trail name it. */
+export type CounterScope = 'device' | 'address' | 'user' | 'pending_sign_in';
+
+export interface Counter {
+  key: string;
+  scope: CounterScope;
+  rule: Rule;
 }
+
+/** What kind of sign-in a set of counters throttles. */
+export type ThrottledKind = 'app_password' | 'console' | 'two_step_code';
+
+/** The counters one attempt answers to. `knownDevice`: the first counter's key, exempting a device that succeeded before. */
+export interface ThrottleCounters {
+  kind: ThrottledKind;
+  counters: Counter[];
+  knownDevice?: string;
+}
+
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const MAX_BLOCK_SECONDS = DAY;
 
 /**
- * App-password checks (`/auth/basic`, Basic on GraphQL), with counters shared
- * by every instance through PostgreSQL:
- * - per sign-in name and client IP: 10 failures per 15 minutes, then blocked
- *   15 minutes, 30, 60 … (up to a day; the streak is forgotten a day after
- *   the last block ends);
- * - per client IP: 100 failures per 15 minutes, then blocked the same way;
- * - per sign-in name: 100 consecutive failures (NIST SP 800-63B), then
- *   app-password sign-ins for that name stop until the user signs in to the
- *   console, which needs the user's attention but cannot lock them out.
+ * Passwords (app passwords at `/auth/basic` and Basic on GraphQL; the primary
+ * password in the console), counted per kind:
+ * - per sign-in name and address (a device): 10 failures per 15 minutes,
+ *   then blocked 15 minutes, 30, 60 … up to a day;
+ * - per address: 100 failures per 15 minutes, then blocked the same way;
+ * - per sign-in name (the user): 100 failures in a row from anywhere (NIST
+ *   SP 800-63B), then blocked an hour, two … up to a day. Never for good:
+ *   that would let anyone lock a user out.
+ * A device that signed in successfully in the last 90 days answers only to
+ * its own counter, so an attack from elsewhere never stops a known printer.
+ * IPv6 addresses count per /64 (one subscriber's network).
  */
-export const THROTTLE_RULES: ThrottleRules = {
-  nameAndIp: { maxFailures: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
-  ip: { maxFailures: 100, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
-  name: { maxFailures: 100, windowSeconds: 10 * 365 * 24 * 3600, blockSeconds: null },
-};
+export const PASSWORD_RULES = {
+  device: { maxFailures: 10, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
+  address: { maxFailures: 100, windowSeconds: 15 * MINUTE, blockSeconds: 15 * MINUTE },
+  user: { maxFailures: 100, windowSeconds: 10 * 365 * DAY, blockSeconds: HOUR },
+} satisfies Record<string, Rule>;
 
 /**
- * Console sign-ins (password, then the two-step code), counted apart from app
- * passwords: the same limits per name and IP and per IP, but 100 consecutive
- * failures for a name block it for an hour (doubling, up to a day), never
- * until the user acts: that would let anyone lock a user out of the one place
- * where they could act.
+ * The two-step code (or recovery code) of a console sign-in, counted apart
+ * from passwords so that entering the right password again never resets it:
+ * 10 wrong codes in a row lock code entry for the user, from anywhere, for 15
+ * minutes, 30 … up to a day; a pending sign-in takes 5 wrong codes, then
+ * it ends and the password must be entered again (which never resets the
+ * user's count).
  */
-export const CONSOLE_THROTTLE_RULES: ThrottleRules = {
-  nameAndIp: THROTTLE_RULES.nameAndIp,
-  ip: THROTTLE_RULES.ip,
-  name: { maxFailures: 100, windowSeconds: 10 * 365 * 24 * 3600, blockSeconds: 3600 },
-};
+export const TWO_STEP_CODE_RULES = {
+  user: { maxFailures: 10, windowSeconds: 10 * 365 * DAY, blockSeconds: 15 * MINUTE },
+  pendingSignIn: { maxFailures: 5, windowSeconds: 5 * MINUTE, blockSeconds: 5 * MINUTE },
+} satisfies Record<string, Rule>;
 
-const MAX_BLOCK_SECONDS = 24 * 3600;
-/** Retry-After for a block that lasts until the user acts. */
-const UNTIL_USER_ACTS_RETRY_AFTER = 3600;
-
-/** node-postgres parses timestamptz to a Date, but 'infinity' to the number Infinity. */
-function epochMs(value: Date | number | null): number | null {
-  if (value === null) return null;
-  return value instanceof Date ? value.getTime() : value;
+/** The counters of a password attempt. App passwords keep their historical keys (`name+ip:…`); the console's are prefixed. */
+export function passwordCounters(kind: 'app_password' | 'console', signInName: string, clientIp: string | null): ThrottleCounters {
+  const name = signInName.trim().toLowerCase();
+  const address = throttleAddress(clientIp);
+  const p = kind === 'console' ? 'console:' : '';
+  const device = `${p}name+ip:${name}|${address}`;
+  return {
+    kind,
+    counters: [
+      { key: device, scope: 'device', rule: PASSWORD_RULES.device },
+      { key: `${p}ip:${address}`, scope: 'address', rule: PASSWORD_RULES.address },
+      { key: `${p}name:${name}`, scope: 'user', rule: PASSWORD_RULES.user },
+    ],
+    knownDevice: device,
+  };
 }
 
-export type Reservation = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export function twoStepCodeCounters(userId: string, pendingSignInId: string): ThrottleCounters {
+  return {
+    kind: 'two_step_code',
+    counters: [
+      { key: `two-step:user:${userId}`, scope: 'user', rule: TWO_STEP_CODE_RULES.user },
+      { key: `two-step:pending:${pendingSignInId}`, scope: 'pending_sign_in', rule: TWO_STEP_CODE_RULES.pendingSignIn },
+    ],
+  };
+}
 
+/** A block that a failure just started. */
+export interface BlockStarted {
+  scope: CounterScope;
+  seconds: number;
+}
+
+/** An attempt let through: settle it exactly once. */
+export interface Attempt {
+  allowed: true;
+  /** The answer was right: its counters give their place back, and the streaks of its device and user end. */
+  succeeded(): Promise<void>;
+  /** The answer was wrong: one failure on every counter; returns the blocks it started. */
+  failed(): Promise<BlockStarted[]>;
+  /** Nothing was decided (the server was busy, or broke): the place comes back, nothing counts. */
+  refund(): Promise<void>;
+}
+
+export type Refusal = { allowed: false; reason: 'blocked' | 'busy'; retryAfterSeconds: number };
+
+/** How long an attempt waits for attempts in flight before it is answered "busy". */
+const DEFAULT_MAX_WAIT_MS = 5000;
+/** In-flight places of an instance that died mid-check are forgotten after this long without movement. */
+const STALE_IN_FLIGHT_SECONDS = 60;
+
+/**
+ * Failure counters shared by every instance through PostgreSQL. Each counter
+ * keeps failures apart from attempts still being checked (in flight): an
+ * attempt goes ahead only while failures + attempts in flight stay under the
+ * limit, so parallel attempts can never check more guesses than the limit
+ * allows, yet a correct attempt never counts as a failure, however many run
+ * at once. An attempt that finds the budget held by attempts in flight
+ * waits for them (a right one gives its place back at once) instead of being
+ * refused; only a block refuses.
+ */
 export class SignInThrottle {
-  /**
-   * `prefix` keeps the counters of different kinds of sign-in apart in the one
-   * table (app passwords use none: `name+ip:…`, `ip:…`, `name:…`).
-   */
+  /** Attempts of this instance waiting for a place, by counter key: woken as places come back here. */
+  private readonly waiting = new Map<string, Set<() => void>>();
+  /** Blocks started by this instance, by kind of sign-in and counter (for metrics). */
+  readonly blocksStarted = new Map<`${ThrottledKind}|${CounterScope}`, number>();
+
   constructor(
     private readonly db: DataSource,
-    private readonly rules: ThrottleRules = THROTTLE_RULES,
-    private readonly prefix = '',
+    private readonly maxWaitMs = DEFAULT_MAX_WAIT_MS,
   ) {}
 
-  private keysFor(signInName: string, clientIp: string | null) {
-    const name = signInName.trim().toLowerCase();
-    const ip = clientIp ?? 'unknown';
-    const p = this.prefix;
-    return { nameAndIp: `${p}name+ip:${name}|${ip}`, ip: `${p}ip:${ip}`, name: `${p}name:${name}` };
-  }
-
-  /**
-   * Counts this attempt as a failure *before* its password is checked, so
-   * parallel attempts on any number of instances can never get past the limit:
-   * the counter is atomic per row, and exactly `maxFailures` attempts per
-   * window reach argon2. A success gives its point back (`succeeded`).
-   */
-  async reserve(signInName: string, clientIp: string | null): Promise<Reservation> {
-    const keys = this.keysFor(signInName, clientIp);
-    const entries = (Object.keys(keys) as Array<keyof typeof keys>).map((k) => ({ key: keys[k], ...this.rules[k] }));
-    const now = Date.now();
-    // Rows are locked in one order everywhere (COLLATE "C"), so concurrent attempts never deadlock.
-    // While any of the three counters is blocked, the attempt is refused and counts nowhere: a blocked
-    // IP cannot keep feeding the per-name counter and stop the user's app passwords.
-    const rows: Array<{ key: string; failures: number; max_failures: number; blocked_until: Date | number | null }> = await this.db.query(
-      `INSERT INTO sign_in_throttles AS t (key, failures, max_failures, window_seconds, block_seconds)
-       SELECT key, 1, max_failures, window_seconds, block_seconds
-         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[]) AS k(key, max_failures, window_seconds, block_seconds)
-        WHERE NOT EXISTS (SELECT 1 FROM sign_in_throttles b WHERE b.key = ANY($1) AND b.blocked_until > now())
-        ORDER BY key COLLATE "C"
-       ON CONFLICT (key) DO UPDATE SET
-         -- ON CONFLICT sees the row's latest version, also when a parallel attempt blocked it after this
-         -- statement's snapshot was taken (and so after the NOT EXISTS above): then nothing counts here.
-         failures = CASE
-           WHEN t.blocked_until > now() THEN t.failures
-           WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN 1
-           ELSE t.failures + 1 END,
-         window_started_at = CASE
-           WHEN t.blocked_until > now() THEN t.window_started_at
-           WHEN t.window_started_at < now() - make_interval(secs => t.window_seconds) THEN now()
-           ELSE t.window_started_at END,
-         max_failures = EXCLUDED.max_failures,
-         window_seconds = EXCLUDED.window_seconds,
-         block_seconds = EXCLUDED.block_seconds,
-         updated_at = now()
-       RETURNING key, failures, max_failures, blocked_until`,
-      [
-        entries.map((e) => e.key),
-        entries.map((e) => e.maxFailures),
-        entries.map((e) => e.windowSeconds),
-        entries.map((e) => e.blockSeconds),
-      ],
-    );
-    const blockedUntil: number[] = [];
-    if (rows.length === 0) {
-      const blocked: Array<{ blocked_until: Date | number }> = await this.db.query(
-        'SELECT blocked_until FROM sign_in_throttles WHERE key = ANY($1) AND blocked_until > now()',
-        [entries.map((e) => e.key)],
+  async begin({ kind, counters, knownDevice }: ThrottleCounters): Promise<Attempt | Refusal> {
+    const deadline = Date.now() + this.maxWaitMs;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 500)) {
+      const [row]: Array<{ verdict: 'ALLOWED' | 'BLOCKED' | 'WAIT'; ends_at: Date | null; known_device: boolean }> = await this.db.query(
+        'SELECT * FROM begin_sign_in_attempt($1::text[], $2::int[], $3::int[], $4::int[], $5, $6)',
+        [
+          counters.map((c) => c.key),
+          counters.map((c) => c.rule.maxFailures),
+          counters.map((c) => c.rule.windowSeconds),
+          counters.map((c) => c.rule.blockSeconds),
+          knownDevice ?? null,
+          STALE_IN_FLIGHT_SECONDS,
+        ],
       );
-      // A block that ended between the two statements: refuse this once, the next attempt counts again.
-      blockedUntil.push(...(blocked.length > 0 ? blocked.map((r) => epochMs(r.blocked_until)!) : [now + 1000]));
-    } else {
-      const isBlocked = (r: (typeof rows)[number]) => (epochMs(r.blocked_until) ?? 0) > now;
-      blockedUntil.push(...rows.filter(isBlocked).map((r) => epochMs(r.blocked_until)!));
-      const exceeded = rows.filter((r) => r.failures > r.max_failures && !isBlocked(r));
-      if (exceeded.length > 0) blockedUntil.push(...(await this.block(exceeded.map((r) => r.key))));
+      if (row!.verdict === 'ALLOWED') return this.attempt(kind, row!.known_device ? counters.slice(0, 1) : counters, knownDevice);
+      if (row!.verdict === 'BLOCKED') {
+        return {
+          allowed: false,
+          reason: 'blocked',
+          retryAfterSeconds: Math.max(1, Math.ceil((row!.ends_at!.getTime() - Date.now()) / 1000)),
+        };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return { allowed: false, reason: 'busy', retryAfterSeconds: 1 };
+      // Woken when a place comes back on this instance; polls for places held by other instances.
+      await this.waitForPlace(counters, Math.min(pause, left));
     }
-    if (blockedUntil.length === 0) return { allowed: true };
-    const until = Math.max(...blockedUntil);
-    const retryAfterSeconds = Number.isFinite(until) ? Math.max(1, Math.ceil((until - now) / 1000)) : UNTIL_USER_ACTS_RETRY_AFTER;
-    return { allowed: false, retryAfterSeconds };
   }
 
-  /** Starts (or doubles) a block for keys past their limit; returns when each ends (ms since the epoch, Infinity: until the user acts). */
-  private async block(keys: string[]): Promise<number[]> {
-    // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, plain rows for a SELECT.
-    const rows: Array<{ blocked_until: Date | number }> = await this.db.query(
-      `WITH locked AS (
-         SELECT key FROM sign_in_throttles WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE
-       ), blocked AS (
-         UPDATE sign_in_throttles t SET
-           blocks = CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 1 ELSE t.blocks + 1 END,
-           blocked_until = CASE WHEN t.block_seconds IS NULL THEN 'infinity'::timestamptz
-             ELSE now() + make_interval(secs => least($2::int, t.block_seconds * 2 ^ (
-               CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 0 ELSE t.blocks END))) END,
-           failures = 0,
-           window_started_at = now()
-          FROM locked
-         WHERE t.key = locked.key AND t.failures > t.max_failures AND (t.blocked_until IS NULL OR t.blocked_until <= now())
-         RETURNING t.blocked_until)
-       SELECT blocked_until FROM blocked`,
-      [keys, MAX_BLOCK_SECONDS],
-    );
-    // A parallel attempt may have started the block first; either way the attempt is refused.
-    return rows.length > 0 ? rows.map((r) => epochMs(r.blocked_until)!) : [Date.now() + 1000];
-  }
-
-  /** A correct password: its reserved point comes back, and the name's streaks end. */
-  async succeeded(signInName: string, clientIp: string | null): Promise<void> {
-    const keys = this.keysFor(signInName, clientIp);
-    await this.db.query(
-      `WITH locked AS (
-         SELECT key FROM sign_in_throttles WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE
-       )
-       UPDATE sign_in_throttles t SET
-         failures = CASE WHEN t.key = $2 THEN greatest(t.failures - 1, 0) ELSE 0 END,
-         blocks = CASE WHEN t.key = $2 THEN t.blocks ELSE 0 END
-        FROM locked
-       WHERE t.key = locked.key AND (t.blocked_until IS NULL OR t.blocked_until <= now())`,
-      [[keys.nameAndIp, keys.ip, keys.name], keys.ip],
-    );
-  }
-
-  /** The user signed in to the console: app passwords may be tried again under this name. */
-  async clearName(signInName: string): Promise<void> {
-    const { name } = this.keysFor(signInName, null);
-    await this.db.query('DELETE FROM sign_in_throttles WHERE key = $1', [name]);
-  }
-
-  /** Forgets counters that have been quiet for two days. */
+  /** Forgets counters quiet for two days and devices not seen for 90. */
   async sweep(): Promise<void> {
     await this.db.query(
       `DELETE FROM sign_in_throttles
         WHERE updated_at < now() - interval '2 days' AND (blocked_until IS NULL OR blocked_until < now())`,
     );
+    await this.db.query(`DELETE FROM known_sign_in_devices WHERE last_success_at < now() - interval '90 days'`);
+  }
+
+  /** The user signed in to the console: the streak and any block of their name's app-password counter end. */
+  async clearUser(signInName: string): Promise<void> {
+    const user = passwordCounters('app_password', signInName, null).counters.find((c) => c.scope === 'user')!;
+    await this.db.query('DELETE FROM sign_in_throttles WHERE key = $1', [user.key]);
+  }
+
+  private attempt(kind: ThrottledKind, counters: Counter[], knownDevice: string | undefined): Attempt {
+    const keys = counters.map((c) => c.key);
+    let settled = false;
+    const settle = async (outcome: 'succeeded' | 'failed' | 'refund'): Promise<BlockStarted[]> => {
+      if (settled) throw new Error('A sign-in attempt was settled twice.');
+      settled = true;
+      try {
+        const blocks = await this.settle(counters, outcome, outcome === 'succeeded' ? knownDevice : undefined);
+        for (const { scope } of blocks) this.blocksStarted.set(`${kind}|${scope}`, (this.blocksStarted.get(`${kind}|${scope}`) ?? 0) + 1);
+        return blocks;
+      } finally {
+        this.wake(keys);
+      }
+    };
+    return {
+      allowed: true,
+      succeeded: async () => void (await settle('succeeded')),
+      failed: () => settle('failed'),
+      refund: async () => void (await settle('refund')),
+    };
+  }
+
+  private async settle(counters: Counter[], outcome: 'succeeded' | 'failed' | 'refund', knownDevice: string | undefined) {
+    // Streaks that a success ends: the device's and the user's (an address's failures belong to everyone behind it).
+    const streaks = counters.filter((c) => c.scope !== 'address').map((c) => c.key);
+    const rows: Array<{ key: string; blocked_for: number }> = await this.db.query(
+      `WITH locked AS (
+         SELECT key, failures, max_failures, blocked_until FROM sign_in_throttles
+          WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE
+       ), settled AS (
+         UPDATE sign_in_throttles t SET
+           in_flight = greatest(t.in_flight - 1, 0),
+           in_flight_changed_at = now(),
+           failures = CASE
+             WHEN t.blocked_until > now() THEN t.failures
+             WHEN $2 = 'failed' THEN CASE WHEN t.failures + 1 >= t.max_failures THEN 0 ELSE t.failures + 1 END
+             WHEN $2 = 'succeeded' AND t.key = ANY($3) THEN 0
+             ELSE t.failures END,
+           blocks = CASE
+             WHEN t.blocked_until > now() THEN t.blocks
+             WHEN $2 = 'failed' AND t.failures + 1 >= t.max_failures THEN
+               CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 1 ELSE t.blocks + 1 END
+             WHEN $2 = 'succeeded' AND t.key = ANY($3) THEN 0
+             ELSE t.blocks END,
+           blocked_until = CASE
+             WHEN t.blocked_until > now() THEN t.blocked_until
+             WHEN $2 = 'failed' AND t.failures + 1 >= t.max_failures THEN now() + make_interval(secs => least($4::int, t.block_seconds * 2 ^ (
+               CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 0 ELSE t.blocks END)))
+             ELSE t.blocked_until END,
+           window_started_at = CASE WHEN $2 = 'failed' AND t.failures + 1 >= t.max_failures AND NOT coalesce(t.blocked_until > now(), false)
+                                    THEN now() ELSE t.window_started_at END,
+           updated_at = now()
+          FROM locked
+         WHERE t.key = locked.key
+         RETURNING t.key, t.blocked_until,
+                   ($2 = 'failed' AND locked.failures + 1 >= locked.max_failures AND NOT coalesce(locked.blocked_until > now(), false)) AS blocked_now
+       ), known AS (
+         INSERT INTO known_sign_in_devices AS d (key) SELECT $5::text WHERE $5::text IS NOT NULL
+         ON CONFLICT (key) DO UPDATE SET last_success_at = now() WHERE d.last_success_at < now() - interval '1 day'
+       )
+       SELECT key, extract(epoch FROM blocked_until - now())::float8 AS blocked_for FROM settled WHERE blocked_now`,
+      [counters.map((c) => c.key), outcome, streaks, MAX_BLOCK_SECONDS, knownDevice ?? null],
+    );
+    return rows.map((r) => ({ scope: counters.find((c) => c.key === r.key)!.scope, seconds: Math.round(r.blocked_for) }));
+  }
+
+  private waitForPlace(counters: Counter[], ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        for (const c of counters) this.waiting.get(c.key)?.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      for (const c of counters) {
+        let set = this.waiting.get(c.key);
+        if (!set) this.waiting.set(c.key, (set = new Set()));
+        set.add(done);
+      }
+    });
+  }
+
+  /** A place came back (or a block began) on these counters: the attempts waiting for them try again now. */
+  private wake(keys: string[]): void {
+    for (const key of keys) {
+      const set = this.waiting.get(key);
+      if (!set) continue;
+      this.waiting.delete(key);
+      for (const done of set) done();
+    }
   }
 }
 

@@ -94,7 +94,7 @@ export class SignInResolver {
     if (actor?.signedInWith !== 'session') throw forbidden('Sign in to the console to change your password.');
     return changePrimaryPassword(
       this.db,
-      this.sessions.throttle,
+      this.sessions,
       { userId: actor.userId, tenantId: actor.tenantId, sessionId: actor.sessionId },
       input.currentPassword,
       input.newPassword,

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import { hashSecret, verifySecret } from '../../common/argon2.js';
+import { hashSecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { SqlParams } from '../../common/sql.js';
@@ -10,7 +10,6 @@ import { recordAudit } from '../audit/audit.service.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './user.service.js';
 import { User } from './user.entity.js';
-import { rateLimited, type SignInThrottle } from '../sign-in/sign-in-throttle.js';
 
 export interface PasswordChanger {
   userId: string;
@@ -28,7 +27,8 @@ export interface PasswordChanger {
  */
 export async function changePrimaryPassword(
   db: DataSource,
-  throttle: SignInThrottle,
+  /** Checks the current password, throttled and logged like a console sign-in. */
+  passwords: { verifyPassword(who: { userId: string; tenantId: string }, password: string, request: RequestInfo): Promise<boolean> },
   who: PasswordChanger,
   currentPassword: string,
   newPassword: string,
@@ -37,20 +37,10 @@ export async function changePrimaryPassword(
   if (newPassword.length < MIN_PASSWORD_LENGTH || newPassword.length > MAX_PASSWORD_LENGTH) {
     throw badInput(`A password is ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`, 'newPassword');
   }
-  const user = await withTenant(db, who.tenantId, (m) =>
-    m
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id AND u.tenant_id = :tenantId', { id: who.userId, tenantId: who.tenantId })
-      .getOne(),
-  );
+  const user = await withTenant(db, who.tenantId, (m) => m.findOneBy(User, { id: who.userId, tenantId: who.tenantId }));
   if (!user) throw notFound('User');
-  const name = user.email.toLowerCase();
-  const reservation = await throttle.reserve(name, request.clientIp);
-  if (!reservation.allowed) throw rateLimited(reservation.retryAfterSeconds);
-  if (!(await verifySecret(user.passwordHash, currentPassword))) throw badInput('The current password is incorrect.', 'currentPassword');
-  await throttle.succeeded(name, request.clientIp);
+  if (!(await passwords.verifyPassword(who, currentPassword, request)))
+    throw badInput('The current password is incorrect.', 'currentPassword');
   if (currentPassword === newPassword) throw badInput('Choose a password different from the current one.', 'newPassword');
   const passwordHash = await hashSecret(newPassword);
 
