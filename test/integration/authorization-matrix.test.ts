@@ -84,7 +84,8 @@ const RULES: Record<string, Rule> = {
   revokeApiToken:            rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok']),
   revokeAppPasswords:        rule('APP_PASSWORDS_REVOKE', ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'ok',           'ok']),
   createAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
-  deleteAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'ok',         'ok',               'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok']),
+  // An app password deletes only itself: to it, its owner's others (the one made here) do not exist.
+  deleteAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'NOT_FOUND',  'NOT_FOUND',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok']),
   signIn:                    rule(null,                   ['ok',               'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok']),
   // Sent with a wrong current password: BAD_USER_INPUT proves the caller got past authorization, and nothing changes.
   changePassword:            rule(null,                   ['UNAUTHENTICATED',  'BAD_USER_INPUT', 'FORBIDDEN', 'FORBIDDEN',      'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT']),

@@ -160,6 +160,63 @@ describe('GraphQL with an app password', () => {
   });
 });
 
+describe('an app sees and deletes only its own app password', () => {
+  const MINE = /* GraphQL */ `
+    query {
+      viewer {
+        currentAppPassword {
+          id
+          name
+          createdAt
+          expiresAt
+          lastUsedAt
+        }
+        securityInfo {
+          appPasswords {
+            id
+          }
+          appPasswordCount
+        }
+      }
+    }
+  `;
+
+  async function userWithTwoAppPasswords() {
+    const { user, appPassword: laptop, asApp } = await userWithAppPassword();
+    const console = await signedInClient(server, user);
+    const phone = await createAppPassword(server, user, { console, name: 'Phone' });
+    return { user, laptop, phone, console, asApp };
+  }
+
+  it('lists only the calling app password, and names it in viewer.currentAppPassword', async () => {
+    const { laptop, phone, console, asApp } = await userWithTwoAppPasswords();
+
+    const viewer = (await asApp(MINE)).data?.viewer;
+    expect(viewer.securityInfo).toEqual({ appPasswords: [{ id: laptop.id }], appPasswordCount: 1 });
+    expect(viewer.currentAppPassword).toMatchObject({ id: laptop.id, expiresAt: null });
+    expect(typeof viewer.currentAppPassword.name).toBe('string');
+    expect(viewer.currentAppPassword.lastUsedAt).not.toBeNull();
+
+    // The console shows both, and no current app password.
+    const inConsole = (await console.request(MINE)).data?.viewer;
+    expect(inConsole.securityInfo.appPasswords.map((p: { id: string }) => p.id).sort()).toEqual([laptop.id, phone.id].sort());
+    expect(inConsole.currentAppPassword).toBeNull();
+  });
+
+  it("cannot delete its owner's other app password: NOT_FOUND, and that one keeps working", async () => {
+    const { user, laptop, phone, asApp } = await userWithTwoAppPasswords();
+    const result = await asApp(DELETE, { id: phone.id });
+    expect(GraphQLClient.code(result)).toBe('NOT_FOUND');
+    expect(result.data ?? null).toBeNull();
+    expect(await count('app_passwords', user.id)).toBe(2);
+    expect((await checkBasic(server, basic(user.email, phone.password), { ip: randomIp() })).status).toBe(204);
+
+    // "Sign this device out": its own goes.
+    expect((await asApp(DELETE, { id: laptop.id.toUpperCase() })).data?.deleteAppPassword).toEqual({ deletedId: laptop.id });
+    expect(await count('app_passwords', user.id)).toBe(1);
+  });
+});
+
 describe('GraphQL refuses bad or mixed credentials', () => {
   it.each([
     ['a wrong app password', (email: string) => basic(email, randomSecret())],

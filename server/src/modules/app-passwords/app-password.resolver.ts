@@ -35,7 +35,7 @@ export class AppPasswordResolver {
   @Mutation(() => DeleteAppPasswordPayload, {
     description:
       'Deletes one of your app passwords. Irreversible; apps using it are refused from the next request. ' +
-      'Also allowed with an app password (e.g. a script retiring its own).',
+      'An app signed in with an app password may delete that one only ("sign this device out"); any other id: NOT_FOUND.',
   })
   async deleteAppPassword(
     @Args(() => DeleteAppPasswordArgs) { id }: DeleteAppPasswordArgs,

@@ -32,11 +32,20 @@ export class AppPasswordService {
     private readonly keys: ServerKeys,
   ) {}
 
-  /** The actor's own app passwords, oldest first, with the policy that governs them. */
+  /**
+   * The actor's own app passwords, oldest first, with the policy that governs
+   * them. An app signed in with an app password sees that one only: it signs
+   * one device in, and has no business with the owner's other devices.
+   */
   async securityInfo(actor: UserActor): Promise<SecurityInfoData> {
+    const own = {
+      userId: actor.userId,
+      tenantId: actor.tenantId,
+      ...(actor.signedInWith === 'app_password' ? { id: actor.appPasswordId } : {}),
+    };
     const [appPasswords, policy] = await withTenant(this.db, actor.tenantId, (m) =>
       Promise.all([
-        m.find(AppPassword, { where: { userId: actor.userId, tenantId: actor.tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }),
+        m.find(AppPassword, { where: own, order: { createdAt: 'ASC', id: 'ASC' } }),
         m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId }),
       ]),
     );
@@ -115,9 +124,23 @@ export class AppPasswordService {
     };
   }
 
-  /** Deletes one of the actor's own app passwords: at once, for good, freeing its slot. */
+  /** The app password an app signed in with (Basic), or null for anyone else. */
+  async current(actor: UserActor): Promise<AppPassword | null> {
+    if (actor.signedInWith !== 'app_password') return null;
+    return withTenant(this.db, actor.tenantId, (m) =>
+      m.findOneBy(AppPassword, { id: actor.appPasswordId, userId: actor.userId, tenantId: actor.tenantId }),
+    );
+  }
+
+  /**
+   * Deletes one of the actor's own app passwords: at once, for good, freeing
+   * its slot. An app signed in with an app password may delete that one only
+   * ("sign this device out"); for it, the owner's others are not found.
+   */
   async delete(actor: UserActor, id: string, request: RequestInfo): Promise<string> {
     if (!UUID.test(id)) throw badInput('That is not a valid app password id.', 'id');
+    // Any other id, even the owner's, looks to such an app exactly like one that does not exist.
+    if (actor.signedInWith === 'app_password' && id.toLowerCase() !== actor.appPasswordId.toLowerCase()) throw notFound('App password');
     return withTenant(this.db, actor.tenantId, async (m) => {
       const result = await m
         .createQueryBuilder()

@@ -3,6 +3,7 @@ import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../common/context.js';
 import { requireUser } from '../../common/require-actor.js';
 import { withTenant } from '../../db/tenant-scope.js';
+import { AppPassword } from '../app-passwords/app-password.entity.js';
 import { AppPasswordService } from '../app-passwords/app-password.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import type { TwoStepService } from '../two-step/two-step.service.js';
@@ -31,6 +32,16 @@ export class ViewerResolver {
   @FieldResolver(() => Tenant)
   async tenant(@Root() viewer: Viewer): Promise<Tenant> {
     return withTenant(this.db, viewer.tenantId, (m) => m.findOneByOrFail(Tenant, { id: viewer.tenantId }));
+  }
+
+  @FieldResolver(() => AppPassword, {
+    nullable: true,
+    description:
+      'For an app signed in with an app password (HTTP Basic): which app password it is (name, created, expires, last used). ' +
+      'Null in a console session.',
+  })
+  async currentAppPassword(@Ctx() ctx: Context): Promise<AppPassword | null> {
+    return this.appPasswords.current(requireUser(ctx));
   }
 
   @FieldResolver(() => SecurityInfo)

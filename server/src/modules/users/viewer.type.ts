@@ -35,10 +35,12 @@ export class Viewer {
 
 @ObjectType({ description: "The signed-in user's sign-in methods, as on their security-info page." })
 export class SecurityInfo {
-  @Field(() => [AppPassword], { description: 'Oldest first, including expired ones until they are deleted.' })
+  @Field(() => [AppPassword], {
+    description: 'Oldest first, including expired ones until they are deleted. An app signed in with an app password sees only that one.',
+  })
   appPasswords!: AppPassword[];
 
-  @Field(() => Int, { description: 'App passwords that count toward the limit (not expired).' })
+  @Field(() => Int, { description: 'App passwords that count toward the limit (not expired), of those listed in appPasswords.' })
   appPasswordCount!: number;
 
   @Field(() => Int, { description: 'The most app passwords this user may have, set by the tenant (at most 40).' })
