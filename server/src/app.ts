@@ -19,7 +19,7 @@ import { failClosed, serviceUnavailableStatus } from './common/database-unavaila
 import { drainHttpServer } from './common/http-drain.js';
 import { createFormatError, isUnexpectedError } from './common/format-error.js';
 import { graphqlLimits } from './common/graphql-limits.js';
-import { noStore, securityHeaders } from './common/http-security.js';
+import { graphqlNoStore, noStore, securityHeaders } from './common/http-security.js';
 import { ServerKeys } from './common/server-keys.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
@@ -250,11 +250,15 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     // No "Did you mean …?" either when the schema is not public.
     hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
     ...graphqlLimits(),
+    // Automatic persisted queries (on by default) keep query texts by hash in this in-memory LRU: per instance, at most
+    // 30 MiB of text, no expiry. Apollo keeps a text only once it has passed the limits above.
+    cache: 'bounded',
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,
     plugins: [
-      // Every /graphql response is `no-store` (see below); Apollo must not relax that from cache hints.
+      // Every /graphql response is `no-store` (see below); Apollo must not relax that from cache hints or for its own errors.
       ApolloServerPluginCacheControlDisabled(),
+      graphqlNoStore,
       // The Sandbox landing page would load a CDN's scripts into this origin, which the CSP (rightly) refuses.
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
