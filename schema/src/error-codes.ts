@@ -26,6 +26,11 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The server is too busy verifying passwords, or its database is unreachable; try again shortly. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /**
+   * Automatic persisted queries: the server does not know the query behind `extensions.persistedQuery.sha256Hash`
+   * (never seen, or evicted); send it again with the full query. Apollo Client's PersistedQueryLink does this by itself.
+   */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   /** Something failed on the server; details are in the server log, never in the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -19,7 +17,7 @@ import { failClosed, serviceUnavailableStatus } from './common/database-unavaila
 import { drainHttpServer } from './common/http-drain.js';
 import { createFormatError, isUnexpectedError } from './common/format-error.js';
 import { graphqlLimits } from './common/graphql-limits.js';
-import { noStore, securityHeaders } from './common/http-security.js';
+import { graphqlNoStore, noStore, securityHeaders } from './common/http-security.js';
 import { ServerKeys } from './common/server-keys.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
@@ -35,6 +33,7 @@ import { createHealthHandlers } from './modules/operations/health.handler.js';
 import { HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
 import { createMetricsHandler } from './modules/operations/metrics.handler.js';
 import { createMetricsRegistry } from './modules/operations/metrics.js';
+import { serveConsole } from './modules/console/console.handler.js';
 import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
@@ -134,9 +133,6 @@ export interface App {
 /** How long shutdown waits for requests in flight before it cuts their connections (main.ts gives up at 15 s). */
 const HTTP_DRAIN_GRACE_MS = 10_000;
 
-/** Paths the console's client-side router must never shadow. */
-const API_PREFIXES = ['/graphql', '/auth', '/export', '/healthz', '/readyz', '/metrics'];
-
 /**
  * Builds the HTTP server: GraphQL, /auth/basic, exports, health, readiness,
  * metrics and the built console. Tests call this too. Every request gets an
@@ -163,6 +159,9 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   const app = express();
   app.disable('x-powered-by');
+  // Each API path answers exactly as written (see http-requests.ts): no other case, no trailing slash.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(securityHeaders(config.cookieSecure));
   const requests = new HttpRequestCounts();
   const metrics = createMetricsRegistry(services, db, requests);
@@ -249,11 +248,15 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     // No "Did you mean …?" either when the schema is not public.
     hideSchemaDetailsFromClientErrors: !config.graphqlIntrospection,
     ...graphqlLimits(),
+    // Automatic persisted queries (on by default) keep query texts by hash in this in-memory LRU: per instance, at most
+    // 30 MiB of text, no expiry. Apollo keeps a text only once it has passed the limits above.
+    cache: 'bounded',
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,
     plugins: [
-      // Every /graphql response is `no-store` (see below); Apollo must not relax that from cache hints.
+      // Every /graphql response is `no-store` (see below); Apollo must not relax that from cache hints or for its own errors.
       ApolloServerPluginCacheControlDisabled(),
+      graphqlNoStore,
       // The Sandbox landing page would load a CDN's scripts into this origin, which the CSP (rightly) refuses.
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
@@ -262,7 +265,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   });
   await apollo.start();
 
-  app.use(observeRequests(logger, requests, API_PREFIXES));
+  app.use(observeRequests(logger, requests));
   const health = createHealthHandlers(db);
   app.get('/healthz', health.healthz);
   app.get('/readyz', health.readyz);
@@ -270,7 +273,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   // GraphQL answers carry one-time secrets and personal data, the exports personal data: never cached, errors included.
   app.use(['/graphql', '/export'], noStore);
-  app.use(
+  app.all(
     '/graphql',
     // Room for the largest documented input (10 000 ids ≈ 390 kB); anything bigger is refused with 413.
     express.json({ limit: '1mb' }),
@@ -331,19 +334,4 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       await services.signInLog.close(); // the last batch of sign-in events
     },
   };
-}
-
-/** The built console at `/`, with deep links falling back to its index page. */
-function serveConsole(app: express.Express, distDir: string): void {
-  const index = path.join(distDir, 'index.html');
-  app.use(express.static(distDir, { index: false, maxAge: '1h' }));
-  app.get(/.*/, (req, res, next) => {
-    if (API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
-    if (!existsSync(index)) {
-      res.status(503).type('text/plain').send('The console has not been built yet: run `pnpm build`.');
-      return;
-    }
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
-  });
 }

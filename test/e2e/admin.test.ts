@@ -219,7 +219,7 @@ describe('the admin console', () => {
       (await page.locator('[data-test="csv"]').getAttribute('href'))!,
     );
     expect(auditCsv.status).toBe(200);
-    expect(auditCsv.text.split('\n')[0]).toMatch(/^id,occurredAt,action/);
+    expect(auditCsv.text.split('\n')[0]).toMatch(/^"id","occurredAt","action"/);
     expect(auditCsv.text).toContain('app_password.created');
     expect(auditCsv.text).not.toContain('user.created');
     await review(page, 'admin-audit');

@@ -55,7 +55,7 @@ describe('HTTP headers', () => {
 
   it('the console: security headers; index.html revalidated, hashed assets cached, no HSTS over plain HTTP', async () => {
     for (const page of ['/', '/admin/users']) {
-      const response = await fetch(`${server.url}${page}`);
+      const response = await fetch(`${server.url}${page}`, { headers: { accept: 'text/html' } });
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('/assets/index-abc.js');
       expectSecurityHeaders(response.headers);

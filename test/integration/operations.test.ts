@@ -61,7 +61,7 @@ describe('health and readiness', () => {
     const unknown = await fetch(`${server.url}/metrics/anything`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
-    const deepLink = await fetch(`${server.url}/admin/users`);
+    const deepLink = await fetch(`${server.url}/admin/users`, { headers: { accept: 'text/html' } });
     expect(await deepLink.text()).toContain('<div id="app">');
   });
 });

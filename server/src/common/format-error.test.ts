@@ -37,6 +37,12 @@ describe('formatError', () => {
     expect(logged).toEqual([refused]);
   });
 
+  it('passes an unknown persisted query through as Apollo raised it, so Apollo Client sends the full query; nothing logged', () => {
+    const { formatted, logged } = format(new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }));
+    expect(formatted).toEqual({ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    expect(logged).toEqual([]);
+  });
+
   it('masks a GraphQLError that claims a code we do not issue', () => {
     const { formatted } = format(new GraphQLError('boom', { extensions: { code: 'SOMETHING_ELSE', secret: 'x' } }));
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
@@ -48,6 +54,7 @@ describe('formatError', () => {
       new GraphQLError('Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
       new GraphQLError('Cannot query field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
       new GraphQLError('Variable "$id" got invalid value', { extensions: { code: 'BAD_USER_INPUT' } }),
+      new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }),
       new GraphQLError('x', { originalError: new Error('connection refused'), path: ['viewer'] }),
       new GraphQLError('boom', { extensions: { code: 'SOMETHING_ELSE' } }),
       new Error('context creation failed'),
@@ -57,6 +64,6 @@ describe('formatError', () => {
       const formatted = createFormatError(() => undefined)(graphQLError.toJSON(), graphQLError);
       expect(isUnexpectedError(error), error.message).toBe(formatted.extensions?.code === 'INTERNAL_SERVER_ERROR');
     }
-    expect(samples.map((e) => isUnexpectedError(e))).toEqual([false, false, false, false, true, true, true]);
+    expect(samples.map((e) => isUnexpectedError(e))).toEqual([false, false, false, false, false, true, true, true]);
   });
 });

@@ -15,22 +15,31 @@ const requestErrorCodes: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Automatic persisted queries: a hash the server does not know (yet). The
+ * client must see this code and Apollo's fixed message, both of which Apollo
+ * Client's PersistedQueryLink looks for before it sends the full query; not a
+ * fault, so not logged.
+ */
+const PERSISTED_QUERY_NOT_FOUND = { message: 'PersistedQueryNotFound', extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND } };
+
+/**
  * Whether `formatError` masks this error as INTERNAL_SERVER_ERROR: anything
- * but our own errors, input validation and malformed requests. These are the
- * ones worth a log line; the request's own logger writes it where it can
- * (see app.ts), so the line carries the request id.
+ * but our own errors, input validation, malformed requests and unknown
+ * persisted queries. These are the ones worth a log line; the request's own
+ * logger writes it where it can (see app.ts), so the line carries the request id.
  */
 export function isUnexpectedError(error: unknown): boolean {
   const original = unwrapResolverError(error);
   if (original instanceof AppError || original instanceof ArgumentValidationError) return false;
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-  return !(typeof code === 'string' && requestErrorCodes.has(code));
+  return !(typeof code === 'string' && (requestErrorCodes.has(code) || code === ErrorCode.PERSISTED_QUERY_NOT_FOUND));
 }
 
 /**
  * The one place errors are shaped for clients. Our own errors pass through
- * with their code; malformed requests become BAD_USER_INPUT; everything else
- * is masked, so no stack trace, SQL or internal message leaves, and handed to
+ * with their code; malformed requests become BAD_USER_INPUT; an unknown
+ * persisted query keeps Apollo's code and message; everything else is
+ * masked, so no stack trace, SQL or internal message leaves, and handed to
  * `logError`: as SERVICE_UNAVAILABLE when the database is away (try again),
  * else as INTERNAL_SERVER_ERROR.
  */
@@ -54,6 +63,7 @@ export function createFormatError(logError: (error: unknown) => void) {
     if (typeof code === 'string' && requestErrorCodes.has(code)) {
       return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
+    if (code === ErrorCode.PERSISTED_QUERY_NOT_FOUND) return PERSISTED_QUERY_NOT_FOUND;
     logError(original);
     if (isDatabaseUnavailable(original)) {
       const { message, extensions } = serviceUnavailable();

@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
@@ -44,3 +45,12 @@ export const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
 };
+
+const answerNoStore: GraphQLRequestListener<object> = {
+  async willSendResponse({ response }) {
+    response.http.headers.set('cache-control', 'no-store');
+  },
+};
+
+/** Keeps every GraphQL answer `no-store`: Apollo gives an unknown persisted query a Cache-Control of its own. */
+export const graphqlNoStore: ApolloServerPlugin<object> = { requestDidStart: async () => answerNoStore };

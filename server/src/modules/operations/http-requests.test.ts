@@ -1,24 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { HttpRequestCounts, routeOf } from './http-requests.js';
 
-const API = ['/graphql', '/auth', '/export', '/healthz', '/readyz', '/metrics'];
-
 describe('routeOf', () => {
   it('names each endpoint, and everything else the console', () => {
-    expect(routeOf('/graphql', API)).toBe('graphql');
-    expect(routeOf('/export/sign-ins.csv', API)).toBe('export');
-    expect(routeOf('/healthz', API)).toBe('healthz');
-    expect(routeOf('/readyz', API)).toBe('readyz');
-    expect(routeOf('/metrics', API)).toBe('metrics');
-    expect(routeOf('/', API)).toBe('console');
-    expect(routeOf('/assets/index-3f2a.js', API)).toBe('console');
-    expect(routeOf('/admin/users/5b0d7a5e-0000-4000-8000-000000000000', API)).toBe('console');
+    expect(routeOf('/graphql')).toBe('graphql');
+    expect(routeOf('/auth/basic')).toBe('auth_basic');
+    expect(routeOf('/export/sign-ins.csv')).toBe('export');
+    expect(routeOf('/export/audit.csv')).toBe('export');
+    expect(routeOf('/healthz')).toBe('healthz');
+    expect(routeOf('/readyz')).toBe('readyz');
+    expect(routeOf('/metrics')).toBe('metrics');
+    expect(routeOf('/')).toBe('console');
+    expect(routeOf('/assets/index-3f2a.js')).toBe('console');
+    expect(routeOf('/assets/SecurityInfoPage--cD4Ugh-.js')).toBe('console');
+    expect(routeOf('/admin/users/5b0d7a5e-0000-4000-8000-000000000000')).toBe('console');
+    expect(routeOf('/admin/')).toBe('console');
   });
 
-  it('puts API paths we do not serve under one label, never their own', () => {
-    expect(routeOf('/auth/other', API)).toBe('other');
-    expect(routeOf('/metrics/x', API)).toBe('other');
-    expect(routeOf('/graphql/anything/at/all', API)).toBe('other');
+  it.each([
+    '/auth/other',
+    '/metrics/x',
+    '/graphql/anything/at/all',
+    '/GRAPHQL',
+    '/graphql/',
+    '/Auth/Basic',
+    '//auth/basic',
+    '/%61uth/basic',
+    '/auth/./basic',
+    '/export/../graphql',
+    '/.env',
+    '/assets/.hidden',
+    '/%2e%2e/etc/passwd',
+    '/assets%2findex.js',
+    '/admin//users',
+  ])('puts %s, which nobody serves, under one label: other', (path) => {
+    expect(routeOf(path)).toBe('other');
   });
 });
 

@@ -3,11 +3,12 @@ import { performance } from 'node:perf_hooks';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
+import { FORWARD_AUTH_PATH } from '../sign-in/forward-auth.handler.js';
 
 /**
  * What a request was for, as a metrics label and in access logs: a fixed
  * set, never the URL, so the number of time series stays bounded whatever
- * clients send. `other` is an API path we do not serve (404).
+ * clients send. `other` is a path nobody serves (404).
  */
 export const ROUTES = ['graphql', 'auth_basic', 'export', 'healthz', 'readyz', 'metrics', 'console', 'other'] as const;
 export type Route = (typeof ROUTES)[number];
@@ -19,14 +20,37 @@ export type StatusClass = (typeof STATUS_CLASSES)[number];
 const ROUTE_INDEX = Object.fromEntries(ROUTES.map((route, i) => [route, i])) as Record<Route, number>;
 const ABORTED = STATUS_CLASSES.length - 1;
 
-const EXACT_ROUTES: Record<string, Route> = { '/graphql': 'graphql', '/healthz': 'healthz', '/readyz': 'readyz', '/metrics': 'metrics' };
+/**
+ * The API's paths, exactly as written here: routing is case-sensitive and
+ * strict, so any other spelling of them (case, doubled slashes,
+ * percent-encoding, a trailing slash, dot segments) is not found.
+ */
+const API_ROUTES: ReadonlyMap<string, Route> = new Map([
+  ['/graphql', 'graphql'],
+  [FORWARD_AUTH_PATH, 'auth_basic'],
+  ['/export/audit.csv', 'export'],
+  ['/export/sign-ins.csv', 'export'],
+  ['/healthz', 'healthz'],
+  ['/readyz', 'readyz'],
+  ['/metrics', 'metrics'],
+]);
+/** The first segments of the API's paths: the console answers under none of them, in any case. */
+const API_ROOTS: ReadonlySet<string> = new Set([...API_ROUTES.keys()].map((path) => path.split('/')[1]!));
+/** Segments of letters, digits and `_ ~ - .`, none starting with a dot, and an optional trailing slash: nothing encoded, doubled or dotted. */
+const PLAIN_PATH = /^\/(?:[\w~-][\w.~-]*(?:\/[\w~-][\w.~-]*)*\/?)?$/;
 
-/** The route of a path (no query string); `apiPrefixes` are the paths the console never serves. */
-export function routeOf(path: string, apiPrefixes: readonly string[]): Route {
-  const exact = EXACT_ROUTES[path];
-  if (exact) return exact;
-  if (path.startsWith('/export/')) return 'export';
-  return apiPrefixes.some((p) => path === p || path.startsWith(`${p}/`)) ? 'other' : 'console';
+/**
+ * Whether the console may answer at `path` (its files, or its page for the
+ * client-side router): a plain path outside the API's. No dotfile, encoded
+ * character or dot segment ever reaches the file server.
+ */
+export function isConsolePath(path: string): boolean {
+  return PLAIN_PATH.test(path) && !API_ROOTS.has(path.split('/', 2)[1]!.toLowerCase());
+}
+
+/** The route of a path (no query string); `other` is a path nobody serves, e.g. any variant of an API path. */
+export function routeOf(path: string): Route {
+  return API_ROUTES.get(path) ?? (isConsolePath(path) ? 'console' : 'other');
 }
 
 /**
@@ -73,7 +97,7 @@ const INFO_ROUTES: ReadonlySet<Route> = new Set(['graphql', 'export']);
  * writes an access line. The line has no headers, no query string and no
  * body (GraphQL variables may hold passwords); only the operation name.
  */
-export function observeRequests(logger: Logger, counts: HttpRequestCounts, apiPrefixes: readonly string[]): RequestHandler {
+export function observeRequests(logger: Logger, counts: HttpRequestCounts): RequestHandler {
   // One function for all requests, called with the response as `this`: nothing is allocated per request for it.
   function done(this: ServerResponse): void {
     const res = this as Response;
@@ -103,7 +127,7 @@ export function observeRequests(logger: Logger, counts: HttpRequestCounts, apiPr
     locals.requestId = requestId;
     locals.log = logger.child({ reqId: requestId });
     locals.path = req.path;
-    locals.route = routeOf(locals.path, apiPrefixes);
+    locals.route = routeOf(locals.path);
     locals.startedAt = performance.now();
     res.once('close', done);
     next();
