@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findRequirement, planRequirements, REQUIREMENTS, type Requirement, type System } from './requirements.js';
 
 const chromium = REQUIREMENTS.find((r) => r.name === 'chromium')!;
+const nginx = REQUIREMENTS.find((r) => r.name === 'nginx')!;
+const headersMore = REQUIREMENTS.find((r) => r.name === 'nginx-headers-more')!;
 
 /** A machine with these executables and plain files, and nothing else. */
 function machine(options: {
@@ -65,6 +67,18 @@ describe('finding a browser', () => {
   it('finds nothing on an empty machine', () => {
     expect(findRequirement(chromium, machine({}))).toBeUndefined();
     expect(findRequirement(chromium, machine({ env: { PATH: '' } }))).toBeUndefined();
+  });
+});
+
+describe('finding nginx and its headers-more module', () => {
+  it("finds Debian's nginx in /usr/sbin, which is not on a user's PATH", () => {
+    expect(findRequirement(nginx, machine({ executables: ['/usr/sbin/nginx'] }))).toBe('/usr/sbin/nginx');
+  });
+
+  it('finds the module as a plain file (modules are not executable)', () => {
+    const module = '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so';
+    expect(findRequirement(headersMore, machine({ files: [module] }))).toBe(module);
+    expect(findRequirement(headersMore, machine({}))).toBeUndefined();
   });
 });
 

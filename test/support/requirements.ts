@@ -1,7 +1,8 @@
 /**
  * What the tests run besides Node and PostgreSQL: a browser for the console
- * tests. Each requirement says where it may already be and which Debian
- * package provides it.
+ * tests, nginx and Caddy for the tests of the reverse-proxy snippets in
+ * integrations/. Each requirement says where it may already be and which
+ * Debian package provides it.
  * `pnpm test` (support/ensure-requirements.ts) finds them all before any
  * test runs, installs the missing ones in one apt-get call where it can (as
  * root, with apt-get), and otherwise stops with the command that installs
@@ -46,6 +47,39 @@ export const REQUIREMENTS: readonly Requirement[] = [
     paths: { darwin: [...BROWSER_APPS.map((app) => `/Applications/${app}`), ...BROWSER_APPS.map((app) => `~/Applications/${app}`)] },
     debian: ['chromium'],
     brew: '--cask chromium',
+  },
+  {
+    name: 'nginx',
+    usedBy: 'the nginx snippet test',
+    env: 'NGINX_PATH',
+    commands: ['nginx'],
+    // Debian keeps it in /usr/sbin, which is on root's PATH only.
+    paths: { linux: ['/usr/sbin/nginx', '/usr/local/sbin/nginx'], darwin: ['/opt/homebrew/bin/nginx', '/usr/local/bin/nginx'] },
+    debian: ['nginx-light'],
+    brew: 'nginx',
+    services: ['nginx'],
+  },
+  {
+    name: 'nginx-headers-more',
+    usedBy: 'the nginx snippet, which strips X-Auth-* with its more_clear_input_headers',
+    env: 'NGINX_HEADERS_MORE_MODULE',
+    paths: {
+      linux: [
+        '/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so',
+        '/usr/lib64/nginx/modules/ngx_http_headers_more_filter_module.so',
+      ],
+    },
+    file: true,
+    debian: ['libnginx-mod-http-headers-more-filter'],
+  },
+  {
+    name: 'caddy',
+    usedBy: 'the Caddy snippet test',
+    env: 'CADDY_PATH',
+    commands: ['caddy'],
+    debian: ['caddy'],
+    brew: 'caddy',
+    services: ['caddy', 'caddy-api'],
   },
 ];
 
