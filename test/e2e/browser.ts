@@ -4,16 +4,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect, onTestFinished } from 'vitest';
+import { requirementPath } from '../support/requirements.js';
 import { recordCookies, recordSecretsIn } from '../support/secrets.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('./artifacts', import.meta.url));
 const axeSource: string = createRequire(import.meta.url)('axe-core').source;
 
-/** Debian's Chromium, headless, with nothing reaching out to the network. */
-export function launchBrowser(): Promise<Browser> {
+/** The browser `pnpm test` found (CHROMIUM_PATH, else Chromium or Chrome on PATH: support/requirements.ts), headless, with nothing reaching out to the network. */
+export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: requirementPath('chromium'),
     args: [
       '--headless',
       '--no-sandbox',

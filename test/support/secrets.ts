@@ -22,7 +22,8 @@ declare module 'vitest' {
 /** Shorter values could turn up in a log by chance (and are no secret worth the name). */
 const MIN_SECRET_LENGTH = 8;
 const SECRETS_FILE = /^secrets-.*\.jsonl$/;
-const LOG_FILE = /^server-log-.*\.jsonl$/;
+/** Our servers' JSON lines, and the plain logs of the proxies in front of them (support/proxies.ts). */
+const LOG_FILE = /^server-log-.*\.(jsonl|log)$/;
 
 const recorded = new Set<string>();
 

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killGroup, spawnGroup } from './child-processes.js';
 
 const SERVER_DIR = fileURLToPath(new URL('../../server', import.meta.url));
 /** main.ts announces the port it bound (PORT=0 picks a free one). */
@@ -33,26 +34,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Every process started here and not yet gone: `stopServerProcesses` and the exit hook below end them. */
+/** Every server process started here and not yet gone, for `stopServerProcesses`. */
 const live = new Set<ChildProcess>();
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal); // the whole process group: it was started detached
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-// If the test worker exits without running afterAll (a crash, a timeout), no server outlives it.
-process.once('exit', () => {
-  for (const child of live) killGroup(child, 'SIGKILL');
-});
 
 /**
  * The real server as an operator runs it: `main.ts` in a process of its own
@@ -61,9 +44,9 @@ process.once('exit', () => {
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'app-passwords-process-'));
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+  // Its own process group; SIGKILLed should the worker exit first.
+  const child = spawnGroup(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     cwd: SERVER_DIR,
-    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
