@@ -149,13 +149,20 @@ export class AppPasswordSignInService {
     // The throttle and the candidate lookup are independent: ask PostgreSQL both at once. The tag under
     // each server key (current first) finds an app password tagged before a key rotation too.
     const tags = secret ? this.keys.all.map((key) => appPasswordLookupTag(key, secret)) : [];
-    const [attempt, rows] = await Promise.all([
+    const [begun, found] = await Promise.allSettled([
       this.throttle.begin(passwordCounters('app_password', name, request.clientIp)),
       // Sees every tenant: nobody is known yet (migration RowLevelSecurity).
       this.db.query('SELECT * FROM app_password_sign_in_candidate($1, $2::bytea[], $3::uuid)', [name, tags, tenantId ?? null]) as Promise<
         Candidate[]
       >,
     ]);
+    if (found.status === 'rejected') {
+      // A place taken for nothing goes back (if the database lets it); the check fails closed.
+      if (begun.status === 'fulfilled' && begun.value.allowed) await begun.value.refund().catch(() => undefined);
+      throw found.reason;
+    }
+    if (begun.status === 'rejected') throw begun.reason;
+    const [attempt, rows] = [begun.value, found.value];
     const candidate = rows[0];
     if (!attempt.allowed) {
       const outcome = attempt.reason === 'busy' ? SignInOutcome.BUSY : SignInOutcome.THROTTLED;
