@@ -205,7 +205,8 @@ describe('client addresses', () => {
     expect((await checkBasic(server, basic(user.email, passwords[0]!), { ip: '2001:db8:abcd:13::1' })).status).toBe(204);
 
     const logged = await signInEventsByIp(server, '2001:db8:abcd:12::1');
-    expect(logged.map((r) => r.client_ip)).toEqual(['2001:db8:abcd:12::1']);
+    // One spelling in the log (repeats may span two rows: the log is written once a second).
+    expect(new Set(logged.map((r) => r.client_ip))).toEqual(new Set(['2001:db8:abcd:12::1']));
     expect(outcomesOf(logged)).toEqual(Array<string>(5).fill('WRONG_PASSWORD'));
   });
 
@@ -221,7 +222,7 @@ describe('client addresses', () => {
       'SELECT host(client_ip) AS ip FROM sign_in_events WHERE user_agent = $1',
       [agent],
     );
-    expect(rows.map((r) => r.ip)).toEqual(['127.0.0.1']);
+    expect(new Set(rows.map((r) => r.ip))).toEqual(new Set(['127.0.0.1']));
     expect(await throttleRow(server.db, 'ip:unknown')).toBeUndefined();
   });
 });
