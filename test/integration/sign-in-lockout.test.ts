@@ -165,14 +165,12 @@ describe('a user under attack', () => {
   it('doubles the per-user block up to a day', async () => {
     const { user } = await userWithAppPasswords(1);
     const key = keysOf(user.email, '').user;
+    // The first failure makes the user's counter; then each round sets it to 99 failures in a row (the counting
+    // itself is proved above) and the 100th blocks.
+    await checkBasic(server, basic(user.email, randomSecret()), { ip: randomIp() });
     const blockedFor: number[] = [];
     for (let round = 0; round < 7; round++) {
-      // 99 failures in a row from elsewhere (set directly: the counting itself is proved above), then the 100th.
       await server.db.query(`UPDATE sign_in_throttles SET failures = 99 WHERE key = $1`, [key]);
-      if (round === 0) {
-        await checkBasic(server, basic(user.email, randomSecret()), { ip: randomIp() });
-        await server.db.query(`UPDATE sign_in_throttles SET failures = 99 WHERE key = $1`, [key]);
-      }
       expect((await checkBasic(server, basic(user.email, randomSecret()), { ip: randomIp() })).status).toBe(401);
       blockedFor.push(Math.round((await throttleRow(server.db, key))!.blocked_for_seconds! / 60));
       await server.db.query(`UPDATE sign_in_throttles SET blocked_until = now() - interval '1 second' WHERE key = $1`, [key]);
