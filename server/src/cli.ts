@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
-import { AppError } from './common/errors.js';
+import { AppError, badInput } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
+import { textProblem, textProblemMessage } from './common/text.js';
 import { openDatabase } from './db/database.js';
 import type { DataSource } from 'typeorm';
 import { OPERATOR } from './modules/audit/audit.service.js';
@@ -43,6 +44,33 @@ const USAGE = `Usage: pnpm cli <command>
 <tenant> is the tenant's id or its name.`;
 
 class UsageError extends Error {}
+
+/** The positional arguments of each command, as USAGE names them (for messages about them). */
+const ARGUMENT_NAMES: Record<string, string[]> = {
+  'tenant create': ['<name>'],
+  'tenant set-policy': ['<tenant>'],
+  'user create': ['<tenant>', '<email>'],
+};
+
+/**
+ * Every argument is text for a name, an email, a tenant or a number, and none
+ * may hold a control character (tab, line breaks, escape sequences, C1; NUL
+ * cannot reach a program's arguments at all) or an unpaired surrogate: the
+ * same rule as the API's (common/text.ts). Returns the one-line reason, naming
+ * the argument, for the first one that does.
+ */
+function refusedArgument(positionals: string[], flags: Record<string, string | boolean | undefined>): string | undefined {
+  const names = ARGUMENT_NAMES[positionals.slice(0, 2).join(' ')] ?? [];
+  for (const [i, value] of positionals.entries()) {
+    const problem = textProblem(value);
+    if (problem) return textProblemMessage(names[i - 2] ?? `argument ${i + 1}`, problem);
+  }
+  for (const [flag, value] of Object.entries(flags)) {
+    const problem = typeof value === 'string' ? textProblem(value) : undefined;
+    if (problem) return textProblemMessage(`--${flag}`, problem);
+  }
+  return undefined;
+}
 
 type Command = (
   services: Services & { db: DataSource },
@@ -143,9 +171,11 @@ const commands: Record<string, Command> = {
 
   'user create': async (services, [tenantRef, email], flags) => {
     if (!tenantRef || !email) throw new UsageError('user create needs a tenant and an email address.');
-    const tenant = await services.tenants.findByIdOrName(tenantRef);
     const fromStdin = !process.stdin.isTTY;
     const password = fromStdin ? await readPassword() : randomBytes(15).toString('base64url');
+    const problem = textProblem(password);
+    if (problem) throw badInput(textProblemMessage('The password on standard input', problem), 'password');
+    const tenant = await services.tenants.findByIdOrName(tenantRef);
     const user = await services.users.create({
       tenantId: tenant.id,
       email,
@@ -201,6 +231,11 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.values.help || !noun) {
     console.log(USAGE);
     return parsed.values.help ? 0 : 2;
+  }
+  const refused = refusedArgument(parsed.positionals, parsed.values);
+  if (refused) {
+    console.error(`error: ${refused}`);
+    return 1;
   }
   const command = commands[`${noun} ${verb ?? ''}`] ?? (noun === 'seed' ? commands.seed : undefined);
   if (!command) {

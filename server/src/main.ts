@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createApp } from './app.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { openDatabase } from './db/database.js';
+import { EmbeddedPostgresError } from './db/embedded-postgres.js';
 import { seedDemoData, type DemoAccount } from './modules/demo/demo-data.js';
 
 /**
@@ -78,6 +79,8 @@ try {
 }
 const logger = createLogger(config.logLevel);
 main(config, logger).catch((error: unknown) => {
-  logger.fatal({ err: error }, 'App Passwords failed to start.');
+  // A problem the operator can fix is one line saying how; anything else gets its stack.
+  if (error instanceof EmbeddedPostgresError) logger.fatal(`App Passwords failed to start: ${error.message}`);
+  else logger.fatal({ err: error }, 'App Passwords failed to start.');
   process.exit(1);
 });

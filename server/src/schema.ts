@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuthChecker } from './common/auth-checker.js';
+import { validateArguments } from './common/input-validation.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
@@ -41,6 +42,7 @@ export function buildAppSchema(instances = new Map<ResolverClass, object>()): Pr
     resolvers,
     authChecker: AuthChecker,
     container,
-    validate: { forbidUnknownValues: false },
+    // Text without control characters or unpaired surrogates, then class-validator: see input-validation.ts.
+    validateFn: validateArguments,
   });
 }

@@ -288,3 +288,41 @@ describe('pnpm cli keys status', { timeout: 30_000 }, () => {
     expect(result.stdout).not.toContain(oldKey.toString('hex'));
   });
 });
+
+describe('pnpm cli refuses control characters in what it is given', { timeout: 30_000 }, () => {
+  // NUL cannot be in a program's arguments (they are C strings); every other control character can, and C1 too.
+  it('refuses a name, tenant, email or flag holding one, in one line naming it, before anything is written', async () => {
+    const tenant = await createTenant(server.db);
+    const tag = randomUUID();
+    const cases: Array<[string[], string]> = [
+      [['tenant', 'create', `Fabrikam\t${tag}`], '<name>'],
+      [['tenant', 'create', `Fabrikam\u001b[31m${tag}`], '<name>'],
+      [['tenant', 'set-policy', `Fabrikam\u0085${tag}`, '--app-passwords', 'on'], '<tenant>'],
+      [['user', 'create', tenant.id, `esc\u001b${tag}@example.test`], '<email>'],
+      [['user', 'create', tenant.id, `nel\u0085${tag}@example.test`], '<email>'],
+      [['user', 'create', tenant.id, `ada-${tag}@example.test`, '--name', 'Ada\nAdmin'], '--name'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => cli(args, `${PASSWORD}\n`)));
+    results.forEach((result, i) => {
+      expectOneLineFailure(result);
+      expect(result.stderr.trim()).toBe(`error: ${cases[i]![1]} must not contain control characters (such as NUL, tab or a line break).`);
+    });
+
+    expect(await server.db.query('SELECT id FROM tenants WHERE name LIKE $1', [`%${tag}`])).toEqual([]);
+    expect(await server.db.query('SELECT id FROM users WHERE email LIKE $1', [`%${tag}@example.test`])).toEqual([]);
+  });
+
+  it('refuses a password on standard input holding one (NUL included), creating nobody', async () => {
+    const tenant = await createTenant(server.db);
+    const email = `nul-${randomUUID()}@example.test`;
+    for (const password of [`${PASSWORD}\u0000`, `${PASSWORD}\tmore`, `${PASSWORD}\n\n`]) {
+      recordSecret(password);
+      const result = await cli(['user', 'create', tenant.id, email], password);
+      expectOneLineFailure(result);
+      expect(result.stderr.trim()).toBe(
+        'error: The password on standard input must not contain control characters (such as NUL, tab or a line break).',
+      );
+    }
+    expect(await server.db.query('SELECT id FROM users WHERE tenant_id = $1', [tenant.id])).toEqual([]);
+  });
+});

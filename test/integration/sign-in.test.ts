@@ -96,7 +96,7 @@ describe('signing in with the primary password', () => {
   it.each([
     ['as stored', (email: string) => email],
     ['in different letter case', (email: string) => email.toUpperCase()],
-    ['with surrounding spaces', (email: string) => `  ${email}\t `],
+    ['with surrounding spaces', (email: string) => `  ${email}  `], // a tab is a control character: refused (input-fuzz.test.ts)
   ])('signs in with the email %s and sets an HttpOnly, SameSite=Lax session cookie', async (_, spell) => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });

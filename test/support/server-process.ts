@@ -12,11 +12,14 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface ServerProcessOptions {
-  databaseUrl: string;
+  /** Unset: the server starts its embedded PostgreSQL under DATA_DIR (give one in `env`), as `pnpm start` does. */
+  databaseUrl: string | undefined;
   /** APP_PASSWORD_LOOKUP_KEY, hex: the same on every instance that must accept the others' app passwords. */
   lookupKey: string;
   /** More environment, e.g. TRUSTED_PROXIES. */
   env?: Record<string, string>;
+  /** The `server/` directory of another checkout (default: this one's). */
+  serverDir?: string;
 }
 
 export interface ServerProcess {
@@ -46,12 +49,12 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const dataDir = mkdtempSync(path.join(tmpdir(), 'app-passwords-process-'));
   // Its own process group; SIGKILLed should the worker exit first.
   const child = spawnGroup(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-    cwd: SERVER_DIR,
+    cwd: options.serverDir ?? SERVER_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: options.databaseUrl,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       APP_PASSWORD_LOOKUP_KEY: options.lookupKey,
       DEMO_DATA: 'false',
       PORT: '0',

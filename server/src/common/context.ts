@@ -80,6 +80,27 @@ export function createRequestInfo(trustedProxies: string[]): (req: IncomingMessa
         // a malformed X-Forwarded-For: the direct peer it is
       }
     }
-    return { clientIp: ip, userAgent: agent ? agent.slice(0, MAX_USER_AGENT_LENGTH) : null };
+    return { clientIp: ip, userAgent: cleanUserAgent(agent) };
   };
+}
+
+/** What nearly every agent sends: printable ASCII, not too long. Kept as it is, at no cost on the hot path. */
+const PLAIN_USER_AGENT = new RegExp(`^[\\x20-\\x7e]{1,${MAX_USER_AGENT_LENGTH}}$`);
+
+/**
+ * The User-Agent as it is stored (sessions, audit trail, sign-in log) and
+ * exported, never raw: Node hands header bytes over as latin1, so the bytes
+ * are read as UTF-8 (what agents send; bytes that are not UTF-8 become U+FFFD);
+ * control characters (tab, and C1 bytes such as 0x85) become U+FFFD; and it is
+ * cut to 512 characters without splitting a character. Node itself refuses the
+ * other control bytes (NUL, escape …) with 400 before a request gets here.
+ */
+export function cleanUserAgent(header: string | undefined): string | null {
+  if (!header) return null;
+  if (PLAIN_USER_AGENT.test(header)) return header;
+  const text = Buffer.from(header.slice(0, 4 * MAX_USER_AGENT_LENGTH), 'latin1')
+    .toString('utf8')
+    .replace(/\p{Cc}/gu, '\uFFFD');
+  const cut = text.slice(0, MAX_USER_AGENT_LENGTH);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }

@@ -1,5 +1,6 @@
 import { Field, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors.js';
+import { textProblem } from './text.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -36,11 +37,26 @@ export function decodeCursor(
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
   const [key, id] = parsed as [unknown, unknown];
-  if (typeof id !== 'string' || id.length > 64) throw invalid();
-  if (key !== null && typeof key !== 'string') throw invalid();
+  if (typeof id !== 'string' || id.length > 64 || textProblem(id)) throw invalid();
+  if (key !== null && (typeof key !== 'string' || textProblem(key))) throw invalid();
   // Timestamps travel as PostgreSQL's own text (microseconds intact); never-used sorts as '-infinity'.
-  if (keyKind === 'timestamp' && key !== null && key !== '-infinity' && Number.isNaN(Date.parse(key))) throw invalid();
+  if (keyKind === 'timestamp' && key !== null && key !== '-infinity' && !isPostgresTimestamp(key)) throw invalid();
   return { key, id };
+}
+
+/** timestamptz as PostgreSQL writes it: `2026-01-02 03:04:05.123456+00` (the offset may have minutes, even seconds). */
+const POSTGRES_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/;
+
+/**
+ * Whether PostgreSQL reads `text` back as the timestamptz it wrote. Date.parse
+ * is no test: it takes "1" or 30 February, which PostgreSQL refuses.
+ */
+export function isPostgresTimestamp(text: string): boolean {
+  const parts = POSTGRES_TIMESTAMP.exec(text);
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
 @ObjectType({ description: 'Where a page ends, and whether there is more.' })

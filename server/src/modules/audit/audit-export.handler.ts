@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { ApiScope, type Actor } from '../../common/context.js';
 import { AppError, badInput } from '../../common/errors.js';
+import { textProblem, textProblemMessage } from '../../common/text.js';
 import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
 import { requestLocals } from '../operations/http-requests.js';
@@ -66,23 +67,23 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
         const q = new SqlParams();
         if (kind === 'audit') {
           const filter = {
-            action: text(req.query.action),
-            actorUserId: text(req.query.actorUserId),
-            targetUserId: text(req.query.targetUserId),
+            action: text(req.query.action, 'action'),
+            actorUserId: text(req.query.actorUserId, 'actorUserId'),
+            targetUserId: text(req.query.targetUserId, 'targetUserId'),
             from: date(req.query.from, 'from'),
             to: date(req.query.to, 'to'),
           };
           sql = `${AUDIT_SELECT} WHERE ${auditConditions(q, actor.tenantId, filter).join(' AND ')} ORDER BY e.occurred_at, e.id`;
         } else {
-          const outcome = text(req.query.outcome);
+          const outcome = text(req.query.outcome, 'outcome');
           if (outcome && !(Object.values(SignInOutcome) as string[]).includes(outcome))
             throw badInput('outcome is not a known outcome.', 'outcome');
-          const method = text(req.query.method);
+          const method = text(req.query.method, 'method');
           if (method && !(Object.values(SignInCredential) as string[]).includes(method))
             throw badInput('method is not a known sign-in method.', 'method');
           const filter = {
-            userId: text(req.query.userId),
-            appPasswordId: text(req.query.appPasswordId),
+            userId: text(req.query.userId, 'userId'),
+            appPasswordId: text(req.query.appPasswordId, 'appPasswordId'),
             outcome: outcome as SignInOutcome | undefined,
             method: method as SignInCredential | undefined,
             from: date(req.query.from, 'from'),
@@ -141,14 +142,17 @@ function authorize(actor: Actor | null): asserts actor is Actor {
     throw new AppError(ErrorCode.FORBIDDEN, 'Only tenant admins can export.');
 }
 
-function text(value: unknown): string | undefined {
+/** A filter from the query string: the same rule as every text of the API (see text.ts). */
+function text(value: unknown, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || value.length > 200) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A filter value is malformed.');
+  const problem = textProblem(value);
+  if (problem) throw badInput(textProblemMessage(name, problem), name);
   return value;
 }
 
 function date(value: unknown, name: string): Date | undefined {
-  const raw = text(value);
+  const raw = text(value, name);
   if (raw === undefined) return undefined;
   const parsed = new Date(raw);
   if (Number.isNaN(parsed.getTime())) throw new AppError(ErrorCode.BAD_USER_INPUT, `${name} is not a date-time (ISO 8601).`);
@@ -165,7 +169,8 @@ const STATUS: Partial<Record<string, number>> = {
 
 function sendError(res: Response, error: unknown): void {
   if (error instanceof AppError) {
-    res.status(STATUS[error.code] ?? 400).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+    const { http: _http, ...extensions } = error.extensions;
+    res.status(STATUS[error.code] ?? 400).json({ errors: [{ message: error.message, extensions }] });
     return;
   }
   throw error;

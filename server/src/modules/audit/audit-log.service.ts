@@ -6,6 +6,9 @@ import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage, type Page }
 import { SqlParams } from '../../common/sql.js';
 import type { AuditEntry, AuditFilter, SignInDay, SignInEntry, SignInFilter } from './audit-log.types.js';
 
+/** The largest bigint, the type of event ids. */
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 function checkRange(filter: { from?: Date; to?: Date } | undefined): void {
   if (filter?.from && filter.to && filter.from > filter.to) throw badInput('from is later than to.', 'filter.from');
 }
@@ -136,7 +139,8 @@ export class AuditLogService {
 
   private cursor(after: string | undefined) {
     const cursor = decodeCursor(after, 'timestamp');
-    if (cursor && (cursor.key === null || !/^\d{1,19}$/.test(cursor.id))) {
+    // Event ids are bigint: 19 digits may still be past its largest value, which PostgreSQL refuses.
+    if (cursor && (cursor.key === null || !/^\d{1,19}$/.test(cursor.id) || BigInt(cursor.id) > MAX_BIGINT)) {
       throw badInput('The cursor is not valid; start again from the first page.', 'after');
     }
     return cursor;
