@@ -101,6 +101,22 @@ describe('console sign-ins in the sign-in log', () => {
   });
 });
 
+describe('entering the password again', () => {
+  it('is throttled like a sign-in: after 10 wrong passwords even the right one waits, and the session stays as it was', async () => {
+    const { tenant } = await adminTenant(server);
+    const user = await createUser(server.db, tenant);
+    const client = await signedInClient(server, user, { ip: documentationIp() });
+    for (let i = 0; i < 10; i++) {
+      expect(GraphQLClient.code(await client.request(REAUTHENTICATE, { password: `wrong-${i}-password` }))).toBe('UNAUTHENTICATED');
+    }
+    const throttled = await client.request(REAUTHENTICATE, { password: user.password });
+    expect(GraphQLClient.code(throttled)).toBe('RATE_LIMITED');
+    expect(throttled.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    // Still signed in: a stolen session guesses no further, and the user is not thrown out.
+    expect((await client.request('{ viewer { id } }')).data?.viewer?.id).toBe(user.id);
+  });
+});
+
 describe("a user's own sign-ins (viewer.signIns)", () => {
   it('shows the console sign-ins and every check of their app passwords, failures included, newest first, paged', async () => {
     const { tenant } = await adminTenant(server);

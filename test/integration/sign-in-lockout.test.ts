@@ -179,6 +179,21 @@ describe('a user under attack', () => {
   });
 });
 
+describe('one address spraying many names', () => {
+  it('blocks the address after 100 failures in 15 minutes, for every name, while other addresses go on', async () => {
+    const { user, passwords } = await userWithAppPasswords(1);
+    const sprayer = randomIp();
+    const names = Array.from({ length: 100 }, () => `spray-${randomSecret()}@example.test`);
+    const sprayed = await mapLimit(names, 8, (name) => checkBasic(server, basic(name, randomSecret()), { ip: sprayer }));
+    expect(sprayed.every((r) => r.status === 401 && r.headers.get('retry-after') === null)).toBe(true);
+
+    const blocked = await checkBasic(server, basic(user.email, passwords[0]!), { ip: sprayer });
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    expect((await throttleRow(server.db, `ip:${sprayer}`))!.blocked_for_seconds).toBeLessThanOrEqual(15 * 60);
+    expect((await checkBasic(server, basic(user.email, passwords[0]!), { ip: randomIp() })).status).toBe(204);
+  });
+});
+
 describe('client addresses', () => {
   it('counts every spelling of an IPv6 address, and every address of its /64, as one; logs each canonically', async () => {
     const { user, passwords } = await userWithAppPasswords(1);
