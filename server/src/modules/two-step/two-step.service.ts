@@ -1,14 +1,15 @@
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import { ErrorCode } from '@app-passwords/schema';
 import type { RequestInfo, UserActor } from '../../common/context.js';
-import { AppError, badInput, forbidden } from '../../common/errors.js';
+import { badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { endSessions } from '../sign-in/end-sessions.js';
 import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
+import { removeTwoStep } from './two-step-removal.js';
 import {
   generateRecoveryCodes,
   newTotpSecret,
@@ -31,6 +32,13 @@ export interface TotpEnrollment {
   otpauthUri: string;
   /** The URI as a QR code, rendered here: no image service ever sees the secret. */
   qrCodeSvg: string;
+}
+
+export interface ConfirmedEnrollment {
+  /** Shown once. */
+  recoveryCodes: string[];
+  /** The user's other sessions that ended. */
+  signedOutSessions: number;
 }
 
 /** How the second step was passed, as recorded on the session. */
@@ -83,6 +91,7 @@ export class TwoStepService {
    */
   async startEnrollment(actor: UserActor): Promise<TotpEnrollment> {
     requireConsole(actor);
+    requireRecentSignIn(actor);
     const secret = newTotpSecret();
     const rows: Array<{ email: string }> = await withTenant(this.db, actor.tenantId, (m) =>
       m.query(
@@ -105,10 +114,14 @@ export class TwoStepService {
 
   /**
    * Puts the new seed in force once the user proves their app shows its codes,
-   * and returns ten recovery codes, shown this once.
+   * and returns ten recovery codes, shown this once. Ends the user's other
+   * sessions: whoever else was signed in with the password alone must now
+   * pass the second step too. Like starting, needs a recent sign-in, so a
+   * stolen session cannot make the second factor its own.
    */
-  async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<string[]> {
+  async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<ConfirmedEnrollment> {
     requireConsole(actor);
+    requireRecentSignIn(actor);
     if (!normaliseTotpCode(code)) throw badInput('Enter the 6-digit code your authenticator app shows.', 'code');
     return withTenant(this.db, actor.tenantId, async (m) => {
       const [row] = await m.query(
@@ -125,15 +138,17 @@ export class TwoStepService {
         actor.userId,
         step,
       ]);
-      const codes = await this.replaceRecoveryCodes(m, actor);
+      const recoveryCodes = await this.replaceRecoveryCodes(m, actor);
+      const signedOutSessions = await endSessions(m, actor.userId, actor.signedInWith === 'session' ? actor.sessionId : undefined);
       await recordAudit(m, {
         tenantId: actor.tenantId,
         action: AuditAction.TWO_STEP_ENABLED,
         actor: { type: 'user', userId: actor.userId },
         targetUserId: actor.userId,
         request,
+        details: { signedOutSessions },
       });
-      return codes;
+      return { recoveryCodes, signedOutSessions };
     });
   }
 
@@ -168,45 +183,18 @@ export class TwoStepService {
     requireRecentSignIn(actor);
     return withTenant(this.db, actor.tenantId, async (m) => {
       await m.query('SELECT 1 FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
-      if (!(await this.isEnabled({ id: actor.userId, tenantId: actor.tenantId }, m)))
-        throw badInput('Two-step verification is not set up.');
-      const [{ required }] = await m.query(
-        'SELECT require_two_step_for_app_passwords AS required FROM tenant_policies WHERE tenant_id = $1',
-        [actor.tenantId],
-      );
-      let deletedAppPasswords = 0;
-      if (required) {
-        if (deleteAppPasswords) {
-          const deleted: Array<{ id: string; name: string }> = await m.query(
-            'WITH deleted AS (DELETE FROM app_passwords WHERE user_id = $1 AND tenant_id = $2 RETURNING id, name) SELECT * FROM deleted',
-            [actor.userId, actor.tenantId],
-          );
-          for (const appPassword of deleted) {
-            await recordAudit(m, {
-              tenantId: actor.tenantId,
-              action: AuditAction.APP_PASSWORD_DELETED,
-              actor: { type: 'user', userId: actor.userId },
-              targetUserId: actor.userId,
-              appPassword,
-              request,
-              details: { reason: 'Two-step verification was removed' },
-            });
-          }
-          deletedAppPasswords = deleted.length;
-        } else {
-          const [{ count }] = await m.query('SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1', [actor.userId]);
-          if (count > 0) {
-            throw new AppError(
-              ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS,
-              `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
-                'Delete them first, or remove them together with two-step verification.',
-              { appPasswords: count },
-            );
-          }
-        }
-      }
-      await m.query('DELETE FROM recovery_codes WHERE user_id = $1', [actor.userId]);
-      await m.query('DELETE FROM totp_authenticators WHERE user_id = $1', [actor.userId]);
+      const deletedAppPasswords = await removeTwoStep(m, {
+        tenantId: actor.tenantId,
+        userId: actor.userId,
+        actor: { type: 'user', userId: actor.userId },
+        deleteAppPasswords,
+        request,
+        reason: 'Two-step verification was removed',
+        refusal: (count) =>
+          `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
+          'Delete them first, or remove them together with two-step verification.',
+      });
+      if (deletedAppPasswords === undefined) throw badInput('Two-step verification is not set up.');
       await recordAudit(m, {
         tenantId: actor.tenantId,
         action: AuditAction.TWO_STEP_REMOVED,
