@@ -149,7 +149,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema(
     new Map<ResolverClass, object>([
-      [ViewerResolver, new ViewerResolver(db, services.appPasswords, services.twoStep)],
+      [ViewerResolver, new ViewerResolver(db, services.appPasswords, services.twoStep, services.tenantPolicies)],
       [TwoStepResolver, new TwoStepResolver(services.twoStep)],
       [SignInResolver, new SignInResolver(db, services.sessions, config.cookieSecure)],
       [AppPasswordResolver, new AppPasswordResolver(services.appPasswords)],

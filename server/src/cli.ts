@@ -18,13 +18,14 @@ const USAGE = `Usage: pnpm cli <command>
   tenant create <name>
       Creates a tenant (app passwords start switched off) and prints its id.
   tenant set-policy <tenant> [--app-passwords on|off] [--existing keep|block|revoke] [--max-per-user N]
-                             [--require-two-step on|off]
+                             [--require-two-step on|off] [--require-two-step-for-admins on|off]
       Switches app passwords on or off for the tenant and sets the per-user limit (1-40).
       When switching off, --existing says what happens to the app passwords users
       already have: keep (they keep working), block (refused until switched on
       again; the default) or revoke (deleted). --require-two-step says whether
       only users with two-step verification may create app passwords (new
-      tenants: on).
+      tenants: on). --require-two-step-for-admins says whether admins need
+      two-step verification for admin work (new tenants: on).
   user create <tenant> <email> [--admin] [--name "Display Name"]
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.
@@ -83,8 +84,15 @@ const commands: Record<string, Command> = {
       if (twoStep !== 'on' && twoStep !== 'off') throw new UsageError('--require-two-step takes on or off.');
       changes.requireTwoStepForAppPasswords = twoStep === 'on';
     }
+    const adminTwoStep = flags['require-two-step-for-admins'];
+    if (adminTwoStep !== undefined) {
+      if (adminTwoStep !== 'on' && adminTwoStep !== 'off') throw new UsageError('--require-two-step-for-admins takes on or off.');
+      changes.requireTwoStepForAdmins = adminTwoStep === 'on';
+    }
     if (Object.keys(changes).length === 0) {
-      throw new UsageError('tenant set-policy needs --app-passwords, --existing, --max-per-user or --require-two-step.');
+      throw new UsageError(
+        'tenant set-policy needs --app-passwords, --existing, --max-per-user, --require-two-step or --require-two-step-for-admins.',
+      );
     }
     const tenant = await services.tenants.findByIdOrName(tenantRef);
     if (changes.appPasswordsEnabled === false && !changes.existingAppPasswords) {
@@ -98,7 +106,8 @@ const commands: Record<string, Command> = {
       : `off (existing ones ${policy.existingWhenDisabled === ExistingAppPasswords.KEEP_WORKING ? 'keep working' : 'are refused'})`;
     const revoked = revokedAppPasswords ? `, ${revokedAppPasswords} deleted` : '';
     const twoStepRule = policy.requireTwoStepForAppPasswords ? 'only with two-step verification' : 'with or without two-step verification';
-    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user, ${twoStepRule}`;
+    const adminRule = policy.requireTwoStepForAdmins ? 'admins need two-step verification' : 'admins may work with a password alone';
+    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user, ${twoStepRule}; ${adminRule}`;
   },
 
   'keys status': async (services) => {
@@ -184,6 +193,7 @@ async function main(argv: string[]): Promise<number> {
         'max-per-user': { type: 'string' },
         existing: { type: 'string' },
         'require-two-step': { type: 'string' },
+        'require-two-step-for-admins': { type: 'string' },
         admin: { type: 'boolean' },
         name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },

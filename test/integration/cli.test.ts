@@ -151,6 +151,27 @@ describe('pnpm cli tenant set-policy', { timeout: 30_000 }, () => {
     expect(await required()).toBe(false);
   });
 
+  it('--require-two-step-for-admins says whether admins need two-step verification for admin work; a new tenant requires it', async () => {
+    const id = (await cli(['tenant', 'create', `Litware ${randomUUID()}`])).stdout.trim();
+    const required = async () =>
+      (await server.db.query('SELECT require_two_step_for_admins AS r FROM tenant_policies WHERE tenant_id = $1', [id]))[0].r;
+    expect(await required()).toBe(true);
+
+    const off = await cli(['tenant', 'set-policy', id, '--require-two-step-for-admins', 'off']);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain('admins may work with a password alone');
+    expect(await required()).toBe(false);
+    expect((await auditOf(id)).at(-1)?.details).toMatchObject({
+      before: { requireTwoStepForAdmins: true },
+      after: { requireTwoStepForAdmins: false },
+    });
+    expect((await cli(['tenant', 'set-policy', id, '--require-two-step-for-admins', 'on'])).stdout).toContain(
+      'admins need two-step verification',
+    );
+    expectUsageFailure(await cli(['tenant', 'set-policy', id, '--require-two-step-for-admins', 'later']));
+    expect(await required()).toBe(true);
+  });
+
   it('refuses values outside on/off and 1-40, changing nothing', async () => {
     const tenant = await createTenant(server.db, { appPasswordsEnabled: false });
     const [maybe, tooMany, notANumber] = await Promise.all([

@@ -13,6 +13,7 @@ import { SignInAttempts1795900000000 } from './migrations/1795900000000-SignInAt
 import { TwoStepVerification1796000000000 } from './migrations/1796000000000-TwoStepVerification.js';
 import { KeyIds1796100000000 } from './migrations/1796100000000-KeyIds.js';
 import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
+import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoStepForAdmins.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
@@ -24,6 +25,7 @@ export const migrations = [
   TwoStepVerification1796000000000,
   KeyIds1796100000000,
   RowLevelSecurity1796200000000,
+  TwoStepForAdmins1796400000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

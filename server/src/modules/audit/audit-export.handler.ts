@@ -6,7 +6,8 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { ApiScope, type Actor } from '../../common/context.js';
-import { AppError } from '../../common/errors.js';
+import { ADMIN_TWO_STEP_MESSAGE } from '../../common/auth-checker.js';
+import { AppError, twoStepRequired } from '../../common/errors.js';
 import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
 import { requestLocals } from '../operations/http-requests.js';
@@ -133,6 +134,7 @@ function authorize(actor: Actor | null): asserts actor is Actor {
   }
   if (actor.signedInWith === 'app_password' || actor.role !== Role.TENANT_ADMIN)
     throw new AppError(ErrorCode.FORBIDDEN, 'Only tenant admins can export.');
+  if (actor.twoStepRequiredForAdmin) throw twoStepRequired(ADMIN_TWO_STEP_MESSAGE);
 }
 
 function text(value: unknown): string | undefined {
@@ -152,6 +154,7 @@ function date(value: unknown, name: string): Date | undefined {
 const STATUS: Partial<Record<string, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  TWO_STEP_REQUIRED: 403,
   BAD_USER_INPUT: 400,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,

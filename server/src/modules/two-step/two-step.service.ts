@@ -6,10 +6,11 @@ import { badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { endSessions } from '../sign-in/end-sessions.js';
 import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
 import { removeTwoStep } from './two-step-removal.js';
+import type { ConfirmTwoStepEnrollmentPayload, TwoStepEnrollment, TwoStepStatus } from './two-step.types.js';
 import {
   generateRecoveryCodes,
   newTotpSecret,
@@ -19,27 +20,6 @@ import {
   totpUri,
   verifyTotpCode,
 } from './two-step.secret.js';
-
-export interface TwoStepStatusData {
-  enabled: boolean;
-  enabledAt: Date | null;
-  recoveryCodesLeft: number;
-}
-
-export interface TotpEnrollment {
-  /** Base32, for typing into an app by hand. */
-  secret: string;
-  otpauthUri: string;
-  /** The URI as a QR code, rendered here: no image service ever sees the secret. */
-  qrCodeSvg: string;
-}
-
-export interface ConfirmedEnrollment {
-  /** Shown once. */
-  recoveryCodes: string[];
-  /** The user's other sessions that ended. */
-  signedOutSessions: number;
-}
 
 /** How the second step was passed, as recorded on the session. */
 export type SecondFactor = 'totp' | 'recovery_code';
@@ -63,7 +43,7 @@ export class TwoStepService {
     this.recoveryKeys = keys.all.map((key) => deriveKey(key, 'recovery code tag'));
   }
 
-  async status(userId: string, tenantId: string): Promise<TwoStepStatusData> {
+  async status(userId: string, tenantId: string): Promise<TwoStepStatus> {
     const [row] = await withTenant(this.db, tenantId, (m) =>
       m.query(
         `SELECT t.confirmed_at,
@@ -87,29 +67,29 @@ export class TwoStepService {
   /**
    * A new seed for the user's authenticator app, not yet in force: it counts
    * only once `confirmEnrollment` sees a code from it. Starting again
-   * replaces an unconfirmed seed.
+   * replaces an unconfirmed seed. The QR code is rendered here: no image
+   * service ever sees the key.
    */
-  async startEnrollment(actor: UserActor): Promise<TotpEnrollment> {
+  async startEnrollment(actor: UserActor): Promise<TwoStepEnrollment> {
     requireConsole(actor);
     requireRecentSignIn(actor);
-    const secret = newTotpSecret();
-    const rows: Array<{ email: string }> = await withTenant(this.db, actor.tenantId, (m) =>
-      m.query(
-        `WITH saved AS (
-         INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext, secret_key_id)
-         SELECT id, tenant_id, $3, $4 FROM users WHERE id = $1 AND tenant_id = $2
-         ON CONFLICT (user_id) DO UPDATE
-           SET secret_ciphertext = EXCLUDED.secret_ciphertext, secret_key_id = EXCLUDED.secret_key_id, created_at = now()
-          WHERE totp_authenticators.confirmed_at IS NULL
-         RETURNING user_id)
-       SELECT u.email FROM saved JOIN users u ON u.id = saved.user_id`,
-        [actor.userId, actor.tenantId, this.seeds.seal(secret), this.keys.currentId],
-      ),
-    );
-    if (rows.length === 0) throw badInput('Two-step verification is already set up. Remove it first to set up another app.');
-    const otpauthUri = totpUri(secret, rows[0]!.email);
-    const qrCodeSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    return { secret, otpauthUri, qrCodeSvg };
+    const saved = await withTenant(this.db, actor.tenantId, (m) => this.saveSeed(m, { id: actor.userId, tenantId: actor.tenantId }, false));
+    if (!saved) throw badInput('Two-step verification is already set up. Remove it first to set up another app.');
+    const qrCodeSvg = await QRCode.toString(saved.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { ...saved, qrCodeSvg };
+  }
+
+  /**
+   * An authenticator app in force at once, without a code from it: the demo
+   * admin's at the first start, whose key is shown once on the terminal.
+   * Undefined when the user has one already.
+   */
+  async enrollWithoutCode(user: { id: string; tenantId: string }, actor: AuditRecord['actor']) {
+    return withTenant(this.db, user.tenantId, async (m) => {
+      const saved = await this.saveSeed(m, user, true);
+      if (saved) await recordAudit(m, { tenantId: user.tenantId, action: AuditAction.TWO_STEP_ENABLED, actor, targetUserId: user.id });
+      return saved;
+    });
   }
 
   /**
@@ -119,7 +99,7 @@ export class TwoStepService {
    * pass the second step too. Like starting, needs a recent sign-in, so a
    * stolen session cannot make the second factor its own.
    */
-  async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<ConfirmedEnrollment> {
+  async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<ConfirmTwoStepEnrollmentPayload> {
     requireConsole(actor);
     requireRecentSignIn(actor);
     if (!normaliseTotpCode(code)) throw badInput('Enter the 6-digit code your authenticator app shows.', 'code');
@@ -263,6 +243,24 @@ export class TwoStepService {
       });
       return 'recovery_code';
     });
+  }
+
+  /** A new seed for the user, replacing one not yet confirmed; undefined when one is in force already. */
+  private async saveSeed(m: EntityManager, user: { id: string; tenantId: string }, confirmed: boolean) {
+    const secret = newTotpSecret();
+    const rows: Array<{ email: string }> = await m.query(
+      `WITH saved AS (
+         INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext, secret_key_id, confirmed_at)
+         SELECT id, tenant_id, $3, $4, CASE WHEN $5 THEN now() END FROM users WHERE id = $1 AND tenant_id = $2
+         ON CONFLICT (user_id) DO UPDATE
+           SET secret_ciphertext = EXCLUDED.secret_ciphertext, secret_key_id = EXCLUDED.secret_key_id, created_at = now(),
+               confirmed_at = EXCLUDED.confirmed_at
+          WHERE totp_authenticators.confirmed_at IS NULL
+         RETURNING user_id)
+       SELECT u.email FROM saved JOIN users u ON u.id = saved.user_id`,
+      [user.id, user.tenantId, this.seeds.seal(secret), this.keys.currentId, confirmed],
+    );
+    return rows[0] && { secret, otpauthUri: totpUri(secret, rows[0].email) };
   }
 
   private async replaceRecoveryCodes(m: EntityManager, actor: UserActor): Promise<string[]> {
