@@ -51,6 +51,7 @@ import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.ser
 import { TenantService } from './modules/tenants/tenant.service.js';
 import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
+import { TwoStepResetService } from './modules/two-step/two-step-reset.service.js';
 import { UserService } from './modules/users/user.service.js';
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
 import { buildAppSchema, type ResolverClass } from './schema.js';
@@ -84,6 +85,8 @@ export interface Services {
   /** Failure counters of console sign-ins (passwords and two-step codes), kept apart. */
   consoleSignInThrottle: SignInThrottle;
   twoStep: TwoStepService;
+  /** Admins and operators resetting a locked-out user's two-step verification. */
+  twoStepReset: TwoStepResetService;
   signInLog: SignInLog;
   appPasswordSignIn: AppPasswordSignInService;
   /** The server key and the ones it replaced. */
@@ -118,6 +121,7 @@ export function createServices(
     signInThrottle,
     consoleSignInThrottle,
     twoStep,
+    twoStepReset: new TwoStepResetService(db, twoStep),
     signInLog,
     appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
     argon2,
@@ -156,7 +160,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       [AppPasswordOwnerResolver, new AppPasswordOwnerResolver(db)],
       [AppPasswordInventoryResolver, new AppPasswordInventoryResolver(services.appPasswordInventory)],
       [TenantPolicyResolver, new TenantPolicyResolver(services.tenantPolicies)],
-      [TenantUserResolver, new TenantUserResolver(services.userAdmin)],
+      [TenantUserResolver, new TenantUserResolver(services.userAdmin, services.twoStepReset)],
       [AuditLogResolver, new AuditLogResolver(services.auditLog)],
       [ApiTokenResolver, new ApiTokenResolver(services.apiTokens)],
     ]),

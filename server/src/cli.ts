@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
+import { ErrorCode } from '@app-passwords/schema';
 import { AppError } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
 import { openDatabase } from './db/database.js';
@@ -29,6 +30,12 @@ const USAGE = `Usage: pnpm cli <command>
   user create <tenant> <email> [--admin] [--name "Display Name"]
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.
+  user reset-two-step <tenant> <email> [--delete-app-passwords]
+      For a user locked out of their second factor (an admin too): removes their
+      authenticator app and recovery codes and signs them out everywhere; they
+      sign in with their password and set up a new app. Where the tenant allows
+      app passwords only with two-step verification, their app passwords must go
+      with it: --delete-app-passwords.
 
   keys status
       Shows, for each server key (APP_PASSWORD_LOOKUP_KEY and the previous keys in
@@ -150,6 +157,20 @@ const commands: Record<string, Command> = {
     ].join('\n');
   },
 
+  'user reset-two-step': async (services, [tenantRef, email], flags) => {
+    if (!tenantRef || !email) throw new UsageError('user reset-two-step needs a tenant and an email address.');
+    const tenant = await services.tenants.findByIdOrName(tenantRef);
+    const reset = await services.twoStepReset.resetByOperator(tenant.id, email, flags['delete-app-passwords'] === true).catch((error) => {
+      if (error instanceof AppError && error.code === ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS) {
+        throw new AppError(error.code, `${error.message} (--delete-app-passwords)`);
+      }
+      throw error;
+    });
+    const some = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const deleted = reset.revokedAppPasswords ? `, ${some(reset.revokedAppPasswords, 'app password')} deleted` : '';
+    return `${email}: two-step verification reset, ${some(reset.signedOutSessions, 'session')} signed out${deleted}; they sign in with their password now`;
+  },
+
   'user create': async (services, [tenantRef, email], flags) => {
     if (!tenantRef || !email) throw new UsageError('user create needs a tenant and an email address.');
     const tenant = await services.tenants.findByIdOrName(tenantRef);
@@ -195,6 +216,7 @@ async function main(argv: string[]): Promise<number> {
         'require-two-step': { type: 'string' },
         'require-two-step-for-admins': { type: 'string' },
         admin: { type: 'boolean' },
+        'delete-app-passwords': { type: 'boolean' },
         name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         users: { type: 'string' },

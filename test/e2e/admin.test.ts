@@ -2,8 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { createAdmin, createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { createNamedUser, uniqueTag } from '../support/admin.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { forgetLastCode, totpCode } from '../support/two-step.js';
+import { forgetLastCode, giveTwoStep, totpCode } from '../support/two-step.js';
 import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
 
 /** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
@@ -148,6 +149,38 @@ describe('the admin console', () => {
     expect(await checkAppPassword(user.email, first.password)).toBe(401);
     expect(await checkAppPassword(user.email, second.password)).toBe(401);
     expect(await checkAppPassword(other.email, kept.password)).toBe(204);
+    await context.close();
+  });
+
+  it('the users list shows who has two-step verification, and an admin resets a locked-out user’s after a confirmation', async () => {
+    const { tenant, admin } = await setUp();
+    const lockedOut = await createNamedUser(server.db, tenant, { email: `alex-${uniqueTag()}@example.test`, displayName: 'Alex Wilber' });
+    const enrolled = await giveTwoStep(server, lockedOut);
+
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, admin);
+    await page.goto('/admin/users');
+    const row = page.locator('[data-test="user"]').filter({ hasText: 'Alex Wilber' });
+    await poll(() => row.locator('[data-test="two-step"]').textContent()).toBe('On');
+    expect(await page.locator('[data-test="user"] [data-test="two-step"]').allTextContents()).toEqual(
+      expect.arrayContaining(['On', 'Off']),
+    );
+
+    await row.getByRole('button', { name: 'Reset two-step verification of Alex Wilber' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset two-step verification of Alex Wilber?' });
+    await poll(() => dialog.textContent()).toContain('loses their authenticator app and recovery codes and is signed out everywhere');
+    await snapshot(page, 'admin-users-reset-two-step');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Yes, reset' }).click();
+
+    await poll(() => page.getByRole('status').textContent()).toBe(
+      'Two-step verification of Alex Wilber has been reset and they have been signed out everywhere.',
+    );
+    await poll(() => row.locator('[data-test="two-step"]').textContent()).toBe('Off');
+    expect(await row.getByRole('button', { name: /^Reset two-step/ }).count()).toBe(0);
+    // They get in with the password alone now.
+    expect((await signedInClient(server, { ...enrolled, twoStep: undefined })).cookie).toBeDefined();
     await context.close();
   });
 

@@ -113,6 +113,7 @@ const RULES: Record<string, Rule> = {
   updateTenantPolicy:        rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
   disableUser:               rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
   enableUser:                rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  resetTwoStepVerification:  rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
 };
 
 /** Someone calling: which tenant they act in, the person behind them (none for anonymous and tokens), how they send. */
@@ -473,6 +474,16 @@ const OPERATIONS: Record<string, Operation> = {
       return {
         variables: { id: victim.id },
         verify: async (outcome) => expect(await userStatus(victim)).toBe(outcome === 'ok' ? 'DISABLED' : 'ACTIVE'),
+      };
+    },
+  },
+  resetTwoStepVerification: {
+    document: `mutation ($input: ResetTwoStepVerificationInput!) { resetTwoStepVerification(input: $input) { user { id twoStepEnabled } } }`,
+    prepare: async () => {
+      const locked = await createAdmin(server, tenantA);
+      return {
+        variables: { input: { userId: locked.id } },
+        verify: async (outcome) => expect(await enabledTwoStep(locked)).toBe(outcome === 'ok' ? 0 : 1),
       };
     },
   },
