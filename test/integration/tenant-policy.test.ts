@@ -94,7 +94,7 @@ async function userWithAppPassword(tenant: TestTenant) {
 }
 
 describe('reading the policy', () => {
-  it('gives a new tenant the defaults: off, BLOCK, 40, no lifetime, no revoke on password change, two-step required (app passwords, admins), 90 days of audit', async () => {
+  it('gives a new tenant the defaults: off, BLOCK, 40, no lifetime, no revoke on password change, two-step required, 90 days of audit', async () => {
     // A tenant as operators create it (the CLI's path), not the test factory's.
     const created = await new TenantService(server.db).create(`Tenant ${randomUUID()}`);
     const admin = await createAdmin(server, { id: created.id, name: created.name });

@@ -29,7 +29,7 @@ export class UpdateTenantPolicyInput {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'Only admins with two-step verification may do admin work; you need it yourself to change this.',
+    description: 'Only admins with two-step verification may do admin work (while it is on, that includes changing it).',
   })
   requireTwoStepForAdmins?: boolean;
 
