@@ -52,6 +52,7 @@ import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.ser
 import { TenantService } from './modules/tenants/tenant.service.js';
 import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
+import { TwoStepResetService } from './modules/two-step/two-step-reset.service.js';
 import { UserService } from './modules/users/user.service.js';
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
 import { buildAppSchema, type ResolverClass } from './schema.js';
@@ -83,6 +84,8 @@ export interface Services {
   /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
   signInThrottle: SignInThrottle;
   twoStep: TwoStepService;
+  /** Admins and operators resetting a locked-out user's two-step verification. */
+  twoStepReset: TwoStepResetService;
   signInLog: SignInLog;
   appPasswordSignIn: AppPasswordSignInService;
   /** The server key and the ones it replaced. */
@@ -115,6 +118,7 @@ export function createServices(
     apiTokens: new ApiTokenService(db, keys),
     signInThrottle,
     twoStep,
+    twoStepReset: new TwoStepResetService(db, twoStep),
     signInLog,
     appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
     argon2,
@@ -143,14 +147,14 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema(
     new Map<ResolverClass, object>([
-      [ViewerResolver, new ViewerResolver(db, services.appPasswords, services.twoStep)],
+      [ViewerResolver, new ViewerResolver(db, services.appPasswords, services.twoStep, services.tenantPolicies)],
       [TwoStepResolver, new TwoStepResolver(services.twoStep)],
       [SignInResolver, new SignInResolver(db, services.sessions, config.cookieSecure)],
       [AppPasswordResolver, new AppPasswordResolver(services.appPasswords)],
       [AppPasswordOwnerResolver, new AppPasswordOwnerResolver(db)],
       [AppPasswordInventoryResolver, new AppPasswordInventoryResolver(services.appPasswordInventory)],
       [TenantPolicyResolver, new TenantPolicyResolver(services.tenantPolicies)],
-      [TenantUserResolver, new TenantUserResolver(services.userAdmin)],
+      [TenantUserResolver, new TenantUserResolver(services.userAdmin, services.twoStepReset)],
       [AuditLogResolver, new AuditLogResolver(services.auditLog)],
       [ViewerSignInsResolver, new ViewerSignInsResolver(services.auditLog)],
       [ApiTokenResolver, new ApiTokenResolver(services.apiTokens)],

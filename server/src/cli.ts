@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
+import { ErrorCode } from '@app-passwords/schema';
 import { AppError, badInput } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
 import { textProblem, textProblemMessage } from './common/text.js';
@@ -19,16 +20,23 @@ const USAGE = `Usage: pnpm cli <command>
   tenant create <name>
       Creates a tenant (app passwords start switched off) and prints its id.
   tenant set-policy <tenant> [--app-passwords on|off] [--existing keep|block|revoke] [--max-per-user N]
-                             [--require-two-step on|off]
+                             [--require-two-step on|off] [--require-two-step-for-admins on|off]
       Switches app passwords on or off for the tenant and sets the per-user limit (1-40).
       When switching off, --existing says what happens to the app passwords users
       already have: keep (they keep working), block (refused until switched on
       again; the default) or revoke (deleted). --require-two-step says whether
       only users with two-step verification may create app passwords (new
-      tenants: on).
+      tenants: on). --require-two-step-for-admins says whether admins need
+      two-step verification for admin work (new tenants: on).
   user create <tenant> <email> [--admin] [--name "Display Name"]
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.
+  user reset-two-step <tenant> <email> [--delete-app-passwords]
+      For a user locked out of their second factor (an admin too): removes their
+      authenticator app and recovery codes and signs them out everywhere; they
+      sign in with their password and set up a new app. Where the tenant allows
+      app passwords only with two-step verification, their app passwords must go
+      with it: --delete-app-passwords.
 
   keys status
       Shows, for each server key (APP_PASSWORD_LOOKUP_KEY and the previous keys in
@@ -111,8 +119,15 @@ const commands: Record<string, Command> = {
       if (twoStep !== 'on' && twoStep !== 'off') throw new UsageError('--require-two-step takes on or off.');
       changes.requireTwoStepForAppPasswords = twoStep === 'on';
     }
+    const adminTwoStep = flags['require-two-step-for-admins'];
+    if (adminTwoStep !== undefined) {
+      if (adminTwoStep !== 'on' && adminTwoStep !== 'off') throw new UsageError('--require-two-step-for-admins takes on or off.');
+      changes.requireTwoStepForAdmins = adminTwoStep === 'on';
+    }
     if (Object.keys(changes).length === 0) {
-      throw new UsageError('tenant set-policy needs --app-passwords, --existing, --max-per-user or --require-two-step.');
+      throw new UsageError(
+        'tenant set-policy needs --app-passwords, --existing, --max-per-user, --require-two-step or --require-two-step-for-admins.',
+      );
     }
     const tenant = await services.tenants.findByIdOrName(tenantRef);
     if (changes.appPasswordsEnabled === false && !changes.existingAppPasswords) {
@@ -126,7 +141,8 @@ const commands: Record<string, Command> = {
       : `off (existing ones ${policy.existingWhenDisabled === ExistingAppPasswords.KEEP_WORKING ? 'keep working' : 'are refused'})`;
     const revoked = revokedAppPasswords ? `, ${revokedAppPasswords} deleted` : '';
     const twoStepRule = policy.requireTwoStepForAppPasswords ? 'only with two-step verification' : 'with or without two-step verification';
-    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user, ${twoStepRule}`;
+    const adminRule = policy.requireTwoStepForAdmins ? 'admins need two-step verification' : 'admins may work with a password alone';
+    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user, ${twoStepRule}; ${adminRule}`;
   },
 
   'keys status': async (services) => {
@@ -167,6 +183,20 @@ const commands: Record<string, Command> = {
       `tenant ${options.tenantName} (${result.tenantId}): ${result.users} users, ${result.appPasswords} app passwords, ${result.signInEvents} sign-in events in ${result.seconds} s`,
       `every seeded user's password (shown once): ${result.password}`,
     ].join('\n');
+  },
+
+  'user reset-two-step': async (services, [tenantRef, email], flags) => {
+    if (!tenantRef || !email) throw new UsageError('user reset-two-step needs a tenant and an email address.');
+    const tenant = await services.tenants.findByIdOrName(tenantRef);
+    const reset = await services.twoStepReset.resetByOperator(tenant.id, email, flags['delete-app-passwords'] === true).catch((error) => {
+      if (error instanceof AppError && error.code === ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS) {
+        throw new AppError(error.code, `${error.message} (--delete-app-passwords)`);
+      }
+      throw error;
+    });
+    const some = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const deleted = reset.revokedAppPasswords ? `, ${some(reset.revokedAppPasswords, 'app password')} deleted` : '';
+    return `${email}: two-step verification reset, ${some(reset.signedOutSessions, 'session')} signed out${deleted}; they sign in with their password now`;
   },
 
   'user create': async (services, [tenantRef, email], flags) => {
@@ -214,7 +244,9 @@ async function main(argv: string[]): Promise<number> {
         'max-per-user': { type: 'string' },
         existing: { type: 'string' },
         'require-two-step': { type: 'string' },
+        'require-two-step-for-admins': { type: 'string' },
         admin: { type: 'boolean' },
+        'delete-app-passwords': { type: 'boolean' },
         name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         users: { type: 'string' },

@@ -8,9 +8,9 @@ import { seedDemoData, type DemoAccount } from './modules/demo/demo-data.js';
 
 /**
  * Everything the server says goes to stdout as JSON lines through one logger,
- * with a single exception: the demo accounts and their one-time passwords,
- * printed once as plain text for the person who just ran `pnpm start` (see
- * printDemoAccounts).
+ * with a single exception: the demo accounts, their one-time passwords and the
+ * admin's authenticator key, printed once as plain text for the person who
+ * just ran `pnpm start` (see printDemoAccounts).
  */
 async function main(config: Config, log: Logger): Promise<void> {
   if (config.appPasswordLookupKeySource === 'generated') {
@@ -24,7 +24,7 @@ async function main(config: Config, log: Logger): Promise<void> {
   const database = await openDatabase(config, (message) => log.info(message));
   const app = await createApp(config, database.db!, log);
   if (config.demoData) {
-    const accounts = await seedDemoData(database.owner);
+    const accounts = await seedDemoData(database.owner, app.services.twoStep);
     if (accounts) printDemoAccounts(accounts);
   }
   const address = await app.listen(config.port, config.host);
@@ -55,14 +55,23 @@ async function main(config: Config, log: Logger): Promise<void> {
 
 /**
  * The one thing not written through the logger: the demo accounts' passwords
- * are for the operator's eyes, once, on the terminal that started the server,
- * as plain text, and must not end up as structured data in a log pipeline.
+ * and the admin's authenticator key are for the operator's eyes, once, on the
+ * terminal that started the server, as plain text, and must not end up as
+ * structured data in a log pipeline.
  */
 function printDemoAccounts(accounts: DemoAccount[]): void {
   const lines = [
-    'Created the demo tenant "Contoso" (app passwords on, two-step verification optional for them). Sign in with:',
-    ...accounts.map((a) => `  ${a.role === 'TENANT_ADMIN' ? 'admin' : 'user '}  ${a.email}  ${a.password}`),
-    'These passwords are shown only now; `pnpm cli user create` makes more users.',
+    'Created the demo tenant "Contoso" (app passwords on, two-step verification optional for them, required for admins). Sign in with:',
+    ...accounts.flatMap((a) => [
+      `  ${a.role === 'TENANT_ADMIN' ? 'admin' : 'user '}  ${a.email}  ${a.password}`,
+      ...(a.twoStep
+        ? [
+            `         authenticator key ${a.twoStep.secret} (add it to an authenticator app; it asks for a code after the password)`,
+            `         ${a.twoStep.otpauthUri}`,
+          ]
+        : []),
+    ]),
+    'These passwords and the key are shown only now; `pnpm cli user create` makes more users.',
   ];
   console.log(`\n${lines.join('\n')}\n`);
 }

@@ -137,7 +137,7 @@ export async function consoleFigures(
   const server = await start();
   let browser: Browser | undefined;
   try {
-    const session = (await BenchClient.signIn(server.url, person.email, person.password)).cookie;
+    const session = (await BenchClient.signIn(server.url, person)).cookie;
     const [name, value] = [session.slice(0, session.indexOf('=')), session.slice(session.indexOf('=') + 1)];
     browser = await launchBrowser();
     const signedIn = async () => {

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
 import { performance } from 'node:perf_hooks';
+import { generateSync } from 'otplib';
+import type { Credential } from './sign-in.js';
 
 const OPERATIONS_DIR = fileURLToPath(new URL('../../schema/operations/', import.meta.url));
 
@@ -41,13 +43,26 @@ export class BenchClient {
     readonly cookie: string,
   ) {}
 
-  /** Signs in through the console's SignIn mutation and keeps the session cookie. */
-  static async signIn(baseUrl: string, email: string, password: string): Promise<BenchClient> {
+  /**
+   * Signs in through the console's SignIn mutation (and CompleteSignIn with a
+   * code, for an admin with an authenticator app) and keeps the session cookie.
+   */
+  static async signIn(baseUrl: string, { email, password, totpSecret }: Credential): Promise<BenchClient> {
     const response = await post(baseUrl, undefined, print(consoleOperation('SignIn')), { input: { email, password } });
     const cookie = response.headers.get('set-cookie')?.split(';')[0];
     if (!cookie) throw new Error(`Signing in as ${email} set no cookie: ${await response.text()}`);
-    await response.text();
-    return new BenchClient(baseUrl, cookie);
+    const { data } = await response.json();
+    if (!data?.signIn.twoStepRequired) return new BenchClient(baseUrl, cookie);
+    if (!totpSecret) throw new Error(`${email} needs a code from an authenticator app to sign in.`);
+    // A code works once: when this step's code was used already (an earlier sign-in), the next step's does.
+    for (const step of [0, 1]) {
+      const code = generateSync({ secret: totpSecret, epoch: Math.floor(Date.now() / 1000) + step * 30 });
+      const completed = await post(baseUrl, cookie, print(consoleOperation('CompleteSignIn')), { input: { code } });
+      const session = completed.headers.get('set-cookie')?.split(';')[0];
+      await completed.text();
+      if (session) return new BenchClient(baseUrl, session);
+    }
+    throw new Error(`Signing in as ${email}: the authenticator app's codes were refused.`);
   }
 
   /** `data` of an operation that must succeed; throws with the errors otherwise. */

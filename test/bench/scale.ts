@@ -19,6 +19,7 @@ import { createDataSource } from '../../server/src/db/data-source.js';
 import { filterConditions } from '../../server/src/modules/app-passwords/app-password-inventory.service.js';
 import type { AppPasswordFilter } from '../../server/src/modules/app-passwords/app-password-inventory.types.js';
 import { AuditAction } from '../../server/src/modules/audit/audit-event.entity.js';
+import { OPERATOR } from '../../server/src/modules/audit/audit.service.js';
 import { SIGN_IN_SELECT, signInConditions } from '../../server/src/modules/audit/audit-log.service.js';
 import { seed, type SeedResult } from '../../server/src/modules/demo/seed.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
@@ -64,8 +65,10 @@ export async function seedScale(url: string, lookupKey: Buffer, log: (line: stri
     const admin = async (tenantId: string): Promise<Credential> => {
       const email = `bench-admin-${randomUUID()}@example.test`;
       const password = randomBytes(12).toString('hex');
-      await services.users.create({ tenantId, email, role: Role.TENANT_ADMIN, password });
-      return { email, password };
+      const user = await services.users.create({ tenantId, email, role: Role.TENANT_ADMIN, password });
+      // Admin work needs two-step verification (the seeded tenants are new tenants).
+      const twoStep = await services.twoStep.enrollWithoutCode(user, OPERATOR);
+      return { email, password, totpSecret: twoStep!.secret };
     };
     log(`bench: seeding ${SEED_USERS} users × ${PER_USER} app passwords and as many sign-in events (about 2.5 min for 25 000 users) …`);
     const big = await seed(
@@ -107,9 +110,9 @@ export async function scaleFigures(
     let revoke: Awaited<ReturnType<typeof bulkRevoke>>;
     try {
       log(`bench: inventory pages, ${REPS} repetitions each …`);
-      inventory = await inventoryPages(await BenchClient.signIn(server.url, seeded.bigAdmin.email, seeded.bigAdmin.password), sql, seeded);
+      inventory = await inventoryPages(await BenchClient.signIn(server.url, seeded.bigAdmin), sql, seeded);
       log(`bench: bulk revoke of ${REVOKE_USERS * PER_USER} app passwords …`);
-      revoke = await bulkRevoke(await BenchClient.signIn(server.url, seeded.smallAdmin.email, seeded.smallAdmin.password), sql, seeded);
+      revoke = await bulkRevoke(await BenchClient.signIn(server.url, seeded.smallAdmin), sql, seeded);
     } finally {
       await server.stop();
     }
@@ -259,7 +262,7 @@ async function csvExport(start: () => Promise<ServerHandle>, sql: pg.Client, see
 
   const server = await start();
   try {
-    const client = await BenchClient.signIn(server.url, seeded.bigAdmin.email, seeded.bigAdmin.password);
+    const client = await BenchClient.signIn(server.url, seeded.bigAdmin);
     // Warm-up: an export that matches nothing.
     await download(`${server.url}/export/sign-ins.csv?from=${encodeURIComponent(new Date().toISOString())}`, client.cookie);
     const rawBefore = await raw();

@@ -40,6 +40,8 @@ type Owner = Parameters<Services['appPasswords']['create']>[0];
 export interface Credential {
   email: string;
   password: string;
+  /** An admin's authenticator app (base32): signing in to the console takes its code. */
+  totpSecret?: string;
 }
 
 export type SignInSeed = Awaited<ReturnType<typeof seedSignIn>>;
@@ -91,6 +93,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
         signedInWith: 'session',
         sessionId: randomUUID(),
         authenticatedAt: new Date(),
+        twoStepRequiredForAdmin: false,
       };
       const passwords: Credential[] = [];
       for (let i = 0; i < appPasswords; i++)

@@ -1,8 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/modules/users/user.entity.js';
-import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { createAdmin, createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { createNamedUser, uniqueTag } from '../support/admin.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { forgetLastCode, giveTwoStep, totpCode } from '../support/two-step.js';
 import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
 
 /** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
@@ -25,6 +27,11 @@ async function signIn(page: Page, user: TestUser) {
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  if (user.twoStep) {
+    await forgetLastCode(server.db, user.id);
+    await page.getByLabel('Code', { exact: true }).fill(totpCode(user.twoStep.secret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+  }
   // Not a regular expression on the URL: the sign-in page's own `?next=/security-info` would match it.
   await page.waitForURL((url) => url.pathname === '/security-info');
   await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
@@ -60,7 +67,7 @@ async function review(page: Page, name: string) {
 
 async function setUp() {
   const tenant = await createTenant(server.db);
-  const admin = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
+  const admin = await createAdmin(server, tenant);
   const user = await createUser(server.db, tenant);
   return { tenant, admin, user };
 }
@@ -142,6 +149,38 @@ describe('the admin console', () => {
     expect(await checkAppPassword(user.email, first.password)).toBe(401);
     expect(await checkAppPassword(user.email, second.password)).toBe(401);
     expect(await checkAppPassword(other.email, kept.password)).toBe(204);
+    await context.close();
+  });
+
+  it('the users list shows who has two-step verification, and an admin resets a locked-out user’s after a confirmation', async () => {
+    const { tenant, admin } = await setUp();
+    const lockedOut = await createNamedUser(server.db, tenant, { email: `alex-${uniqueTag()}@example.test`, displayName: 'Alex Wilber' });
+    const enrolled = await giveTwoStep(server, lockedOut);
+
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, admin);
+    await page.goto('/admin/users');
+    const row = page.locator('[data-test="user"]').filter({ hasText: 'Alex Wilber' });
+    await poll(() => row.locator('[data-test="two-step"]').textContent()).toBe('On');
+    expect(await page.locator('[data-test="user"] [data-test="two-step"]').allTextContents()).toEqual(
+      expect.arrayContaining(['On', 'Off']),
+    );
+
+    await row.getByRole('button', { name: 'Reset two-step verification of Alex Wilber' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reset two-step verification of Alex Wilber?' });
+    await poll(() => dialog.textContent()).toContain('loses their authenticator app and recovery codes and is signed out everywhere');
+    await snapshot(page, 'admin-users-reset-two-step');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Yes, reset' }).click();
+
+    await poll(() => page.getByRole('status').textContent()).toBe(
+      'Two-step verification of Alex Wilber has been reset and they have been signed out everywhere.',
+    );
+    await poll(() => row.locator('[data-test="two-step"]').textContent()).toBe('Off');
+    expect(await row.getByRole('button', { name: /^Reset two-step/ }).count()).toBe(0);
+    // They get in with the password alone now.
+    expect((await signedInClient(server, { ...enrolled, twoStep: undefined })).cookie).toBeDefined();
     await context.close();
   });
 
@@ -271,6 +310,38 @@ describe('the admin console', () => {
     expect((await asToken()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     await context.close();
   }, 60_000);
+
+  it('an admin with a password alone is taken to set up an authenticator app on the way to the admin pages, then gets there', async () => {
+    const tenant = await createTenant(server.db);
+    const admin = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, admin);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.waitForURL((url) => url.pathname === '/security-info' && url.searchParams.get('next') === '/admin/overview');
+    await poll(() => page.locator('[data-test="admin-two-step"]').textContent()).toBe(
+      'Your organisation requires admins to use two-step verification. Set up an authenticator app to open the admin pages.',
+    );
+    const dialog = page.getByRole('dialog', { name: 'Set up an authenticator app' });
+    const secret = dialog.locator('[data-test="totp-secret"]');
+    await poll(() => secret.isVisible()).toBe(true);
+    await review(page, 'admin-two-step-required');
+
+    // Typing /admin/… directly leads here too.
+    await page.goto('/admin/policy');
+    await page.waitForURL((url) => url.pathname === '/security-info' && url.searchParams.get('next') === '/admin/policy');
+    await poll(() => secret.isVisible()).toBe(true);
+    await dialog.getByLabel('Code', { exact: true }).fill(totpCode((await secret.textContent())!.replace(/\s/g, '')));
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await poll(() => dialog.locator('[data-test="recovery-codes"] li').count()).toBe(10);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    await poll(() => page.locator('[data-test="admin-two-step"]').count()).toBe(0);
+    await page.getByRole('link', { name: 'Continue to the admin pages' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/policy');
+    await poll(() => page.getByRole('checkbox', { name: 'Admins need two-step verification' }).isChecked()).toBe(true);
+    await context.close();
+  });
 
   it('a user sees no Admin link, and /admin sends them to their security info', async () => {
     const { user } = await setUp();

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../../server/src/modules/users/user.entity.js';
 import { adminTenant, auditRows, createNamedUser, dataOf, documentationIp, insertAppPassword, uniqueTag } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
-import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { createAdmin, createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -213,7 +212,7 @@ describe('disabling and enabling a user', () => {
   it("answers NOT_FOUND for another tenant's user and changes nothing", async () => {
     const { tenant, console } = await adminTenant(server);
     const otherTenant = await createTenant(server.db);
-    const stranger = await createUser(server.db, otherTenant, { role: Role.TENANT_ADMIN });
+    const stranger = await createAdmin(server, otherTenant);
     const strangerConsole = await signedInClient(server, stranger);
 
     expect(GraphQLClient.code(await console.request(DISABLE, { id: stranger.id }))).toBe('NOT_FOUND');

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keyId } from '../../server/src/common/server-keys.js';
 import { createAppPassword } from '../support/app-passwords.js';
-import { createTenant, insertAppPasswords, createUser } from '../support/factories.js';
+import { createTenant, insertAppPasswords, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { giveTwoStep } from '../support/two-step.js';
 
 const SERVER_DIR = fileURLToPath(new URL('../../server', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -151,6 +152,27 @@ describe('pnpm cli tenant set-policy', { timeout: 30_000 }, () => {
     expect(await required()).toBe(false);
   });
 
+  it('--require-two-step-for-admins says whether admins need two-step verification for admin work; a new tenant requires it', async () => {
+    const id = (await cli(['tenant', 'create', `Litware ${randomUUID()}`])).stdout.trim();
+    const required = async () =>
+      (await server.db.query('SELECT require_two_step_for_admins AS r FROM tenant_policies WHERE tenant_id = $1', [id]))[0].r;
+    expect(await required()).toBe(true);
+
+    const off = await cli(['tenant', 'set-policy', id, '--require-two-step-for-admins', 'off']);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain('admins may work with a password alone');
+    expect(await required()).toBe(false);
+    expect((await auditOf(id)).at(-1)?.details).toMatchObject({
+      before: { requireTwoStepForAdmins: true },
+      after: { requireTwoStepForAdmins: false },
+    });
+    expect((await cli(['tenant', 'set-policy', id, '--require-two-step-for-admins', 'on'])).stdout).toContain(
+      'admins need two-step verification',
+    );
+    expectUsageFailure(await cli(['tenant', 'set-policy', id, '--require-two-step-for-admins', 'later']));
+    expect(await required()).toBe(true);
+  });
+
   it('refuses values outside on/off and 1-40, changing nothing', async () => {
     const tenant = await createTenant(server.db, { appPasswordsEnabled: false });
     const [maybe, tooMany, notANumber] = await Promise.all([
@@ -241,6 +263,57 @@ describe('pnpm cli user create', { timeout: 30_000 }, () => {
 
     const users = await server.db.query('SELECT id FROM users WHERE tenant_id = $1', [tenant.id]);
     expect(users).toEqual([]);
+  });
+});
+
+describe('pnpm cli user reset-two-step', { timeout: 30_000 }, () => {
+  it('resets a locked-out user: app and recovery codes gone, signed out everywhere, audited as the operator', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await giveTwoStep(server, await createUser(server.db, tenant));
+    const console = await signedInClient(server, user);
+
+    const result = await cli(['user', 'reset-two-step', tenant.name, user.email.toUpperCase()]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('two-step verification reset, 1 session signed out');
+    expect(await server.db.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1', [user.id])).toEqual([]);
+    expect((await console.request(`query { viewer { id } }`)).data).toEqual({ viewer: null });
+    expect((await auditOf(tenant.id)).map((e) => [e.action, e.actor_type, e.details])).toEqual([
+      ['two_step.reset', 'operator', { revokedAppPasswords: 0, signedOutSessions: 1 }],
+    ]);
+    const again = new GraphQLClient(server.url);
+    const signIn = await again.request(`mutation ($input: SignInInput!) { signIn(input: $input) { twoStepRequired } }`, {
+      input: { email: user.email, password: user.password },
+    });
+    expect(signIn.data?.signIn.twoStepRequired).toBe(false);
+  });
+
+  it('where app passwords need two-step verification, deletes them only with --delete-app-passwords', async () => {
+    const tenant = await createTenant(server.db, { requireTwoStepForAppPasswords: true });
+    const user = await giveTwoStep(server, await createUser(server.db, tenant));
+    await insertAppPasswords(server.db, user, 2);
+
+    const refused = await cli(['user', 'reset-two-step', tenant.id, user.email]);
+    expectOneLineFailure(refused);
+    expect(refused.stderr).toContain('--delete-app-passwords');
+    expect(await server.db.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1', [user.id])).toHaveLength(1);
+
+    const result = await cli(['user', 'reset-two-step', tenant.id, user.email, '--delete-app-passwords']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('2 app passwords deleted');
+    expect(await server.db.query('SELECT 1 FROM app_passwords WHERE user_id = $1', [user.id])).toEqual([]);
+  });
+
+  it('fails with one line for an unknown user, another tenant’s user, or one without two-step verification', async () => {
+    const tenant = await createTenant(server.db);
+    const other = await createTenant(server.db);
+    const stranger = await giveTwoStep(server, await createUser(server.db, other));
+    const plain = await createUser(server.db, tenant);
+    for (const email of ['nobody@example.test', stranger.email, plain.email]) {
+      expectOneLineFailure(await cli(['user', 'reset-two-step', tenant.id, email]));
+    }
+    expect(await server.db.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1', [stranger.id])).toHaveLength(1);
+    expectUsageFailure(await cli(['user', 'reset-two-step', tenant.id]));
   });
 });
 

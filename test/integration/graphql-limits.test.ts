@@ -79,6 +79,7 @@ describe('GraphQL limits', () => {
       ConfirmTwoStepEnrollment: { input: { code: '000000' } },
       RegenerateRecoveryCodes: {},
       RemoveTwoStepVerification: { input: { deleteAppPasswords: false } },
+      ResetTwoStepVerification: { input: { userId: randomUUID() } },
       SignOut: {},
     };
     expect(consoleOperations.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());

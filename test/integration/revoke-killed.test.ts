@@ -3,9 +3,8 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDataSource } from '../../server/src/db/data-source.js';
-import { Role } from '../../server/src/modules/users/user.entity.js';
 import { dataOf, uniqueTag } from '../support/admin.js';
-import { createTenant, createUser, signedInClient, type TestTenant } from '../support/factories.js';
+import { createAdmin, createTenant, signedInClient, type TestTenant } from '../support/factories.js';
 import { startServerProcess, stopServerProcesses } from '../support/server-process.js';
 
 const REVOKE = /* GraphQL */ `
@@ -90,7 +89,7 @@ describe('a server killed in the middle of a bulk revoke', () => {
   it('leaves all of it or none of it: never some app passwords gone, never an audit event without its delete', async () => {
     const { tenant, userIds, appPasswordIds } = await bulkTenant();
     expect(appPasswordIds).toHaveLength(USERS * PER_USER);
-    const admin = await createUser(db, tenant, { role: Role.TENANT_ADMIN });
+    const admin = await createAdmin({ db, lookupKey: Buffer.from(LOOKUP_KEY, 'hex') }, tenant);
     const server = await startServerProcess(serverOptions());
     const reason = `Offboarding ${uniqueTag()}`;
 
@@ -104,7 +103,7 @@ describe('a server killed in the middle of a bulk revoke', () => {
         `SELECT id FROM app_passwords WHERE id = (SELECT id FROM app_passwords WHERE tenant_id = $1 ORDER BY ctid OFFSET $2 LIMIT 1) FOR UPDATE`,
         [tenant.id, (USERS * PER_USER) / 2],
       );
-      const console = await signedInClient(server, admin);
+      const console = await signedInClient({ url: server.url, db }, admin);
       let answered: string | undefined;
       const answer = console.request(REVOKE, { input: { userIds, reason } }).then(
         (result) => (answered = `answered ${result.body}`),
@@ -139,7 +138,7 @@ describe('a server killed in the middle of a bulk revoke', () => {
 
     // The admin sees it did not go through, and repeats it on the restarted server.
     if (none) {
-      const again = await (await signedInClient(restarted, admin)).request(REVOKE, { input: { userIds, reason } });
+      const again = await (await signedInClient({ url: restarted.url, db }, admin)).request(REVOKE, { input: { userIds, reason } });
       expect(dataOf(again).revokeAppPasswords).toEqual({ count: appPasswordIds.length });
       expect(await idsOf(tenant)).toEqual([]);
       expect(await auditedIds(tenant, reason)).toEqual(appPasswordIds);

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDataSource } from '../../server/src/db/data-source.js';
-import { Role } from '../../server/src/modules/users/user.entity.js';
 import {
   basic,
   checkBasic,
@@ -12,7 +11,7 @@ import {
   randomSecret,
   storedSignInEventsByIp,
 } from '../support/app-passwords.js';
-import { createTenant, createUser, signedInClient } from '../support/factories.js';
+import { createAdmin, createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { dataOf } from '../support/admin.js';
@@ -42,6 +41,7 @@ const REVOKE = /* GraphQL */ `
  * one load balancer (trusted at 127.0.0.1), over one PostgreSQL, with one
  * lookup key. Nothing is shared but the database.
  */
+const LOOKUP_KEY = randomBytes(32);
 let db: DataSource;
 let a: ServerProcess;
 let b: ServerProcess;
@@ -50,7 +50,7 @@ beforeAll(async () => {
   await db.initialize();
   const options = {
     databaseUrl: inject('databaseUrl'),
-    lookupKey: randomBytes(32).toString('hex'),
+    lookupKey: LOOKUP_KEY.toString('hex'),
     env: { TRUSTED_PROXIES: '127.0.0.1' },
   };
   // Started together: both take the migration lock in turn and find nothing to do.
@@ -86,7 +86,7 @@ describe('two server processes over one database', () => {
 
   it('accepts on B an app password created on A; revoked on A, B refuses it at the very next request though it remembered it', async () => {
     const tenant = await createTenant(db);
-    const admin = await createUser(db, tenant, { role: Role.TENANT_ADMIN });
+    const admin = await createAdmin({ db, lookupKey: LOOKUP_KEY }, tenant);
     const user = await createUser(db, tenant);
     const appPassword = await createAppPassword(a, user);
     const authorization = basic(user.email, appPassword.password);
@@ -97,7 +97,11 @@ describe('two server processes over one database', () => {
     expect(first.headers.get('x-auth-app-password-id')).toBe(appPassword.id);
     expect((await checkBasic(b, authorization, { ip })).status).toBe(204);
 
-    const revoked = await (await signedInClient(a, admin)).request(REVOKE, { input: { userIds: [user.id], reason: 'Phone lost' } });
+    const revoked = await (
+      await signedInClient({ url: a.url, db }, admin)
+    ).request(REVOKE, {
+      input: { userIds: [user.id], reason: 'Phone lost' },
+    });
     expect(dataOf(revoked).revokeAppPasswords).toEqual({ count: 1 });
 
     expect((await checkBasic(b, authorization, { ip })).status).toBe(401);

@@ -1,10 +1,9 @@
 import { TenantService } from '../../server/src/modules/tenants/tenant.service.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../../server/src/modules/users/user.entity.js';
 import { adminTenant, auditRows, dataOf, documentationIp, insertAppPassword } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
-import { createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant } from '../support/factories.js';
+import { createAdmin, createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -15,6 +14,7 @@ const POLICY_FIELDS = /* GraphQL */ `
   maxLifetimeDays
   revokeWhenPrimaryPasswordChanges
   requireTwoStepForAppPasswords
+  requireTwoStepForAdmins
   auditRetentionDays
 `;
 const POLICY = /* GraphQL */ `
@@ -97,7 +97,7 @@ describe('reading the policy', () => {
   it('gives a new tenant the defaults: off, BLOCK, 40, no lifetime, no revoke on password change, two-step required, 90 days of audit', async () => {
     // A tenant as operators create it (the CLI's path), not the test factory's.
     const created = await new TenantService(server.db).create(`Tenant ${randomUUID()}`);
-    const admin = await createUser(server.db, { id: created.id, name: created.name }, { role: Role.TENANT_ADMIN });
+    const admin = await createAdmin(server, { id: created.id, name: created.name });
     const console = await signedInClient(server, admin);
 
     expect(dataOf(await console.request(POLICY)).tenantPolicy).toEqual({
@@ -107,6 +107,7 @@ describe('reading the policy', () => {
       maxLifetimeDays: null,
       revokeWhenPrimaryPasswordChanges: false,
       requireTwoStepForAppPasswords: true,
+      requireTwoStepForAdmins: true,
       auditRetentionDays: 90,
     });
   });
@@ -317,6 +318,7 @@ describe('the other rules', () => {
       maxLifetimeDays: 365,
       revokeWhenPrimaryPasswordChanges: true,
       requireTwoStepForAppPasswords: true,
+      requireTwoStepForAdmins: true,
       auditRetentionDays: 30,
     });
 
@@ -330,6 +332,7 @@ describe('the other rules', () => {
       maxLifetimeDays: null,
       revokeWhenPrimaryPasswordChanges: false,
       requireTwoStepForAppPasswords: false,
+      requireTwoStepForAdmins: true,
       auditRetentionDays: 90,
     });
     expect(events[0]!.details.after).toEqual(result.updateTenantPolicy.policy);

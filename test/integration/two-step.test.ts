@@ -132,8 +132,8 @@ function expectNowhere(rows: unknown[], secret: string): void {
 }
 
 /** Makes the session's last sign-in older than the 10 minutes sensitive changes accept. */
-async function ageSignIn(user: TestUser): Promise<void> {
-  await server.db.query(`UPDATE sessions SET authenticated_at = now() - interval '11 minutes' WHERE user_id = $1`, [user.id]);
+async function ageSignIn(user: TestUser, minutes = 11): Promise<void> {
+  await server.db.query(`UPDATE sessions SET authenticated_at = now() - make_interval(mins => $2) WHERE user_id = $1`, [user.id, minutes]);
 }
 
 describe('setting up an authenticator app', () => {
@@ -187,6 +187,57 @@ describe('setting up an authenticator app', () => {
       expectNowhere([...stored, ...audit], secret);
       expect(server.logs.join('\n')).not.toContain(secret);
     }
+  });
+});
+
+describe('setting up an authenticator app in a session that may be stolen', () => {
+  const CONFIRM_COUNTING = /* GraphQL */ `
+    mutation ($code: String!) {
+      confirmTwoStepEnrollment(input: { code: $code }) {
+        recoveryCodes
+        signedOutSessions
+      }
+    }
+  `;
+
+  it('needs a sign-in of the last 10 minutes to start and to confirm: a 25-minute-old session cannot make the second factor its own', async () => {
+    const { tenant, user, console } = await userOfStrictTenant();
+    await ageSignIn(user, 25);
+    expect(GraphQLClient.code(await console.request(START))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(await server.db.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1', [user.id])).toEqual([]);
+
+    expect((await console.request(REAUTHENTICATE, { password: user.password })).errors).toBeUndefined();
+    const started = (await console.request(START)).data!.startTwoStepEnrollment;
+    await ageSignIn(user, 25);
+    expect(GraphQLClient.code(await console.request(CONFIRM, { code: totpCode(started.secret) }))).toBe('REAUTHENTICATION_REQUIRED');
+    expect((await securityInfo(console)).twoStep.enabled).toBe(false);
+    expect(await server.db.query('SELECT 1 FROM recovery_codes WHERE user_id = $1', [user.id])).toEqual([]);
+    expect(await auditRows(server.db, tenant.id, 'two_step.enabled')).toEqual([]);
+
+    // The password again, and the same key and code go through.
+    expect((await console.request(REAUTHENTICATE, { password: user.password })).errors).toBeUndefined();
+    expect((await console.request(CONFIRM, { code: totpCode(started.secret) })).errors).toBeUndefined();
+    expect((await securityInfo(console)).twoStep.enabled).toBe(true);
+  });
+
+  it('signs out the user’s other sessions, not this one, and says how many in the answer and in the audit trail', async () => {
+    const { tenant, user, console } = await userOfStrictTenant();
+    const elsewhere = [await signedInClient(server, user), await signedInClient(server, user)];
+    const idle = await signedInClient(server, user);
+    const idleId = (await sessionRows(user)).at(-1)!.id;
+    await server.db.query(`UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE id = $1`, [idleId]);
+
+    const started = (await console.request(START)).data!.startTwoStepEnrollment;
+    const confirmed = await console.request(CONFIRM_COUNTING, { code: totpCode(started.secret) });
+    expect(confirmed.data!.confirmTwoStepEnrollment.signedOutSessions).toBe(2);
+
+    for (const client of [...elsewhere, idle]) expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
+    expect((await console.request(VIEWER)).data).toEqual({ viewer: { id: user.id } });
+    expect(await sessionRows(user)).toHaveLength(1);
+    expect((await auditRows(server.db, tenant.id, 'two_step.enabled')).map((e) => e.details)).toEqual([{ signedOutSessions: 2 }]);
+    // Whoever was signed in elsewhere now needs the code too.
+    const again = await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    expect(again.data?.signIn).toEqual({ twoStepRequired: true, viewer: null });
   });
 });
 

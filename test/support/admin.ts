@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Role } from '../../server/src/modules/users/user.entity.js';
-import { createTenant, createUser, signedInClient, type TestTenant, type TestUser } from './factories.js';
+import { createAdmin, createTenant, createUser, signedInClient, type TestTenant, type TestUser } from './factories.js';
 import { GraphQLClient, type GraphQLResult } from './graphql-client.js';
 import { recordAuthorization, recordCookies } from './secrets.js';
 import type { TestServer } from './test-server.js';
@@ -9,14 +9,15 @@ import type { TestServer } from './test-server.js';
 /** A tenant with a signed-in admin: what every admin-API test starts from. */
 export interface AdminTenant {
   tenant: TestTenant;
+  /** With two-step verification, which admin work needs. */
   admin: TestUser;
-  /** The admin's console session. */
+  /** The admin's console session, signed in with password and code. */
   console: GraphQLClient;
 }
 
 export async function adminTenant(server: TestServer, policy: Parameters<typeof createTenant>[1] = {}): Promise<AdminTenant> {
   const tenant = await createTenant(server.db, policy);
-  const admin = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
+  const admin = await createAdmin(server, tenant);
   return { tenant, admin, console: await signedInClient(server, admin) };
 }
 

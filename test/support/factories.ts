@@ -5,6 +5,7 @@ import { Role } from '../../server/src/modules/users/user.entity.js';
 import { GraphQLClient } from './graphql-client.js';
 import { recordSecret } from './secrets.js';
 import type { TestServer } from './test-server.js';
+import { forgetLastCode, giveTwoStep, totpCode, type TwoStep } from './two-step.js';
 
 export interface TestTenant {
   id: string;
@@ -17,6 +18,8 @@ export interface TestUser {
   email: string;
   password: string;
   role: Role;
+  /** Their authenticator app, when they have one: `signedInClient` signs in with two steps. */
+  twoStep?: TwoStep;
 }
 
 let passwordHash: Promise<{ password: string; hash: string }> | undefined;
@@ -33,19 +36,32 @@ function sharedPassword() {
 
 /**
  * A tenant with app passwords on and, unless a test asks for it, without the
- * two-step rule: most tests are about something else, and the two-step tests
- * switch it on themselves.
+ * two-step rule for app passwords: most tests are about something else, and
+ * the two-step tests switch it on themselves. Admins need two-step
+ * verification, as in every new tenant (`createAdmin` gives them that).
  */
 export async function createTenant(
   db: DataSource,
-  policy: { appPasswordsEnabled?: boolean; maxAppPasswordsPerUser?: number; requireTwoStepForAppPasswords?: boolean } = {},
+  policy: {
+    appPasswordsEnabled?: boolean;
+    maxAppPasswordsPerUser?: number;
+    requireTwoStepForAppPasswords?: boolean;
+    requireTwoStepForAdmins?: boolean;
+  } = {},
 ): Promise<TestTenant> {
   const name = `Tenant ${randomUUID()}`;
   const [{ id }] = await db.query('INSERT INTO tenants (name) VALUES ($1) RETURNING id', [name]);
   await db.query(
-    `INSERT INTO tenant_policies (tenant_id, app_passwords_enabled, max_app_passwords_per_user, require_two_step_for_app_passwords)
-     VALUES ($1, $2, $3, $4)`,
-    [id, policy.appPasswordsEnabled ?? true, policy.maxAppPasswordsPerUser ?? 40, policy.requireTwoStepForAppPasswords ?? false],
+    `INSERT INTO tenant_policies (tenant_id, app_passwords_enabled, max_app_passwords_per_user, require_two_step_for_app_passwords,
+                                  require_two_step_for_admins)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [
+      id,
+      policy.appPasswordsEnabled ?? true,
+      policy.maxAppPasswordsPerUser ?? 40,
+      policy.requireTwoStepForAppPasswords ?? false,
+      policy.requireTwoStepForAdmins ?? true,
+    ],
   );
   return { id, name };
 }
@@ -75,17 +91,37 @@ export async function insertAppPasswords(db: DataSource, user: TestUser, count: 
   return rows.map((r) => r.id);
 }
 
-/** A client signed in as `user` through the real signIn mutation (from `ip`, on a server that trusts 127.0.0.1 as a proxy). */
+/**
+ * An admin with two-step verification (given straight in the table), as every
+ * tenant requires of its admins unless its policy says otherwise.
+ */
+export async function createAdmin(server: Pick<TestServer, 'db' | 'lookupKey'>, tenant: TestTenant): Promise<TestUser> {
+  return giveTwoStep(server, await createUser(server.db, tenant, { role: Role.TENANT_ADMIN }));
+}
+
+/**
+ * A client signed in as `user` through the real signIn mutation, and with the
+ * code of their authenticator app when they have one (`db` forgets the last
+ * code used, so a test may sign in more than once in 30 seconds).
+ */
 export async function signedInClient(
-  server: Pick<TestServer, 'url'>,
+  server: Pick<TestServer, 'url'> & { db?: DataSource },
   user: TestUser,
   options: { ip?: string } = {},
 ): Promise<GraphQLClient> {
   const client = new GraphQLClient(server.url);
+  // From `ip`, on a server that trusts 127.0.0.1 as a proxy.
   if (options.ip) client.headers['x-forwarded-for'] = options.ip;
-  const result = await client.request(`mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }`, {
+  const result = await client.request(`mutation ($input: SignInInput!) { signIn(input: $input) { twoStepRequired viewer { id } } }`, {
     input: { email: user.email, password: user.password },
   });
   if (result.errors) throw new Error(`sign-in failed: ${JSON.stringify(result.errors)}`);
+  if (!result.data!.signIn.twoStepRequired) return client;
+  if (!user.twoStep || !server.db) throw new Error(`${user.email} has two-step verification: pass the user with it, and the database`);
+  await forgetLastCode(server.db, user.id);
+  const second = await client.request(`mutation ($input: CompleteSignInInput!) { completeSignIn(input: $input) { viewer { id } } }`, {
+    input: { code: totpCode(user.twoStep.secret) },
+  });
+  if (second.errors) throw new Error(`completeSignIn failed: ${JSON.stringify(second.errors)}`);
   return client;
 }

@@ -1,7 +1,11 @@
 import { generateSync } from 'otplib';
 import type { DataSource } from 'typeorm';
+import { SecretBox } from '../../server/src/common/secret-box.js';
+import { keyId } from '../../server/src/common/server-keys.js';
+import { newTotpSecret } from '../../server/src/modules/two-step/two-step.secret.js';
 import { GraphQLClient } from './graphql-client.js';
 import type { TestUser } from './factories.js';
+import { recordSecret } from './secrets.js';
 import type { TestServer } from './test-server.js';
 
 /** The code an authenticator app with this key shows `steps` periods of 30 s from now. */
@@ -47,6 +51,23 @@ export async function enrollTwoStep(client: GraphQLClient): Promise<TwoStep> {
   const confirmed = await client.request(CONFIRM, { input: { code: totpCode(secret) } });
   if (confirmed.errors) throw new Error(`confirmTwoStepEnrollment failed: ${JSON.stringify(confirmed.errors)}`);
   return { secret, recoveryCodes: confirmed.data!.confirmTwoStepEnrollment.recoveryCodes };
+}
+
+/**
+ * Gives the user an authenticator app straight in the table, sealed under the
+ * server's key as the server seals it ('totp seed'): no audit event, no
+ * sessions ended, no recovery codes. For tests about something else whose
+ * admins need two-step verification; `signedInClient` then passes the second
+ * step with it.
+ */
+export async function giveTwoStep(server: Pick<TestServer, 'db' | 'lookupKey'>, user: TestUser): Promise<TestUser> {
+  const secret = newTotpSecret();
+  recordSecret(secret);
+  await server.db.query(
+    `INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext, secret_key_id, confirmed_at) VALUES ($1, $2, $3, $4, now())`,
+    [user.id, user.tenantId, new SecretBox(server.lookupKey, 'totp seed').seal(secret), keyId(server.lookupKey)],
+  );
+  return { ...user, twoStep: { secret, recoveryCodes: [] } };
 }
 
 const SIGN_IN = /* GraphQL */ `

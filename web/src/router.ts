@@ -43,5 +43,7 @@ router.beforeEach(async (to) => {
   if (to.name === 'sign-in' && viewer) return { name: 'security-info' };
   if (!to.meta.public && !viewer) return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   if (to.meta.admin && viewer?.role !== 'TENANT_ADMIN') return { name: 'security-info' };
+  // The organisation requires two-step verification of admins: set it up first, then on to where they were going.
+  if (to.meta.admin && viewer?.twoStepRequiredForAdmin) return { name: 'security-info', query: { next: to.fullPath } };
   return true;
 });

@@ -1,7 +1,11 @@
 import { Extensions, type AuthCheckerInterface, type ResolverData } from 'type-graphql';
 import type { ApiScope, Context } from './context.js';
-import { forbidden, unauthenticated } from './errors.js';
+import { forbidden, twoStepRequired, unauthenticated } from './errors.js';
 import { Role } from '../modules/users/user.entity.js';
+
+/** Why an admin without two-step verification is held back (GraphQL and the CSV exports). */
+export const ADMIN_TWO_STEP_MESSAGE =
+  'Your organisation requires two-step verification for admins. Set up an authenticator app on your security-info page first.';
 
 /** Field extension marking a mutation that an app password may run (see `@AllowAppPassword`). */
 export const ALLOW_APP_PASSWORD = 'allowAppPassword';
@@ -26,6 +30,10 @@ export const AllowAppPassword = () => Extensions({ [ALLOW_APP_PASSWORD]: true })
  * - An API token may use only fields marked `@RequireScope(scope)` whose scope
  *   it holds; everything else (creating tokens, changing policy) needs an
  *   admin signed in to the console.
+ * - An admin whose tenant requires two-step verification for admins gets
+ *   TWO_STEP_REQUIRED on admin fields until they have it. The session lookup
+ *   has already answered that, so this costs no query, and fields open to
+ *   every user never look.
  * Services still scope every query by tenant.
  */
 export class AuthChecker implements AuthCheckerInterface<Context, Role> {
@@ -48,6 +56,9 @@ export class AuthChecker implements AuthCheckerInterface<Context, Role> {
         return true;
       case 'session':
         if (roles.length > 0 && !roles.includes(actor.role)) throw forbidden();
+        if (actor.twoStepRequiredForAdmin && !roles.includes(Role.USER) && roles.includes(Role.TENANT_ADMIN)) {
+          throw twoStepRequired(ADMIN_TWO_STEP_MESSAGE);
+        }
         return true;
     }
   }

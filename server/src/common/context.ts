@@ -29,6 +29,11 @@ export type UserActor = {
       sessionId: string;
       /** When the user last proved who they are in this session (sign-in, or entering the password again). */
       authenticatedAt: Date;
+      /**
+       * An admin whose tenant requires two-step verification for admins, without it:
+       * admin fields answer TWO_STEP_REQUIRED. Found with the session, at no extra cost.
+       */
+      twoStepRequiredForAdmin: boolean;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

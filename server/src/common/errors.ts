@@ -28,6 +28,12 @@ export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${w
 export const badInput = (message: string, field?: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const unauthenticated = (message = 'Sign in first.') => new AppError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError(ErrorCode.FORBIDDEN, message);
+export const reauthenticationRequired = () =>
+  new AppError(ErrorCode.REAUTHENTICATION_REQUIRED, 'For your security, enter your password again to continue.');
+export const twoStepRequired = (message: string) => new AppError(ErrorCode.TWO_STEP_REQUIRED, message);
+/** `appPasswords`: how many app passwords depend on the two-step verification that was to go. */
+export const twoStepNeededByAppPasswords = (appPasswords: number, message: string) =>
+  new AppError(ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS, message, { appPasswords });
 
 /** Too many password checks at once (argon2 slots and queue full, or a wait for a throttle place ran out): HTTP 503, try again. */
 export function tooBusy(retryAfterSeconds = 1): AppError {

@@ -14,6 +14,7 @@ import { TwoStepVerification1796000000000 } from './migrations/1796000000000-Two
 import { KeyIds1796100000000 } from './migrations/1796100000000-KeyIds.js';
 import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
 import { SignInHardening1796300000000 } from './migrations/1796300000000-SignInHardening.js';
+import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoStepForAdmins.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
@@ -26,6 +27,7 @@ export const migrations = [
   KeyIds1796100000000,
   RowLevelSecurity1796200000000,
   SignInHardening1796300000000,
+  TwoStepForAdmins1796400000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

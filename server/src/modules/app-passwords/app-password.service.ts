@@ -3,7 +3,7 @@ import { ErrorCode } from '@app-passwords/schema';
 import { hashSecret } from '../../common/argon2.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import type { RequestInfo, UserActor } from '../../common/context.js';
-import { AppError, badInput, notFound } from '../../common/errors.js';
+import { AppError, badInput, notFound, twoStepRequired } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
@@ -177,10 +177,7 @@ export class AppPasswordService {
       actor.tenantId,
     ]);
     if (enrolled.length === 0) {
-      throw new AppError(
-        ErrorCode.TWO_STEP_REQUIRED,
-        'Your organisation allows app passwords only with two-step verification. Set up an authenticator app first.',
-      );
+      throw twoStepRequired('Your organisation allows app passwords only with two-step verification. Set up an authenticator app first.');
     }
   }
 }

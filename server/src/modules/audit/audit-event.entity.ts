@@ -14,6 +14,7 @@ export const AuditAction = {
   USER_PASSWORD_CHANGED: 'user.password_changed',
   TWO_STEP_ENABLED: 'two_step.enabled',
   TWO_STEP_REMOVED: 'two_step.removed',
+  TWO_STEP_RESET: 'two_step.reset',
   RECOVERY_CODES_REGENERATED: 'two_step.recovery_codes_regenerated',
   RECOVERY_CODE_USED: 'two_step.recovery_code_used',
   USER_SIGN_IN_BLOCKED: 'user.sign_in_blocked',

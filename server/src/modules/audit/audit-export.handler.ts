@@ -6,7 +6,8 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { ApiScope, type Actor } from '../../common/context.js';
-import { AppError, badInput } from '../../common/errors.js';
+import { ADMIN_TWO_STEP_MESSAGE } from '../../common/auth-checker.js';
+import { AppError, badInput, twoStepRequired } from '../../common/errors.js';
 import { textProblem, textProblemMessage } from '../../common/text.js';
 import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
@@ -140,6 +141,7 @@ function authorize(actor: Actor | null): asserts actor is Actor {
   }
   if (actor.signedInWith === 'app_password' || actor.role !== Role.TENANT_ADMIN)
     throw new AppError(ErrorCode.FORBIDDEN, 'Only tenant admins can export.');
+  if (actor.twoStepRequiredForAdmin) throw twoStepRequired(ADMIN_TWO_STEP_MESSAGE);
 }
 
 /** A filter from the query string: the same rule as every text of the API (see text.ts). */
@@ -162,6 +164,7 @@ function date(value: unknown, name: string): Date | undefined {
 const STATUS: Partial<Record<string, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  TWO_STEP_REQUIRED: 403,
   BAD_USER_INPUT: 400,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,

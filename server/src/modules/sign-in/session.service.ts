@@ -176,15 +176,20 @@ export class SessionService {
   /**
    * The actor behind a session cookie, or null when the session is unknown,
    * still waiting for its second step, idle for too long, past its absolute
-   * end, or its user is disabled.
+   * end, or its user is disabled. Also says, in the same query, whether the
+   * tenant's rule on admins' two-step verification holds the user back.
    */
   async resolve(token: string): Promise<Actor | null> {
     if (token.length < 20 || token.length > 100) return null;
     // Sees every tenant: the cookie says which one. Slides the idle window too, at most once a minute.
-    const [row]: Array<{ id: string; user_id: string; tenant_id: string; role: Role; authenticated_at: Date }> = await this.db.query(
-      'SELECT * FROM session_for_token($1, $2)',
-      [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000],
-    );
+    const [row]: Array<{
+      id: string;
+      user_id: string;
+      tenant_id: string;
+      role: Role;
+      authenticated_at: Date;
+      two_step_required_for_admin: boolean;
+    }> = await this.db.query('SELECT * FROM session_for_token($1, $2)', [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {
       userId: row.user_id,
@@ -193,6 +198,7 @@ export class SessionService {
       signedInWith: 'session',
       sessionId: row.id,
       authenticatedAt: row.authenticated_at,
+      twoStepRequiredForAdmin: row.two_step_required_for_admin,
     };
   }
 

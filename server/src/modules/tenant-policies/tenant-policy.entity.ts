@@ -19,7 +19,7 @@ registerEnumType(ExistingAppPasswords, {
 
 /** The app-password rules a tenant admin sets for the whole tenant; one row per tenant. */
 @Entity({ name: 'tenant_policies' })
-@ObjectType({ description: "The tenant's rules for app passwords." })
+@ObjectType({ description: "The tenant's rules for app passwords and for its admins." })
 export class TenantPolicy {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
@@ -55,6 +55,14 @@ export class TenantPolicy {
       'Switching it on later leaves existing app passwords alone.',
   })
   requireTwoStepForAppPasswords!: boolean;
+
+  @Column({ name: 'require_two_step_for_admins', type: 'boolean', default: true })
+  @Field(() => Boolean, {
+    description:
+      'Admins must have two-step verification to do admin work (new tenants: on). An admin without it can still sign in and ' +
+      'set it up, but every admin query and mutation answers TWO_STEP_REQUIRED until they do. API tokens are not affected.',
+  })
+  requireTwoStepForAdmins!: boolean;
 
   @Column({ name: 'audit_retention_days', type: 'integer', default: 90 })
   @Field(() => Int, { description: 'Audit events older than this are deleted (1–3650 days).' })

@@ -27,6 +27,12 @@ export class UpdateTenantPolicyInput {
   @Field(() => Boolean, { nullable: true })
   requireTwoStepForAppPasswords?: boolean;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only admins with two-step verification may do admin work (while it is on, that includes changing it).',
+  })
+  requireTwoStepForAdmins?: boolean;
+
   @Field(() => Int, { nullable: true, description: '1–3650 days.' })
   auditRetentionDays?: number;
 }

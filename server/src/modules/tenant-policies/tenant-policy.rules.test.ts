@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from './tenant-policy.rules.js';
+import { Role } from '../users/user.entity.js';
+import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
 
 describe('tenant policy rules', () => {
   it('caps the per-user limit at 40 whatever is stored, and never below 1', () => {
@@ -22,5 +23,14 @@ describe('tenant policy rules', () => {
     expect(expiryFor({ appPasswordsEnabled: true, maxAppPasswordsPerUser: 40, maxLifetimeDays: 30 }, now)?.toISOString()).toBe(
       '2026-01-31T00:00:00.000Z',
     );
+  });
+
+  it('holds back admin work only for admins without two-step verification, and only where the tenant requires it', () => {
+    const on = { requireTwoStepForAdmins: true };
+    const off = { requireTwoStepForAdmins: false };
+    expect(twoStepRequiredForAdmin(on, { role: Role.TENANT_ADMIN, twoStepEnabled: false })).toBe(true);
+    expect(twoStepRequiredForAdmin(on, { role: Role.TENANT_ADMIN, twoStepEnabled: true })).toBe(false);
+    expect(twoStepRequiredForAdmin(off, { role: Role.TENANT_ADMIN, twoStepEnabled: false })).toBe(false);
+    expect(twoStepRequiredForAdmin(on, { role: Role.USER, twoStepEnabled: false })).toBe(false);
   });
 });

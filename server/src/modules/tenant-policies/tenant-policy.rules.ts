@@ -1,3 +1,5 @@
+import { Role } from '../users/user.entity.js';
+
 /** The most app passwords any user may hold, whatever a tenant sets (the reference product's limit). */
 export const APP_PASSWORD_HARD_LIMIT = 40;
 
@@ -23,4 +25,33 @@ export function hasRoomForAppPassword(policy: AppPasswordPolicy, activeCount: nu
 /** When a new app password stops working, per the tenant's maximum lifetime; null: never. */
 export function expiryFor(policy: AppPasswordPolicy, now: Date): Date | null {
   return policy.maxLifetimeDays ? new Date(now.getTime() + policy.maxLifetimeDays * 24 * 3600 * 1000) : null;
+}
+
+export interface AdminTwoStepPolicy {
+  requireTwoStepForAdmins: boolean;
+}
+
+/**
+ * An admin of a tenant that requires two-step verification for admins, who
+ * has not set it up: every admin query and mutation (and the CSV exports)
+ * answers TWO_STEP_REQUIRED until they do. Signing in and setting it up stay
+ * open. Users are never affected; API tokens neither (an admin who had it
+ * minted them).
+ */
+export function twoStepRequiredForAdmin(policy: AdminTwoStepPolicy, user: { role: Role; twoStepEnabled: boolean }): boolean {
+  return user.role === Role.TENANT_ADMIN && policy.requireTwoStepForAdmins && !user.twoStepEnabled;
+}
+
+/**
+ * The same rule in SQL over the users row `u`, for the session lookup
+ * (`session_for_token`): admin fields refuse without a query of their own,
+ * and CASE looks at the policy and the authenticator app only for admins, so
+ * nobody else pays for it.
+ */
+export function twoStepRequiredForAdminSql(u: string): string {
+  return `CASE WHEN ${u}.role = '${Role.TENANT_ADMIN}' THEN
+        EXISTS (SELECT 1 FROM tenant_policies tp WHERE tp.tenant_id = ${u}.tenant_id AND tp.require_two_step_for_admins)
+        AND NOT EXISTS (SELECT 1 FROM totp_authenticators t
+                         WHERE t.user_id = ${u}.id AND t.tenant_id = ${u}.tenant_id AND t.confirmed_at IS NOT NULL)
+      ELSE false END`;
 }

@@ -6,7 +6,8 @@ import { SqlParams } from '../../common/sql.js';
 import { revokeAppPasswordsWhere } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
-import { APP_PASSWORD_HARD_LIMIT } from './tenant-policy.rules.js';
+import { Role } from '../users/user.entity.js';
+import { APP_PASSWORD_HARD_LIMIT, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 export interface TenantPolicyChanges {
@@ -18,6 +19,7 @@ export interface TenantPolicyChanges {
   maxLifetimeDays?: number | null;
   revokeWhenPrimaryPasswordChanges?: boolean;
   requireTwoStepForAppPasswords?: boolean;
+  requireTwoStepForAdmins?: boolean;
   auditRetentionDays?: number;
 }
 
@@ -33,6 +35,7 @@ const POLICY_FIELDS = [
   'maxLifetimeDays',
   'revokeWhenPrimaryPasswordChanges',
   'requireTwoStepForAppPasswords',
+  'requireTwoStepForAdmins',
   'auditRetentionDays',
 ] as const;
 
@@ -52,6 +55,20 @@ export class TenantPolicyService {
     const policy = await withTenant(this.db, tenantId, (m) => m.findOneBy(TenantPolicy, { tenantId }));
     if (!policy) throw notFound('Tenant policy');
     return policy;
+  }
+
+  /** Whether the tenant's rule on admins' two-step verification holds this user back from admin work now. */
+  async twoStepRequiredForAdmin(user: { id: string; tenantId: string; role: Role }): Promise<boolean> {
+    if (user.role !== Role.TENANT_ADMIN) return false; // the rule's first test, without a query
+    const [row]: Array<{ required: boolean; enabled: boolean }> = await withTenant(this.db, user.tenantId, (m) =>
+      m.query(
+        `SELECT tp.require_two_step_for_admins AS required,
+                EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = $2 AND t.tenant_id = $1 AND t.confirmed_at IS NOT NULL) AS enabled
+           FROM tenant_policies tp WHERE tp.tenant_id = $1`,
+        [user.tenantId, user.id],
+      ),
+    );
+    return !!row && twoStepRequiredForAdmin({ requireTwoStepForAdmins: row.required }, { role: user.role, twoStepEnabled: row.enabled });
   }
 
   /** How many users and app passwords switching off would affect: none keep-working, all block or revoke. */
@@ -119,6 +136,7 @@ export class TenantPolicyService {
       if (changes.requireTwoStepForAppPasswords !== undefined) {
         policy.requireTwoStepForAppPasswords = changes.requireTwoStepForAppPasswords;
       }
+      if (changes.requireTwoStepForAdmins !== undefined) policy.requireTwoStepForAdmins = changes.requireTwoStepForAdmins;
       if (changes.auditRetentionDays !== undefined) policy.auditRetentionDays = changes.auditRetentionDays;
 
       const saved = await m.save(policy);

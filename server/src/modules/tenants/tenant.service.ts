@@ -10,7 +10,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class TenantService {
   constructor(private readonly db: DataSource) {}
 
-  /** Creates a tenant with its policy row; app passwords start switched off, and need two-step verification. */
+  /**
+   * Creates a tenant with its policy row; app passwords start switched off and
+   * need two-step verification, and admins need it for admin work.
+   */
   async create(rawName: string, options: { appPasswordsEnabled?: boolean; requireTwoStepForAppPasswords?: boolean } = {}): Promise<Tenant> {
     const name = rawName.normalize('NFC').trim();
     if (name.length < 1 || name.length > 100 || /\p{Cc}/u.test(name)) {
@@ -25,6 +28,7 @@ export class TenantService {
         tenantId: tenant.id,
         appPasswordsEnabled: options.appPasswordsEnabled ?? false,
         requireTwoStepForAppPasswords: options.requireTwoStepForAppPasswords ?? true,
+        requireTwoStepForAdmins: true,
       });
       await recordAudit(m, { tenantId: tenant.id, action: AuditAction.TENANT_CREATED, actor: OPERATOR, details: { name } });
       return tenant;

@@ -4,6 +4,7 @@ import { requireUser } from '../../common/require-actor.js';
 import type { TwoStepService } from './two-step.service.js';
 import {
   ConfirmTwoStepEnrollmentInput,
+  ConfirmTwoStepEnrollmentPayload,
   RecoveryCodesPayload,
   RemoveTwoStepVerificationInput,
   RemoveTwoStepVerificationPayload,
@@ -18,21 +19,23 @@ export class TwoStepResolver {
   @Mutation(() => TwoStepEnrollment, {
     description:
       'Starts setting up an authenticator app: a new key, its URI and QR code. Nothing changes until confirmTwoStepEnrollment. ' +
-      'Console sessions only.',
+      'Console sessions only; needs a sign-in of the last 10 minutes.',
   })
   async startTwoStepEnrollment(@Ctx() ctx: Context): Promise<TwoStepEnrollment> {
     return this.twoStep.startEnrollment(requireUser(ctx));
   }
 
   @Authorized()
-  @Mutation(() => RecoveryCodesPayload, {
-    description: 'Turns two-step verification on with the code the new app shows, and returns ten recovery codes, once.',
+  @Mutation(() => ConfirmTwoStepEnrollmentPayload, {
+    description:
+      'Turns two-step verification on with the code the new app shows, and returns ten recovery codes, once. ' +
+      'Signs out your other sessions. Needs a sign-in of the last 10 minutes.',
   })
   async confirmTwoStepEnrollment(
     @Arg('input', () => ConfirmTwoStepEnrollmentInput) input: ConfirmTwoStepEnrollmentInput,
     @Ctx() ctx: Context,
-  ): Promise<RecoveryCodesPayload> {
-    return { recoveryCodes: await this.twoStep.confirmEnrollment(requireUser(ctx), input.code, ctx.request) };
+  ): Promise<ConfirmTwoStepEnrollmentPayload> {
+    return this.twoStep.confirmEnrollment(requireUser(ctx), input.code, ctx.request);
   }
 
   @Authorized()

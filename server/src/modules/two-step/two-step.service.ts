@@ -1,14 +1,16 @@
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import { ErrorCode } from '@app-passwords/schema';
 import type { RequestInfo, UserActor } from '../../common/context.js';
-import { AppError, badInput, forbidden } from '../../common/errors.js';
+import { badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
+import { endSessions } from '../sign-in/end-sessions.js';
 import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
+import { removeTwoStep } from './two-step-removal.js';
+import type { ConfirmTwoStepEnrollmentPayload, TwoStepEnrollment, TwoStepStatus } from './two-step.types.js';
 import {
   generateRecoveryCodes,
   newTotpSecret,
@@ -18,20 +20,6 @@ import {
   totpUri,
   verifyTotpCode,
 } from './two-step.secret.js';
-
-export interface TwoStepStatusData {
-  enabled: boolean;
-  enabledAt: Date | null;
-  recoveryCodesLeft: number;
-}
-
-export interface TotpEnrollment {
-  /** Base32, for typing into an app by hand. */
-  secret: string;
-  otpauthUri: string;
-  /** The URI as a QR code, rendered here: no image service ever sees the secret. */
-  qrCodeSvg: string;
-}
 
 /** How the second step was passed, as recorded on the session. */
 export type SecondFactor = 'totp' | 'recovery_code';
@@ -55,7 +43,7 @@ export class TwoStepService {
     this.recoveryKeys = keys.all.map((key) => deriveKey(key, 'recovery code tag'));
   }
 
-  async status(userId: string, tenantId: string): Promise<TwoStepStatusData> {
+  async status(userId: string, tenantId: string): Promise<TwoStepStatus> {
     const [row] = await withTenant(this.db, tenantId, (m) =>
       m.query(
         `SELECT t.confirmed_at,
@@ -79,36 +67,41 @@ export class TwoStepService {
   /**
    * A new seed for the user's authenticator app, not yet in force: it counts
    * only once `confirmEnrollment` sees a code from it. Starting again
-   * replaces an unconfirmed seed.
+   * replaces an unconfirmed seed. The QR code is rendered here: no image
+   * service ever sees the key.
    */
-  async startEnrollment(actor: UserActor): Promise<TotpEnrollment> {
+  async startEnrollment(actor: UserActor): Promise<TwoStepEnrollment> {
     requireConsole(actor);
-    const secret = newTotpSecret();
-    const rows: Array<{ email: string }> = await withTenant(this.db, actor.tenantId, (m) =>
-      m.query(
-        `WITH saved AS (
-         INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext, secret_key_id)
-         SELECT id, tenant_id, $3, $4 FROM users WHERE id = $1 AND tenant_id = $2
-         ON CONFLICT (user_id) DO UPDATE
-           SET secret_ciphertext = EXCLUDED.secret_ciphertext, secret_key_id = EXCLUDED.secret_key_id, created_at = now()
-          WHERE totp_authenticators.confirmed_at IS NULL
-         RETURNING user_id)
-       SELECT u.email FROM saved JOIN users u ON u.id = saved.user_id`,
-        [actor.userId, actor.tenantId, this.seeds.seal(secret), this.keys.currentId],
-      ),
-    );
-    if (rows.length === 0) throw badInput('Two-step verification is already set up. Remove it first to set up another app.');
-    const otpauthUri = totpUri(secret, rows[0]!.email);
-    const qrCodeSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    return { secret, otpauthUri, qrCodeSvg };
+    requireRecentSignIn(actor);
+    const saved = await withTenant(this.db, actor.tenantId, (m) => this.saveSeed(m, { id: actor.userId, tenantId: actor.tenantId }, false));
+    if (!saved) throw badInput('Two-step verification is already set up. Remove it first to set up another app.');
+    const qrCodeSvg = await QRCode.toString(saved.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { ...saved, qrCodeSvg };
+  }
+
+  /**
+   * An authenticator app in force at once, without a code from it: the demo
+   * admin's at the first start, whose key is shown once on the terminal.
+   * Undefined when the user has one already.
+   */
+  async enrollWithoutCode(user: { id: string; tenantId: string }, actor: AuditRecord['actor']) {
+    return withTenant(this.db, user.tenantId, async (m) => {
+      const saved = await this.saveSeed(m, user, true);
+      if (saved) await recordAudit(m, { tenantId: user.tenantId, action: AuditAction.TWO_STEP_ENABLED, actor, targetUserId: user.id });
+      return saved;
+    });
   }
 
   /**
    * Puts the new seed in force once the user proves their app shows its codes,
-   * and returns ten recovery codes, shown this once.
+   * and returns ten recovery codes, shown this once. Ends the user's other
+   * sessions: whoever else was signed in with the password alone must now
+   * pass the second step too. Like starting, needs a recent sign-in, so a
+   * stolen session cannot make the second factor its own.
    */
-  async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<string[]> {
+  async confirmEnrollment(actor: UserActor, code: string, request: RequestInfo): Promise<ConfirmTwoStepEnrollmentPayload> {
     requireConsole(actor);
+    requireRecentSignIn(actor);
     if (!normaliseTotpCode(code)) throw badInput('Enter the 6-digit code your authenticator app shows.', 'code');
     return withTenant(this.db, actor.tenantId, async (m) => {
       const [row] = await m.query(
@@ -125,15 +118,17 @@ export class TwoStepService {
         actor.userId,
         step,
       ]);
-      const codes = await this.replaceRecoveryCodes(m, actor);
+      const recoveryCodes = await this.replaceRecoveryCodes(m, actor);
+      const signedOutSessions = await endSessions(m, actor.userId, actor.signedInWith === 'session' ? actor.sessionId : undefined);
       await recordAudit(m, {
         tenantId: actor.tenantId,
         action: AuditAction.TWO_STEP_ENABLED,
         actor: { type: 'user', userId: actor.userId },
         targetUserId: actor.userId,
         request,
+        details: { signedOutSessions },
       });
-      return codes;
+      return { recoveryCodes, signedOutSessions };
     });
   }
 
@@ -168,45 +163,18 @@ export class TwoStepService {
     requireRecentSignIn(actor);
     return withTenant(this.db, actor.tenantId, async (m) => {
       await m.query('SELECT 1 FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
-      if (!(await this.isEnabled({ id: actor.userId, tenantId: actor.tenantId }, m)))
-        throw badInput('Two-step verification is not set up.');
-      const [{ required }] = await m.query(
-        'SELECT require_two_step_for_app_passwords AS required FROM tenant_policies WHERE tenant_id = $1',
-        [actor.tenantId],
-      );
-      let deletedAppPasswords = 0;
-      if (required) {
-        if (deleteAppPasswords) {
-          const deleted: Array<{ id: string; name: string }> = await m.query(
-            'WITH deleted AS (DELETE FROM app_passwords WHERE user_id = $1 AND tenant_id = $2 RETURNING id, name) SELECT * FROM deleted',
-            [actor.userId, actor.tenantId],
-          );
-          for (const appPassword of deleted) {
-            await recordAudit(m, {
-              tenantId: actor.tenantId,
-              action: AuditAction.APP_PASSWORD_DELETED,
-              actor: { type: 'user', userId: actor.userId },
-              targetUserId: actor.userId,
-              appPassword,
-              request,
-              details: { reason: 'Two-step verification was removed' },
-            });
-          }
-          deletedAppPasswords = deleted.length;
-        } else {
-          const [{ count }] = await m.query('SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1', [actor.userId]);
-          if (count > 0) {
-            throw new AppError(
-              ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS,
-              `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
-                'Delete them first, or remove them together with two-step verification.',
-              { appPasswords: count },
-            );
-          }
-        }
-      }
-      await m.query('DELETE FROM recovery_codes WHERE user_id = $1', [actor.userId]);
-      await m.query('DELETE FROM totp_authenticators WHERE user_id = $1', [actor.userId]);
+      const deletedAppPasswords = await removeTwoStep(m, {
+        tenantId: actor.tenantId,
+        userId: actor.userId,
+        actor: { type: 'user', userId: actor.userId },
+        deleteAppPasswords,
+        request,
+        reason: 'Two-step verification was removed',
+        refusal: (count) =>
+          `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
+          'Delete them first, or remove them together with two-step verification.',
+      });
+      if (deletedAppPasswords === undefined) throw badInput('Two-step verification is not set up.');
       await recordAudit(m, {
         tenantId: actor.tenantId,
         action: AuditAction.TWO_STEP_REMOVED,
@@ -275,6 +243,24 @@ export class TwoStepService {
       });
       return 'recovery_code';
     });
+  }
+
+  /** A new seed for the user, replacing one not yet confirmed; undefined when one is in force already. */
+  private async saveSeed(m: EntityManager, user: { id: string; tenantId: string }, confirmed: boolean) {
+    const secret = newTotpSecret();
+    const rows: Array<{ email: string }> = await m.query(
+      `WITH saved AS (
+         INSERT INTO totp_authenticators (user_id, tenant_id, secret_ciphertext, secret_key_id, confirmed_at)
+         SELECT id, tenant_id, $3, $4, CASE WHEN $5 THEN now() END FROM users WHERE id = $1 AND tenant_id = $2
+         ON CONFLICT (user_id) DO UPDATE
+           SET secret_ciphertext = EXCLUDED.secret_ciphertext, secret_key_id = EXCLUDED.secret_key_id, created_at = now(),
+               confirmed_at = EXCLUDED.confirmed_at
+          WHERE totp_authenticators.confirmed_at IS NULL
+         RETURNING user_id)
+       SELECT u.email FROM saved JOIN users u ON u.id = saved.user_id`,
+      [user.id, user.tenantId, this.seeds.seal(secret), this.keys.currentId, confirmed],
+    );
+    return rows[0] && { secret, otpauthUri: totpUri(secret, rows[0].email) };
   }
 
   private async replaceRecoveryCodes(m: EntityManager, actor: UserActor): Promise<string[]> {

@@ -38,6 +38,17 @@ export class RecoveryCodesPayload {
   recoveryCodes!: string[];
 }
 
+@ObjectType()
+export class ConfirmTwoStepEnrollmentPayload {
+  @Field(() => [String], { description: 'Ten single-use recovery codes, shown only in this response. Keep them somewhere safe.' })
+  recoveryCodes!: string[];
+
+  @Field(() => Int, {
+    description: 'Your other sessions that were signed out: from now on, signing in anywhere takes a code after the password.',
+  })
+  signedOutSessions!: number;
+}
+
 @InputType()
 export class RemoveTwoStepVerificationInput {
   @Field(() => Boolean, {

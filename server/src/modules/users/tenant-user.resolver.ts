@@ -1,15 +1,26 @@
-import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { RequireScope } from '../../common/auth-checker.js';
 import { ApiScope, type Context } from '../../common/context.js';
 import { requireActor, requireUser } from '../../common/require-actor.js';
 import type { Page } from '../../common/pagination.js';
 import { Role, UserStatus } from './user.entity.js';
+import type { TwoStepResetService } from '../two-step/two-step-reset.service.js';
 import type { UserAdminService } from './user-admin.service.js';
-import { User, UserConnection, UserIdArgs, UsersArgs } from './tenant-user.type.js';
+import {
+  ResetTwoStepVerificationInput,
+  ResetTwoStepVerificationPayload,
+  User,
+  UserConnection,
+  UserIdArgs,
+  UsersArgs,
+} from './tenant-user.type.js';
 
 @Resolver(() => User)
 export class TenantUserResolver {
-  constructor(private readonly userAdmin: UserAdminService) {}
+  constructor(
+    private readonly userAdmin: UserAdminService,
+    private readonly twoStepReset: TwoStepResetService,
+  ) {}
 
   @Authorized(Role.TENANT_ADMIN)
   @RequireScope(ApiScope.USERS_READ)
@@ -31,6 +42,22 @@ export class TenantUserResolver {
   @Mutation(() => User, { description: 'Enables a disabled user again. Needs an admin signed in to the console.' })
   async enableUser(@Args(() => UserIdArgs) { id }: UserIdArgs, @Ctx() ctx: Context): Promise<User> {
     return this.change(ctx, id, UserStatus.ACTIVE);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @Mutation(() => ResetTwoStepVerificationPayload, {
+    description:
+      'For a user locked out of their second factor: removes their authenticator app and recovery codes and signs them out ' +
+      'everywhere; they sign in with their password and set up a new app. Needs an admin signed in to the console with ' +
+      'two-step verification and a sign-in of the last 10 minutes; not for your own (removeTwoStepVerification is).',
+  })
+  async resetTwoStepVerification(
+    @Arg('input', () => ResetTwoStepVerificationInput) input: ResetTwoStepVerificationInput,
+    @Ctx() ctx: Context,
+  ): Promise<ResetTwoStepVerificationPayload> {
+    const actor = requireUser(ctx);
+    const reset = await this.twoStepReset.resetByAdmin(actor, input.userId, input.deleteAppPasswords, ctx.request);
+    return { ...reset, user: await this.userAdmin.get(actor, input.userId) };
   }
 
   private async change(ctx: Context, id: string, status: UserStatus): Promise<User> {

@@ -36,6 +36,9 @@ export class User {
 
   @Field(() => Date, { nullable: true, description: 'The last time any of their app passwords signed an app in.' })
   lastAppPasswordUse!: Date | null;
+
+  @Field(() => Boolean, { description: 'An authenticator app is set up: signing in to the console takes a code after the password.' })
+  twoStepEnabled!: boolean;
 }
 
 export const { Connection: UserConnection } = connectionTypes('User', User);
@@ -58,6 +61,32 @@ export class UsersArgs {
 
   @Field(() => String, { nullable: true })
   after?: string;
+}
+
+@InputType()
+export class ResetTwoStepVerificationInput {
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description:
+      'Also delete their app passwords, which the organisation allows only with two-step verification ' +
+      '(without it the reset is refused with TWO_STEP_NEEDED_BY_APP_PASSWORDS while they have any).',
+  })
+  deleteAppPasswords!: boolean;
+}
+
+@ObjectType()
+export class ResetTwoStepVerificationPayload {
+  @Field(() => User)
+  user!: User;
+
+  @Field(() => Int, { description: 'Their app passwords deleted with it.' })
+  revokedAppPasswords!: number;
+
+  @Field(() => Int, { description: 'Their sessions that were signed out.' })
+  signedOutSessions!: number;
 }
 
 @ArgsType()

@@ -12,7 +12,7 @@ import type { User } from './tenant-user.type.js';
 export class UserAdminService {
   constructor(private readonly db: DataSource) {}
 
-  /** The tenant's users by sign-in name, a keyset page at a time, with their app-password count and last use. */
+  /** The tenant's users by sign-in name, a keyset page at a time, with their app-password count, last use and two-step state. */
   async list(actor: Actor, filter: { search?: string } = {}, first?: number, after?: string): Promise<Page<User>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after, 'text');
@@ -41,7 +41,8 @@ export class UserAdminService {
     return withTenant(this.db, tenantId, (m) =>
       m.query(
         `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
-              lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse"
+              lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse",
+              EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS "twoStepEnabled"
          FROM users u
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS count, max(a.last_used_at) AS last_used FROM app_passwords a WHERE a.user_id = u.id

@@ -5,6 +5,7 @@ import { requireUser } from '../../common/require-actor.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { AppPassword } from '../app-passwords/app-password.entity.js';
 import { AppPasswordService } from '../app-passwords/app-password.service.js';
+import type { TenantPolicyService } from '../tenant-policies/tenant-policy.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import type { TwoStepService } from '../two-step/two-step.service.js';
 import { User } from './user.entity.js';
@@ -21,6 +22,7 @@ export class ViewerResolver {
     private readonly db: DataSource,
     private readonly appPasswords: AppPasswordService,
     private readonly twoStep: TwoStepService,
+    private readonly policies: TenantPolicyService,
   ) {}
 
   @Query(() => Viewer, { nullable: true, description: 'The signed-in user; null when not signed in.' })
@@ -42,6 +44,15 @@ export class ViewerResolver {
   })
   async currentAppPassword(@Ctx() ctx: Context): Promise<AppPassword | null> {
     return this.appPasswords.current(requireUser(ctx));
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'You are an admin, your organisation requires two-step verification for admins, and you have not set it up: every ' +
+      'admin query and mutation answers TWO_STEP_REQUIRED until you do. False for everyone else.',
+  })
+  async twoStepRequiredForAdmin(@Root() viewer: Viewer): Promise<boolean> {
+    return this.policies.twoStepRequiredForAdmin({ id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
   }
 
   @FieldResolver(() => SecurityInfo)

@@ -81,7 +81,7 @@ describe('AddMethodDialog', () => {
           },
         },
         { errors: [{ message: 'wrong', extensions: { code: 'BAD_USER_INPUT' } }] },
-        { data: { confirmTwoStepEnrollment: { recoveryCodes: codes } } },
+        { data: { confirmTwoStepEnrollment: { recoveryCodes: codes, signedOutSessions: 0 } } },
       ],
     );
     await wrapper.find('input[value=AUTHENTICATOR_APP]').setValue(true);

@@ -16,6 +16,8 @@ export function useSession() {
     viewer,
     /** Loads the viewer once; later calls reuse it. */
     ensureLoaded: () => (loaded ??= refresh()),
+    /** Loads the viewer again, after a change to what the console may offer them (two-step verification set up). */
+    reload: () => (loaded = refresh()),
     signedIn: (v: ViewerFieldsFragment) => {
       viewer.value = v;
       loaded = Promise.resolve();
