@@ -17,9 +17,8 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@app-passwords/schema';
-import { Role } from '../../server/src/modules/users/user.entity.js';
 import { basic, createAppPassword, mapLimit, randomIp, signInEventsByIp } from '../support/app-passwords.js';
-import { createTenant, createUser, signedInClient } from '../support/factories.js';
+import { createAdmin, createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -357,7 +356,7 @@ describe('every text input of the GraphQL API, fuzzed', () => {
       'and refuses control characters and lone surrogates as BAD_USER_INPUT naming the field',
     async () => {
       const tenant = await createTenant(server.db);
-      const [user, admin] = await Promise.all([createUser(server.db, tenant), createUser(server.db, tenant, { role: Role.TENANT_ADMIN })]);
+      const [user, admin] = await Promise.all([createUser(server.db, tenant), createAdmin(server, tenant)]);
       const [userClient, adminClient] = await Promise.all([signedInClient(server, user), signedInClient(server, admin)]);
       const callers: Array<{ name: string; headers: Record<string, string> }> = [
         { name: 'anonymous', headers: { 'x-forwarded-for': '203.0.113.71' } },
@@ -476,7 +475,7 @@ describe('signIn with a NUL byte in the email', () => {
 describe('the CSV exports', () => {
   it('refuse control characters in their filters as BAD_USER_INPUT naming the parameter, not with a server error', async () => {
     const tenant = await createTenant(server.db);
-    const admin = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
+    const admin = await createAdmin(server, tenant);
     const { cookie } = await signedInClient(server, admin);
     const logged = server.logs.length;
     const answers: string[] = [];
