@@ -209,45 +209,11 @@ export class SignInThrottle {
   private async settle(counters: Counter[], outcome: 'succeeded' | 'failed' | 'refund', knownDevice: string | undefined) {
     // Streaks that a success ends: the device's and the user's (an address's failures belong to everyone behind it).
     const streaks = counters.filter((c) => c.scope !== 'address').map((c) => c.key);
-    const rows: Array<{ key: string; blocked_for: number }> = await this.db.query(
-      `WITH locked AS (
-         SELECT key, failures, max_failures, blocked_until FROM sign_in_throttles
-          WHERE key = ANY($1) ORDER BY key COLLATE "C" FOR UPDATE
-       ), settled AS (
-         UPDATE sign_in_throttles t SET
-           in_flight = greatest(t.in_flight - 1, 0),
-           in_flight_changed_at = now(),
-           failures = CASE
-             WHEN t.blocked_until > now() THEN t.failures
-             WHEN $2 = 'failed' THEN CASE WHEN t.failures + 1 >= t.max_failures THEN 0 ELSE t.failures + 1 END
-             WHEN $2 = 'succeeded' AND t.key = ANY($3) THEN 0
-             ELSE t.failures END,
-           blocks = CASE
-             WHEN t.blocked_until > now() THEN t.blocks
-             WHEN $2 = 'failed' AND t.failures + 1 >= t.max_failures THEN
-               CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 1 ELSE t.blocks + 1 END
-             WHEN $2 = 'succeeded' AND t.key = ANY($3) THEN 0
-             ELSE t.blocks END,
-           blocked_until = CASE
-             WHEN t.blocked_until > now() THEN t.blocked_until
-             WHEN $2 = 'failed' AND t.failures + 1 >= t.max_failures THEN now() + make_interval(secs => least($4::int, t.block_seconds * 2 ^ (
-               CASE WHEN t.blocked_until IS NULL OR t.blocked_until < now() - interval '1 day' THEN 0 ELSE t.blocks END)))
-             ELSE t.blocked_until END,
-           window_started_at = CASE WHEN $2 = 'failed' AND t.failures + 1 >= t.max_failures AND NOT coalesce(t.blocked_until > now(), false)
-                                    THEN now() ELSE t.window_started_at END,
-           updated_at = now()
-          FROM locked
-         WHERE t.key = locked.key
-         RETURNING t.key, t.blocked_until,
-                   ($2 = 'failed' AND locked.failures + 1 >= locked.max_failures AND NOT coalesce(locked.blocked_until > now(), false)) AS blocked_now
-       ), known AS (
-         INSERT INTO known_sign_in_devices AS d (key) SELECT $5::text WHERE $5::text IS NOT NULL
-         ON CONFLICT (key) DO UPDATE SET last_success_at = now() WHERE d.last_success_at < now() - interval '1 day'
-       )
-       SELECT key, extract(epoch FROM blocked_until - now())::float8 AS blocked_for FROM settled WHERE blocked_now`,
+    const rows: Array<{ blocked_key: string; blocked_for: number }> = await this.db.query(
+      'SELECT * FROM settle_sign_in_attempt($1::text[], $2, $3::text[], $4, $5)',
       [counters.map((c) => c.key), outcome, streaks, MAX_BLOCK_SECONDS, knownDevice ?? null],
     );
-    return rows.map((r) => ({ scope: counters.find((c) => c.key === r.key)!.scope, seconds: Math.round(r.blocked_for) }));
+    return rows.map((r) => ({ scope: counters.find((c) => c.key === r.blocked_key)!.scope, seconds: Math.round(r.blocked_for) }));
   }
 
   private waitForPlace(counters: Counter[], ms: number): Promise<void> {
