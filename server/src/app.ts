@@ -103,7 +103,9 @@ export function createServices(
   const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
   const cores = availableParallelism();
   const argon2 = new WorkLimiter(cores, 4 * cores);
-  const signInThrottle = new SignInThrottle(db);
+  const signInThrottle = new SignInThrottle(db, (error) =>
+    logger.error({ err: error }, 'Could not settle a sign-in attempt after its answer'),
+  );
   const twoStep = new TwoStepService(db, keys);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   return {

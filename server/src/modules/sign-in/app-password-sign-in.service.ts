@@ -102,7 +102,7 @@ export class AppPasswordSignInService {
   async drain(): Promise<void> {
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     this.drained = undefined;
-    await this.confirmations.settled();
+    await Promise.all([this.confirmations.settled(), this.throttle.settled()]);
   }
 
   /** Checks under way (for tests). */
@@ -193,8 +193,9 @@ export class AppPasswordSignInService {
       return { check: { ok: false, outcome: candidate.refusal }, candidate };
     }
 
+    // The answer is known: the app need not wait for the counters to be told.
+    attempt.succeededLater();
     await Promise.all([
-      attempt.succeeded(),
       this.confirmations.touch(candidate, request.clientIp),
       candidate.lookup_tag && !candidate.lookup_tag.equals(tags[0]!)
         ? this.retag(candidate.app_password_id!, candidate.lookup_tag, tags[0]!)

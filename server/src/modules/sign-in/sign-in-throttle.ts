@@ -106,6 +106,12 @@ export interface Attempt {
   allowed: true;
   /** The answer was right: its counters give their place back, and the streaks of its device and user end. */
   succeeded(): Promise<void>;
+  /**
+   * The same, after the answer has gone: nothing about a right answer depends
+   * on it. Until it lands the place stays taken, which only makes a parallel
+   * attempt wait a moment longer; `settled()` waits for it.
+   */
+  succeededLater(): void;
   /** The answer was wrong: one failure on every counter; returns the blocks it started. */
   failed(): Promise<BlockStarted[]>;
   /** Nothing was decided (the server was busy, or broke): the place comes back, nothing counts. */
@@ -132,13 +138,22 @@ const STALE_IN_FLIGHT_SECONDS = 60;
 export class SignInThrottle {
   /** Attempts of this instance waiting for a place, by counter key: woken as places come back here. */
   private readonly waiting = new Map<string, Set<() => void>>();
+  /** Successes being settled after their answer went out. */
+  private readonly settling = new Set<Promise<void>>();
   /** Blocks started by this instance, by kind of sign-in and counter (for metrics). */
   readonly blocksStarted = new Map<`${ThrottledKind}|${CounterScope}`, number>();
 
   constructor(
     private readonly db: DataSource,
+    /** A success settled after its answer could not be written (its place comes back once stale). */
+    private readonly onLateError: (error: unknown) => void = () => undefined,
     private readonly maxWaitMs = DEFAULT_MAX_WAIT_MS,
   ) {}
+
+  /** Resolves once every success settled after its answer has landed (shutdown, tests). */
+  async settled(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all(this.settling);
+  }
 
   async begin({ kind, counters, knownDevice }: ThrottleCounters): Promise<Attempt | Refusal> {
     const deadline = Date.now() + this.maxWaitMs;
@@ -201,6 +216,14 @@ export class SignInThrottle {
     return {
       allowed: true,
       succeeded: async () => void (await settle('succeeded')),
+      succeededLater: () => {
+        const late: Promise<void> = settle('succeeded').then(
+          () => undefined,
+          (error: unknown) => this.onLateError(error),
+        );
+        this.settling.add(late);
+        void late.finally(() => this.settling.delete(late));
+      },
       failed: () => settle('failed'),
       refund: async () => void (await settle('refund')),
     };
