@@ -1,0 +1,84 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNamedUser, uniqueTag } from '../support/admin.js';
+import { basic, checkBasic, createAppPassword, randomSecret } from '../support/app-passwords.js';
+import { createAdmin, createTenant, createUser, type TestUser } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { forgetLastCode, totpCode } from '../support/two-step.js';
+import { launchBrowser, newContext, WEB_DIST } from './browser.js';
+
+/**
+ * Names and text that users and apps choose reach other people's screens: an
+ * app password's name, a user agent, a sign-in name, a display name. Each is
+ * markup that would run if the console ever rendered it as HTML. The console
+ * must show it as text; anything that ran would change the title, and the
+ * Content-Security-Policy violation it caused fails the test too (newContext).
+ */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+const NAME = `<img src=x onerror="document.title='ran'">`;
+const AGENT = `<script>document.title='ran'</script><img src=x onerror="document.title='ran'">`;
+const DISPLAY_NAME = `<svg onload="document.title='ran'">Mallory</svg>`;
+
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startTestServer({ webDistDir: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signIn(page: Page, user: TestUser) {
+  await page.goto('/security-info');
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (user.twoStep) {
+    await forgetLastCode(server.db, user.id);
+    await page.getByLabel('Code', { exact: true }).fill(totpCode(user.twoStep.secret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+  }
+  await page.waitForURL((url) => url.pathname === '/security-info');
+}
+
+/** Shown as the very text, and nothing of it became an element or ran. */
+async function expectShownAsText(page: Page, text: string) {
+  await poll(() => page.getByText(text, { exact: false }).first().isVisible()).toBe(true);
+  expect(await page.locator('img[src="x"], script:not([src]), svg[onload]').count()).toBe(0);
+  expect(await page.title()).not.toBe('ran');
+}
+
+describe('text chosen by users and apps', () => {
+  it('is shown as text on the security-info page and in the admin pages, and never runs', async () => {
+    const tenant = await createTenant(server.db);
+    const admin = await createAdmin(server, tenant);
+    const user = await createUser(server.db, tenant);
+    const appPassword = await createAppPassword(server, user, { name: NAME });
+    expect((await checkBasic(server, basic(user.email, appPassword.password), { userAgent: AGENT })).status).toBe(204);
+    const mallory = await createNamedUser(server.db, tenant, {
+      email: `<b>mallory-${uniqueTag()}</b>@example.test`,
+      displayName: DISPLAY_NAME,
+    });
+    expect((await checkBasic(server, basic(mallory.email, randomSecret()), { userAgent: AGENT })).status).toBe(401);
+    await server.app.services.signInLog.flush();
+
+    const userPage = await (await newContext(browser, server.url)).newPage();
+    await signIn(userPage, user);
+    await expectShownAsText(userPage, NAME); // the list of app passwords, and the recent sign-ins
+    expect(await userPage.locator('[data-test="recent-sign-in"]', { hasText: NAME }).count()).toBeGreaterThan(0);
+
+    const adminPage = await (await newContext(browser, server.url)).newPage();
+    await signIn(adminPage, admin);
+    await adminPage.goto('/admin/sign-ins');
+    await expectShownAsText(adminPage, AGENT);
+    await expectShownAsText(adminPage, mallory.email);
+    await adminPage.goto('/admin/users');
+    await expectShownAsText(adminPage, DISPLAY_NAME);
+    await adminPage.goto('/admin/app-passwords');
+    await expectShownAsText(adminPage, NAME);
+  });
+});
