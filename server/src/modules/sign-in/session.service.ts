@@ -34,7 +34,7 @@ export type SignedInUser = Pick<User, 'id' | 'tenantId' | 'email' | 'role'>;
 
 export type SignInResult =
   /** Signed in: `token` is the new cookie value; returned once, stored only as its SHA-256. */
-  | { stage: 'signed_in'; token: string; session: Session; user: SignedInUser }
+  | { stage: 'signed_in'; token: string; user: SignedInUser }
   /** The password was right and the user has two-step verification: `token` names the pending sign-in until the code comes. */
   | { stage: 'two_step'; token: string; user: SignedInUser };
 
@@ -213,32 +213,26 @@ export class SessionService {
   }
 
   /** A new session for a user who has proved who they are. */
-  private async open(
-    user: SignedInUser,
-    methods: AuthenticationMethod[],
-    request: RequestInfo,
-  ): Promise<{ token: string; session: Session }> {
+  private async open(user: SignedInUser, methods: AuthenticationMethod[], request: RequestInfo): Promise<{ token: string }> {
     // The user is here: their app passwords may be tried from unknown devices again, even after 100 failures in a row.
     await this.throttle.clearUser(user.email);
     const token = randomToken(32);
     const now = Date.now();
-    const session = await withTenant(this.db, user.tenantId, async (m) => {
+    await withTenant(this.db, user.tenantId, async (m) => {
       await m.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()', [user.id]);
-      return m.save(
-        m.create(Session, {
-          tokenHash: sha256(token),
-          tenantId: user.tenantId,
-          userId: user.id,
-          authenticationMethods: methods,
-          twoStepPending: false,
-          authenticatedAt: new Date(now),
-          lastSeenAt: new Date(now),
-          expiresAt: new Date(now + SESSION_ABSOLUTE_TIMEOUT_MS),
-          clientIp: request.clientIp,
-          userAgent: request.userAgent,
-        }),
-      );
+      await m.insert(Session, {
+        tokenHash: sha256(token),
+        tenantId: user.tenantId,
+        userId: user.id,
+        authenticationMethods: methods,
+        twoStepPending: false,
+        authenticatedAt: new Date(now),
+        lastSeenAt: new Date(now),
+        expiresAt: new Date(now + SESSION_ABSOLUTE_TIMEOUT_MS),
+        clientIp: request.clientIp,
+        userAgent: request.userAgent,
+      });
     });
-    return { token, session };
+    return { token };
   }
 }
