@@ -117,6 +117,24 @@ describe('entering the password again', () => {
   });
 });
 
+describe('changing the password', () => {
+  it('logs the check of the current password like a sign-in, right and wrong', async () => {
+    const { tenant, console: admin } = await adminTenant(server);
+    const user = await createUser(server.db, tenant);
+    const client = await signedInClient(server, user, { ip: documentationIp() });
+    const change = (currentPassword: string) =>
+      client.request('mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { revokedAppPasswords } }', {
+        input: { currentPassword, newPassword: `a new password ${randomSecret()}` },
+      });
+    expect(GraphQLClient.code(await change('not the current password'))).toBe('BAD_USER_INPUT');
+    expect((await change(user.password)).errors).toBeUndefined();
+    await server.app.services.signInLog.flush();
+    const nodes = dataOf(await admin.request(SIGN_IN_EVENTS, { filter: { userId: user.id, method: 'PASSWORD' } })).signInEvents.edges;
+    // Newest first: the right current password, the wrong one, then the sign-in itself.
+    expect(nodes.map((e: { node: Entry }) => e.node.outcome)).toEqual(['SUCCESS', 'WRONG_PASSWORD', 'SUCCESS']);
+  });
+});
+
 describe("a user's own sign-ins (viewer.signIns)", () => {
   it('shows the console sign-ins and every check of their app passwords, failures included, newest first, paged', async () => {
     const { tenant } = await adminTenant(server);
