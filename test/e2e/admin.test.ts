@@ -4,8 +4,9 @@ import { Role } from '../../server/src/modules/users/user.entity.js';
 import { createAdmin, createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { createNamedUser, uniqueTag } from '../support/admin.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { forgetLastCode, giveTwoStep, totpCode } from '../support/two-step.js';
+import { giveTwoStep, totpCode } from '../support/two-step.js';
 import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
+import { signInThroughConsole } from './sign-in.js';
 
 /** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -21,21 +22,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, user: TestUser) {
-  await page.goto('/security-info');
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (user.twoStep) {
-    await forgetLastCode(server.db, user.id);
-    await page.getByLabel('Code', { exact: true }).fill(totpCode(user.twoStep.secret));
-    await page.getByRole('button', { name: 'Verify' }).click();
-  }
-  // Not a regular expression on the URL: the sign-in page's own `?next=/security-info` would match it.
-  await page.waitForURL((url) => url.pathname === '/security-info');
-  await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
-}
+const signIn = (page: Page, user: TestUser) => signInThroughConsole(page, server, user);
 
 /** A real app password, created through GraphQL by its owner; returns its id and the secret shown once. */
 async function createAppPassword(user: TestUser, name: string): Promise<{ id: string; password: string }> {

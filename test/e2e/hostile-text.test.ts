@@ -4,8 +4,8 @@ import { createNamedUser, uniqueTag } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword, randomSecret } from '../support/app-passwords.js';
 import { createAdmin, createTenant, createUser, type TestUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { forgetLastCode, totpCode } from '../support/two-step.js';
 import { launchBrowser, newContext, WEB_DIST } from './browser.js';
+import { signInThroughConsole } from './sign-in.js';
 
 /**
  * Names and text that users and apps choose reach other people's screens: an
@@ -31,19 +31,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(page: Page, user: TestUser) {
-  await page.goto('/security-info');
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (user.twoStep) {
-    await forgetLastCode(server.db, user.id);
-    await page.getByLabel('Code', { exact: true }).fill(totpCode(user.twoStep.secret));
-    await page.getByRole('button', { name: 'Verify' }).click();
-  }
-  await page.waitForURL((url) => url.pathname === '/security-info');
-}
+const signIn = (page: Page, user: TestUser) => signInThroughConsole(page, server, user);
 
 /** Shown as the very text, and nothing of it became an element or ran. */
 async function expectShownAsText(page: Page, text: string) {
