@@ -205,12 +205,14 @@ export class SignInThrottle {
     const settle = async (outcome: 'succeeded' | 'failed' | 'refund'): Promise<BlockStarted[]> => {
       if (settled) throw new Error('A sign-in attempt was settled twice.');
       settled = true;
+      let blocks: BlockStarted[] = [];
       try {
-        const blocks = await this.settle(counters, outcome, outcome === 'succeeded' ? knownDevice : undefined);
+        blocks = await this.settle(counters, outcome, outcome === 'succeeded' ? knownDevice : undefined);
         for (const { scope } of blocks) this.blocksStarted.set(`${kind}|${scope}`, (this.blocksStarted.get(`${kind}|${scope}`) ?? 0) + 1);
         return blocks;
       } finally {
-        this.wake(keys);
+        // One place came back on each counter: the longest waiting attempt tries again. A block answers them all.
+        this.wake(keys, blocks.length > 0);
       }
     };
     return {
@@ -243,7 +245,11 @@ export class SignInThrottle {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        for (const c of counters) this.waiting.get(c.key)?.delete(done);
+        for (const c of counters) {
+          const set = this.waiting.get(c.key);
+          set?.delete(done);
+          if (set?.size === 0) this.waiting.delete(c.key);
+        }
         resolve();
       };
       const timer = setTimeout(done, ms);
@@ -255,13 +261,13 @@ export class SignInThrottle {
     });
   }
 
-  /** A place came back (or a block began) on these counters: the attempts waiting for them try again now. */
-  private wake(keys: string[]): void {
+  /** A place came back on these counters: the attempt waiting longest for each tries again now (`all`: every one). */
+  private wake(keys: string[], all: boolean): void {
     for (const key of keys) {
       const set = this.waiting.get(key);
       if (!set) continue;
-      this.waiting.delete(key);
-      for (const done of set) done();
+      // Sets keep insertion order; a woken attempt leaves every set it was in.
+      for (const done of all ? [...set] : [...set].slice(0, 1)) done();
     }
   }
 }
