@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { USAGE } from './cli-usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
 import { ErrorCode } from '@app-passwords/schema';
@@ -15,42 +16,6 @@ import { Role } from './modules/users/user.entity.js';
 import { ExistingAppPasswords } from './modules/tenant-policies/tenant-policy.entity.js';
 import type { TenantPolicyChanges } from './modules/tenant-policies/tenant-policy.service.js';
 
-const USAGE = `Usage: pnpm cli <command>
-
-  tenant create <name>
-      Creates a tenant (app passwords start switched off) and prints its id.
-  tenant set-policy <tenant> [--app-passwords on|off] [--existing keep|block|revoke] [--max-per-user N]
-                             [--require-two-step on|off] [--require-two-step-for-admins on|off]
-      Switches app passwords on or off for the tenant and sets the per-user limit (1-40).
-      When switching off, --existing says what happens to the app passwords users
-      already have: keep (they keep working), block (refused until switched on
-      again; the default) or revoke (deleted). --require-two-step says whether
-      only users with two-step verification may create app passwords (new
-      tenants: on). --require-two-step-for-admins says whether admins need
-      two-step verification for admin work (new tenants: on).
-  user create <tenant> <email> [--admin] [--name "Display Name"]
-      Creates a user. The password is read from standard input when it is not a
-      terminal; otherwise one is generated and printed once.
-  user reset-two-step <tenant> <email> [--delete-app-passwords]
-      For a user locked out of their second factor (an admin too): removes their
-      authenticator app and recovery codes and signs them out everywhere; they
-      sign in with their password and set up a new app. Where the tenant allows
-      app passwords only with two-step verification, their app passwords must go
-      with it: --delete-app-passwords.
-
-  keys status
-      Shows, for each server key (APP_PASSWORD_LOOKUP_KEY and the previous keys in
-      APP_PASSWORD_LOOKUP_KEYS_PREVIOUS), how many app passwords, API tokens,
-      authenticator apps and unused recovery codes still depend on it. A previous
-      key can go once nothing depends on it.
-
-  seed [--users N] [--app-passwords-per-user N] [--sign-in-events N] [--tenant "Name"]
-      Fills a new tenant for scale tests: by default 25 000 users with 40 app
-      passwords each (1 000 000) and 1 000 000 sign-in events. Users share one
-      generated password, printed once.
-
-<tenant> is the tenant's id or its name.`;
-
 class UsageError extends Error {}
 
 /** The positional arguments of each command, as USAGE names them (for messages about them). */
@@ -58,6 +23,7 @@ const ARGUMENT_NAMES: Record<string, string[]> = {
   'tenant create': ['<name>'],
   'tenant set-policy': ['<tenant>'],
   'user create': ['<tenant>', '<email>'],
+  'user reset-two-step': ['<tenant>', '<email>'],
 };
 
 /**
@@ -80,6 +46,14 @@ function refusedArgument(positionals: string[], flags: Record<string, string | b
   return undefined;
 }
 
+/** A flag that takes on or off: true, false, or undefined when it was not given. */
+function onOff(flags: Record<string, string | boolean | undefined>, name: string): boolean | undefined {
+  const value = flags[name];
+  if (value === undefined) return undefined;
+  if (value !== 'on' && value !== 'off') throw new UsageError(`--${name} takes on or off.`);
+  return value === 'on';
+}
+
 type Command = (
   services: Services & { db: DataSource },
   positionals: string[],
@@ -96,11 +70,8 @@ const commands: Record<string, Command> = {
   'tenant set-policy': async (services, [tenantRef], flags) => {
     if (!tenantRef) throw new UsageError('tenant set-policy needs a tenant.');
     const changes: TenantPolicyChanges = {};
-    const switchTo = flags['app-passwords'];
-    if (switchTo !== undefined) {
-      if (switchTo !== 'on' && switchTo !== 'off') throw new UsageError('--app-passwords takes on or off.');
-      changes.appPasswordsEnabled = switchTo === 'on';
-    }
+    const switchTo = onOff(flags, 'app-passwords');
+    if (switchTo !== undefined) changes.appPasswordsEnabled = switchTo;
     const existing = flags.existing;
     if (existing !== undefined) {
       const choice = { keep: ExistingAppPasswords.KEEP_WORKING, block: ExistingAppPasswords.BLOCK, revoke: ExistingAppPasswords.REVOKE }[
@@ -114,16 +85,10 @@ const commands: Record<string, Command> = {
       if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError('--max-per-user takes a whole number from 1 to 40.');
       changes.maxAppPasswordsPerUser = Number(max);
     }
-    const twoStep = flags['require-two-step'];
-    if (twoStep !== undefined) {
-      if (twoStep !== 'on' && twoStep !== 'off') throw new UsageError('--require-two-step takes on or off.');
-      changes.requireTwoStepForAppPasswords = twoStep === 'on';
-    }
-    const adminTwoStep = flags['require-two-step-for-admins'];
-    if (adminTwoStep !== undefined) {
-      if (adminTwoStep !== 'on' && adminTwoStep !== 'off') throw new UsageError('--require-two-step-for-admins takes on or off.');
-      changes.requireTwoStepForAdmins = adminTwoStep === 'on';
-    }
+    const twoStep = onOff(flags, 'require-two-step');
+    if (twoStep !== undefined) changes.requireTwoStepForAppPasswords = twoStep;
+    const adminTwoStep = onOff(flags, 'require-two-step-for-admins');
+    if (adminTwoStep !== undefined) changes.requireTwoStepForAdmins = adminTwoStep;
     if (Object.keys(changes).length === 0) {
       throw new UsageError(
         'tenant set-policy needs --app-passwords, --existing, --max-per-user, --require-two-step or --require-two-step-for-admins.',
