@@ -35,6 +35,10 @@ export const twoStepRequired = (message: string) => new AppError(ErrorCode.TWO_S
 export const twoStepNeededByAppPasswords = (appPasswords: number, message: string) =>
   new AppError(ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS, message, { appPasswords });
 
+/** Too many failed attempts for this name, device or address (or wrong codes): try again after `retryAfterSeconds`. */
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError(ErrorCode.RATE_LIMITED, 'Too many failed attempts. Wait a while, then try again.', { retryAfterSeconds });
+
 /** Too many password checks at once (argon2 slots and queue full, or a wait for a throttle place ran out): HTTP 503, try again. */
 export function tooBusy(retryAfterSeconds = 1): AppError {
   return new AppError(

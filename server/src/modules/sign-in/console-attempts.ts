@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { RequestInfo } from '../../common/context.js';
-import { tooBusy } from '../../common/errors.js';
+import { rateLimited, tooBusy } from '../../common/errors.js';
 import { SignInOutcome, type SignInLog, type SignInCredential } from './sign-in-log.js';
-import { rateLimited, type BlockStarted, type CounterScope, type SignInThrottle, type ThrottleCounters } from './sign-in-throttle.js';
+import { type BlockStarted, type CounterScope, type SignInThrottle, type ThrottleCounters } from './sign-in-throttle.js';
 import { recordUserBlocked } from './user-blocked.js';
 
 /** How a console step ended, and what that means for the counters. */

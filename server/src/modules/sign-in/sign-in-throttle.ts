@@ -1,6 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { ErrorCode } from '@app-passwords/schema';
-import { AppError } from '../../common/errors.js';
 import { throttleAddress } from '../../common/client-address.js';
 
 /** One failure counter: how many failures it allows, and how it blocks after that. */
@@ -270,9 +268,4 @@ export class SignInThrottle {
       for (const done of all ? [...set] : [...set].slice(0, 1)) done();
     }
   }
-}
-
-/** Too many failed attempts for this name or from this address: try again after `retryAfterSeconds`. */
-export function rateLimited(retryAfterSeconds: number): AppError {
-  return new AppError(ErrorCode.RATE_LIMITED, 'Too many failed attempts. Wait a while, then try again.', { retryAfterSeconds });
 }
