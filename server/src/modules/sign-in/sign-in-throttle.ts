@@ -132,6 +132,11 @@ const STALE_IN_FLIGHT_SECONDS = 60;
  * at once. An attempt that finds the budget held by attempts in flight
  * waits for them (a right one gives its place back at once) instead of being
  * refused; only a block refuses.
+ *
+ * The limits are the rules above; the counting runs in two PostgreSQL
+ * functions, `begin_sign_in_attempt` and `settle_sign_in_attempt` (migration
+ * 1796300000000-SignInHardening: how a block starts and doubles, when a
+ * stale place is forgotten), one round trip each with cached plans.
  */
 export class SignInThrottle {
   /** Attempts of this instance waiting for a place, by counter key: woken as places come back here. */
