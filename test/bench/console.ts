@@ -170,23 +170,23 @@ export async function consoleFigures(
     };
 
     // What a first visit fetches, from an unmeasured one.
-    const fetched: Array<Promise<{ path: string; encoding: string; bodyBytes: number }>> = [];
+    const fetched: Array<Promise<{ path: string; encoding: string; bodyBytes: number } | undefined>> = [];
     const first = await signedIn();
-    await inFreshPage(first, async (page) => {
-      page.on('response', (response) =>
+    const responses = await inFreshPage(first, async (page) => {
+      page.on('response', (response) => {
+        const path = new URL(response.url()).pathname;
+        if (!path.startsWith('/assets/')) return;
         fetched.push(
-          (async () => ({
-            path: new URL(response.url()).pathname,
-            encoding: (await response.headerValue('content-encoding')) ?? 'identity',
-            bodyBytes: (await response.request().sizes()).responseBodySize,
-          }))(),
-        ),
-      );
+          Promise.all([response.headerValue('content-encoding'), response.request().sizes()])
+            .then(([encoding, sizes]) => ({ path, encoding: encoding ?? 'identity', bodyBytes: sizes.responseBodySize }))
+            .catch(() => undefined), // the page went away first
+        );
+      });
       await timeList(page);
+      return (await Promise.all(fetched)).filter((r) => r !== undefined);
     });
-    const responses = await Promise.all(fetched);
     await first.close();
-    const assets = (ext: string) => responses.filter((r) => r.path.startsWith('/assets/') && r.path.endsWith(ext));
+    const assets = (ext: string) => responses.filter((r) => r.path.endsWith(ext));
     const sent = (ext: string) => {
       const files = assets(ext);
       const encodings = [...new Set(files.map((f) => f.encoding))].join(', ');
