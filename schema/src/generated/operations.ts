@@ -18,11 +18,13 @@ export type ApiScope =
 
 /** All given conditions must hold. */
 export type AppPasswordFilter = {
+  /** Created at or after this time. */
   createdAfter?: string | null | undefined;
+  /** Created before this time. */
   createdBefore?: string | null | undefined;
   /** Expires before this time (app passwords without expiry never match). */
   expiresBefore?: string | null | undefined;
-  /** With lastUsedBefore: also match app passwords never used (default true). */
+  /** With lastUsedBefore: also match app passwords never used. */
   includeNeverUsed?: boolean | null | undefined;
   /** Last used before this time, e.g. 90 days ago for "not used for 90 days". See includeNeverUsed. */
   lastUsedBefore?: string | null | undefined;
@@ -34,17 +36,24 @@ export type AppPasswordFilter = {
   ownerIds?: Array<string | number> | null | undefined;
 };
 
+/** How to sort the app-password inventory. */
 export type AppPasswordOrder = {
+  /** Which way. */
   direction: OrderDirection;
+  /** What to sort by. */
   field: AppPasswordOrderField;
 };
 
+/** What the app-password inventory is sorted by. */
 export type AppPasswordOrderField =
+  /** When it was created. */
   | 'CREATED_AT'
-  /** Never-used app passwords sort as the oldest. */
+  /** When it last signed an app in. Never-used app passwords sort as the oldest. */
   | 'LAST_USED_AT';
 
+/** All given conditions must hold. */
 export type AuditFilter = {
+  /** Only this action, e.g. app_password.revoked. */
   action?: string | null | undefined;
   /** Done by this user. */
   actorUserId?: string | number | null | undefined;
@@ -56,24 +65,29 @@ export type AuditFilter = {
   to?: string | null | undefined;
 };
 
+/** The current and the new primary password. */
 export type ChangePasswordInput = {
+  /** The primary password in use now. */
   currentPassword: string;
   /** 12–256 characters, different from the current one. */
   newPassword: string;
 };
 
+/** The second step of a sign-in. */
 export type CompleteSignInInput = {
   /** The 6-digit code from the authenticator app, or one of the recovery codes. */
   code: string;
 };
 
+/** The first code from the new authenticator app. */
 export type ConfirmTwoStepEnrollmentInput = {
   /** The 6-digit code the app shows now. */
   code: string;
 };
 
+/** A new API token; the server generates the secret. */
 export type CreateApiTokenInput = {
-  /** 1–365 days; default 90. */
+  /** How long it works, in days: 1–365. */
   expiresInDays?: number | null | undefined;
   /** What it is for, e.g. "Nightly stale-password report" (1–64 characters). */
   name: string;
@@ -96,23 +110,30 @@ export type ExistingAppPasswords =
   /** They are deleted, for good. */
   | 'REVOKE';
 
+/** Which way a list is sorted. */
 export type OrderDirection =
+  /** Smallest or oldest first. */
   | 'ASC'
+  /** Largest or newest first. */
   | 'DESC';
 
+/** Your password, to confirm it is you. */
 export type ReauthenticateInput = {
   /** The primary password, again. */
   password: string;
 };
 
+/** Options for removing two-step verification. */
 export type RemoveTwoStepVerificationInput = {
   /** Also delete all your app passwords, which your organisation allows only with two-step verification. */
   deleteAppPasswords?: boolean;
 };
 
+/** Whose two-step verification to reset. */
 export type ResetTwoStepVerificationInput = {
   /** Also delete their app passwords, which the organisation allows only with two-step verification (without it the reset is refused with TWO_STEP_NEEDED_BY_APP_PASSWORDS while they have any). */
   deleteAppPasswords?: boolean;
+  /** The locked-out user (not yourself). */
   userId: string | number;
 };
 
@@ -148,16 +169,23 @@ export type SignInCredential =
   /** A code from the authenticator app, the second step of a console sign-in. */
   | 'TWO_STEP_CODE';
 
+/** All given conditions must hold. */
 export type SignInFilter = {
+  /** Only attempts that matched this app password. */
   appPasswordId?: string | number | null | undefined;
+  /** From this time (inclusive). */
   from?: string | null | undefined;
   /** Only attempts that presented this: e.g. PASSWORD for console sign-ins. */
   method?: SignInCredential | null | undefined;
+  /** Only attempts that ended this way. */
   outcome?: SignInOutcome | null | undefined;
+  /** Until this time (exclusive). */
   to?: string | null | undefined;
+  /** Only attempts that named this user. */
   userId?: string | number | null | undefined;
 };
 
+/** Console credentials. */
 export type SignInInput = {
   /** The sign-in name (an email address; case does not matter). */
   email: string;
@@ -197,6 +225,7 @@ export type SignInOutcome =
 
 /** Only the fields given change. */
 export type UpdateTenantPolicyInput = {
+  /** Whether users may create app passwords. */
   appPasswordsEnabled?: boolean | null | undefined;
   /** 1–3650 days. */
   auditRetentionDays?: number | null | undefined;
@@ -208,15 +237,19 @@ export type UpdateTenantPolicyInput = {
   maxLifetimeDays?: number | null | undefined;
   /** Only admins with two-step verification may do admin work (while it is on, that includes changing it). */
   requireTwoStepForAdmins?: boolean | null | undefined;
+  /** Only users with two-step verification may create app passwords. Existing app passwords are left alone. */
   requireTwoStepForAppPasswords?: boolean | null | undefined;
+  /** Delete a user's app passwords when their primary password changes. */
   revokeWhenPrimaryPasswordChanges?: boolean | null | undefined;
 };
 
+/** All given conditions must hold. */
 export type UserFilter = {
   /** Part of the sign-in name or display name, any case. */
   search?: string | null | undefined;
 };
 
+/** Whether a user can sign in. */
 export type UserStatus =
   /** Can sign in. */
   | 'ACTIVE'

@@ -59,9 +59,12 @@ export function isPostgresTimestamp(text: string): boolean {
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
+/** The `after` argument of every connection. */
+export const AFTER_DESCRIPTION = 'Start after this cursor (pageInfo.endCursor or an edge’s cursor); from the start when absent.';
+
 @ObjectType({ description: 'Where a page ends, and whether there is more.' })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'There are more edges after endCursor.' })
   hasNextPage!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
@@ -81,22 +84,22 @@ export function toPage<T>(rows: T[], first: number, cursorOf: (row: T) => string
 }
 
 /** The Relay edge and connection types for a node type. */
-export function connectionTypes<T extends object>(name: string, node: ClassType<T>) {
-  @ObjectType(`${name}Edge`)
+export function connectionTypes<T extends object>(name: string, node: ClassType<T>, description = `A page of ${name} nodes.`) {
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
   class Edge {
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name}.` })
     node!: T;
 
-    @Field(() => String)
+    @Field(() => String, { description: 'Where this edge is in the list: pass as `after` to continue after it.' })
     cursor!: string;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description })
   class Connection {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The edges of this page, in list order.' })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Where this page begins and ends, and whether there is more.' })
     pageInfo!: PageInfo;
   }
   return { Edge, Connection };

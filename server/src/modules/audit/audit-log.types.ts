@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes } from '../../common/pagination.js';
+import { AFTER_DESCRIPTION, connectionTypes, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/pagination.js';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 
 registerEnumType(SignInOutcome, {
@@ -32,10 +32,10 @@ registerEnumType(SignInCredential, {
 
 @ObjectType({ description: 'One recorded change. Never holds a secret.' })
 export class AuditEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifies the entry; larger ids were recorded later.' })
   id!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it happened.' })
   occurredAt!: Date;
 
   @Field(() => String, {
@@ -46,31 +46,31 @@ export class AuditEntry {
   @Field(() => String, { description: 'user, api_token, operator (the CLI) or system.' })
   actorType!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The acting user, when a user acted.', nullable: true })
   actorUserId!: string | null;
 
   @Field(() => String, { nullable: true, description: "The acting user's sign-in name, when a user acted." })
   actorEmail!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The acting API token, when an integrator acted.', nullable: true })
   actorApiTokenId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The user the change was about, if any.', nullable: true })
   targetUserId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'That user’s sign-in name.', nullable: true })
   targetEmail!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The app password the change was about, if any.', nullable: true })
   appPasswordId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'That app password’s name at the time.', nullable: true })
   appPasswordName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The IP address the change came from; empty for the CLI and the system.', nullable: true })
   clientIp!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The User-Agent header of that request.', nullable: true })
   userAgent!: string | null;
 
   @Field(() => String, { description: 'More about the change as a JSON object, e.g. {"reason": …} or {"before": …, "after": …}.' })
@@ -79,13 +79,13 @@ export class AuditEntry {
 
 @ObjectType({ description: 'One sign-in attempt: an app-password check, or a step of a console sign-in.' })
 export class SignInEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifies the entry; larger ids were recorded later.' })
   id!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the (first) attempt was made.' })
   occurredAt!: Date;
 
-  @Field(() => SignInOutcome)
+  @Field(() => SignInOutcome, { description: 'How it ended.' })
   outcome!: SignInOutcome;
 
   @Field(() => SignInCredential, { description: 'What the attempt presented: an app password, or the password or a code in the console.' })
@@ -97,16 +97,16 @@ export class SignInEntry {
   @Field(() => ID, { nullable: true, description: 'Empty when the sign-in name matched no user.' })
   userId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The app password it matched, if any.', nullable: true })
   appPasswordId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The app password’s name, while it exists.' })
   appPasswordName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The IP address the attempt came from.', nullable: true })
   clientIp!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The User-Agent header of the attempt, when it sent one.', nullable: true })
   userAgent!: string | null;
 
   @Field(() => Int, {
@@ -117,12 +117,16 @@ export class SignInEntry {
   attempts!: number;
 }
 
-export const { Connection: AuditEntryConnection } = connectionTypes('AuditEntry', AuditEntry);
-export const { Connection: SignInEntryConnection } = connectionTypes('SignInEntry', SignInEntry);
+export const { Connection: AuditEntryConnection } = connectionTypes('AuditEntry', AuditEntry, 'A page of the audit trail, newest first.');
+export const { Connection: SignInEntryConnection } = connectionTypes(
+  'SignInEntry',
+  SignInEntry,
+  'A page of sign-in attempts, newest first.',
+);
 
-@InputType()
+@InputType({ description: 'All given conditions must hold.' })
 export class AuditFilter {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Only this action, e.g. app_password.revoked.', nullable: true })
   action?: string;
 
   @Field(() => ID, { nullable: true, description: 'Done by this user.' })
@@ -138,48 +142,56 @@ export class AuditFilter {
   to?: Date;
 }
 
-@InputType()
+@InputType({ description: 'All given conditions must hold.' })
 export class SignInFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only attempts that named this user.', nullable: true })
   userId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only attempts that matched this app password.', nullable: true })
   appPasswordId?: string;
 
-  @Field(() => SignInOutcome, { nullable: true })
+  @Field(() => SignInOutcome, { description: 'Only attempts that ended this way.', nullable: true })
   outcome?: SignInOutcome;
 
   @Field(() => SignInCredential, { nullable: true, description: 'Only attempts that presented this: e.g. PASSWORD for console sign-ins.' })
   method?: SignInCredential;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'From this time (inclusive).', nullable: true })
   from?: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'Until this time (exclusive).', nullable: true })
   to?: Date;
 }
 
 @ArgsType()
 export class AuditEventsArgs {
-  @Field(() => AuditFilter, { nullable: true })
+  @Field(() => AuditFilter, { description: 'Only entries that match; all when absent.', nullable: true })
   filter?: AuditFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
 }
 
 @ArgsType()
 export class SignInEventsArgs {
-  @Field(() => SignInFilter, { nullable: true })
+  @Field(() => SignInFilter, { description: 'Only attempts that match; all when absent.', nullable: true })
   filter?: SignInFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
 }
 
@@ -188,7 +200,7 @@ export class SignInDay {
   @Field(() => String, { description: 'The day, YYYY-MM-DD, in the time zone asked for.' })
   date!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Attempts that signed an app in.' })
   succeeded!: number;
 
   @Field(() => Int, { description: 'Every other outcome: wrong passwords, unknown names, refused and throttled attempts.' })
@@ -197,10 +209,14 @@ export class SignInDay {
 
 @ArgsType()
 export class ViewerSignInsArgs {
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
 }
 
