@@ -23,11 +23,8 @@ export class AuditLogResolver {
   @Authorized(Role.TENANT_ADMIN)
   @RequireScope(ApiScope.AUDIT_READ)
   @Query(() => AuditEntryConnection, { description: "The tenant's audit trail, newest first. Admins; API tokens with audit:read." })
-  async auditEvents(
-    @Args(() => AuditEventsArgs) { filter, first, after }: AuditEventsArgs,
-    @Ctx() ctx: Context,
-  ): Promise<Page<AuditEntry>> {
-    return this.auditLog.auditEvents(requireActor(ctx), filter, first, after);
+  async auditEvents(@Args(() => AuditEventsArgs) { filter, ...page }: AuditEventsArgs, @Ctx() ctx: Context): Promise<Page<AuditEntry>> {
+    return this.auditLog.auditEvents(requireActor(ctx), filter, page);
   }
 
   @Authorized(Role.TENANT_ADMIN)
@@ -37,11 +34,8 @@ export class AuditLogResolver {
       "Sign-in attempts of the tenant's users, newest first: app-password checks and console sign-ins (filter by method). " +
       'Admins; API tokens with audit:read.',
   })
-  async signInEvents(
-    @Args(() => SignInEventsArgs) { filter, first, after }: SignInEventsArgs,
-    @Ctx() ctx: Context,
-  ): Promise<Page<SignInEntry>> {
-    return this.auditLog.signInEvents(requireActor(ctx), filter, first, after);
+  async signInEvents(@Args(() => SignInEventsArgs) { filter, ...page }: SignInEventsArgs, @Ctx() ctx: Context): Promise<Page<SignInEntry>> {
+    return this.auditLog.signInEvents(requireActor(ctx), filter, page);
   }
 
   @Authorized(Role.TENANT_ADMIN)

@@ -1,5 +1,12 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AFTER_DESCRIPTION, connectionTypes, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/pagination.js';
+import {
+  AFTER_DESCRIPTION,
+  BEFORE_DESCRIPTION,
+  connectionTypes,
+  DEFAULT_PAGE_SIZE,
+  LAST_DESCRIPTION,
+  MAX_PAGE_SIZE,
+} from '../../common/pagination.js';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 
 registerEnumType(SignInOutcome, {
@@ -177,6 +184,12 @@ export class AuditEventsArgs {
 
   @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
+
+  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
+  before?: string;
 }
 
 @ArgsType()
@@ -193,6 +206,12 @@ export class SignInEventsArgs {
 
   @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
+
+  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
+  before?: string;
 }
 
 @ObjectType({ description: 'App-password sign-ins on one day, counted in attempts.' })
@@ -218,6 +237,12 @@ export class ViewerSignInsArgs {
 
   @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
+
+  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
+  before?: string;
 }
 
 @ArgsType()
