@@ -14,7 +14,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
 const AUDIT_EVENTS = /* GraphQL */ `
   query ($filter: AuditFilter, $first: Int, $after: String, $last: Int, $before: String) {
-    list: auditEvents(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+    list: auditEntries(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
       edges { cursor node { id } }
       ${PAGE_INFO}
     }
@@ -22,7 +22,7 @@ const AUDIT_EVENTS = /* GraphQL */ `
 `;
 const SIGN_IN_EVENTS = /* GraphQL */ `
   query ($filter: SignInFilter, $first: Int, $after: String, $last: Int, $before: String) {
-    list: signInEvents(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
+    list: signInEntries(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
       edges { cursor node { id } }
       ${PAGE_INFO}
     }
@@ -81,7 +81,7 @@ async function insertSignIns(tenant: TestTenant): Promise<void> {
 
 const lists = [
   {
-    name: 'auditEvents',
+    name: 'auditEntries',
     document: AUDIT_EVENTS,
     filter: { action: 'test.page' } as Record<string, unknown> | undefined,
     insert: insertAuditEvents,
@@ -92,7 +92,7 @@ const lists = [
       ),
   },
   {
-    name: 'signInEvents',
+    name: 'signInEntries',
     document: SIGN_IN_EVENTS,
     // Only the inserted attempts: the admin's own console sign-in is logged too, possibly after the list was read.
     filter: { outcome: 'WRONG_PASSWORD' } as Record<string, unknown> | undefined,

@@ -51,10 +51,52 @@ export type AppPasswordOrderField =
   /** When it last signed an app in. Never-used app passwords sort as the oldest. */
   | 'LAST_USED_AT';
 
+/** What an audit entry records. Its value in AuditEntry.action is given first. */
+export type AuditAction =
+  /** api_token.created: an admin created an API token. */
+  | 'API_TOKEN_CREATED'
+  /** api_token.revoked: an admin revoked an API token. */
+  | 'API_TOKEN_REVOKED'
+  /** app_password.created: a user created an app password. */
+  | 'APP_PASSWORD_CREATED'
+  /** app_password.deleted: a user deleted one of their app passwords. */
+  | 'APP_PASSWORD_DELETED'
+  /** app_password.revoked: an app password was deleted other than by its owner: by an admin or API token, a policy change, a password change or a two-step reset. */
+  | 'APP_PASSWORD_REVOKED'
+  /** two_step.recovery_codes_regenerated: a user made new recovery codes. */
+  | 'RECOVERY_CODES_REGENERATED'
+  /** two_step.recovery_code_used: a user signed in with a recovery code. */
+  | 'RECOVERY_CODE_USED'
+  /** tenant.created: an operator created the tenant. */
+  | 'TENANT_CREATED'
+  /** tenant_policy.updated: the policy changed; details has before and after. */
+  | 'TENANT_POLICY_UPDATED'
+  /** two_step.enabled: a user set up an authenticator app. */
+  | 'TWO_STEP_ENABLED'
+  /** two_step.removed: a user removed their two-step verification. */
+  | 'TWO_STEP_REMOVED'
+  /** two_step.reset: an admin reset a user's two-step verification. */
+  | 'TWO_STEP_RESET'
+  /** user.created: a user was created. */
+  | 'USER_CREATED'
+  /** user.disabled: an admin disabled a user. */
+  | 'USER_DISABLED'
+  /** user.enabled: an admin enabled a user again. */
+  | 'USER_ENABLED'
+  /** user.password_changed: a user changed their primary password. */
+  | 'USER_PASSWORD_CHANGED'
+  /** user.sign_in_blocked: too many failed sign-ins for a user from unknown devices; those stop for a while (details: method, blockedForSeconds). */
+  | 'USER_SIGN_IN_BLOCKED';
+
 /** All given conditions must hold. */
 export type AuditFilter = {
-  /** Only this action, e.g. app_password.revoked. */
+  /**
+   * Only this action, e.g. app_password.revoked.
+   * @deprecated Use actionKind: the same, as an enum.
+   */
   action?: string | null | undefined;
+  /** Only this action. */
+  actionKind?: AuditAction | null | undefined;
   /** Done by this user. */
   actorUserId?: string | number | null | undefined;
   /** From this time (inclusive). */

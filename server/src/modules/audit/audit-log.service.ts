@@ -21,6 +21,7 @@ export function auditConditions(q: SqlParams, tenantId: string, filter: AuditFil
   checkRange(filter);
   const where = [`e.tenant_id = ${q.p(tenantId)}`];
   if (filter?.action) where.push(`e.action = ${q.p(filter.action)}`);
+  if (filter?.actionKind) where.push(`e.action = ${q.p(filter.actionKind)}`);
   if (filter?.actorUserId) {
     requireUuids([filter.actorUserId], 'filter.actorUserId');
     where.push(`e.actor_user_id = ${q.p(filter.actorUserId)}`);
@@ -54,10 +55,10 @@ export function signInConditions(q: SqlParams, tenantId: string, filter: SignInF
 }
 
 export const AUDIT_SELECT = `
-  SELECT e.id::text AS id, e.occurred_at AS "occurredAt", e.occurred_at::text AS "sortKey", e.action, e.actor_type AS "actorType", e.actor_user_id AS "actorUserId",
+  SELECT e.id::text AS id, e.occurred_at AS "occurredAt", e.occurred_at::text AS "sortKey", e.action, e.action AS "actionKind", e.actor_type AS "actorType", e.actor_type AS "actorKind", e.actor_user_id AS "actorUserId",
          actor.email AS "actorEmail", e.actor_api_token_id AS "actorApiTokenId", e.target_user_id AS "targetUserId",
          target.email AS "targetEmail", e.app_password_id AS "appPasswordId", e.app_password_name AS "appPasswordName",
-         host(e.client_ip) AS "clientIp", e.user_agent AS "userAgent", e.details::text AS details
+         host(e.client_ip) AS "clientIp", e.user_agent AS "userAgent", e.details::text AS details, e.details AS "detailsObject"
     FROM audit_events e
     LEFT JOIN users actor ON actor.id = e.actor_user_id
     LEFT JOIN users target ON target.id = e.target_user_id`;

@@ -7,7 +7,9 @@ import {
   LAST_DESCRIPTION,
   MAX_PAGE_SIZE,
 } from '../../common/pagination.js';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
+import { AuditAction, type AuditActorType } from './audit-event.entity.js';
 
 registerEnumType(SignInOutcome, {
   name: 'SignInOutcome',
@@ -37,6 +39,52 @@ registerEnumType(SignInCredential, {
   },
 });
 
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  description: 'What an audit entry records. Its value in AuditEntry.action is given first.',
+  valuesConfig: {
+    APP_PASSWORD_CREATED: { description: 'app_password.created: a user created an app password.' },
+    APP_PASSWORD_DELETED: { description: 'app_password.deleted: a user deleted one of their app passwords.' },
+    APP_PASSWORD_REVOKED: {
+      description:
+        'app_password.revoked: an app password was deleted other than by its owner: by an admin or API token, a policy change, a password change or a two-step reset.',
+    },
+    USER_DISABLED: { description: 'user.disabled: an admin disabled a user.' },
+    USER_ENABLED: { description: 'user.enabled: an admin enabled a user again.' },
+    API_TOKEN_CREATED: { description: 'api_token.created: an admin created an API token.' },
+    API_TOKEN_REVOKED: { description: 'api_token.revoked: an admin revoked an API token.' },
+    TENANT_CREATED: { description: 'tenant.created: an operator created the tenant.' },
+    TENANT_POLICY_UPDATED: { description: 'tenant_policy.updated: the policy changed; details has before and after.' },
+    USER_CREATED: { description: 'user.created: a user was created.' },
+    USER_PASSWORD_CHANGED: { description: 'user.password_changed: a user changed their primary password.' },
+    TWO_STEP_ENABLED: { description: 'two_step.enabled: a user set up an authenticator app.' },
+    TWO_STEP_REMOVED: { description: 'two_step.removed: a user removed their two-step verification.' },
+    TWO_STEP_RESET: { description: "two_step.reset: an admin reset a user's two-step verification." },
+    RECOVERY_CODES_REGENERATED: { description: 'two_step.recovery_codes_regenerated: a user made new recovery codes.' },
+    RECOVERY_CODE_USED: { description: 'two_step.recovery_code_used: a user signed in with a recovery code.' },
+    USER_SIGN_IN_BLOCKED: {
+      description:
+        'user.sign_in_blocked: too many failed sign-ins for a user from unknown devices; those stop for a while (details: method, blockedForSeconds).',
+    },
+  },
+});
+
+/** AuditActorType as an object, for the GraphQL enum. */
+export const AuditActorKind = { USER: 'user', API_TOKEN: 'api_token', OPERATOR: 'operator', SYSTEM: 'system' } as const satisfies Record<
+  string,
+  AuditActorType
+>;
+registerEnumType(AuditActorKind, {
+  name: 'AuditActorType',
+  description: 'Who made a recorded change. Its value in AuditEntry.actorType is given first.',
+  valuesConfig: {
+    USER: { description: 'user: a signed-in user (see actorUserId).' },
+    API_TOKEN: { description: "api_token: an integrator's API token (see actorApiTokenId)." },
+    OPERATOR: { description: 'operator: an operator with the command-line tool.' },
+    SYSTEM: { description: 'system: the server itself, e.g. blocking sign-ins after too many failures.' },
+  },
+});
+
 @ObjectType({ description: 'One recorded change. Never holds a secret.' })
 export class AuditEntry {
   @Field(() => ID, { description: 'Identifies the entry; larger ids were recorded later.' })
@@ -47,11 +95,21 @@ export class AuditEntry {
 
   @Field(() => String, {
     description: 'What happened, e.g. app_password.created, app_password.revoked, tenant_policy.updated, user.disabled.',
+    deprecationReason: 'Use actionKind: the same, as an enum.',
   })
   action!: string;
 
-  @Field(() => String, { description: 'user, api_token, operator (the CLI) or system.' })
+  @Field(() => AuditAction, { description: 'What happened.' })
+  actionKind!: AuditAction;
+
+  @Field(() => String, {
+    description: 'user, api_token, operator (the CLI) or system.',
+    deprecationReason: 'Use actorKind: the same, as an enum.',
+  })
   actorType!: string;
+
+  @Field(() => AuditActorKind, { description: 'Who made the change.' })
+  actorKind!: AuditActorType;
 
   @Field(() => ID, { description: 'The acting user, when a user acted.', nullable: true })
   actorUserId!: string | null;
@@ -80,8 +138,16 @@ export class AuditEntry {
   @Field(() => String, { description: 'The User-Agent header of that request.', nullable: true })
   userAgent!: string | null;
 
-  @Field(() => String, { description: 'More about the change as a JSON object, e.g. {"reason": …} or {"before": …, "after": …}.' })
+  @Field(() => String, {
+    description: 'More about the change as a JSON object, e.g. {"reason": …} or {"before": …, "after": …}.',
+    deprecationReason: 'Use detailsObject: the same object, not as text.',
+  })
   details!: string;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'More about the change, e.g. {"reason": …} or {"before": …, "after": …}; {} when there is nothing more.',
+  })
+  detailsObject!: Record<string, unknown>;
 }
 
 @ObjectType({ description: 'One sign-in attempt: an app-password check, or a step of a console sign-in.' })
@@ -133,8 +199,15 @@ export const { Connection: SignInEntryConnection } = connectionTypes(
 
 @InputType({ description: 'All given conditions must hold.' })
 export class AuditFilter {
-  @Field(() => String, { description: 'Only this action, e.g. app_password.revoked.', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only this action, e.g. app_password.revoked.',
+    deprecationReason: 'Use actionKind: the same, as an enum.',
+  })
   action?: string;
+
+  @Field(() => AuditAction, { nullable: true, description: 'Only this action.' })
+  actionKind?: AuditAction;
 
   @Field(() => ID, { nullable: true, description: 'Done by this user.' })
   actorUserId?: string;
