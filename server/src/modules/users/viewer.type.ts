@@ -18,16 +18,16 @@ registerEnumType(SignInMethod, {
 
 @ObjectType({ description: 'The signed-in user.' })
 export class Viewer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Your user id.' })
   id!: string;
 
   @Field(() => String, { description: 'The sign-in name.' })
   email!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Your name as shown in the console.' })
   displayName!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'What you may do in your tenant.' })
   role!: Role;
 
   tenantId!: string;
@@ -46,7 +46,7 @@ export class SecurityInfo {
   @Field(() => Int, { description: 'The most app passwords this user may have, set by the tenant (at most 40).' })
   appPasswordLimit!: number;
 
-  @Field(() => TwoStepStatus)
+  @Field(() => TwoStepStatus, { description: 'Your two-step verification.' })
   twoStep!: TwoStepStatus;
 
   @Field(() => Boolean, { description: 'The organisation allows app passwords (switched on in its policy).' })
