@@ -5,7 +5,7 @@ import { USAGE } from './cli-usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
 import { ErrorCode } from '@app-passwords/schema';
-import { AppError, badInput } from './common/errors.js';
+import { AppError, badInput, twoStepNeededByAppPasswords } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
 import { textProblem, textProblemMessage } from './common/text.js';
 import { openDatabase } from './db/database.js';
@@ -155,7 +155,7 @@ const commands: Record<string, Command> = {
     const tenant = await services.tenants.findByIdOrName(tenantRef);
     const reset = await services.twoStepReset.resetByOperator(tenant.id, email, flags['delete-app-passwords'] === true).catch((error) => {
       if (error instanceof AppError && error.code === ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS) {
-        throw new AppError(error.code, `${error.message} (--delete-app-passwords)`);
+        throw twoStepNeededByAppPasswords(error.extensions.appPasswords as number, `${error.message} (--delete-app-passwords)`);
       }
       throw error;
     });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RequestInfo } from '../../common/context.js';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/database-unavailable.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
 import type { HttpRequestCounts } from '../operations/http-requests.js';

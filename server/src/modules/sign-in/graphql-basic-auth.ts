@@ -1,6 +1,5 @@
-import { ErrorCode } from '@app-passwords/schema';
 import type { Actor, RequestInfo } from '../../common/context.js';
-import { AppError, tooBusy } from '../../common/errors.js';
+import { rateLimited, serviceUnavailable, unauthenticated } from '../../common/errors.js';
 import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 import { isBasicScheme } from './basic-credentials.js';
 
@@ -13,24 +12,10 @@ import { isBasicScheme } from './basic-credentials.js';
 export async function actorFromBasicCredentials(
   signIn: AppPasswordSignInService,
   authorization: string,
-  hasSessionCookie: boolean,
   request: RequestInfo,
 ): Promise<Actor> {
-  if (hasSessionCookie) {
-    throw new AppError(
-      ErrorCode.UNAUTHENTICATED,
-      'Send either the session cookie or an Authorization header, not both.',
-      {},
-      { status: 401 },
-    );
-  }
   if (!isBasicScheme(authorization)) {
-    throw new AppError(
-      ErrorCode.UNAUTHENTICATED,
-      'Only Basic credentials (sign-in name and app password) are accepted.',
-      {},
-      { status: 401 },
-    );
+    throw unauthenticated('Only Basic credentials (sign-in name and app password) are accepted.', 'authentication');
   }
   const result = await signIn.check(authorization, request);
   if (result.ok) {
@@ -42,15 +27,7 @@ export async function actorFromBasicCredentials(
       appPasswordId: result.appPasswordId,
     };
   }
-  if (result.outcome === 'BUSY') throw tooBusy(result.retryAfterSeconds);
-  if (result.outcome === 'THROTTLED') {
-    const retryAfterSeconds = result.retryAfterSeconds ?? 60;
-    throw new AppError(
-      ErrorCode.RATE_LIMITED,
-      'Too many failed sign-ins; try again later.',
-      { retryAfterSeconds },
-      { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
-    );
-  }
-  throw new AppError(ErrorCode.UNAUTHENTICATED, 'The sign-in name or app password is incorrect.', {}, { status: 401 });
+  if (result.outcome === 'BUSY') throw serviceUnavailable('busy', result.retryAfterSeconds);
+  if (result.outcome === 'THROTTLED') throw rateLimited(result.retryAfterSeconds ?? 60, 'authentication');
+  throw unauthenticated('The sign-in name or app password is incorrect.', 'authentication');
 }
