@@ -1,7 +1,7 @@
 import type { Actor, RequestInfo } from '../../common/context.js';
 import { rateLimited, serviceUnavailable, unauthenticated } from '../../common/errors.js';
-import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
-import { isBasicScheme } from './basic-credentials.js';
+import type { AppPasswordSignInService } from '../sign-in/app-password-sign-in.service.js';
+import { isBasicScheme } from '../sign-in/basic-credentials.js';
 
 /**
  * The actor for a GraphQL request that carries an Authorization header: an
