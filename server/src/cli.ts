@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { USAGE } from './cli-usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
-import { ErrorCode } from '@app-passwords/schema';
+import { ErrorCode, MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 import { AppError, badInput, twoStepNeededByAppPasswords } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
 import { textProblem, textProblemMessage } from './common/text.js';
@@ -82,8 +82,13 @@ const commands: Record<string, Command> = {
     }
     const max = flags['max-per-user'];
     if (max !== undefined) {
-      if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError('--max-per-user takes a whole number from 1 to 40.');
+      const range = `a whole number from 1 to ${MAX_APP_PASSWORDS_PER_USER}`;
+      if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError(`--max-per-user takes ${range}.`);
       changes.maxAppPasswordsPerUser = Number(max);
+      // The GraphQL input checks this range with its decorators; the CLI is the other way in.
+      if (changes.maxAppPasswordsPerUser < 1 || changes.maxAppPasswordsPerUser > MAX_APP_PASSWORDS_PER_USER) {
+        throw badInput(`The limit per user is ${range}.`, 'maxAppPasswordsPerUser');
+      }
     }
     const twoStep = onOff(flags, 'require-two-step');
     if (twoStep !== undefined) changes.requireTwoStepForAppPasswords = twoStep;
