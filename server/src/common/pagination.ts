@@ -4,6 +4,8 @@ import { textProblem } from './text.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
+/** How `first` is described in the schema. */
+export const PAGE_SIZE_DESCRIPTION = `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}.`;
 
 /** `first` from a client: 1–200, 50 when absent. */
 export function pageSize(first: number | null | undefined): number {

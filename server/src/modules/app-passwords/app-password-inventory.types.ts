@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsOptional, Length, MaxLength } from 'class-validator';
 import { BULK_REVOKE_REASON_MAX_LENGTH } from '@app-passwords/schema';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes, PageInfo } from '../../common/pagination.js';
+import { connectionTypes, PAGE_SIZE_DESCRIPTION, PageInfo } from '../../common/pagination.js';
 import { AppPassword } from './app-password.entity.js';
 
 @ObjectType({ description: 'Whose app password it is.' })
@@ -82,7 +82,7 @@ export class AppPasswordsArgs {
   @Field(() => AppPasswordOrder, { nullable: true, description: 'Default: newest first. The id breaks ties, so the order is stable.' })
   orderBy?: AppPasswordOrder;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50.' })
+  @Field(() => Int, { nullable: true, description: PAGE_SIZE_DESCRIPTION })
   first?: number;
 
   @Field(() => String, { nullable: true })

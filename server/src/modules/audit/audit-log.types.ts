@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes } from '../../common/pagination.js';
+import { connectionTypes, PAGE_SIZE_DESCRIPTION } from '../../common/pagination.js';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 
 registerEnumType(SignInOutcome, {
@@ -164,7 +164,7 @@ export class AuditEventsArgs {
   @Field(() => AuditFilter, { nullable: true })
   filter?: AuditFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, { nullable: true, description: `${PAGE_SIZE_DESCRIPTION} Newest first.` })
   first?: number;
 
   @Field(() => String, { nullable: true })
@@ -176,7 +176,7 @@ export class SignInEventsArgs {
   @Field(() => SignInFilter, { nullable: true })
   filter?: SignInFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, { nullable: true, description: `${PAGE_SIZE_DESCRIPTION} Newest first.` })
   first?: number;
 
   @Field(() => String, { nullable: true })
@@ -197,7 +197,7 @@ export class SignInDay {
 
 @ArgsType()
 export class ViewerSignInsArgs {
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, { nullable: true, description: `${PAGE_SIZE_DESCRIPTION} Newest first.` })
   first?: number;
 
   @Field(() => String, { nullable: true })

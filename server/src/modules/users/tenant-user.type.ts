@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
-import { connectionTypes } from '../../common/pagination.js';
+import { connectionTypes, PAGE_SIZE_DESCRIPTION } from '../../common/pagination.js';
 import { Role, UserStatus } from './user.entity.js';
 
 registerEnumType(UserStatus, {
@@ -56,7 +56,7 @@ export class UsersArgs {
   @Field(() => UserFilter, { nullable: true })
   filter?: UserFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50.' })
+  @Field(() => Int, { nullable: true, description: PAGE_SIZE_DESCRIPTION })
   first?: number;
 
   @Field(() => String, { nullable: true })
