@@ -1,4 +1,5 @@
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuthChecker } from './common/auth-checker.js';
 import { validateArguments } from './common/input-validation.js';
@@ -29,20 +30,31 @@ export const resolvers = [
 
 export type ResolverClass = (typeof resolvers)[number];
 
+/** graphql-scalars' DateTimeISO, saying which standard it follows (`@specifiedBy` in the SDL). */
+export const DateTimeISO = new GraphQLScalarType({
+  ...GraphQLDateTimeISO.toConfig(),
+  specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339#section-5.6',
+});
+
 /**
  * Builds the executable schema. `instances` holds the resolvers, built with
  * their services by `createApp`; without them (emitting the SDL) the schema
  * is complete but cannot run.
  */
-export function buildAppSchema(instances = new Map<ResolverClass, object>()): Promise<GraphQLSchema> {
+export async function buildAppSchema(instances = new Map<ResolverClass, object>()): Promise<GraphQLSchema> {
   const container: ContainerType = {
     get: (someClass) => instances.get(someClass as ResolverClass) ?? new (someClass as new () => object)(),
   };
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     authChecker: AuthChecker,
     container,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     // Text without control characters or unpaired surrogates, then class-validator: see input-validation.ts.
     validateFn: validateArguments,
   });
+  // type-graphql has no option for describing the root types.
+  schema.getQueryType()!.description = 'What a client can read. Each field says who may ask.';
+  schema.getMutationType()!.description = 'What a client can change. Each field says who may ask.';
+  return schema;
 }

@@ -4,7 +4,7 @@ import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX_LENGTH }
 import { ApiScope } from '../../common/context.js';
 import { ApiToken } from './api-token.entity.js';
 
-@InputType()
+@InputType({ description: 'A new API token; the server generates the secret.' })
 export class CreateApiTokenInput {
   @Field(() => String, { description: `What it is for, e.g. "Nightly stale-password report" (1–${API_TOKEN_NAME_MAX_LENGTH} characters).` })
   @Length(1, API_TOKEN_NAME_MAX_LENGTH)
@@ -15,15 +15,19 @@ export class CreateApiTokenInput {
   @ArrayMaxSize(10)
   scopes!: ApiScope[];
 
-  @Field(() => Int, { nullable: true, description: `1–${API_TOKEN_MAX_DAYS} days; default ${API_TOKEN_DEFAULT_DAYS}.` })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: API_TOKEN_DEFAULT_DAYS,
+    description: `How long it works, in days: 1–${API_TOKEN_MAX_DAYS}.`,
+  })
   @Min(1)
   @Max(API_TOKEN_MAX_DAYS)
   expiresInDays?: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The created API token, with its secret.' })
 export class CreateApiTokenPayload {
-  @Field(() => ApiToken)
+  @Field(() => ApiToken, { description: 'The new token, as apiTokens lists it.' })
   apiToken!: ApiToken;
 
   @Field(() => String, { description: 'The token (apt_…, 256 random bits). Returned only here, never again.' })
@@ -32,12 +36,12 @@ export class CreateApiTokenPayload {
 
 @ArgsType()
 export class ApiTokenIdArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The API token to revoke.' })
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What revokeApiToken did.' })
 export class RevokeApiTokenPayload {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the API token that no longer works.' })
   revokedId!: string;
 }

@@ -5,7 +5,7 @@ import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 @InputType({ description: 'Only the fields given change.' })
 export class UpdateTenantPolicyInput {
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { description: 'Whether users may create app passwords.', nullable: true })
   appPasswordsEnabled?: boolean;
 
   @Field(() => ExistingAppPasswords, {
@@ -30,10 +30,13 @@ export class UpdateTenantPolicyInput {
   @Max(MAX_APP_PASSWORD_LIFETIME_DAYS)
   maxLifetimeDays?: number | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { description: "Delete a user's app passwords when their primary password changes.", nullable: true })
   revokeWhenPrimaryPasswordChanges?: boolean;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    description: 'Only users with two-step verification may create app passwords. Existing app passwords are left alone.',
+    nullable: true,
+  })
   requireTwoStepForAppPasswords?: boolean;
 
   @Field(() => Boolean, {
@@ -48,9 +51,9 @@ export class UpdateTenantPolicyInput {
   auditRetentionDays?: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The policy after the change.' })
 export class UpdateTenantPolicyPayload {
-  @Field(() => TenantPolicy)
+  @Field(() => TenantPolicy, { description: 'The whole policy, as it is now.' })
   policy!: TenantPolicy;
 
   @Field(() => Int, { description: 'App passwords deleted by this change (switching off with REVOKE).' })
@@ -59,10 +62,10 @@ export class UpdateTenantPolicyPayload {
 
 @ObjectType({ description: 'Users and app passwords a choice would affect.' })
 export class AffectedAppPasswords {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Users who have at least one of those app passwords.' })
   users!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'App passwords affected.' })
   appPasswords!: number;
 }
 

@@ -31,7 +31,7 @@ export class ViewerResolver {
     return ctx.actor && ctx.actor.signedInWith !== 'api_token' ? loadViewer(this.db, ctx.actor.userId, ctx.actor.tenantId) : null;
   }
 
-  @FieldResolver(() => Tenant)
+  @FieldResolver(() => Tenant, { description: 'Your organisation.' })
   async tenant(@Root() viewer: Viewer): Promise<Tenant> {
     return withTenant(this.db, viewer.tenantId, (m) => m.findOneByOrFail(Tenant, { id: viewer.tenantId }));
   }
@@ -55,7 +55,7 @@ export class ViewerResolver {
     return this.policies.twoStepRequiredForAdmin({ id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
   }
 
-  @FieldResolver(() => SecurityInfo)
+  @FieldResolver(() => SecurityInfo, { description: 'Your sign-in methods, as on your security-info page.' })
   async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
     const actor = requireUser(ctx);
     const [info, twoStep] = await Promise.all([this.appPasswords.securityInfo(actor), this.twoStep.status(actor.userId, actor.tenantId)]);

@@ -19,16 +19,16 @@ registerEnumType(SignInMethod, {
 
 @ObjectType({ description: 'The signed-in user.' })
 export class Viewer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Your user id.' })
   id!: string;
 
   @Field(() => String, { description: 'The sign-in name.' })
   email!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Your name as shown in the console.' })
   displayName!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'What you may do in your tenant.' })
   role!: Role;
 
   tenantId!: string;
@@ -49,7 +49,7 @@ export class SecurityInfo {
   })
   appPasswordLimit!: number;
 
-  @Field(() => TwoStepStatus)
+  @Field(() => TwoStepStatus, { description: 'Your two-step verification.' })
   twoStep!: TwoStepStatus;
 
   @Field(() => Boolean, { description: 'The organisation allows app passwords (switched on in its policy).' })
