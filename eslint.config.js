@@ -23,6 +23,20 @@ export default tseslint.config(
     },
   },
   {
+    // One factory per error code (server/src/common/errors.ts) fixes its HTTP status and extensions.
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/common/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='AppError']",
+          message: 'Raise errors with the factories in server/src/common/errors.ts (one per code), not new AppError(…).',
+        },
+      ],
+    },
+  },
+  {
     files: ['web/src/**'],
     languageOptions: { globals: { ...globals.browser } },
   },

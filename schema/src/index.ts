@@ -1,2 +1,3 @@
 export { ErrorCode, errorCodes, isErrorCode } from './error-codes.js';
+export * from './limits.js';
 export * from './generated/operations.js';

@@ -12,7 +12,7 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import type { Config } from './config.js';
 import { createRequestInfo, type Actor, type Context, type RequestInfo } from './common/context.js';
-import { AppError } from './common/errors.js';
+import { AppError, unauthenticated } from './common/errors.js';
 import { failClosed, serviceUnavailableStatus } from './common/database-unavailable.js';
 import { drainHttpServer } from './common/http-drain.js';
 import { createFormatError, isUnexpectedError } from './common/format-error.js';
@@ -40,8 +40,8 @@ import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { WorkLimiter } from './common/work-limiter.js';
 import { AppPasswordSignInService } from './modules/sign-in/app-password-sign-in.service.js';
-import { createForwardAuthHandler, FORWARD_AUTH_PATH } from './modules/sign-in/forward-auth.handler.js';
-import { actorFromBasicCredentials } from './modules/sign-in/graphql-basic-auth.js';
+import { createForwardAuthHandler, FORWARD_AUTH_PATH } from './modules/app-passwords/forward-auth.handler.js';
+import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic-auth.js';
 import { readSessionCookie } from './modules/sign-in/session-cookie.js';
 import { SignInLog } from './modules/sign-in/sign-in-log.js';
 import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
@@ -199,19 +199,12 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     const token = readSessionCookie(req, config.cookieSecure);
     const authorization = req.headers.authorization;
     if (authorization === undefined) return token ? services.sessions.resolve(token) : null;
-    if (!/^bearer\s/i.test(authorization)) {
-      return actorFromBasicCredentials(services.appPasswordSignIn, authorization, token !== undefined, request);
-    }
     if (token !== undefined) {
-      throw new AppError(
-        ErrorCode.UNAUTHENTICATED,
-        'Send either the session cookie or an Authorization header, not both.',
-        {},
-        { status: 401 },
-      );
+      throw unauthenticated('Send either the session cookie or an Authorization header, not both.', 'authentication');
     }
+    if (!/^bearer\s/i.test(authorization)) return actorFromBasicCredentials(services.appPasswordSignIn, authorization, request);
     const actor = await services.apiTokens.authenticate(authorization.replace(/^bearer\s+/i, '').trim());
-    if (!actor) throw new AppError(ErrorCode.UNAUTHENTICATED, 'The API token is unknown, revoked or expired.', {}, { status: 401 });
+    if (!actor) throw unauthenticated('The API token is unknown, revoked or expired.', 'authentication');
     return actor;
   };
   /** With the database away, the caller cannot be known: SERVICE_UNAVAILABLE (503), never a guess. */

@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { USAGE } from './cli-usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, type Services } from './app.js';
-import { ErrorCode } from '@app-passwords/schema';
-import { AppError, badInput } from './common/errors.js';
+import { ErrorCode, MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
+import { AppError, badInput, twoStepNeededByAppPasswords } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
 import { textProblem, textProblemMessage } from './common/text.js';
 import { openDatabase } from './db/database.js';
@@ -82,8 +82,13 @@ const commands: Record<string, Command> = {
     }
     const max = flags['max-per-user'];
     if (max !== undefined) {
-      if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError('--max-per-user takes a whole number from 1 to 40.');
+      const range = `a whole number from 1 to ${MAX_APP_PASSWORDS_PER_USER}`;
+      if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError(`--max-per-user takes ${range}.`);
       changes.maxAppPasswordsPerUser = Number(max);
+      // The GraphQL input checks this range with its decorators; the CLI is the other way in.
+      if (changes.maxAppPasswordsPerUser < 1 || changes.maxAppPasswordsPerUser > MAX_APP_PASSWORDS_PER_USER) {
+        throw badInput(`The limit per user is ${range}.`, 'maxAppPasswordsPerUser');
+      }
     }
     const twoStep = onOff(flags, 'require-two-step');
     if (twoStep !== undefined) changes.requireTwoStepForAppPasswords = twoStep;
@@ -155,7 +160,7 @@ const commands: Record<string, Command> = {
     const tenant = await services.tenants.findByIdOrName(tenantRef);
     const reset = await services.twoStepReset.resetByOperator(tenant.id, email, flags['delete-app-passwords'] === true).catch((error) => {
       if (error instanceof AppError && error.code === ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS) {
-        throw new AppError(error.code, `${error.message} (--delete-app-passwords)`);
+        throw twoStepNeededByAppPasswords(error.extensions.appPasswords as number, `${error.message} (--delete-app-passwords)`);
       }
       throw error;
     });

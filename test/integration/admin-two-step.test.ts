@@ -7,6 +7,7 @@ import { createTenant, createUser, insertAppPasswords, signedInClient, type Test
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, giveTwoStep } from '../support/two-step.js';
+import { RevokeAppPasswordsDocument } from '@app-passwords/schema';
 
 const VIEWER = /* GraphQL */ `
   query {
@@ -23,13 +24,6 @@ const UPDATE_POLICY = /* GraphQL */ `
         maxAppPasswordsPerUser
         requireTwoStepForAdmins
       }
-    }
-  }
-`;
-const REVOKE = /* GraphQL */ `
-  mutation ($input: RevokeAppPasswordsInput!) {
-    revokeAppPasswords(input: $input) {
-      count
     }
   }
 `;
@@ -87,7 +81,7 @@ describe('admins need two-step verification where the tenant requires it (new te
 
     const refused = [
       await console.request(UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 5 } }),
-      await console.request(REVOKE, { input: { userIds: [user.id], reason: 'Phone lost' } }),
+      await console.request(RevokeAppPasswordsDocument, { input: { userIds: [user.id], reason: 'Phone lost' } }),
       await console.request(CREATE_TOKEN),
       ...(await Promise.all(ADMIN_QUERIES.map((query) => console.request(query)))),
     ];
@@ -113,7 +107,10 @@ describe('admins need two-step verification where the tenant requires it (new te
       maxAppPasswordsPerUser: 5,
       requireTwoStepForAdmins: true,
     });
-    expect(dataOf(await console.request(REVOKE, { input: { userIds: [user.id], reason: 'Phone lost' } })).revokeAppPasswords.count).toBe(2);
+    expect(
+      dataOf(await console.request(RevokeAppPasswordsDocument, { input: { userIds: [user.id], reason: 'Phone lost' } })).revokeAppPasswords
+        .count,
+    ).toBe(2);
     expect(dataOf(await console.request(CREATE_TOKEN)).createApiToken.token).toMatch(/^apt_/);
     for (const query of ADMIN_QUERIES) expect((await console.request(query)).errors, query).toBeUndefined();
     for (const path of EXPORTS) expect((await getWith(server, path, { cookie: console.cookie })).status).toBe(200);

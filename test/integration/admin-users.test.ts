@@ -4,6 +4,8 @@ import { basic, checkBasic, createAppPassword } from '../support/app-passwords.j
 import { createAdmin, createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { VIEWER_ID } from '../support/operations.js';
+import { SignInDocument } from '@app-passwords/schema';
 
 const USERS = /* GraphQL */ `
   query ($filter: UserFilter, $first: Int, $after: String) {
@@ -43,23 +45,6 @@ const ENABLE = /* GraphQL */ `
     }
   }
 `;
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-    }
-  }
-`;
-const SIGN_IN = /* GraphQL */ `
-  mutation ($input: SignInInput!) {
-    signIn(input: $input) {
-      viewer {
-        id
-      }
-    }
-  }
-`;
-
 /** Trusts 127.0.0.1 as a proxy: each test's refused checks count against its own X-Forwarded-For address. */
 let server: TestServer;
 beforeAll(async () => {
@@ -175,14 +160,14 @@ describe('disabling and enabling a user', () => {
     const check = async () => (await checkBasic(server, basic(user.email, appPassword.password), { ip })).status;
     expect(await check()).toBe(204);
     expect(await check()).toBe(204); // remembered: the refusal must not depend on a cold check
-    expect(dataOf(await appPassword.console.request(VIEWER)).viewer).toEqual({ id: user.id });
+    expect(dataOf(await appPassword.console.request(VIEWER_ID)).viewer).toEqual({ id: user.id });
 
     const disabled = dataOf(await console.request(DISABLE, { id: user.id }));
 
     expect(disabled.disableUser).toEqual({ id: user.id, status: 'DISABLED' });
-    expect(dataOf(await appPassword.console.request(VIEWER)).viewer).toBeNull();
+    expect(dataOf(await appPassword.console.request(VIEWER_ID)).viewer).toBeNull();
     expect(await check()).toBe(401);
-    const signIn = await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    const signIn = await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password: user.password } });
     expect(GraphQLClient.code(signIn)).toBe('UNAUTHENTICATED');
 
     const enabled = dataOf(await console.request(ENABLE, { id: user.id }));
@@ -190,7 +175,7 @@ describe('disabling and enabling a user', () => {
     expect(enabled.enableUser).toEqual({ id: user.id, status: 'ACTIVE' });
     expect(await check()).toBe(204);
     const again = await signedInClient(server, user);
-    expect(dataOf(await again.request(VIEWER)).viewer).toEqual({ id: user.id });
+    expect(dataOf(await again.request(VIEWER_ID)).viewer).toEqual({ id: user.id });
 
     const events = (await auditRows(server.db, tenant.id)).filter((e) => e.action.startsWith('user.'));
     expect(events).toEqual([
@@ -205,7 +190,7 @@ describe('disabling and enabling a user', () => {
     expect(GraphQLClient.code(await console.request(DISABLE, { id: admin.id }))).toBe('BAD_USER_INPUT');
 
     expect(await statusOf(admin)).toBe('ACTIVE');
-    expect(dataOf(await console.request(VIEWER)).viewer).toEqual({ id: admin.id });
+    expect(dataOf(await console.request(VIEWER_ID)).viewer).toEqual({ id: admin.id });
     expect(await auditRows(server.db, tenant.id)).toEqual([]);
   });
 
@@ -218,7 +203,7 @@ describe('disabling and enabling a user', () => {
     expect(GraphQLClient.code(await console.request(DISABLE, { id: stranger.id }))).toBe('NOT_FOUND');
 
     expect(await statusOf(stranger)).toBe('ACTIVE');
-    expect(dataOf(await strangerConsole.request(VIEWER)).viewer).toEqual({ id: stranger.id });
+    expect(dataOf(await strangerConsole.request(VIEWER_ID)).viewer).toEqual({ id: stranger.id });
 
     await server.db.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [stranger.id]);
     expect(GraphQLClient.code(await console.request(ENABLE, { id: stranger.id }))).toBe('NOT_FOUND');

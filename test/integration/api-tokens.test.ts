@@ -5,6 +5,7 @@ import { graphqlWithAuthorization } from '../support/app-passwords.js';
 import { createTenant, createUser, insertAppPasswords, signedInClient } from '../support/factories.js';
 import { GraphQLClient, type GraphQLResult } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { REVOKE_COUNT, VIEWER_ID } from '../support/operations.js';
 
 const CREATE_TOKEN = /* GraphQL */ `
   mutation ($input: CreateApiTokenInput!) {
@@ -106,13 +107,6 @@ const PREVIEW = /* GraphQL */ `
     }
   }
 `;
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-    }
-  }
-`;
 const UPDATE_POLICY = /* GraphQL */ `
   mutation ($input: UpdateTenantPolicyInput!) {
     updateTenantPolicy(input: $input) {
@@ -127,14 +121,6 @@ const DISABLE = /* GraphQL */ `
     }
   }
 `;
-const REVOKE = /* GraphQL */ `
-  mutation ($input: RevokeAppPasswordsInput!) {
-    revokeAppPasswords(input: $input) {
-      count
-    }
-  }
-`;
-
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -238,7 +224,7 @@ describe('using a token', () => {
       const refused = await asToken(token, query);
       expect(GraphQLClient.code(refused)).toBe('FORBIDDEN');
     }
-    expect(dataOf(await asToken(token, VIEWER)).viewer).toBeNull();
+    expect(dataOf(await asToken(token, VIEWER_ID)).viewer).toBeNull();
   });
 
   it('never does console-only work, even with every scope: FORBIDDEN and nothing changes', async () => {
@@ -273,7 +259,9 @@ describe('using a token', () => {
     const ids = await insertAppPasswords(server.db, user, 2);
     const { token, apiToken } = await createToken(admin, ['APP_PASSWORDS_REVOKE']);
 
-    expect(dataOf(await asToken(token, REVOKE, { input: { ids, reason: 'Offboarding script' } })).revokeAppPasswords).toEqual({ count: 2 });
+    expect(dataOf(await asToken(token, REVOKE_COUNT, { input: { ids, reason: 'Offboarding script' } })).revokeAppPasswords).toEqual({
+      count: 2,
+    });
 
     const events = await auditRows(server.db, admin.tenant.id, 'app_password.revoked');
     expect(events).toHaveLength(2);
@@ -355,10 +343,12 @@ describe('using a token', () => {
     const audit = dataOf(await asToken(token, AUDIT_EVENTS)).auditEvents.edges.map((e: any) => e.node.action);
     expect(audit).not.toContain('user.disabled');
     expect(dataOf(await asToken(token, PREVIEW)).previewTenantPolicyChange.block.appPasswords).toBe(1);
-    expect(GraphQLClient.code(await asToken(token, REVOKE, { input: { ids: ofB, reason: 'Cross-tenant attempt' } }))).toBe('NOT_FOUND');
-    expect(GraphQLClient.code(await asToken(token, REVOKE, { input: { userIds: [userOfB.id], reason: 'Cross-tenant attempt' } }))).toBe(
+    expect(GraphQLClient.code(await asToken(token, REVOKE_COUNT, { input: { ids: ofB, reason: 'Cross-tenant attempt' } }))).toBe(
       'NOT_FOUND',
     );
+    expect(
+      GraphQLClient.code(await asToken(token, REVOKE_COUNT, { input: { userIds: [userOfB.id], reason: 'Cross-tenant attempt' } })),
+    ).toBe('NOT_FOUND');
     const [{ left }] = await server.db.query('SELECT count(*)::int AS left FROM app_passwords WHERE tenant_id = $1', [b.tenant.id]);
     expect(left).toBe(2);
     // Tokens are per tenant in the console too: A's admin can neither see nor revoke B's.
@@ -385,7 +375,7 @@ describe('the token stays secret', () => {
     // Nor is it stored: only its keyed hash is.
     const [stored] = await server.db.query('SELECT row_to_json(t)::text AS json FROM api_tokens t WHERE id = $1', [apiToken.id]);
     expect(stored.json).not.toContain(token.slice(4));
-    dataOf(await asToken(token, REVOKE, { input: { ids, reason: 'Cleanup' } }));
+    dataOf(await asToken(token, REVOKE_COUNT, { input: { ids, reason: 'Cleanup' } }));
     await asToken(token, UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 3 } }); // refused
     dataOf(await admin.console.request(REVOKE_TOKEN, { id: apiToken.id }));
     await asToken(token, USERS); // refused: revoked

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
 
 const SECURITY_INFO = /* GraphQL */ `
   query {
@@ -27,27 +28,6 @@ const SECURITY_INFO = /* GraphQL */ `
     }
   }
 `;
-const CREATE = /* GraphQL */ `
-  mutation ($input: CreateAppPasswordInput!) {
-    createAppPassword(input: $input) {
-      password
-      appPassword {
-        id
-        name
-        createdAt
-        lastUsedAt
-      }
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    deleteAppPassword(id: $id) {
-      deletedId
-    }
-  }
-`;
-
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -71,7 +51,7 @@ describe('a user manages their app passwords', () => {
       availableMethods: ['AUTHENTICATOR_APP', 'APP_PASSWORD'],
     });
 
-    const created = await client.request(CREATE, { input: { name: '  Thunderbird on my laptop ' } });
+    const created = await client.request(CreateAppPasswordDocument, { input: { name: '  Thunderbird on my laptop ' } });
     expect(created.errors).toBeUndefined();
     const { password, appPassword } = created.data!.createAppPassword;
     expect(password).toMatch(/^[a-z]{28}$/);
@@ -91,12 +71,12 @@ describe('a user manages their app passwords', () => {
       },
     ]);
 
-    const deleted = await client.request(DELETE, { id: appPassword.id });
+    const deleted = await client.request(DeleteAppPasswordDocument, { id: appPassword.id });
     expect(deleted.data?.deleteAppPassword).toEqual({ deletedId: appPassword.id });
     const after = await client.request(SECURITY_INFO);
     expect(after.data?.viewer.securityInfo).toMatchObject({ appPasswords: [], appPasswordCount: 0 });
 
-    const again = await client.request(DELETE, { id: appPassword.id });
+    const again = await client.request(DeleteAppPasswordDocument, { id: appPassword.id });
     expect(GraphQLClient.code(again)).toBe('NOT_FOUND');
   });
 
@@ -104,7 +84,7 @@ describe('a user manages their app passwords', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user);
-    const created = await client.request(CREATE, { input: { name: 'Printer' } });
+    const created = await client.request(CreateAppPasswordDocument, { input: { name: 'Printer' } });
     const { password, appPassword } = created.data!.createAppPassword;
 
     const later = await client.request(SECURITY_INFO);
@@ -128,9 +108,9 @@ describe('a user manages their app passwords', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user);
-    const created = await client.request(CREATE, { input: { name: 'CalDAV sync' } });
+    const created = await client.request(CreateAppPasswordDocument, { input: { name: 'CalDAV sync' } });
     const { id } = created.data!.createAppPassword.appPassword;
-    await client.request(DELETE, { id });
+    await client.request(DeleteAppPasswordDocument, { id });
 
     const events = await server.db.query(
       `SELECT action, actor_type, actor_user_id, target_user_id, app_password_id, app_password_name, host(client_ip) AS ip, user_agent

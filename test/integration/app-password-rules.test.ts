@@ -3,25 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-const CREATE = /* GraphQL */ `
-  mutation ($input: CreateAppPasswordInput!) {
-    createAppPassword(input: $input) {
-      password
-      appPassword {
-        id
-        name
-      }
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    deleteAppPassword(id: $id) {
-      deletedId
-    }
-  }
-`;
+import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
 const SECURITY_INFO = /* GraphQL */ `
   query {
     viewer {
@@ -73,9 +55,9 @@ describe('the limit of app passwords per user', () => {
     const existing = await insertAppPasswords(server.db, user, 39);
     const client = await signedInClient(server, user);
 
-    const fortieth = await client.request(CREATE, { input: { name: 'Fortieth' } });
+    const fortieth = await client.request(CreateAppPasswordDocument, { input: { name: 'Fortieth' } });
     expect(fortieth.errors).toBeUndefined();
-    const refused = await client.request(CREATE, { input: { name: 'Forty-first' } });
+    const refused = await client.request(CreateAppPasswordDocument, { input: { name: 'Forty-first' } });
     expect(GraphQLClient.code(refused)).toBe('APP_PASSWORD_LIMIT_REACHED');
     expect(refused.errors?.[0]?.message).toMatch(/delete one/i);
     expect(refused.data).toBeNull();
@@ -84,8 +66,8 @@ describe('the limit of app passwords per user', () => {
     expect(info.data?.viewer.securityInfo).toMatchObject({ appPasswordCount: 40, appPasswordLimit: 40 });
 
     // Deleting frees the slot at once.
-    await client.request(DELETE, { id: existing[0] });
-    const afterDelete = await client.request(CREATE, { input: { name: 'Replacement' } });
+    await client.request(DeleteAppPasswordDocument, { id: existing[0]! });
+    const afterDelete = await client.request(CreateAppPasswordDocument, { input: { name: 'Replacement' } });
     expect(afterDelete.errors).toBeUndefined();
   });
 
@@ -102,7 +84,9 @@ describe('the limit of app passwords per user', () => {
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE app_passwords IN ACCESS EXCLUSIVE MODE');
-    const pending = Promise.all(Array.from({ length: 50 }, (_, i) => client.request(CREATE, { input: { name: `Racer ${i}` } })));
+    const pending = Promise.all(
+      Array.from({ length: 50 }, (_, i) => client.request(CreateAppPasswordDocument, { input: { name: `Racer ${i}` } })),
+    );
     await waitForBlockedTransactions(blocker, 20);
     await blocker.query('COMMIT');
     await blocker.end();
@@ -128,7 +112,7 @@ describe('the limit of app passwords per user', () => {
 
     const info = await client.request(SECURITY_INFO);
     expect(info.data?.viewer.securityInfo).toMatchObject({ appPasswordCount: 5, appPasswordLimit: 3 });
-    const refused = await client.request(CREATE, { input: { name: 'One more' } });
+    const refused = await client.request(CreateAppPasswordDocument, { input: { name: 'One more' } });
     expect(GraphQLClient.code(refused)).toBe('APP_PASSWORD_LIMIT_REACHED');
     expect((await tenantWrites(tenant)).appPasswords).toBe(5);
   });
@@ -142,7 +126,7 @@ describe('the limit of app passwords per user', () => {
 
     const info = await client.request(SECURITY_INFO);
     expect(info.data?.viewer.securityInfo.appPasswordCount).toBe(1);
-    const created = await client.request(CREATE, { input: { name: 'Allowed' } });
+    const created = await client.request(CreateAppPasswordDocument, { input: { name: 'Allowed' } });
     expect(created.errors).toBeUndefined();
   });
 });
@@ -155,7 +139,7 @@ describe('the tenant policy', () => {
 
     const info = await client.request(SECURITY_INFO);
     expect(info.data?.viewer.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP']);
-    const refused = await client.request(CREATE, { input: { name: 'Outlook' } });
+    const refused = await client.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } });
     expect(GraphQLClient.code(refused)).toBe('APP_PASSWORDS_DISABLED');
     expect(await tenantWrites(tenant)).toEqual({ appPasswords: 0, auditEvents: 0 });
   });
@@ -168,7 +152,7 @@ describe('the tenant policy', () => {
 
     const info = await client.request(SECURITY_INFO);
     expect(info.data?.viewer.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP', 'APP_PASSWORD']);
-    expect((await client.request(CREATE, { input: { name: 'Outlook' } })).errors).toBeUndefined();
+    expect((await client.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } })).errors).toBeUndefined();
   });
 });
 
@@ -183,9 +167,9 @@ describe("another user's app passwords stay out of reach", () => {
     const [strangers] = await insertAppPasswords(server.db, stranger, 1);
     const client = await signedInClient(server, user);
 
-    const unknown = await client.request(DELETE, { id: '0b7e7b8e-9a4c-4d8e-8f60-6f2f5f0c1a11' });
+    const unknown = await client.request(DeleteAppPasswordDocument, { id: '0b7e7b8e-9a4c-4d8e-8f60-6f2f5f0c1a11' });
     for (const id of [colleagues, strangers]) {
-      const result = await client.request(DELETE, { id });
+      const result = await client.request(DeleteAppPasswordDocument, { id: id! });
       expect(GraphQLClient.code(result)).toBe('NOT_FOUND');
       expect(result.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
     }
@@ -219,7 +203,7 @@ describe('bad input is refused and writes nothing', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user);
-    const result = await client.request(CREATE, { input: { name } });
+    const result = await client.request(CreateAppPasswordDocument, { input: { name } });
     expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
     expect(await tenantWrites(tenant)).toEqual({ appPasswords: 0, auditEvents: 0 });
   });
@@ -228,7 +212,7 @@ describe('bad input is refused and writes nothing', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user);
-    const result = await client.request(CREATE, { input: { name: 'é'.repeat(64) } });
+    const result = await client.request(CreateAppPasswordDocument, { input: { name: 'é'.repeat(64) } });
     expect(result.data?.createAppPassword.appPassword.name).toBe('é'.repeat(64));
   });
 
@@ -243,7 +227,8 @@ describe('bad input is refused and writes nothing', () => {
     const user = await createUser(server.db, tenant);
     await insertAppPasswords(server.db, user, 1);
     const client = await signedInClient(server, user);
-    const result = await client.request(DELETE, variables);
+    // Deliberately malformed variables: the server must refuse them.
+    const result = await client.request(DeleteAppPasswordDocument, variables as { id: string });
     expect(GraphQLClient.code(result)).toBe(code);
     expect(await tenantWrites(tenant)).toEqual({ appPasswords: 1, auditEvents: 0 });
   });
@@ -257,7 +242,8 @@ describe('bad input is refused and writes nothing', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user);
-    const result = await client.request(CREATE, variables);
+    // Deliberately malformed variables: the server must refuse them.
+    const result = await client.request(CreateAppPasswordDocument, variables as { input: { name: string } });
     expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
     expect(await tenantWrites(tenant)).toEqual({ appPasswords: 0, auditEvents: 0 });
   });

@@ -4,6 +4,7 @@ import { basic, checkBasic, createAppPassword, randomSecret } from '../support/a
 import { createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { CreateApiTokenDocument, RevokeAppPasswordsDocument, UpdateTenantPolicyDocument, type ApiScope } from '@app-passwords/schema';
 
 const AUDIT_EVENTS = /* GraphQL */ `
   query ($filter: AuditFilter, $first: Int, $after: String) {
@@ -77,28 +78,6 @@ const ENABLE = /* GraphQL */ `
     }
   }
 `;
-const UPDATE_POLICY = /* GraphQL */ `
-  mutation ($input: UpdateTenantPolicyInput!) {
-    updateTenantPolicy(input: $input) {
-      revokedAppPasswords
-    }
-  }
-`;
-const REVOKE = /* GraphQL */ `
-  mutation ($input: RevokeAppPasswordsInput!) {
-    revokeAppPasswords(input: $input) {
-      count
-    }
-  }
-`;
-const CREATE_TOKEN = /* GraphQL */ `
-  mutation ($input: CreateApiTokenInput!) {
-    createApiToken(input: $input) {
-      token
-    }
-  }
-`;
-
 /** Trusts 127.0.0.1 as a proxy: each test's refused checks count against its own X-Forwarded-For address. */
 let server: TestServer;
 beforeAll(async () => {
@@ -234,7 +213,7 @@ async function tenantWithHistory() {
   const user = await createUser(server.db, admin.tenant);
   dataOf(await admin.console.request(DISABLE, { id: user.id }));
   dataOf(await admin.console.request(ENABLE, { id: user.id }));
-  dataOf(await admin.console.request(UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 20 } }));
+  dataOf(await admin.console.request(UpdateTenantPolicyDocument, { input: { maxAppPasswordsPerUser: 20 } }));
   const appPassword = await createAppPassword(server, user);
   const old = {
     january: await insertAuditEvent(admin.tenant, { action: 'test.old', occurredAt: '2025-01-01T00:00:00Z' }),
@@ -331,7 +310,7 @@ describe('auditEvents', () => {
     const { tenant, console } = await adminTenant(server);
     const user = await createUser(server.db, tenant);
     await insertAppPasswords(server.db, user, 5);
-    dataOf(await console.request(REVOKE, { input: { userIds: [user.id], reason: 'Left the company' } }));
+    dataOf(await console.request(RevokeAppPasswordsDocument, { input: { userIds: [user.id], reason: 'Left the company' } }));
     // The same case with a time chosen here, so it never depends on where now() falls in its millisecond.
     for (let i = 0; i < 5; i++) await insertAuditEvent(tenant, { action: 'test.batch', occurredAt: '2025-05-05T10:00:00.123456Z' });
 
@@ -534,7 +513,7 @@ describe('signInActivity', () => {
 describe('the audit table is append-only', () => {
   it('refuses UPDATE, DELETE and TRUNCATE in the database itself', async () => {
     const { tenant, console } = await adminTenant(server);
-    dataOf(await console.request(UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 5 } }));
+    dataOf(await console.request(UpdateTenantPolicyDocument, { input: { maxAppPasswordsPerUser: 5 } }));
     const before = await auditRows(server.db, tenant.id);
     expect(before).toHaveLength(1);
 
@@ -564,9 +543,9 @@ describe('the audit table is append-only', () => {
 
   it("applyRetention deletes only events older than each tenant's retention", async () => {
     const keeping = await adminTenant(server);
-    dataOf(await keeping.console.request(UPDATE_POLICY, { input: { auditRetentionDays: 200 } }));
+    dataOf(await keeping.console.request(UpdateTenantPolicyDocument, { input: { auditRetentionDays: 200 } }));
     const pruning = await adminTenant(server); // the default 90 days
-    dataOf(await pruning.console.request(UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 7 } }));
+    dataOf(await pruning.console.request(UpdateTenantPolicyDocument, { input: { maxAppPasswordsPerUser: 7 } }));
     const [{ keptOld }] = await server.db.query(
       `INSERT INTO audit_events (tenant_id, occurred_at, action, actor_type) VALUES ($1, now() - interval '100 days', 'test.old', 'system')
        RETURNING id::text AS "keptOld"`,
@@ -590,7 +569,8 @@ describe('the audit table is append-only', () => {
 
 describe('CSV exports', () => {
   async function createToken(console: GraphQLClient, scopes: string[]): Promise<string> {
-    return dataOf(await console.request(CREATE_TOKEN, { input: { name: 'Export', scopes } })).createApiToken.token;
+    return dataOf(await console.request(CreateApiTokenDocument, { input: { name: 'Export', scopes: scopes as ApiScope[] } })).createApiToken
+      .token;
   }
 
   it('exports the audit trail as RFC 4180 CSV: header row, quoting that round-trips commas, quotes and line breaks', async () => {
@@ -598,7 +578,7 @@ describe('CSV exports', () => {
     const user = await createUser(server.db, tenant);
     await insertAppPasswords(server.db, user, 1);
     const reason = 'Left the company, "for good"; ticket 42'; // line breaks never get in through the API
-    dataOf(await console.request(REVOKE, { input: { userIds: [user.id], reason } }));
+    dataOf(await console.request(RevokeAppPasswordsDocument, { input: { userIds: [user.id], reason } }));
     const awkward = 'Laptop, "work"\r\nsecond line\nthird'; // as rows from before the text rule may hold
     const awkwardId = await insertAuditEvent(tenant, { action: 'test.name', occurredAt: '2025-01-01T00:00:00Z', appPasswordName: awkward });
 

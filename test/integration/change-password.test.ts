@@ -4,6 +4,7 @@ import { createTenant, createUser, signedInClient, type TestUser } from '../supp
 import { documentationIp } from '../support/admin.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { SignInDocument } from '@app-passwords/schema';
 
 const CHANGE = /* GraphQL */ `
   mutation ($input: ChangePasswordInput!) {
@@ -12,16 +13,6 @@ const CHANGE = /* GraphQL */ `
     }
   }
 `;
-const SIGN_IN = /* GraphQL */ `
-  mutation ($input: SignInInput!) {
-    signIn(input: $input) {
-      viewer {
-        id
-      }
-    }
-  }
-`;
-
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
@@ -31,7 +22,7 @@ afterAll(async () => {
 });
 
 async function signsIn(user: TestUser, password: string): Promise<boolean> {
-  const result = await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password } });
+  const result = await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password } });
   return !result.errors;
 }
 

@@ -1,18 +1,17 @@
-import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignInEventsDocument, ViewerSignInsDocument } from '@app-passwords/schema';
+import {
+  CompleteSignInDocument,
+  ReauthenticateDocument,
+  SignInDocument,
+  SignInEventsDocument,
+  ViewerSignInsDocument,
+} from '@app-passwords/schema';
 import { adminTenant, dataOf, documentationIp, getWith } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword, graphqlWithAuthorization, randomSecret } from '../support/app-passwords.js';
 import { createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, forgetLastCode, totpCode } from '../support/two-step.js';
-
-const SIGN_IN = 'mutation ($input: SignInInput!) { signIn(input: $input) { twoStepRequired } }';
-const COMPLETE = 'mutation ($code: String!) { completeSignIn(input: { code: $code }) { viewer { id } } }';
-const REAUTHENTICATE = 'mutation ($password: String!) { reauthenticate(input: { password: $password }) { authenticatedAt } }';
-const SIGN_IN_EVENTS = print(SignInEventsDocument);
-const VIEWER_SIGN_INS = print(ViewerSignInsDocument);
 
 /** Trusts 127.0.0.1 as a proxy: each test's sign-ins come from its own address. */
 let server: TestServer;
@@ -34,27 +33,29 @@ describe('console sign-ins in the sign-in log', () => {
     const setup = await signedInClient(server, user, { ip });
     const twoStep = await enrollTwoStep(setup);
     await server.app.services.signInLog.flush();
-    const before = dataOf(await admin.request(SIGN_IN_EVENTS, { filter: { userId: user.id }, first: 200 })).signInEvents.edges.length;
+    const before = dataOf(await admin.request(SignInEventsDocument, { filter: { userId: user.id }, first: 200 })).signInEvents.edges.length;
 
     const client = new GraphQLClient(server.url);
     client.headers['x-forwarded-for'] = ip;
-    expect(GraphQLClient.code(await client.request(SIGN_IN, { input: { email: user.email, password: 'not-the-password' } }))).toBe(
+    expect(GraphQLClient.code(await client.request(SignInDocument, { input: { email: user.email, password: 'not-the-password' } }))).toBe(
       'UNAUTHENTICATED',
     );
-    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
-    expect(GraphQLClient.code(await client.request(COMPLETE, { code: '000000' }))).toBe('UNAUTHENTICATED');
-    expect(GraphQLClient.code(await client.request(COMPLETE, { code: 'zzzz-zzzz-zzzz' }))).toBe('UNAUTHENTICATED');
+    await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
+    expect(GraphQLClient.code(await client.request(CompleteSignInDocument, { input: { code: '000000' } }))).toBe('UNAUTHENTICATED');
+    expect(GraphQLClient.code(await client.request(CompleteSignInDocument, { input: { code: 'zzzz-zzzz-zzzz' } }))).toBe('UNAUTHENTICATED');
     await forgetLastCode(server.db, user.id);
-    expect((await client.request(COMPLETE, { code: totpCode(twoStep.secret) })).errors).toBeUndefined();
-    expect(GraphQLClient.code(await client.request(REAUTHENTICATE, { password: 'not-the-password-either' }))).toBe('UNAUTHENTICATED');
-    expect((await client.request(REAUTHENTICATE, { password: user.password })).errors).toBeUndefined();
+    expect((await client.request(CompleteSignInDocument, { input: { code: totpCode(twoStep.secret) } })).errors).toBeUndefined();
+    expect(GraphQLClient.code(await client.request(ReauthenticateDocument, { input: { password: 'not-the-password-either' } }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect((await client.request(ReauthenticateDocument, { input: { password: user.password } })).errors).toBeUndefined();
     // An unknown name is logged too, with no user.
     const stranger = `nobody-${randomSecret()}@example.test`;
-    await client.request(SIGN_IN, { input: { email: stranger, password: 'whatever-it-is' } });
+    await client.request(SignInDocument, { input: { email: stranger, password: 'whatever-it-is' } });
     await server.app.services.signInLog.flush();
 
     const list = async (filter: Record<string, unknown>): Promise<Entry[]> =>
-      dataOf(await admin.request(SIGN_IN_EVENTS, { filter, first: 200 })).signInEvents.edges.map((e: { node: Entry }) => e.node);
+      dataOf(await admin.request(SignInEventsDocument, { filter, first: 200 })).signInEvents.edges.map((e: { node: Entry }) => e.node);
     const all = await list({ userId: user.id });
     const mine = all.slice(0, all.length - before).reverse();
     expect(entries(mine)).toEqual([
@@ -86,13 +87,13 @@ describe('console sign-ins in the sign-in log', () => {
     const user = await createUser(server.db, tenant);
     const client = new GraphQLClient(server.url);
     client.headers['x-forwarded-for'] = documentationIp();
-    for (let i = 0; i < 10; i++) await client.request(SIGN_IN, { input: { email: user.email, password: `wrong-${i}-password` } });
-    expect(GraphQLClient.code(await client.request(SIGN_IN, { input: { email: user.email, password: user.password } }))).toBe(
+    for (let i = 0; i < 10; i++) await client.request(SignInDocument, { input: { email: user.email, password: `wrong-${i}-password` } });
+    expect(GraphQLClient.code(await client.request(SignInDocument, { input: { email: user.email, password: user.password } }))).toBe(
       'RATE_LIMITED',
     );
     await server.app.services.signInLog.flush();
     const nodes: Array<Entry & { attempts: number }> = dataOf(
-      await admin.request(SIGN_IN_EVENTS, { filter: { userId: user.id, method: 'PASSWORD' } }),
+      await admin.request(SignInEventsDocument, { filter: { userId: user.id, method: 'PASSWORD' } }),
     ).signInEvents.edges.map((e: { node: Entry & { attempts: number } }) => e.node);
     // Newest first; identical attempts may be one entry or a few (the log is written once a second).
     expect(nodes[0]).toMatchObject({ outcome: 'THROTTLED', attempts: 1 });
@@ -107,9 +108,11 @@ describe('entering the password again', () => {
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user, { ip: documentationIp() });
     for (let i = 0; i < 10; i++) {
-      expect(GraphQLClient.code(await client.request(REAUTHENTICATE, { password: `wrong-${i}-password` }))).toBe('UNAUTHENTICATED');
+      expect(GraphQLClient.code(await client.request(ReauthenticateDocument, { input: { password: `wrong-${i}-password` } }))).toBe(
+        'UNAUTHENTICATED',
+      );
     }
-    const throttled = await client.request(REAUTHENTICATE, { password: user.password });
+    const throttled = await client.request(ReauthenticateDocument, { input: { password: user.password } });
     expect(GraphQLClient.code(throttled)).toBe('RATE_LIMITED');
     expect(throttled.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
     // Still signed in: a stolen session guesses no further, and the user is not thrown out.
@@ -129,7 +132,7 @@ describe('changing the password', () => {
     expect(GraphQLClient.code(await change('not the current password'))).toBe('BAD_USER_INPUT');
     expect((await change(user.password)).errors).toBeUndefined();
     await server.app.services.signInLog.flush();
-    const nodes = dataOf(await admin.request(SIGN_IN_EVENTS, { filter: { userId: user.id, method: 'PASSWORD' } })).signInEvents.edges;
+    const nodes = dataOf(await admin.request(SignInEventsDocument, { filter: { userId: user.id, method: 'PASSWORD' } })).signInEvents.edges;
     // Newest first: the right current password, the wrong one, then the sign-in itself.
     expect(nodes.map((e: { node: Entry }) => e.node.outcome)).toEqual(['SUCCESS', 'WRONG_PASSWORD', 'SUCCESS']);
   });
@@ -149,7 +152,7 @@ describe("a user's own sign-ins (viewer.signIns)", () => {
     expect((await checkBasic(server, basic(colleague.email, colleagues.password), { ip })).status).toBe(204);
     await server.app.services.signInLog.flush();
 
-    const page = async (after?: string) => dataOf(await console.request(VIEWER_SIGN_INS, { first: 2, after })).viewer.signIns;
+    const page = async (after?: string | null) => dataOf(await console.request(ViewerSignInsDocument, { first: 2, after })).viewer!.signIns;
     const first = await page();
     const second = await page(first.pageInfo.endCursor);
     const seen = [...first.edges, ...second.edges].map((e: { node: Entry }) => e.node);
@@ -172,7 +175,13 @@ describe("a user's own sign-ins (viewer.signIns)", () => {
     expect((await checkBasic(server, basic(user.email, laptop.password), { ip })).status).toBe(204);
     await server.app.services.signInLog.flush();
 
-    const asLaptop = await graphqlWithAuthorization(server, basic(user.email, laptop.password), VIEWER_SIGN_INS, { first: 50 }, { ip });
+    const asLaptop = await graphqlWithAuthorization(
+      server,
+      basic(user.email, laptop.password),
+      ViewerSignInsDocument,
+      { first: 50 },
+      { ip },
+    );
     const names = dataOf(asLaptop).viewer.signIns.edges.map((e: { node: Entry }) => e.node.appPasswordName);
     expect(names.length).toBeGreaterThan(0);
     expect(new Set(names)).toEqual(new Set(['Laptop']));

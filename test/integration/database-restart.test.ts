@@ -22,15 +22,7 @@ import { dataOf } from '../support/admin.js';
 import { createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from '../support/server-process.js';
-
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-    }
-  }
-`;
-
+import { VIEWER_ID } from '../support/operations.js';
 /**
  * A PostgreSQL of its own (the run's database, or the machine's, must stay
  * up for the other tests), restarted under a running server process.
@@ -122,7 +114,7 @@ describe('PostgreSQL restarts while the server runs', () => {
     const traffic = backgroundTraffic({
       remembered: () => checkBasic(server, authorization, { ip: randomIp() }),
       unknown: () => checkBasic(server, basic(`nobody-${randomSecret()}@example.test`, randomSecret()), { ip: randomIp() }),
-      console: () => session.request(VIEWER),
+      console: () => session.request(VIEWER_ID),
     });
 
     await postgres.stop();
@@ -138,8 +130,8 @@ describe('PostgreSQL restarts while the server runs', () => {
 
     // GraphQL: the console's session, an app's Basic credentials, and a new sign-in.
     const outcomes = [
-      await session.request(VIEWER),
-      await graphqlWithAuthorization(server, authorization, VIEWER),
+      await session.request(VIEWER_ID),
+      await graphqlWithAuthorization(server, authorization, VIEWER_ID),
       await new GraphQLClient(server.url).request(`mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }`, {
         input: { email: user.email, password: user.password },
       }),
@@ -161,8 +153,8 @@ describe('PostgreSQL restarts while the server runs', () => {
     // The same process, without a restart: its pool reconnects on the next request.
     expect(await eventually(readiness, (status) => status === 200)).toBe(200);
     expect((await checkBasic(server, authorization, { ip })).status).toBe(204);
-    expect(dataOf(await session.request(VIEWER)).viewer).toEqual({ id: user.id });
-    expect(dataOf(await (await signedInClient(server, user)).request(VIEWER)).viewer).toEqual({ id: user.id });
+    expect(dataOf(await session.request(VIEWER_ID)).viewer).toEqual({ id: user.id });
+    expect(dataOf(await (await signedInClient(server, user)).request(VIEWER_ID)).viewer).toEqual({ id: user.id });
     expect((await checkBasic(server, basic(user.email, appPassword.password), { ip: randomIp() })).status).toBe(204);
     expect(server.running()).toBe(true);
 

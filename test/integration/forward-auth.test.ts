@@ -20,14 +20,7 @@ import {
 } from '../support/app-passwords.js';
 import { createTenant, createUser, type TestUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-const DELETE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    deleteAppPassword(id: $id) {
-      deletedId
-    }
-  }
-`;
+import { DeleteAppPasswordDocument } from '@app-passwords/schema';
 const APP_PASSWORDS = /* GraphQL */ `
   query {
     viewer {
@@ -235,7 +228,7 @@ describe('every failure gets the same 401', () => {
     expect((await check(authorization, { userAgent })).status).toBe(204);
     expect(server.app.services.appPasswordSignIn.stats.cacheHits).toBe(before.cacheHits + 1);
 
-    const deleted = await appPassword.console.request(DELETE, { id: appPassword.id });
+    const deleted = await appPassword.console.request(DeleteAppPasswordDocument, { id: appPassword.id });
     expect(deleted.data?.deleteAppPassword).toEqual({ deletedId: appPassword.id });
 
     expectRefused(await check(authorization, { userAgent }));

@@ -4,6 +4,8 @@ import { basic, checkBasic, createAppPassword, graphqlWithAuthorization, randomI
 import { createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient, type GraphQLResult } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
+import type { DocumentNode } from 'graphql';
 
 const VIEWER = /* GraphQL */ `
   query {
@@ -18,20 +20,6 @@ const VIEWER = /* GraphQL */ `
           id
         }
       }
-    }
-  }
-`;
-const CREATE = /* GraphQL */ `
-  mutation ($input: CreateAppPasswordInput!) {
-    createAppPassword(input: $input) {
-      password
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    deleteAppPassword(id: $id) {
-      deletedId
     }
   }
 `;
@@ -61,7 +49,7 @@ async function userWithAppPassword(options: { role?: Role } = {}) {
   const ip = randomIp();
   const authorization = basic(user.email, appPassword.password);
   /** GraphQL as an app signed in with this app password (or another Authorization header) would send it. */
-  const asApp = (query: string, variables?: Record<string, unknown>, header = authorization, cookie?: string) =>
+  const asApp = (query: string | DocumentNode, variables?: Record<string, unknown>, header = authorization, cookie?: string) =>
     graphqlWithAuthorization(server, header, query, variables, { ip, cookie });
   return { tenant, user, appPassword, authorization, asApp };
 }
@@ -104,7 +92,7 @@ describe('GraphQL with an app password', () => {
     const { user, appPassword, authorization, asApp } = await userWithAppPassword();
     expect((await checkBasic(server, authorization)).status).toBe(204);
 
-    const deleted = await asApp(DELETE, { id: appPassword.id });
+    const deleted = await asApp(DeleteAppPasswordDocument, { id: appPassword.id });
     expect(deleted.errors).toBeUndefined();
     expect(deleted.data?.deleteAppPassword).toEqual({ deletedId: appPassword.id });
     expectNoCookie(deleted);
@@ -116,7 +104,7 @@ describe('GraphQL with an app password', () => {
 
   it('may not create app passwords', async () => {
     const { user, asApp } = await userWithAppPassword();
-    const result = await asApp(CREATE, { input: { name: 'Another one' } });
+    const result = await asApp(CreateAppPasswordDocument, { input: { name: 'Another one' } });
     expect(GraphQLClient.code(result)).toBe('FORBIDDEN');
     expect(result.data ?? null).toBeNull();
     expect(result.body).not.toMatch(/"password"\s*:\s*"[a-z]{28}"/);
@@ -128,7 +116,7 @@ describe('GraphQL with an app password', () => {
     const { user, asApp } = await userWithAppPassword({ role: Role.TENANT_ADMIN });
     const sessionsBefore = await count('sessions', user.id);
 
-    const created = await asApp(CREATE, { input: { name: 'Admin script' } });
+    const created = await asApp(CreateAppPasswordDocument, { input: { name: 'Admin script' } });
     expect(GraphQLClient.code(created)).toBe('FORBIDDEN');
     expect(await count('app_passwords', user.id)).toBe(1);
 
@@ -151,7 +139,7 @@ describe('GraphQL with an app password', () => {
       [sameTenant, neighbour],
       [stranger.user, stranger.appPassword],
     ] as const) {
-      const result = await asApp(DELETE, { id: target.id });
+      const result = await asApp(DeleteAppPasswordDocument, { id: target.id });
       expect(GraphQLClient.code(result)).toBe('NOT_FOUND');
       expect(result.data ?? null).toBeNull();
       expectNoCookie(result);
@@ -205,14 +193,16 @@ describe('an app sees and deletes only its own app password', () => {
 
   it("cannot delete its owner's other app password: NOT_FOUND, and that one keeps working", async () => {
     const { user, laptop, phone, asApp } = await userWithTwoAppPasswords();
-    const result = await asApp(DELETE, { id: phone.id });
+    const result = await asApp(DeleteAppPasswordDocument, { id: phone.id });
     expect(GraphQLClient.code(result)).toBe('NOT_FOUND');
     expect(result.data ?? null).toBeNull();
     expect(await count('app_passwords', user.id)).toBe(2);
     expect((await checkBasic(server, basic(user.email, phone.password), { ip: randomIp() })).status).toBe(204);
 
     // "Sign this device out": its own goes.
-    expect((await asApp(DELETE, { id: laptop.id.toUpperCase() })).data?.deleteAppPassword).toEqual({ deletedId: laptop.id });
+    expect((await asApp(DeleteAppPasswordDocument, { id: laptop.id.toUpperCase() })).data?.deleteAppPassword).toEqual({
+      deletedId: laptop.id,
+    });
     expect(await count('app_passwords', user.id)).toBe(1);
   });
 });
@@ -237,7 +227,7 @@ describe('GraphQL refuses bad or mixed credentials', () => {
     expect(console.cookie).toBeDefined();
 
     expectUnauthenticated(await asApp(VIEWER, undefined, authorization, console.cookie));
-    expectUnauthenticated(await asApp(DELETE, { id: appPassword.id }, authorization, console.cookie));
+    expectUnauthenticated(await asApp(DeleteAppPasswordDocument, { id: appPassword.id }, authorization, console.cookie));
     expectUnauthenticated(await asApp(VIEWER, undefined, basic(user.email, randomSecret()), console.cookie));
     expect(await count('app_passwords', user.id)).toBe(1);
 

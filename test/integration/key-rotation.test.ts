@@ -8,6 +8,7 @@ import { createTenant, createUser, signedInClient } from '../support/factories.j
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, forgetLastCode, totpCode } from '../support/two-step.js';
+import { VIEWER_ID } from '../support/operations.js';
 
 /*
  * Rotating APP_PASSWORD_LOOKUP_KEY: a server started with a new key and the
@@ -32,14 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([before?.close(), during?.close(), after?.close()]);
 });
-
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-    }
-  }
-`;
 const API_TOKEN_QUERY = /* GraphQL */ `
   query {
     users(first: 1) {
@@ -111,7 +104,7 @@ describe('rotating the server key', () => {
     await forgetLastCode(before.db, admin.id);
     const afterRotation = await signInWithCode(after, admin.email, admin.password, totpCode(twoStep.secret));
     expect(afterRotation.result.data?.completeSignIn.viewer).toEqual({ id: admin.id });
-    expect((await afterRotation.client.request(VIEWER)).data).toEqual({ viewer: { id: admin.id } });
+    expect((await afterRotation.client.request(VIEWER_ID)).data).toEqual({ viewer: { id: admin.id } });
   });
 
   it('tags new app passwords under the current key only', async () => {

@@ -6,15 +6,7 @@ import { createDataSource } from '../../server/src/db/data-source.js';
 import { dataOf, uniqueTag } from '../support/admin.js';
 import { createAdmin, createTenant, signedInClient, type TestTenant } from '../support/factories.js';
 import { startServerProcess, stopServerProcesses } from '../support/server-process.js';
-
-const REVOKE = /* GraphQL */ `
-  mutation ($input: RevokeAppPasswordsInput!) {
-    revokeAppPasswords(input: $input) {
-      count
-    }
-  }
-`;
-
+import { REVOKE_COUNT } from '../support/operations.js';
 const USERS = 1000;
 const PER_USER = 40;
 
@@ -105,7 +97,7 @@ describe('a server killed in the middle of a bulk revoke', () => {
       );
       const console = await signedInClient({ url: server.url, db }, admin);
       let answered: string | undefined;
-      const answer = console.request(REVOKE, { input: { userIds, reason } }).then(
+      const answer = console.request(REVOKE_COUNT, { input: { userIds, reason } }).then(
         (result) => (answered = `answered ${result.body}`),
         () => 'no answer',
       );
@@ -138,7 +130,7 @@ describe('a server killed in the middle of a bulk revoke', () => {
 
     // The admin sees it did not go through, and repeats it on the restarted server.
     if (none) {
-      const again = await (await signedInClient({ url: restarted.url, db }, admin)).request(REVOKE, { input: { userIds, reason } });
+      const again = await (await signedInClient({ url: restarted.url, db }, admin)).request(REVOKE_COUNT, { input: { userIds, reason } });
       expect(dataOf(again).revokeAppPasswords).toEqual({ count: appPasswordIds.length });
       expect(await idsOf(tenant)).toEqual([]);
       expect(await auditedIds(tenant, reason)).toEqual(appPasswordIds);

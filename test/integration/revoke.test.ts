@@ -5,16 +5,7 @@ import { basic, checkBasic, createAppPassword, type CreatedAppPassword } from '.
 import { createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-const REVOKE = /* GraphQL */ `
-  mutation ($input: RevokeAppPasswordsInput!) {
-    revokeAppPasswords(input: $input) {
-      count
-      dryRun
-    }
-  }
-`;
-
+import { RevokeAppPasswordsDocument } from '@app-passwords/schema';
 /** Trusts 127.0.0.1 as a proxy: each test's refused checks count against its own X-Forwarded-For address. */
 let server: TestServer;
 beforeAll(async () => {
@@ -56,7 +47,9 @@ describe('revoking', () => {
     const checks = [checker(user, first), checker(user, second), checker(user, kept)];
     for (const check of checks) await expectWorkingAndWarm(check);
 
-    const result = await console.request(REVOKE, { input: { ids: [first.id, second.id.toUpperCase()], reason: REASON } });
+    const result = await console.request(RevokeAppPasswordsDocument, {
+      input: { ids: [first.id, second.id.toUpperCase()], reason: REASON },
+    });
 
     expect(dataOf(result).revokeAppPasswords).toEqual({ count: 2, dryRun: false });
     expect(await checks[0]!()).toBe(401);
@@ -96,7 +89,7 @@ describe('revoking', () => {
     const moverRows = await insertAppPasswords(server.db, mover, 3);
     const stayerRows = await insertAppPasswords(server.db, stayer, 2);
 
-    const result = await console.request(REVOKE, { input: { userIds: [leaver.id, mover.id], reason: REASON } });
+    const result = await console.request(RevokeAppPasswordsDocument, { input: { userIds: [leaver.id, mover.id], reason: REASON } });
 
     expect(dataOf(result).revokeAppPasswords).toEqual({ count: 6, dryRun: false });
     expect(await check()).toBe(401);
@@ -122,12 +115,12 @@ describe('revoking', () => {
     });
     const lastUsedBefore = new Date(Date.now() - 90 * DAY).toISOString();
 
-    const onlyUsed = await console.request(REVOKE, {
+    const onlyUsed = await console.request(RevokeAppPasswordsDocument, {
       input: { filter: { lastUsedBefore, includeNeverUsed: false }, reason: REASON, dryRun: true },
     });
     expect(dataOf(onlyUsed).revokeAppPasswords).toEqual({ count: 2, dryRun: true });
 
-    const result = await console.request(REVOKE, { input: { filter: { lastUsedBefore }, reason: REASON } });
+    const result = await console.request(RevokeAppPasswordsDocument, { input: { filter: { lastUsedBefore }, reason: REASON } });
 
     expect(dataOf(result).revokeAppPasswords).toEqual({ count: 3, dryRun: false });
     expect(await check()).toBe(401);
@@ -147,9 +140,11 @@ describe('revoking', () => {
     const rows = await insertAppPasswords(server.db, user, 4);
     const before = await snapshot(tenant);
 
-    const byIds = await console.request(REVOKE, { input: { ids: [real.id, rows[0]], reason: REASON, dryRun: true } });
-    const byUsers = await console.request(REVOKE, { input: { userIds: [user.id], reason: REASON, dryRun: true } });
-    const byFilter = await console.request(REVOKE, { input: { filter: { neverUsed: true }, reason: REASON, dryRun: true } });
+    const byIds = await console.request(RevokeAppPasswordsDocument, { input: { ids: [real.id, rows[0]!], reason: REASON, dryRun: true } });
+    const byUsers = await console.request(RevokeAppPasswordsDocument, { input: { userIds: [user.id], reason: REASON, dryRun: true } });
+    const byFilter = await console.request(RevokeAppPasswordsDocument, {
+      input: { filter: { neverUsed: true }, reason: REASON, dryRun: true },
+    });
 
     expect(dataOf(byIds).revokeAppPasswords).toEqual({ count: 2, dryRun: true });
     expect(dataOf(byUsers).revokeAppPasswords).toEqual({ count: 5, dryRun: true });
@@ -178,7 +173,9 @@ describe('all or nothing', () => {
     const before = await snapshot(tenant);
 
     for (const dryRun of [false, true]) {
-      const result = await console.request(REVOKE, { input: { ids: [real.id, ...rows, randomUUID()], reason: REASON, dryRun } });
+      const result = await console.request(RevokeAppPasswordsDocument, {
+        input: { ids: [real.id, ...rows, randomUUID()], reason: REASON, dryRun },
+      });
       expect(GraphQLClient.code(result)).toBe('NOT_FOUND');
     }
 
@@ -191,8 +188,8 @@ describe('all or nothing', () => {
     const before = await snapshot(tenant);
     const otherBefore = await snapshot(other);
 
-    const byId = await console.request(REVOKE, { input: { ids: [real.id, ...rows, ...foreign], reason: REASON } });
-    const byUser = await console.request(REVOKE, { input: { userIds: [stranger.id], reason: REASON } });
+    const byId = await console.request(RevokeAppPasswordsDocument, { input: { ids: [real.id, ...rows, ...foreign], reason: REASON } });
+    const byUser = await console.request(RevokeAppPasswordsDocument, { input: { userIds: [stranger.id], reason: REASON } });
 
     expect(GraphQLClient.code(byId)).toBe('NOT_FOUND');
     expect(GraphQLClient.code(byUser)).toBe('NOT_FOUND');
@@ -205,7 +202,7 @@ describe('all or nothing', () => {
     const { tenant, console, other } = await tenantWithRows();
     const otherBefore = await snapshot(other);
 
-    const result = await console.request(REVOKE, { input: { filter: {}, reason: REASON } });
+    const result = await console.request(RevokeAppPasswordsDocument, { input: { filter: {}, reason: REASON } });
 
     expect(dataOf(result).revokeAppPasswords.count).toBe(3);
     expect(await appPasswordIds(server.db, tenant.id)).toEqual([]);
@@ -229,7 +226,7 @@ describe('bad input', () => {
     const ids = await insertAppPasswords(server.db, user, 2);
     const before = await snapshot(tenant);
 
-    const result = await console.request(REVOKE, { input: { ...input(ids, user.id), reason: REASON } });
+    const result = await console.request(RevokeAppPasswordsDocument, { input: { ...input(ids, user.id), reason: REASON } });
 
     expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
     expect(await snapshot(tenant)).toEqual(before);
@@ -244,7 +241,7 @@ describe('bad input', () => {
     const ids = await insertAppPasswords(server.db, await createUser(server.db, tenant), 1);
     const before = await snapshot(tenant);
 
-    expect(GraphQLClient.code(await console.request(REVOKE, { input: { ids, reason } }))).toBe('BAD_USER_INPUT');
+    expect(GraphQLClient.code(await console.request(RevokeAppPasswordsDocument, { input: { ids, reason } }))).toBe('BAD_USER_INPUT');
     expect(await snapshot(tenant)).toEqual(before);
   });
 
@@ -255,10 +252,14 @@ describe('bad input', () => {
     const before = await snapshot(tenant);
     const many = [...ids, ...Array.from({ length: 10_000 }, () => randomUUID())];
 
-    expect(GraphQLClient.code(await console.request(REVOKE, { input: { ids: many, reason: REASON } }))).toBe('BAD_USER_INPUT');
-    expect(GraphQLClient.code(await console.request(REVOKE, { input: { userIds: [user.id, ...many.slice(1)], reason: REASON } }))).toBe(
+    expect(GraphQLClient.code(await console.request(RevokeAppPasswordsDocument, { input: { ids: many, reason: REASON } }))).toBe(
       'BAD_USER_INPUT',
     );
+    expect(
+      GraphQLClient.code(
+        await console.request(RevokeAppPasswordsDocument, { input: { userIds: [user.id, ...many.slice(1)], reason: REASON } }),
+      ),
+    ).toBe('BAD_USER_INPUT');
     expect(await snapshot(tenant)).toEqual(before);
   });
 
@@ -268,7 +269,7 @@ describe('bad input', () => {
     const ids = await insertAppPasswords(server.db, await createUser(server.db, tenant), 1);
     const many = [...ids, ...Array.from({ length: 9_999 }, () => randomUUID())];
 
-    const result = await console.request(REVOKE, { input: { ids: many, reason: REASON } });
+    const result = await console.request(RevokeAppPasswordsDocument, { input: { ids: many, reason: REASON } });
 
     expect(result.status).toBe(200);
     expect(GraphQLClient.code(result)).toBe('NOT_FOUND');
@@ -280,7 +281,7 @@ describe('bad input', () => {
     const ids = await insertAppPasswords(server.db, user, 1);
     const console = await signedInClient(server, user);
 
-    expect(GraphQLClient.code(await console.request(REVOKE, { input: { ids, reason: REASON } }))).toBe('FORBIDDEN');
+    expect(GraphQLClient.code(await console.request(RevokeAppPasswordsDocument, { input: { ids, reason: REASON } }))).toBe('FORBIDDEN');
     expect(await appPasswordIds(server.db, tenant.id)).toEqual(ids);
   });
 });

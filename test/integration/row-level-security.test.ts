@@ -9,6 +9,7 @@ import { adminTenant, dataOf, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { CreateApiTokenDocument } from '@app-passwords/schema';
 
 /**
  * Row-level security is the second lock: the server's queries name their
@@ -16,15 +17,6 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
  * rows even when a query forgets. These tests make the server's own database
  * role run queries that deliberately forget.
  */
-
-const CREATE_TOKEN = /* GraphQL */ `
-  mutation ($input: CreateApiTokenInput!) {
-    createApiToken(input: $input) {
-      token
-    }
-  }
-`;
-
 /** Every table whose rows belong to a tenant, read by its tenant id. */
 const TENANT_TABLES = [
   ['tenants', 'id'],
@@ -53,7 +45,7 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   dataOf(await admin.console.request(`mutation { regenerateRecoveryCodes { recoveryCodes } }`));
   const appPassword = await createAppPassword(server, admin.admin, { console: admin.console });
   expect((await checkBasic(server, basic(admin.admin.email, appPassword.password))).status).toBe(204);
-  dataOf(await admin.console.request(CREATE_TOKEN, { input: { name: 'Report', scopes: ['AUDIT_READ'] } }));
+  dataOf(await admin.console.request(CreateApiTokenDocument, { input: { name: 'Report', scopes: ['AUDIT_READ'] } }));
   return { ...admin, appPasswordId: appPassword.id };
 }
 

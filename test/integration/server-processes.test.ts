@@ -15,27 +15,12 @@ import { createAdmin, createTenant, createUser, signedInClient } from '../suppor
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { dataOf } from '../support/admin.js';
-
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-    }
-  }
-`;
+import { REVOKE_COUNT, VIEWER_ID } from '../support/operations.js';
 const SIGN_OUT = /* GraphQL */ `
   mutation {
     signOut
   }
 `;
-const REVOKE = /* GraphQL */ `
-  mutation ($input: RevokeAppPasswordsInput!) {
-    revokeAppPasswords(input: $input) {
-      count
-    }
-  }
-`;
-
 /**
  * Two instances as an operator deploys them: two `main.ts` processes behind
  * one load balancer (trusted at 127.0.0.1), over one PostgreSQL, with one
@@ -79,9 +64,9 @@ describe('two server processes over one database', () => {
     const onB = new GraphQLClient(b.url);
     onB.cookie = onA.cookie;
 
-    expect(dataOf(await onB.request(VIEWER)).viewer).toEqual({ id: user.id });
+    expect(dataOf(await onB.request(VIEWER_ID)).viewer).toEqual({ id: user.id });
     expect(dataOf(await onB.request(SIGN_OUT)).signOut).toBe(true);
-    expect(dataOf(await onA.request(VIEWER)).viewer).toBeNull();
+    expect(dataOf(await onA.request(VIEWER_ID)).viewer).toBeNull();
   });
 
   it('accepts on B an app password created on A; revoked on A, B refuses it at the very next request though it remembered it', async () => {
@@ -99,7 +84,7 @@ describe('two server processes over one database', () => {
 
     const revoked = await (
       await signedInClient({ url: a.url, db }, admin)
-    ).request(REVOKE, {
+    ).request(REVOKE_COUNT, {
       input: { userIds: [user.id], reason: 'Phone lost' },
     });
     expect(dataOf(revoked).revokeAppPasswords).toEqual({ count: 1 });

@@ -15,15 +15,7 @@ import {
 import { createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-    }
-  }
-`;
-
+import { VIEWER_ID } from '../support/operations.js';
 /**
  * Every request carries its own X-Forwarded-For address (the server trusts
  * 127.0.0.1 as a proxy), so counters are per test: no test can push the
@@ -72,7 +64,7 @@ describe('throttling failed app-password sign-ins', () => {
     expect(retryAfter(blocked)).toBeGreaterThan(0);
     expect(blocked.headers.get('x-auth-user')).toBeNull();
 
-    const graphql = await graphqlWithAuthorization(server, authorization, VIEWER, undefined, { ip });
+    const graphql = await graphqlWithAuthorization(server, authorization, VIEWER_ID, undefined, { ip });
     expect(graphql.status).toBe(429);
     expect(GraphQLClient.code(graphql)).toBe('RATE_LIMITED');
     expect(graphql.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
@@ -170,7 +162,7 @@ describe('throttling failed app-password sign-ins', () => {
     expect(row).toMatchObject({ blocked_forever: false });
     expect(row!.blocked_for_seconds).toBeGreaterThan(59 * 60);
     expect(row!.blocked_for_seconds).toBeLessThanOrEqual(60 * 60);
-    const graphql = await graphqlWithAuthorization(server, authorization, VIEWER, undefined, { ip: randomIp() });
+    const graphql = await graphqlWithAuthorization(server, authorization, VIEWER_ID, undefined, { ip: randomIp() });
     expect(GraphQLClient.code(graphql)).toBe('RATE_LIMITED');
 
     // Signing in to the console with the primary password proves the user is there.

@@ -4,6 +4,7 @@ import { Role } from '../../server/src/modules/users/user.entity.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { GraphQLClient, type GraphQLResult } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
 
 const SIGN_IN = /* GraphQL */ `
   mutation ($input: SignInInput!) {
@@ -32,23 +33,6 @@ const VIEWER = /* GraphQL */ `
     }
   }
 `;
-const CREATE = /* GraphQL */ `
-  mutation ($input: CreateAppPasswordInput!) {
-    createAppPassword(input: $input) {
-      appPassword {
-        id
-      }
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    deleteAppPassword(id: $id) {
-      deletedId
-    }
-  }
-`;
-
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -205,14 +189,14 @@ describe('anonymous callers', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const owner = await signedInClient(server, user);
-    const created = await owner.request(CREATE, { input: { name: 'Phone' } });
+    const created = await owner.request(CreateAppPasswordDocument, { input: { name: 'Phone' } });
     const { id } = created.data!.createAppPassword.appPassword;
 
     const anonymous = new GraphQLClient(server.url);
     expect(await viewerOf(anonymous)).toBeNull();
-    const create = await anonymous.request(CREATE, { input: { name: 'Laptop' } });
+    const create = await anonymous.request(CreateAppPasswordDocument, { input: { name: 'Laptop' } });
     expect(GraphQLClient.code(create)).toBe('UNAUTHENTICATED');
-    const remove = await anonymous.request(DELETE, { id });
+    const remove = await anonymous.request(DeleteAppPasswordDocument, { id });
     expect(GraphQLClient.code(remove)).toBe('UNAUTHENTICATED');
 
     const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1', [user.id]);
@@ -232,7 +216,7 @@ describe('session lifetime', () => {
     await server.db.query(`UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = $1`, [user.id]);
 
     expect(await viewerOf(client)).toBeNull();
-    const create = await client.request(CREATE, { input: { name: 'Phone' } });
+    const create = await client.request(CreateAppPasswordDocument, { input: { name: 'Phone' } });
     expect(GraphQLClient.code(create)).toBe('UNAUTHENTICATED');
   });
 
@@ -257,7 +241,7 @@ describe('session lifetime', () => {
     ]);
 
     expect(await viewerOf(client)).toBeNull();
-    const create = await client.request(CREATE, { input: { name: 'Phone' } });
+    const create = await client.request(CreateAppPasswordDocument, { input: { name: 'Phone' } });
     expect(GraphQLClient.code(create)).toBe('UNAUTHENTICATED');
   });
 
@@ -267,7 +251,7 @@ describe('session lifetime', () => {
 
     await server.db.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [user.id]);
     expect(await viewerOf(client)).toBeNull();
-    const create = await client.request(CREATE, { input: { name: 'Phone' } });
+    const create = await client.request(CreateAppPasswordDocument, { input: { name: 'Phone' } });
     expect(GraphQLClient.code(create)).toBe('UNAUTHENTICATED');
   });
 });
@@ -291,7 +275,7 @@ describe('signing out and in again', () => {
     expect(await sessionCount(user)).toBe(0);
     expect(await viewerOf(client)).toBeNull();
     expect(await viewerOf(replay(oldCookie))).toBeNull();
-    const create = await replay(oldCookie).request(CREATE, { input: { name: 'Phone' } });
+    const create = await replay(oldCookie).request(CreateAppPasswordDocument, { input: { name: 'Phone' } });
     expect(GraphQLClient.code(create)).toBe('UNAUTHENTICATED');
   });
 

@@ -6,6 +6,7 @@ import { basic, checkBasic, createAppPassword } from '../support/app-passwords.j
 import { createAdmin, createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { CreateAppPasswordDocument } from '@app-passwords/schema';
 
 const POLICY_FIELDS = /* GraphQL */ `
   appPasswordsEnabled
@@ -52,17 +53,6 @@ const UPDATE = /* GraphQL */ `
     }
   }
 `;
-const CREATE = /* GraphQL */ `
-  mutation ($input: CreateAppPasswordInput!) {
-    createAppPassword(input: $input) {
-      appPassword {
-        id
-        expiresAt
-      }
-    }
-  }
-`;
-
 /** Trusts 127.0.0.1 as a proxy: each test's refused checks count against its own X-Forwarded-For address. */
 let server: TestServer;
 beforeAll(async () => {
@@ -189,7 +179,9 @@ describe('switching app passwords off', () => {
     });
     expect(await check()).toBe(204);
     const userConsole = await signedInClient(server, user);
-    expect(GraphQLClient.code(await userConsole.request(CREATE, { input: { name: 'New phone' } }))).toBe('APP_PASSWORDS_DISABLED');
+    expect(GraphQLClient.code(await userConsole.request(CreateAppPasswordDocument, { input: { name: 'New phone' } }))).toBe(
+      'APP_PASSWORDS_DISABLED',
+    );
   });
 
   it('BLOCK: existing app passwords are refused at once, and work again when switched back on', async () => {
@@ -267,23 +259,27 @@ describe('the other rules', () => {
     const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1', [user.id]);
     expect(count).toBe(5);
     const userConsole = await signedInClient(server, user);
-    expect(GraphQLClient.code(await userConsole.request(CREATE, { input: { name: 'Sixth' } }))).toBe('APP_PASSWORD_LIMIT_REACHED');
+    expect(GraphQLClient.code(await userConsole.request(CreateAppPasswordDocument, { input: { name: 'Sixth' } }))).toBe(
+      'APP_PASSWORD_LIMIT_REACHED',
+    );
   });
 
   it('maxLifetimeDays gives new app passwords an expiry that many days ahead; existing ones keep none', async () => {
     const { tenant, console } = await adminTenant(server);
     const user = await createUser(server.db, tenant);
     const userConsole = await signedInClient(server, user);
-    const existing = dataOf(await userConsole.request(CREATE, { input: { name: 'Before' } })).createAppPassword.appPassword;
+    const existing = dataOf(await userConsole.request(CreateAppPasswordDocument, { input: { name: 'Before' } })).createAppPassword
+      .appPassword;
     expect(existing.expiresAt).toBeNull();
 
     dataOf(await console.request(UPDATE, { input: { maxLifetimeDays: 30 } }));
     const earliest = Date.now();
-    const created = dataOf(await userConsole.request(CREATE, { input: { name: 'After' } })).createAppPassword.appPassword;
+    const created = dataOf(await userConsole.request(CreateAppPasswordDocument, { input: { name: 'After' } })).createAppPassword
+      .appPassword;
     const latest = Date.now();
 
     const day = (ms: number) => new Date(ms + 30 * 24 * 3600 * 1000).toISOString().slice(0, 10);
-    expect([day(earliest), day(latest)]).toContain(created.expiresAt.slice(0, 10));
+    expect([day(earliest), day(latest)]).toContain(created.expiresAt!.slice(0, 10));
     const rows: Array<{ id: string; expires_at: Date | null }> = await server.db.query(
       'SELECT id, expires_at FROM app_passwords WHERE user_id = $1',
       [user.id],
@@ -292,7 +288,8 @@ describe('the other rules', () => {
 
     // Back to "never": new ones get no expiry again.
     dataOf(await console.request(UPDATE, { input: { maxLifetimeDays: null } }));
-    const unlimited = dataOf(await userConsole.request(CREATE, { input: { name: 'Later' } })).createAppPassword.appPassword;
+    const unlimited = dataOf(await userConsole.request(CreateAppPasswordDocument, { input: { name: 'Later' } })).createAppPassword
+      .appPassword;
     expect(unlimited.expiresAt).toBeNull();
   });
 

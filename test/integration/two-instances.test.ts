@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword, randomIp } from '../support/app-passwords.js';
 import { createTenant, createUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-const DELETE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    deleteAppPassword(id: $id) {
-      deletedId
-    }
-  }
-`;
-
+import { DeleteAppPasswordDocument } from '@app-passwords/schema';
 /** Two instances behind one load balancer: one database, one lookup key, a cache each. */
 let a: TestServer;
 let b: TestServer;
@@ -56,7 +48,7 @@ describe('two instances over one database', () => {
 
   it('refuses on B at the very next request an app password deleted on A, although B remembered it', async () => {
     const { appPassword, check } = await warmOnBoth();
-    const deleted = await appPassword.console.request(DELETE, { id: appPassword.id });
+    const deleted = await appPassword.console.request(DeleteAppPasswordDocument, { id: appPassword.id });
     expect(deleted.data?.deleteAppPassword).toEqual({ deletedId: appPassword.id });
 
     expect(await check(b)).toEqual({ status: 401, warm: true });

@@ -6,6 +6,8 @@ import { createAdmin, createTenant, createUser, signedInClient, type TestUser } 
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, totpCode } from '../support/two-step.js';
+import { VIEWER_ID } from '../support/operations.js';
+import { CompleteSignInDocument, SignInDocument } from '@app-passwords/schema';
 
 const RESET = /* GraphQL */ `
   mutation ($input: ResetTwoStepVerificationInput!) {
@@ -31,24 +33,6 @@ const USERS = /* GraphQL */ `
     }
   }
 `;
-const SIGN_IN = /* GraphQL */ `
-  mutation ($input: SignInInput!) {
-    signIn(input: $input) {
-      twoStepRequired
-    }
-  }
-`;
-const COMPLETE = /* GraphQL */ `
-  mutation ($code: String!) {
-    completeSignIn(input: { code: $code }) {
-      viewer {
-        id
-      }
-    }
-  }
-`;
-const VIEWER = `query { viewer { id } }`;
-
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -85,16 +69,18 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
     const user = await enrolledUser(tenant);
     const elsewhere = await signedInClient(server, user);
     const pending = new GraphQLClient(server.url);
-    expect(dataOf(await pending.request(SIGN_IN, { input: { email: user.email, password: user.password } })).signIn.twoStepRequired).toBe(
-      true,
-    );
+    expect(
+      dataOf(await pending.request(SignInDocument, { input: { email: user.email, password: user.password } })).signIn.twoStepRequired,
+    ).toBe(true);
 
     const reset = dataOf(await console.request(RESET, { input: { userId: user.id } })).resetTwoStepVerification;
     expect(reset).toEqual({ user: { id: user.id, twoStepEnabled: false }, revokedAppPasswords: 0, signedOutSessions: 2 });
 
     expect(await twoStepRows(user)).toEqual({ authenticators: 0, recoveryCodes: 0 });
-    for (const client of [user.console, elsewhere]) expect(dataOf(await client.request(VIEWER)).viewer).toBeNull();
-    expect(GraphQLClient.code(await pending.request(COMPLETE, { code: totpCode(user.twoStep!.secret, 1) }))).toBe('UNAUTHENTICATED');
+    for (const client of [user.console, elsewhere]) expect(dataOf(await client.request(VIEWER_ID)).viewer).toBeNull();
+    expect(GraphQLClient.code(await pending.request(CompleteSignInDocument, { input: { code: totpCode(user.twoStep!.secret, 1) } }))).toBe(
+      'UNAUTHENTICATED',
+    );
     expect(await server.db.query('SELECT 1 FROM sessions WHERE user_id = $1', [user.id])).toEqual([]);
     expect((await auditRows(server.db, tenant.id, 'two_step.reset')).map((e) => [e.actor_user_id, e.target_user_id, e.details])).toEqual([
       [admin.id, user.id, { revokedAppPasswords: 0, signedOutSessions: 2 }],
@@ -109,14 +95,16 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
 
     // The way back: the password alone, then a new app.
     const back = new GraphQLClient(server.url);
-    expect(dataOf(await back.request(SIGN_IN, { input: { email: user.email, password: user.password } })).signIn.twoStepRequired).toBe(
-      false,
-    );
+    expect(
+      dataOf(await back.request(SignInDocument, { input: { email: user.email, password: user.password } })).signIn.twoStepRequired,
+    ).toBe(false);
     expect((await enrollTwoStep(back)).recoveryCodes).toHaveLength(10);
     // The old recovery codes are gone for good.
     const old = new GraphQLClient(server.url);
-    await old.request(SIGN_IN, { input: { email: user.email, password: user.password } });
-    expect(GraphQLClient.code(await old.request(COMPLETE, { code: user.recoveryCodes[0] }))).toBe('UNAUTHENTICATED');
+    await old.request(SignInDocument, { input: { email: user.email, password: user.password } });
+    expect(GraphQLClient.code(await old.request(CompleteSignInDocument, { input: { code: user.recoveryCodes[0]! } }))).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 
   it('where app passwords need two-step verification: refused while the user has some, unless they go too; then they stop working', async () => {
@@ -129,7 +117,7 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
     expect(GraphQLClient.code(refused)).toBe('TWO_STEP_NEEDED_BY_APP_PASSWORDS');
     expect(refused.errors?.[0]?.extensions?.appPasswords).toBe(1);
     expect(await twoStepRows(user)).toEqual({ authenticators: 1, recoveryCodes: 10 });
-    expect(dataOf(await user.console.request(VIEWER)).viewer).toEqual({ id: user.id });
+    expect(dataOf(await user.console.request(VIEWER_ID)).viewer).toEqual({ id: user.id });
     expect((await checkBasic(server, authorization)).status).toBe(204);
     expect(await auditRows(server.db, tenant.id, 'two_step.reset')).toEqual([]);
 
@@ -207,7 +195,7 @@ describe('what a reset needs', () => {
     const stranger = await enrolledUser(other);
     expect(GraphQLClient.code(await console.request(RESET, { input: { userId: stranger.id } }))).toBe('NOT_FOUND');
     expect(await twoStepRows(stranger)).toEqual({ authenticators: 1, recoveryCodes: 10 });
-    expect(dataOf(await stranger.console.request(VIEWER)).viewer).toEqual({ id: stranger.id });
+    expect(dataOf(await stranger.console.request(VIEWER_ID)).viewer).toEqual({ id: stranger.id });
     expect(await auditRows(server.db, other.id, 'two_step.reset')).toEqual([]);
   });
 });

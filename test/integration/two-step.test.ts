@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfirmTwoStepEnrollmentDocument, ReauthenticateDocument, StartTwoStepEnrollmentDocument } from '@app-passwords/schema';
 import { auditRows, documentationIp } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, forgetLastCode, signedInWithTwoStep, totpCode } from '../support/two-step.js';
+import { VIEWER_ID } from '../support/operations.js';
 
 const SECURITY_INFO = /* GraphQL */ `
   query {
@@ -20,22 +22,6 @@ const SECURITY_INFO = /* GraphQL */ `
           recoveryCodesLeft
         }
       }
-    }
-  }
-`;
-const START = /* GraphQL */ `
-  mutation {
-    startTwoStepEnrollment {
-      secret
-      otpauthUri
-      qrCodeSvg
-    }
-  }
-`;
-const CONFIRM = /* GraphQL */ `
-  mutation ($code: String!) {
-    confirmTwoStepEnrollment(input: { code: $code }) {
-      recoveryCodes
     }
   }
 `;
@@ -56,13 +42,6 @@ const COMPLETE = /* GraphQL */ `
       viewer {
         id
       }
-    }
-  }
-`;
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
     }
   }
 `;
@@ -87,14 +66,6 @@ const REGENERATE = /* GraphQL */ `
     }
   }
 `;
-const REAUTHENTICATE = /* GraphQL */ `
-  mutation ($password: String!) {
-    reauthenticate(input: { password: $password }) {
-      authenticatedAt
-    }
-  }
-`;
-
 let server: TestServer;
 
 beforeAll(async () => {
@@ -145,7 +116,7 @@ describe('setting up an authenticator app', () => {
       twoStep: { enabled: false, enabledAt: null, recoveryCodesLeft: 0 },
     });
 
-    const started = (await console.request(START)).data!.startTwoStepEnrollment;
+    const started = (await console.request(StartTwoStepEnrollmentDocument)).data!.startTwoStepEnrollment;
     expect(started.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(started.otpauthUri).toBe(
       `otpauth://totp/App%20Passwords:${encodeURIComponent(user.email)}?secret=${started.secret}&issuer=App%20Passwords`,
@@ -158,12 +129,12 @@ describe('setting up an authenticator app', () => {
     });
 
     for (const wrong of ['000000', '12345', 'abcdef', totpCode(started.secret, 5)]) {
-      const refused = await console.request(CONFIRM, { code: wrong });
+      const refused = await console.request(ConfirmTwoStepEnrollmentDocument, { input: { code: wrong } });
       expect(GraphQLClient.code(refused)).toBe('BAD_USER_INPUT');
     }
     expect((await securityInfo(console)).twoStep.enabled).toBe(false);
 
-    const confirmed = await console.request(CONFIRM, { code: totpCode(started.secret) });
+    const confirmed = await console.request(ConfirmTwoStepEnrollmentDocument, { input: { code: totpCode(started.secret) } });
     expect(confirmed.errors).toBeUndefined();
     const codes: string[] = confirmed.data!.confirmTwoStepEnrollment.recoveryCodes;
     expect(codes).toHaveLength(10);
@@ -172,7 +143,7 @@ describe('setting up an authenticator app', () => {
 
     const info = await securityInfo(console);
     expect(info).toMatchObject({ availableMethods: ['APP_PASSWORD'], twoStep: { enabled: true, recoveryCodesLeft: 10 } });
-    expect(GraphQLClient.code(await console.request(START))).toBe('BAD_USER_INPUT');
+    expect(GraphQLClient.code(await console.request(StartTwoStepEnrollmentDocument))).toBe('BAD_USER_INPUT');
 
     // The key and the codes are nowhere in the clear: not in the tables, not in the audit trail, not in the log.
     const stored = await server.db.query(
@@ -191,32 +162,25 @@ describe('setting up an authenticator app', () => {
 });
 
 describe('setting up an authenticator app in a session that may be stolen', () => {
-  const CONFIRM_COUNTING = /* GraphQL */ `
-    mutation ($code: String!) {
-      confirmTwoStepEnrollment(input: { code: $code }) {
-        recoveryCodes
-        signedOutSessions
-      }
-    }
-  `;
-
   it('needs a sign-in of the last 10 minutes to start and to confirm: a 25-minute-old session cannot make the second factor its own', async () => {
     const { tenant, user, console } = await userOfStrictTenant();
     await ageSignIn(user, 25);
-    expect(GraphQLClient.code(await console.request(START))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(GraphQLClient.code(await console.request(StartTwoStepEnrollmentDocument))).toBe('REAUTHENTICATION_REQUIRED');
     expect(await server.db.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1', [user.id])).toEqual([]);
 
-    expect((await console.request(REAUTHENTICATE, { password: user.password })).errors).toBeUndefined();
-    const started = (await console.request(START)).data!.startTwoStepEnrollment;
+    expect((await console.request(ReauthenticateDocument, { input: { password: user.password } })).errors).toBeUndefined();
+    const started = (await console.request(StartTwoStepEnrollmentDocument)).data!.startTwoStepEnrollment;
     await ageSignIn(user, 25);
-    expect(GraphQLClient.code(await console.request(CONFIRM, { code: totpCode(started.secret) }))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(GraphQLClient.code(await console.request(ConfirmTwoStepEnrollmentDocument, { input: { code: totpCode(started.secret) } }))).toBe(
+      'REAUTHENTICATION_REQUIRED',
+    );
     expect((await securityInfo(console)).twoStep.enabled).toBe(false);
     expect(await server.db.query('SELECT 1 FROM recovery_codes WHERE user_id = $1', [user.id])).toEqual([]);
     expect(await auditRows(server.db, tenant.id, 'two_step.enabled')).toEqual([]);
 
     // The password again, and the same key and code go through.
-    expect((await console.request(REAUTHENTICATE, { password: user.password })).errors).toBeUndefined();
-    expect((await console.request(CONFIRM, { code: totpCode(started.secret) })).errors).toBeUndefined();
+    expect((await console.request(ReauthenticateDocument, { input: { password: user.password } })).errors).toBeUndefined();
+    expect((await console.request(ConfirmTwoStepEnrollmentDocument, { input: { code: totpCode(started.secret) } })).errors).toBeUndefined();
     expect((await securityInfo(console)).twoStep.enabled).toBe(true);
   });
 
@@ -227,12 +191,12 @@ describe('setting up an authenticator app in a session that may be stolen', () =
     const idleId = (await sessionRows(user)).at(-1)!.id;
     await server.db.query(`UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE id = $1`, [idleId]);
 
-    const started = (await console.request(START)).data!.startTwoStepEnrollment;
-    const confirmed = await console.request(CONFIRM_COUNTING, { code: totpCode(started.secret) });
+    const started = (await console.request(StartTwoStepEnrollmentDocument)).data!.startTwoStepEnrollment;
+    const confirmed = await console.request(ConfirmTwoStepEnrollmentDocument, { input: { code: totpCode(started.secret) } });
     expect(confirmed.data!.confirmTwoStepEnrollment.signedOutSessions).toBe(2);
 
-    for (const client of [...elsewhere, idle]) expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
-    expect((await console.request(VIEWER)).data).toEqual({ viewer: { id: user.id } });
+    for (const client of [...elsewhere, idle]) expect((await client.request(VIEWER_ID)).data).toEqual({ viewer: null });
+    expect((await console.request(VIEWER_ID)).data).toEqual({ viewer: { id: user.id } });
     expect(await sessionRows(user)).toHaveLength(1);
     expect((await auditRows(server.db, tenant.id, 'two_step.enabled')).map((e) => e.details)).toEqual([{ signedOutSessions: 2 }]);
     // Whoever was signed in elsewhere now needs the code too.
@@ -258,7 +222,7 @@ describe('signing in with two steps', () => {
     expect(first.data).toEqual({ signIn: { twoStepRequired: true, viewer: null } });
     const pendingCookie = client.cookie;
     expect(pendingCookie).toBeDefined();
-    expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
+    expect((await client.request(VIEWER_ID)).data).toEqual({ viewer: null });
     expect(GraphQLClient.code(await client.request(CREATE, { name: 'Outlook' }))).toBe('UNAUTHENTICATED');
     expect(await sessionRows(user)).toEqual([expect.objectContaining({ methods: ['password'], pending: true })]);
 
@@ -268,13 +232,13 @@ describe('signing in with two steps', () => {
     expect(second.data).toEqual({ completeSignIn: { twoStepRequired: false, viewer: { id: user.id } } });
     expect(client.cookie).toBeDefined();
     expect(client.cookie).not.toBe(pendingCookie);
-    expect((await client.request(VIEWER)).data).toEqual({ viewer: { id: user.id } });
+    expect((await client.request(VIEWER_ID)).data).toEqual({ viewer: { id: user.id } });
     expect(await sessionRows(user)).toEqual([expect.objectContaining({ methods: ['password', 'totp'], pending: false })]);
 
     // The pending sign-in's token is worth nothing now.
     const replayed = new GraphQLClient(server.url);
     replayed.cookie = pendingCookie;
-    expect((await replayed.request(VIEWER)).data).toEqual({ viewer: null });
+    expect((await replayed.request(VIEWER_ID)).data).toEqual({ viewer: null });
     expect(GraphQLClient.code(await replayed.request(COMPLETE, { code: totpCode(twoStep.secret, 1) }))).toBe('UNAUTHENTICATED');
   });
 
@@ -339,7 +303,7 @@ describe('signing in with two steps', () => {
     await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
     await server.db.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [user.id]);
     expect(GraphQLClient.code(await client.request(COMPLETE, { code: totpCode(twoStep.secret) }))).toBe('UNAUTHENTICATED');
-    expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
+    expect((await client.request(VIEWER_ID)).data).toEqual({ viewer: null });
   });
 
   it('ends a pending sign-in after 5 wrong codes: the password is needed again', async () => {
@@ -376,7 +340,7 @@ describe('signing in with two steps', () => {
     expect(GraphQLClient.code(locked)).toBe('RATE_LIMITED');
     expect(locked.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(14 * 60);
     expect(locked.errors?.[0]?.extensions?.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
-    expect((await client.request(VIEWER)).data).toEqual({ viewer: null });
+    expect((await client.request(VIEWER_ID)).data).toEqual({ viewer: null });
     // Admins see it, as for any user block.
     const blocked = await auditRows(server.db, tenant.id, 'user.sign_in_blocked');
     expect(blocked.map((e) => e.details)).toEqual([{ method: 'TWO_STEP_CODE', blockedForSeconds: 900 }]);
@@ -517,9 +481,11 @@ describe('a recent sign-in for sensitive changes', () => {
     expect(count).toBe(0);
     expect((await securityInfo(console)).twoStep).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
 
-    expect(GraphQLClient.code(await console.request(REAUTHENTICATE, { password: 'not-my-password' }))).toBe('UNAUTHENTICATED');
+    expect(GraphQLClient.code(await console.request(ReauthenticateDocument, { input: { password: 'not-my-password' } }))).toBe(
+      'UNAUTHENTICATED',
+    );
     expect(GraphQLClient.code(await console.request(CREATE, { name: 'Outlook' }))).toBe('REAUTHENTICATION_REQUIRED');
-    const confirmed = await console.request(REAUTHENTICATE, { password: user.password });
+    const confirmed = await console.request(ReauthenticateDocument, { input: { password: user.password } });
     expect(new Date(confirmed.data!.reauthenticate.authenticatedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect((await console.request(CREATE, { name: 'Outlook' })).errors).toBeUndefined();
 

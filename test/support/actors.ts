@@ -1,3 +1,4 @@
+import { CreateApiTokenDocument, type ApiScope } from '@app-passwords/schema';
 import { graphqlWithAuthorization } from './app-passwords.js';
 import type { GraphQLClient, GraphQLResult } from './graphql-client.js';
 import { recordSecret } from './secrets.js';
@@ -26,20 +27,9 @@ export const withAuthorization =
 
 export const bearer = (token: string): string => `Bearer ${token}`;
 
-const CREATE_API_TOKEN = /* GraphQL */ `
-  mutation ($input: CreateApiTokenInput!) {
-    createApiToken(input: $input) {
-      apiToken {
-        id
-      }
-      token
-    }
-  }
-`;
-
 /** A real API token, created by an admin signed in to the console. `scopes` are GraphQL enum names (`AUDIT_READ`). */
 export async function createApiToken(admin: GraphQLClient, scopes: string[], name = 'Test token'): Promise<{ id: string; token: string }> {
-  const result = await admin.request(CREATE_API_TOKEN, { input: { name, scopes } });
+  const result = await admin.request(CreateApiTokenDocument, { input: { name, scopes: scopes as ApiScope[] } });
   if (result.errors) throw new Error(`createApiToken failed: ${JSON.stringify(result.errors)}`);
   const { apiToken, token } = result.data!.createApiToken;
   recordSecret(token);

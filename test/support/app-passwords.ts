@@ -2,24 +2,15 @@ import { randomInt } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import type { DataSource } from 'typeorm';
+import { CreateAppPasswordDocument } from '@app-passwords/schema';
 import { signedInClient, type TestUser } from './factories.js';
-import type { GraphQLClient, GraphQLResult } from './graphql-client.js';
+import type { DocumentNode } from 'graphql';
+import { queryText, type GraphQLClient, type GraphQLResult } from './graphql-client.js';
 import { recordAuthorization, recordCookies, recordSecret, recordSecretsIn } from './secrets.js';
 import type { TestServer } from './test-server.js';
 
 /** The one answer /auth/basic gives to every failure. */
 export const WWW_AUTHENTICATE = 'Basic realm="App Passwords", charset="UTF-8"';
-
-const CREATE = /* GraphQL */ `
-  mutation ($input: CreateAppPasswordInput!) {
-    createAppPassword(input: $input) {
-      password
-      appPassword {
-        id
-      }
-    }
-  }
-`;
 
 export interface CreatedAppPassword {
   id: string;
@@ -36,7 +27,7 @@ export async function createAppPassword(
   options: { name?: string; console?: GraphQLClient } = {},
 ): Promise<CreatedAppPassword> {
   const console = options.console ?? (await signedInClient(server, user));
-  const result = await console.request(CREATE, { input: { name: options.name ?? 'Mail app' } });
+  const result = await console.request(CreateAppPasswordDocument, { input: { name: options.name ?? 'Mail app' } });
   if (result.errors) throw new Error(`createAppPassword failed: ${JSON.stringify(result.errors)}`);
   const { password, appPassword } = result.data!.createAppPassword;
   recordSecret(password);
@@ -99,7 +90,8 @@ export async function checkBasic(
 export async function graphqlWithAuthorization<T = Record<string, any>>(
   server: Pick<TestServer, 'url'>,
   authorization: string | undefined,
-  query: string,
+  /** Inline text, or one of the console's documents from `@app-passwords/schema`. */
+  query: string | DocumentNode,
   variables?: Record<string, unknown>,
   options: { ip?: string; cookie?: string } = {},
 ): Promise<GraphQLResult<T>> {
@@ -110,7 +102,11 @@ export async function graphqlWithAuthorization<T = Record<string, any>>(
   recordAuthorization(authorization);
   recordCookies(options.cookie);
   recordSecretsIn(variables);
-  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query: queryText(query), variables }),
+  });
   const text = await response.text();
   const json = text.startsWith('{') ? JSON.parse(text) : {};
   recordSecretsIn(json.data);

@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { recordCookies, recordSecretsIn } from './secrets.js';
 
 export interface GraphQLResult<T = Record<string, any>> {
@@ -10,6 +10,19 @@ export interface GraphQLResult<T = Record<string, any>> {
   body: string;
 }
 
+/** The shape of the generated documents (`TypedDocumentNode` of @graphql-typed-document-node/core), which carry their types. */
+export type TypedDocumentNode<TData, TVariables> = DocumentNode & { __apiType?: (variables: TVariables) => TData };
+
+const printedDocuments = new WeakMap<object, string>();
+
+/** The query text to send: inline text as it is, a document printed (once). */
+export function queryText(query: string | DocumentNode): string {
+  if (typeof query === 'string') return query;
+  let text = printedDocuments.get(query);
+  if (text === undefined) printedDocuments.set(query, (text = print(query)));
+  return text;
+}
+
 /** A browser-like GraphQL client: JSON POSTs to /graphql, keeping the session cookie. */
 export class GraphQLClient {
   cookie: string | undefined;
@@ -18,9 +31,16 @@ export class GraphQLClient {
 
   constructor(readonly baseUrl: string) {}
 
-  async request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> {
+  /**
+   * Sends an operation: preferably one of the console's typed documents from
+   * `@app-passwords/schema` (the result is then typed); inline query text for
+   * what the console never sends (odd selections, fuzzing, the authorization matrix).
+   */
+  async request<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables?: TVariables): Promise<GraphQLResult<TData>>;
+  async request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  async request(query: string | TypedDocumentNode<unknown, unknown>, variables?: unknown): Promise<GraphQLResult<unknown>> {
     recordSecretsIn(variables);
-    return this.post<T>(JSON.stringify({ query, variables }));
+    return this.post(JSON.stringify({ query: queryText(query), variables }));
   }
 
   async post<T = Record<string, any>>(body: string, contentType = 'application/json'): Promise<GraphQLResult<T>> {

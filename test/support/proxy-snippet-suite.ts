@@ -13,6 +13,7 @@ import { createEmptyDatabase, type OwnDatabase } from './databases.js';
 import { createTenant, createUser } from './factories.js';
 import { integrationFile, requestFrom, startUpstream, trustedProxiesIn, type RunningProxy, type Upstream } from './proxies.js';
 import { startTestServer, type TestServer } from './test-server.js';
+import { DeleteAppPasswordDocument } from '@app-passwords/schema';
 
 export interface ProxySnippet {
   /** The file under integrations/ that operators copy. */
@@ -24,14 +25,6 @@ export interface ProxySnippet {
   /** Whether the proxy hands App Passwords' Retry-After to the client with a refusal. */
   passesRetryAfter: boolean;
 }
-
-const DELETE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    deleteAppPassword(id: $id) {
-      deletedId
-    }
-  }
-`;
 const LAST_USED = /* GraphQL */ `
   query {
     viewer {
@@ -129,7 +122,7 @@ export function describeProxySnippet(snippet: ProxySnippet): void {
       expect(none.reached).toEqual([]);
 
       expect((await call(client, { authorization })).response.status).toBe(200);
-      const deleted = await appPassword.console.request(DELETE, { id: appPassword.id });
+      const deleted = await appPassword.console.request(DeleteAppPasswordDocument, { id: appPassword.id });
       expect(deleted.data?.deleteAppPassword).toEqual({ deletedId: appPassword.id });
       const revoked = await call(client, { authorization });
       expectRefused(revoked.response);

@@ -1,4 +1,10 @@
 import { generateSync } from 'otplib';
+import {
+  CompleteSignInDocument,
+  ConfirmTwoStepEnrollmentDocument,
+  SignInDocument,
+  StartTwoStepEnrollmentDocument,
+} from '@app-passwords/schema';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from '../../server/src/common/secret-box.js';
 import { keyId } from '../../server/src/common/server-keys.js';
@@ -21,23 +27,6 @@ export async function forgetLastCode(db: DataSource, userId: string): Promise<vo
   await db.query('UPDATE totp_authenticators SET last_used_time_step = NULL WHERE user_id = $1', [userId]);
 }
 
-const START = /* GraphQL */ `
-  mutation {
-    startTwoStepEnrollment {
-      secret
-      otpauthUri
-      qrCodeSvg
-    }
-  }
-`;
-const CONFIRM = /* GraphQL */ `
-  mutation ($input: ConfirmTwoStepEnrollmentInput!) {
-    confirmTwoStepEnrollment(input: $input) {
-      recoveryCodes
-    }
-  }
-`;
-
 export interface TwoStep {
   secret: string;
   recoveryCodes: string[];
@@ -45,10 +34,10 @@ export interface TwoStep {
 
 /** Sets up an authenticator app for the client's user, through the API as the console does. */
 export async function enrollTwoStep(client: GraphQLClient): Promise<TwoStep> {
-  const started = await client.request(START);
+  const started = await client.request(StartTwoStepEnrollmentDocument);
   if (started.errors) throw new Error(`startTwoStepEnrollment failed: ${JSON.stringify(started.errors)}`);
-  const secret: string = started.data!.startTwoStepEnrollment.secret;
-  const confirmed = await client.request(CONFIRM, { input: { code: totpCode(secret) } });
+  const secret = started.data!.startTwoStepEnrollment.secret;
+  const confirmed = await client.request(ConfirmTwoStepEnrollmentDocument, { input: { code: totpCode(secret) } });
   if (confirmed.errors) throw new Error(`confirmTwoStepEnrollment failed: ${JSON.stringify(confirmed.errors)}`);
   return { secret, recoveryCodes: confirmed.data!.confirmTwoStepEnrollment.recoveryCodes };
 }
@@ -70,33 +59,13 @@ export async function giveTwoStep(server: Pick<TestServer, 'db' | 'lookupKey'>, 
   return { ...user, twoStep: { secret, recoveryCodes: [] } };
 }
 
-const SIGN_IN = /* GraphQL */ `
-  mutation ($input: SignInInput!) {
-    signIn(input: $input) {
-      twoStepRequired
-      viewer {
-        id
-      }
-    }
-  }
-`;
-const COMPLETE = /* GraphQL */ `
-  mutation ($input: CompleteSignInInput!) {
-    completeSignIn(input: $input) {
-      viewer {
-        id
-      }
-    }
-  }
-`;
-
 /** A client signed in with password and code, as a user with two-step verification does. */
 export async function signedInWithTwoStep(server: TestServer, user: TestUser, twoStep: TwoStep): Promise<GraphQLClient> {
   const client = new GraphQLClient(server.url);
-  const first = await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+  const first = await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
   if (!first.data?.signIn.twoStepRequired) throw new Error(`expected a second step: ${first.body}`);
   await forgetLastCode(server.db, user.id);
-  const second = await client.request(COMPLETE, { input: { code: totpCode(twoStep.secret) } });
+  const second = await client.request(CompleteSignInDocument, { input: { code: totpCode(twoStep.secret) } });
   if (second.errors) throw new Error(`completeSignIn failed: ${JSON.stringify(second.errors)}`);
   return client;
 }

@@ -1,9 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { ErrorCode } from '@app-passwords/schema';
-import { AppError } from './errors.js';
-
-/** How long a client should wait before trying again while PostgreSQL is away (also /auth/basic's Retry-After). */
-export const DATABASE_RETRY_AFTER_SECONDS = 5;
+import { DATABASE_RETRY_AFTER_SECONDS, serviceUnavailable } from './errors.js';
 
 /** Node's socket errors: PostgreSQL cannot be reached, or dropped the connection. */
 const SOCKET_ERRORS = new Set([
@@ -46,19 +43,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** What a client sees while the database is away: nothing about why, only when to try again. */
-export function serviceUnavailable(): AppError {
-  return new AppError(
-    ErrorCode.SERVICE_UNAVAILABLE,
-    'The service is unavailable for a moment; try again shortly.',
-    { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
-    { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } },
-  );
-}
-
 /** Rethrows `error`, as SERVICE_UNAVAILABLE when it means the database is away. */
 export function failClosed(error: unknown): never {
-  throw isDatabaseUnavailable(error) ? serviceUnavailable() : error;
+  throw isDatabaseUnavailable(error) ? serviceUnavailable('database-away') : error;
 }
 
 const answer503: GraphQLRequestListener<object> = {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { AppError } from './errors.js';
+import { notFound } from './errors.js';
 import { createFormatError, isUnexpectedError } from './format-error.js';
 
 function format(error: unknown) {
@@ -12,7 +12,7 @@ function format(error: unknown) {
 
 describe('formatError', () => {
   it('passes our own errors through with their code and message', () => {
-    const { formatted, logged } = format(new AppError('NOT_FOUND', 'App password not found.'));
+    const { formatted, logged } = format(notFound('App password'));
     expect(formatted).toMatchObject({ message: 'App password not found.', extensions: { code: 'NOT_FOUND' } });
     expect(logged).toEqual([]);
   });
@@ -50,7 +50,7 @@ describe('formatError', () => {
 
   it('isUnexpectedError picks exactly the errors it masks, which are the ones worth a log line', () => {
     const samples = [
-      new AppError('NOT_FOUND', 'App password not found.'),
+      notFound('App password'),
       new GraphQLError('Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
       new GraphQLError('Cannot query field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
       new GraphQLError('Variable "$id" got invalid value', { extensions: { code: 'BAD_USER_INPUT' } }),

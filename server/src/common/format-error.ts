@@ -2,8 +2,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 import { ErrorCode } from '@app-passwords/schema';
-import { isDatabaseUnavailable, serviceUnavailable } from './database-unavailable.js';
-import { AppError } from './errors.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+import { AppError, serviceUnavailable } from './errors.js';
 
 /** Errors raised by GraphQL itself about the request, whose messages describe the query, not the server. */
 const requestErrorCodes: ReadonlySet<string> = new Set([
@@ -66,7 +66,7 @@ export function createFormatError(logError: (error: unknown) => void) {
     if (code === ErrorCode.PERSISTED_QUERY_NOT_FOUND) return PERSISTED_QUERY_NOT_FOUND;
     logError(original);
     if (isDatabaseUnavailable(original)) {
-      const { message, extensions } = serviceUnavailable();
+      const { message, extensions } = serviceUnavailable('database-away');
       const { http: _http, ...rest } = extensions;
       return { ...base, message, extensions: rest };
     }

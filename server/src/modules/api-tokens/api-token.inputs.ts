@@ -1,12 +1,13 @@
-import { ArrayMinSize, ArrayMaxSize, Length } from 'class-validator';
+import { ArrayMinSize, ArrayMaxSize, Length, Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX_LENGTH } from '@app-passwords/schema';
 import { ApiScope } from '../../common/context.js';
 import { ApiToken } from './api-token.entity.js';
 
 @InputType({ description: 'A new API token; the server generates the secret.' })
 export class CreateApiTokenInput {
-  @Field(() => String, { description: 'What it is for, e.g. "Nightly stale-password report" (1–64 characters).' })
-  @Length(1, 64)
+  @Field(() => String, { description: `What it is for, e.g. "Nightly stale-password report" (1–${API_TOKEN_NAME_MAX_LENGTH} characters).` })
+  @Length(1, API_TOKEN_NAME_MAX_LENGTH)
   name!: string;
 
   @Field(() => [ApiScope], { description: 'At least one.' })
@@ -14,7 +15,13 @@ export class CreateApiTokenInput {
   @ArrayMaxSize(10)
   scopes!: ApiScope[];
 
-  @Field(() => Int, { nullable: true, defaultValue: 90, description: 'How long it works, in days: 1–365.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: API_TOKEN_DEFAULT_DAYS,
+    description: `How long it works, in days: 1–${API_TOKEN_MAX_DAYS}.`,
+  })
+  @Min(1)
+  @Max(API_TOKEN_MAX_DAYS)
   expiresInDays?: number;
 }
 

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ServerKeys } from '../../common/server-keys.js';
 import type { ApiScope, RequestInfo, TokenActor, UserActor } from '../../common/context.js';
+import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_NAME_MAX_LENGTH } from '@app-passwords/schema';
 import { badInput, notFound } from '../../common/errors.js';
 import { isUuid } from '../../common/pagination.js';
 import { withTenant } from '../../db/tenant-scope.js';
@@ -28,10 +29,9 @@ export class ApiTokenService {
     request: RequestInfo,
   ): Promise<{ apiToken: ApiToken; token: string }> {
     const name = input.name.trim();
-    if (!name || /\p{Cc}/u.test(name)) throw badInput('A name is 1 to 64 characters, without control characters.', 'name');
-    const days = input.expiresInDays ?? 90;
-    if (!Number.isInteger(days) || days < 1 || days > 365)
-      throw badInput('expiresInDays is a whole number from 1 to 365.', 'expiresInDays');
+    // Length, lifetime and control characters are checked on the input (api-token.inputs.ts, input-validation.ts).
+    if (!name) throw badInput(`A name is 1 to ${API_TOKEN_NAME_MAX_LENGTH} characters, without control characters.`, 'name');
+    const days = input.expiresInDays ?? API_TOKEN_DEFAULT_DAYS;
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const apiToken = await withTenant(this.db, actor.tenantId, async (m) => {
       const saved = await m.save(

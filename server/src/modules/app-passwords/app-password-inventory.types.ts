@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsOptional, Length, MaxLength } from 'class-validator';
+import { BULK_REVOKE_REASON_MAX_LENGTH } from '@app-passwords/schema';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AFTER_DESCRIPTION, connectionTypes, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo } from '../../common/pagination.js';
 import { AppPassword } from './app-password.entity.js';
@@ -136,8 +137,8 @@ export class RevokeAppPasswordsInput {
   @Field(() => AppPasswordFilter, { nullable: true, description: 'Everything matching, e.g. lastUsedBefore 90 days ago.' })
   filter?: AppPasswordFilter;
 
-  @Field(() => String, { description: 'Why; kept in each audit event (1–500 characters).' })
-  @Length(1, 500)
+  @Field(() => String, { description: `Why; kept in each audit event (1–${BULK_REVOKE_REASON_MAX_LENGTH} characters).` })
+  @Length(1, BULK_REVOKE_REASON_MAX_LENGTH)
   reason!: string;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Only count what would be revoked; change nothing.' })

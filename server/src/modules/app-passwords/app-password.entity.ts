@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { APP_PASSWORD_NAME_MAX_LENGTH } from '@app-passwords/schema';
 
 /**
  * A password for one app or device that cannot do two-step verification.
@@ -20,7 +21,9 @@ export class AppPassword {
   userId!: string;
 
   @Column({ type: 'text' })
-  @Field(() => String, { description: 'The app or device it is for, as its owner named it (1–64 characters).' })
+  @Field(() => String, {
+    description: `The app or device it is for, as its owner named it (1–${APP_PASSWORD_NAME_MAX_LENGTH} characters).`,
+  })
   name!: string;
 
   /** argon2id hash of the normalised secret. */

@@ -1,11 +1,14 @@
 import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
+import { APP_PASSWORD_NAME_MAX_LENGTH } from '@app-passwords/schema';
 import { AppPassword } from './app-password.entity.js';
 
 @InputType({ description: 'A new app password; the server generates the secret.' })
 export class CreateAppPasswordInput {
-  /** Checked in full by the service (trimmed 1–64 characters); this only stops huge payloads early. */
-  @Field(() => String, { description: 'The app or device it is for, e.g. "Thunderbird on my laptop" (1–64 characters).' })
+  /** Checked in full by parseAppPasswordName once trimmed and normalised; this only stops huge payloads early. */
+  @Field(() => String, {
+    description: `The app or device it is for, e.g. "Thunderbird on my laptop" (1–${APP_PASSWORD_NAME_MAX_LENGTH} characters).`,
+  })
   @MaxLength(1000)
   name!: string;
 }

@@ -1,4 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { APP_PASSWORD_NAME_MAX_LENGTH } from '@app-passwords/schema';
 
 /** 28 letters of 26: log2(26^28) ≈ 131.6 bits of entropy. */
 export const APP_PASSWORD_LENGTH = 28;
@@ -42,7 +43,6 @@ export function sameTag(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export const APP_PASSWORD_NAME_MAX_LENGTH = 64;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

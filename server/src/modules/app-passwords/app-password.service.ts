@@ -1,9 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode } from '@app-passwords/schema';
 import { hashSecret } from '../../common/argon2.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import type { RequestInfo, UserActor } from '../../common/context.js';
-import { AppError, badInput, notFound, twoStepRequired } from '../../common/errors.js';
+import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoStepRequired } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
@@ -91,11 +90,7 @@ export class AppPasswordService {
         actor.userId,
       ]);
       if (!hasRoomForAppPassword(policy, count)) {
-        throw new AppError(
-          ErrorCode.APP_PASSWORD_LIMIT_REACHED,
-          `You already have ${count} app passwords, the most your organisation allows. Delete one you no longer use, then try again.`,
-          { limit: appPasswordLimit(policy) },
-        );
+        throw appPasswordLimitReached(count, appPasswordLimit(policy));
       }
       const created = await m.save(
         m.create(AppPassword, {
@@ -165,7 +160,7 @@ export class AppPasswordService {
 
   private assertAllowed(policy: TenantPolicy): void {
     if (!allowsAppPasswords(policy)) {
-      throw new AppError(ErrorCode.APP_PASSWORDS_DISABLED, 'Your organisation has switched app passwords off.');
+      throw appPasswordsDisabled();
     }
   }
 

@@ -4,10 +4,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import QueryStream from 'pg-query-stream';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ErrorCode } from '@app-passwords/schema';
 import { ApiScope, type Actor } from '../../common/context.js';
 import { ADMIN_TWO_STEP_MESSAGE } from '../../common/auth-checker.js';
-import { AppError, badInput, twoStepRequired } from '../../common/errors.js';
+import { AppError, badInput, forbidden, twoStepRequired, unauthenticated } from '../../common/errors.js';
 import { textProblem, textProblemMessage } from '../../common/text.js';
 import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
@@ -133,21 +132,19 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
 }
 
 function authorize(actor: Actor | null): asserts actor is Actor {
-  if (!actor) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in first.');
+  if (!actor) throw unauthenticated();
   if (actor.signedInWith === 'api_token') {
-    if (!actor.scopes.includes(ApiScope.AUDIT_READ))
-      throw new AppError(ErrorCode.FORBIDDEN, 'This API token does not have the audit:read scope.');
+    if (!actor.scopes.includes(ApiScope.AUDIT_READ)) throw forbidden('This API token does not have the audit:read scope.');
     return;
   }
-  if (actor.signedInWith === 'app_password' || actor.role !== Role.TENANT_ADMIN)
-    throw new AppError(ErrorCode.FORBIDDEN, 'Only tenant admins can export.');
+  if (actor.signedInWith === 'app_password' || actor.role !== Role.TENANT_ADMIN) throw forbidden('Only tenant admins can export.');
   if (actor.twoStepRequiredForAdmin) throw twoStepRequired(ADMIN_TWO_STEP_MESSAGE);
 }
 
 /** A filter from the query string: the same rule as every text of the API (see text.ts). */
 function text(value: unknown, name: string): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > 200) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A filter value is malformed.');
+  if (typeof value !== 'string' || value.length > 200) throw badInput('A filter value is malformed.');
   const problem = textProblem(value);
   if (problem) throw badInput(textProblemMessage(name, problem), name);
   return value;
@@ -157,7 +154,7 @@ function date(value: unknown, name: string): Date | undefined {
   const raw = text(value, name);
   if (raw === undefined) return undefined;
   const parsed = new Date(raw);
-  if (Number.isNaN(parsed.getTime())) throw new AppError(ErrorCode.BAD_USER_INPUT, `${name} is not a date-time (ISO 8601).`);
+  if (Number.isNaN(parsed.getTime())) throw badInput(`${name} is not a date-time (ISO 8601).`);
   return parsed;
 }
 

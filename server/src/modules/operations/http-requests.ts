@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
-import { FORWARD_AUTH_PATH } from '../sign-in/forward-auth.handler.js';
+import { FORWARD_AUTH_PATH } from '../app-passwords/forward-auth.handler.js';
 
 /**
  * What a request was for, as a metrics label and in access logs: a fixed

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { RequestInfo } from '../../common/context.js';
-import { rateLimited, tooBusy } from '../../common/errors.js';
+import { rateLimited, serviceUnavailable } from '../../common/errors.js';
 import { SignInOutcome, type SignInLog, type SignInCredential } from './sign-in-log.js';
 import { type BlockStarted, type CounterScope, type SignInThrottle, type ThrottleCounters } from './sign-in-throttle.js';
 import { recordUserBlocked } from './user-blocked.js';
@@ -43,7 +43,7 @@ export class ConsoleAttempts {
     const attempt = await this.throttle.begin(counters);
     if (!attempt.allowed) {
       this.record(subject, attempt.reason === 'busy' ? SignInOutcome.BUSY : SignInOutcome.THROTTLED, request);
-      throw attempt.reason === 'busy' ? tooBusy(attempt.retryAfterSeconds) : rateLimited(attempt.retryAfterSeconds);
+      throw attempt.reason === 'busy' ? serviceUnavailable('busy', attempt.retryAfterSeconds) : rateLimited(attempt.retryAfterSeconds);
     }
     let verdict: Verdict;
     try {

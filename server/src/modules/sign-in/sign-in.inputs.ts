@@ -1,5 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@app-passwords/schema';
 import { Viewer } from '../users/viewer.type.js';
 
 @InputType({ description: 'Console credentials.' })
@@ -50,7 +51,7 @@ export class ChangePasswordInput {
   @MaxLength(1024)
   currentPassword!: string;
 
-  @Field(() => String, { description: '12–256 characters, different from the current one.' })
+  @Field(() => String, { description: `${MIN_PASSWORD_LENGTH}–${MAX_PASSWORD_LENGTH} characters, different from the current one.` })
   @MaxLength(1024)
   newPassword!: string;
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MAX_APP_PASSWORDS_PER_USER, MAX_AUDIT_RETENTION_DAYS } from '@app-passwords/schema';
 
 /** What happens to existing app passwords when a tenant switches app passwords off. */
 export enum ExistingAppPasswords {
@@ -36,8 +37,10 @@ export class TenantPolicy {
   })
   existingWhenDisabled!: ExistingAppPasswords.KEEP_WORKING | ExistingAppPasswords.BLOCK;
 
-  @Column({ name: 'max_app_passwords_per_user', type: 'integer', default: 40 })
-  @Field(() => Int, { description: 'The most app passwords one user may have (1–40). Lowering it never deletes any.' })
+  @Column({ name: 'max_app_passwords_per_user', type: 'integer', default: MAX_APP_PASSWORDS_PER_USER })
+  @Field(() => Int, {
+    description: `The most app passwords one user may have (1–${MAX_APP_PASSWORDS_PER_USER}). Lowering it never deletes any.`,
+  })
   maxAppPasswordsPerUser!: number;
 
   @Column({ name: 'max_lifetime_days', type: 'integer', nullable: true })
@@ -65,7 +68,7 @@ export class TenantPolicy {
   requireTwoStepForAdmins!: boolean;
 
   @Column({ name: 'audit_retention_days', type: 'integer', default: 90 })
-  @Field(() => Int, { description: 'Audit events older than this are deleted (1–3650 days).' })
+  @Field(() => Int, { description: `Audit events older than this are deleted (1–${MAX_AUDIT_RETENTION_DAYS} days).` })
   auditRetentionDays!: number;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

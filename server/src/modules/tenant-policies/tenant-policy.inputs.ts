@@ -1,4 +1,6 @@
+import { Max, Min } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { MAX_APP_PASSWORD_LIFETIME_DAYS, MAX_APP_PASSWORDS_PER_USER, MAX_AUDIT_RETENTION_DAYS } from '@app-passwords/schema';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 @InputType({ description: 'Only the fields given change.' })
@@ -12,13 +14,20 @@ export class UpdateTenantPolicyInput {
   })
   existingAppPasswords?: ExistingAppPasswords;
 
-  @Field(() => Int, { nullable: true, description: '1–40. Lowering it never deletes app passwords; it only stops new ones.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: `1–${MAX_APP_PASSWORDS_PER_USER}. Lowering it never deletes app passwords; it only stops new ones.`,
+  })
+  @Min(1)
+  @Max(MAX_APP_PASSWORDS_PER_USER)
   maxAppPasswordsPerUser?: number;
 
   @Field(() => Int, {
     nullable: true,
-    description: '1–3650 days for new app passwords; null: they never expire. Existing ones keep theirs.',
+    description: `1–${MAX_APP_PASSWORD_LIFETIME_DAYS} days for new app passwords; null: they never expire. Existing ones keep theirs.`,
   })
+  @Min(1)
+  @Max(MAX_APP_PASSWORD_LIFETIME_DAYS)
   maxLifetimeDays?: number | null;
 
   @Field(() => Boolean, { description: "Delete a user's app passwords when their primary password changes.", nullable: true })
@@ -36,7 +45,9 @@ export class UpdateTenantPolicyInput {
   })
   requireTwoStepForAdmins?: boolean;
 
-  @Field(() => Int, { nullable: true, description: '1–3650 days.' })
+  @Field(() => Int, { nullable: true, description: `1–${MAX_AUDIT_RETENTION_DAYS} days.` })
+  @Min(1)
+  @Max(MAX_AUDIT_RETENTION_DAYS)
   auditRetentionDays?: number;
 }
 

@@ -1,7 +1,5 @@
+import { MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 import { Role } from '../users/user.entity.js';
-
-/** The most app passwords any user may hold, whatever a tenant sets (the reference product's limit). */
-export const APP_PASSWORD_HARD_LIMIT = 40;
 
 export interface AppPasswordPolicy {
   appPasswordsEnabled: boolean;
@@ -10,7 +8,7 @@ export interface AppPasswordPolicy {
 }
 
 export function appPasswordLimit(policy: AppPasswordPolicy): number {
-  return Math.max(1, Math.min(APP_PASSWORD_HARD_LIMIT, policy.maxAppPasswordsPerUser));
+  return Math.max(1, Math.min(MAX_APP_PASSWORDS_PER_USER, policy.maxAppPasswordsPerUser));
 }
 
 /** Whether users may create new app passwords. */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@app-passwords/schema';
 import { withTenant } from '../../db/tenant-scope.js';
 import { hashSecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
@@ -8,7 +9,6 @@ import { revokeAppPasswordsWhere } from '../app-passwords/app-password-revocatio
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './user.service.js';
 import { User } from './user.entity.js';
 
 export interface PasswordChanger {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@app-passwords/schema';
 import { hashSecret } from '../../common/argon2.js';
 import { badInput, isUniqueViolation } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
@@ -6,8 +7,6 @@ import { OPERATOR, recordAudit } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { Role, User } from './user.entity.js';
 
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 256;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface NewUser {

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AppPassword } from '../app-passwords/app-password.entity.js';
 import { TwoStepStatus } from '../two-step/two-step.types.js';
 import { Role } from './user.entity.js';
+import { MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 
 export enum SignInMethod {
   AUTHENTICATOR_APP = 'AUTHENTICATOR_APP',
@@ -43,7 +44,9 @@ export class SecurityInfo {
   @Field(() => Int, { description: 'App passwords that count toward the limit (not expired), of those listed in appPasswords.' })
   appPasswordCount!: number;
 
-  @Field(() => Int, { description: 'The most app passwords this user may have, set by the tenant (at most 40).' })
+  @Field(() => Int, {
+    description: `The most app passwords this user may have, set by the tenant (at most ${MAX_APP_PASSWORDS_PER_USER}).`,
+  })
   appPasswordLimit!: number;
 
   @Field(() => TwoStepStatus, { description: 'Your two-step verification.' })

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RequestInfo } from '../../common/context.js';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/database-unavailable.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
 import type { HttpRequestCounts } from '../operations/http-requests.js';
-import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
+import type { AppPasswordSignInService } from '../sign-in/app-password-sign-in.service.js';
 
 export const FORWARD_AUTH_PATH = '/auth/basic';
 const REALM = 'App Passwords';

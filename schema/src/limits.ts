@@ -1,0 +1,29 @@
+/**
+ * The limits of the API's inputs, shared by the server (its validation
+ * decorators and rules) and the console (its form checks and input
+ * attributes), so a limit is written once.
+ */
+
+/** The most app passwords one user may hold, whatever a tenant sets (the reference product's limit); a tenant's limit is 1 to this. */
+export const MAX_APP_PASSWORDS_PER_USER = 40;
+/** An app password's name, trimmed: 1 to this many characters. */
+export const APP_PASSWORD_NAME_MAX_LENGTH = 64;
+/** A tenant's maximum lifetime for new app passwords: 1 to this many days (or none). */
+export const MAX_APP_PASSWORD_LIFETIME_DAYS = 3650;
+/** How long a tenant keeps audit events: 1 to this many days. */
+export const MAX_AUDIT_RETENTION_DAYS = 3650;
+
+/** An API token's name: 1 to this many characters. */
+export const API_TOKEN_NAME_MAX_LENGTH = 64;
+/** An API token's lifetime: 1 to this many days. */
+export const API_TOKEN_MAX_DAYS = 365;
+/** An API token's lifetime when none is given. */
+export const API_TOKEN_DEFAULT_DAYS = 90;
+
+/** The reason given for revoking app passwords in bulk: 1 to this many characters. */
+export const BULK_REVOKE_REASON_MAX_LENGTH = 500;
+
+/** A primary (console) password: this many characters at least … */
+export const MIN_PASSWORD_LENGTH = 12;
+/** … and at most this many. */
+export const MAX_PASSWORD_LENGTH = 256;
