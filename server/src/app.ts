@@ -39,7 +39,7 @@ import { UserAdminService } from './modules/users/user-admin.service.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { WorkLimiter } from './common/work-limiter.js';
-import { AppPasswordSignInService } from './modules/sign-in/app-password-sign-in.service.js';
+import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { createForwardAuthHandler, FORWARD_AUTH_PATH } from './modules/sign-in/forward-auth.handler.js';
 import { actorFromBasicCredentials } from './modules/sign-in/graphql-basic-auth.js';
 import { readSessionCookie } from './modules/sign-in/session-cookie.js';

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@app-passwords/schema';
 import type { Actor, RequestInfo } from '../../common/context.js';
 import { AppError, tooBusy } from '../../common/errors.js';
-import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
+import type { AppPasswordSignInService } from '../app-passwords/app-password-sign-in.service.js';
 import { isBasicScheme } from './basic-credentials.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../users/user.entity.js';
-import type { SignInOutcome } from './sign-in-log.js';
+import type { SignInOutcome } from '../sign-in/sign-in-log.js';
 
 /** What a check needs to know about an app password, its user and their tenant's policy. */
 export interface Candidate {
