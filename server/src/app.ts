@@ -54,7 +54,11 @@ import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TwoStepResetService } from './modules/two-step/two-step-reset.service.js';
 import { UserService } from './modules/users/user.service.js';
+import { PasswordChangeService } from './modules/users/password-change.service.js';
+import { revokeAfterPasswordChange, revokeTenantAppPasswords } from './modules/app-passwords/app-password-revocation.js';
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
+import { ViewerTenantResolver } from './modules/tenants/viewer-tenant.resolver.js';
+import { SecurityInfoResolver } from './modules/security-info/security-info.resolver.js';
 import { buildAppSchema, type ResolverClass } from './schema.js';
 
 export type { Logger } from './common/logger.js';
@@ -75,6 +79,7 @@ export interface Services {
   tenants: TenantService;
   tenantPolicies: TenantPolicyService;
   users: UserService;
+  passwordChange: PasswordChangeService;
   sessions: SessionService;
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
@@ -108,11 +113,17 @@ export function createServices(
   );
   const twoStep = new TwoStepService(db, keys);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
+  const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
   return {
     tenants: new TenantService(db),
-    tenantPolicies: new TenantPolicyService(db),
+    tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords),
     users: new UserService(db),
-    sessions: new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep),
+    passwordChange: new PasswordChangeService(
+      db,
+      (who, password, request) => sessions.verifyPassword(who, password, request),
+      revokeAfterPasswordChange,
+    ),
+    sessions,
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
     userAdmin: new UserAdminService(db),
@@ -149,9 +160,11 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema(
     new Map<ResolverClass, object>([
-      [ViewerResolver, new ViewerResolver(db, services.appPasswords, services.twoStep, services.tenantPolicies)],
+      [ViewerResolver, new ViewerResolver(services.users)],
+      [ViewerTenantResolver, new ViewerTenantResolver(db)],
+      [SecurityInfoResolver, new SecurityInfoResolver(services.appPasswords, services.twoStep, services.tenantPolicies)],
       [TwoStepResolver, new TwoStepResolver(services.twoStep)],
-      [SignInResolver, new SignInResolver(db, services.sessions, config.cookieSecure)],
+      [SignInResolver, new SignInResolver(services.sessions, services.users, services.passwordChange, config.cookieSecure)],
       [AppPasswordResolver, new AppPasswordResolver(services.appPasswords)],
       [AppPasswordOwnerResolver, new AppPasswordOwnerResolver(db)],
       [AppPasswordInventoryResolver, new AppPasswordInventoryResolver(services.appPasswordInventory)],

@@ -7,14 +7,19 @@ import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './module
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
 import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
 import { ViewerSignInsResolver } from './modules/audit/viewer-sign-ins.resolver.js';
+// The viewer's resolvers before sign-in's: the order of imports is the order of fields in the emitted schema.
+import { ViewerResolver } from './modules/users/viewer.resolver.js';
+import { ViewerTenantResolver } from './modules/tenants/viewer-tenant.resolver.js';
+import { SecurityInfoResolver } from './modules/security-info/security-info.resolver.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
 import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
-import { ViewerResolver } from './modules/users/viewer.resolver.js';
 
 export const resolvers = [
   ViewerResolver,
+  ViewerTenantResolver,
+  SecurityInfoResolver,
   SignInResolver,
   TwoStepResolver,
   AppPasswordResolver,

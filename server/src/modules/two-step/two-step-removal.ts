@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { RequestInfo } from '../../common/context.js';
 import { twoStepNeededByAppPasswords } from '../../common/errors.js';
 import { SqlParams } from '../../common/sql.js';
-import { revokeAppPasswordsWhere } from '../app-passwords/app-password-revocation.js';
+import { deleteAppPasswords } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import type { AuditRecord } from '../audit/audit.service.js';
 
@@ -49,16 +49,14 @@ export async function removeTwoStep(m: EntityManager, removal: TwoStepRemoval): 
     }
     const q = new SqlParams();
     const own = removal.actor.type === 'user' && removal.actor.userId === userId;
-    deletedAppPasswords = await revokeAppPasswordsWhere(
-      m,
-      q,
+    deletedAppPasswords = await deleteAppPasswords(m, q, {
       tenantId,
-      `ap.user_id = ${q.p(userId)}`,
-      removal.actor,
-      removal.reason,
-      removal.request,
-      own ? AuditAction.APP_PASSWORD_DELETED : AuditAction.APP_PASSWORD_REVOKED,
-    );
+      where: `ap.user_id = ${q.p(userId)}`,
+      actor: removal.actor,
+      reason: removal.reason,
+      request: removal.request,
+      action: own ? AuditAction.APP_PASSWORD_DELETED : AuditAction.APP_PASSWORD_REVOKED,
+    });
   }
   await m.query('DELETE FROM recovery_codes WHERE user_id = $1 AND tenant_id = $2', [userId, tenantId]);
   await m.query('DELETE FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2', [userId, tenantId]);
