@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { pgPool } from '../../db/pg-pool.js';
 import type { Role } from '../users/user.entity.js';
 import type { AppPasswordRefusal } from './app-password-refusal.js';
 
@@ -99,7 +100,7 @@ export class AppPasswordConfirmations {
   private readonly touches: Batcher<{ id: string; ip: string | null }, undefined>;
 
   constructor(db: DataSource) {
-    this.pool = (db.driver as unknown as { master: Pool }).master;
+    this.pool = pgPool(db);
     this.confirmations = new Batcher(async (ids) => {
       // One app often has several connections open: each id once.
       const distinct = [...new Set(ids)].join(',');
