@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { Services } from '../../app.js';
+import type { Services } from '../../services.js';
 import { pgPool } from '../../db/pg-pool.js';
 import type { HttpRequestCounts } from './http-requests.js';
 
