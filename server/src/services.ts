@@ -11,6 +11,7 @@ import { AppPasswordSignInService } from './modules/app-passwords/app-password-s
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/audit/audit-log.service.js';
 import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
+import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';
 import { SignInLog } from './modules/sign-in/sign-in-log.js';
 import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
@@ -64,7 +65,7 @@ export function createServices(
   const signInThrottle = new SignInThrottle(db, (error) =>
     logger.error({ err: error }, 'Could not settle a sign-in attempt after its answer'),
   );
-  const twoStep = new TwoStepService(db, keys);
+  const twoStep = new TwoStepService(db, keys, endSessions);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
   return {
@@ -84,7 +85,7 @@ export function createServices(
     apiTokens: new ApiTokenService(db, keys),
     signInThrottle,
     twoStep,
-    twoStepReset: new TwoStepResetService(db, twoStep),
+    twoStepReset: new TwoStepResetService(db, twoStep, endSessions),
     signInLog,
     appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
     argon2,

@@ -8,7 +8,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
-import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
+import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
 import { AppPassword } from './app-password.entity.js';
