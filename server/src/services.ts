@@ -6,7 +6,11 @@ import { ServerKeys } from './common/server-keys.js';
 import { WorkLimiter } from './common/work-limiter.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
 import { AppPasswordInventoryService } from './modules/app-passwords/app-password-inventory.service.js';
-import { revokeAfterPasswordChange, revokeTenantAppPasswords } from './modules/app-passwords/app-password-revocation.js';
+import {
+  revokeAfterPasswordChange,
+  revokeTenantAppPasswords,
+  revokeUserAppPasswords,
+} from './modules/app-passwords/app-password-revocation.js';
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/audit/audit-log.service.js';
@@ -65,7 +69,7 @@ export function createServices(
   const signInThrottle = new SignInThrottle(db, (error) =>
     logger.error({ err: error }, 'Could not settle a sign-in attempt after its answer'),
   );
-  const twoStep = new TwoStepService(db, keys, endSessions);
+  const twoStep = new TwoStepService(db, keys, endSessions, revokeUserAppPasswords);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
   return {
@@ -85,7 +89,7 @@ export function createServices(
     apiTokens: new ApiTokenService(db, keys),
     signInThrottle,
     twoStep,
-    twoStepReset: new TwoStepResetService(db, twoStep, endSessions),
+    twoStepReset: new TwoStepResetService(db, twoStep, endSessions, revokeUserAppPasswords),
     signInLog,
     appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
     argon2,

@@ -5,6 +5,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import type { AuditRecord } from '../audit/audit.service.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import type { RevokeTenantAppPasswords } from '../tenant-policies/tenant-policy.service.js';
+import type { RevokeUserAppPasswords } from '../two-step/two-step-removal.js';
 
 export interface AppPasswordDeletion {
   tenantId: string;
@@ -51,6 +52,12 @@ export async function deleteAppPasswords(m: EntityManager, q: SqlParams, deletio
 export const revokeTenantAppPasswords: RevokeTenantAppPasswords = (m, revocation) =>
   deleteAppPasswords(m, new SqlParams(), { ...revocation, where: 'true' });
 
+/** One user's app passwords: removing two-step verification where the tenant ties them to it, a new primary password. */
+export const revokeUserAppPasswords: RevokeUserAppPasswords = (m, { userId, ...revocation }) => {
+  const q = new SqlParams();
+  return deleteAppPasswords(m, q, { ...revocation, where: `ap.user_id = ${q.p(userId)}` });
+};
+
 /**
  * After a user's primary password changed: their app passwords go too when
  * the tenant's policy says so (revokeWhenPrimaryPasswordChanges). Returns how
@@ -63,12 +70,11 @@ export async function revokeAfterPasswordChange(
 ): Promise<number> {
   const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: who.tenantId });
   if (!policy.revokeWhenPrimaryPasswordChanges) return 0;
-  const q = new SqlParams();
-  return deleteAppPasswords(m, q, {
-    tenantId: who.tenantId,
-    where: `ap.user_id = ${q.p(who.userId)}`,
+  return revokeUserAppPasswords(m, {
+    ...who,
     actor: { type: 'user', userId: who.userId },
     reason: 'The primary password changed',
     request,
+    action: AuditAction.APP_PASSWORD_REVOKED,
   });
 }

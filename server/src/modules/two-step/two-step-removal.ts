@@ -1,10 +1,25 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestInfo } from '../../common/context.js';
 import { twoStepNeededByAppPasswords } from '../../common/errors.js';
-import { SqlParams } from '../../common/sql.js';
-import { deleteAppPasswords } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import type { AuditRecord } from '../audit/audit.service.js';
+
+/**
+ * Deletes a user's app passwords, one audit event each, in the caller's
+ * transaction; returns how many went. App-passwords provides it (it builds
+ * on this module).
+ */
+export type RevokeUserAppPasswords = (
+  m: EntityManager,
+  revocation: {
+    tenantId: string;
+    userId: string;
+    actor: AuditRecord['actor'];
+    reason: string;
+    request: RequestInfo | null;
+    action: AuditAction;
+  },
+) => Promise<number>;
 
 export interface TwoStepRemoval {
   tenantId: string;
@@ -31,7 +46,11 @@ export interface TwoStepRemoval {
  * Returns how many app passwords went, or undefined when the user had no
  * two-step verification (nothing changed).
  */
-export async function removeTwoStep(m: EntityManager, removal: TwoStepRemoval): Promise<number | undefined> {
+export async function removeTwoStep(
+  m: EntityManager,
+  removal: TwoStepRemoval,
+  revokeAppPasswords: RevokeUserAppPasswords,
+): Promise<number | undefined> {
   const { tenantId, userId } = removal;
   const [row]: Array<{ required: boolean; app_passwords: number }> = await m.query(
     `SELECT tp.require_two_step_for_app_passwords AS required,
@@ -47,11 +66,10 @@ export async function removeTwoStep(m: EntityManager, removal: TwoStepRemoval): 
     if (!removal.deleteAppPasswords) {
       throw twoStepNeededByAppPasswords(row.app_passwords, removal.refusal(row.app_passwords));
     }
-    const q = new SqlParams();
     const own = removal.actor.type === 'user' && removal.actor.userId === userId;
-    deletedAppPasswords = await deleteAppPasswords(m, q, {
+    deletedAppPasswords = await revokeAppPasswords(m, {
       tenantId,
-      where: `ap.user_id = ${q.p(userId)}`,
+      userId,
       actor: removal.actor,
       reason: removal.reason,
       request: removal.request,

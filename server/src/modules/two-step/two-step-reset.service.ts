@@ -6,7 +6,7 @@ import { withTenant } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
-import { removeTwoStep } from './two-step-removal.js';
+import { removeTwoStep, type RevokeUserAppPasswords } from './two-step-removal.js';
 import type { EndSessions, TwoStepService } from './two-step.service.js';
 
 export interface TwoStepReset {
@@ -32,6 +32,7 @@ export class TwoStepResetService {
     private readonly db: DataSource,
     private readonly twoStep: TwoStepService,
     private readonly endSessions: EndSessions,
+    private readonly revokeAppPasswords: RevokeUserAppPasswords,
   ) {}
 
   /**
@@ -72,17 +73,21 @@ export class TwoStepResetService {
         tenantId,
       ]);
       if (!target) throw notFound('User');
-      const revokedAppPasswords = await removeTwoStep(m, {
-        tenantId,
-        userId,
-        actor,
-        deleteAppPasswords,
-        request,
-        reason: 'Two-step verification was reset',
-        refusal: (count) =>
-          `The organisation allows app passwords only with two-step verification, and ${target.email} has ${count}. ` +
-          'Reset it together with deleting them, or not at all.',
-      });
+      const revokedAppPasswords = await removeTwoStep(
+        m,
+        {
+          tenantId,
+          userId,
+          actor,
+          deleteAppPasswords,
+          request,
+          reason: 'Two-step verification was reset',
+          refusal: (count) =>
+            `The organisation allows app passwords only with two-step verification, and ${target.email} has ${count}. ` +
+            'Reset it together with deleting them, or not at all.',
+        },
+        this.revokeAppPasswords,
+      );
       if (revokedAppPasswords === undefined) throw badInput(`${target.email} has no two-step verification to reset.`, 'userId');
       const signedOutSessions = await this.endSessions(m, userId);
       await recordAudit(m, {

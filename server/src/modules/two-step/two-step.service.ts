@@ -8,7 +8,7 @@ import type { ServerKeys } from '../../common/server-keys.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
-import { removeTwoStep } from './two-step-removal.js';
+import { removeTwoStep, type RevokeUserAppPasswords } from './two-step-removal.js';
 import type { ConfirmTwoStepEnrollmentPayload, TwoStepEnrollment, TwoStepStatus } from './two-step.types.js';
 import {
   generateRecoveryCodes,
@@ -45,6 +45,7 @@ export class TwoStepService {
     private readonly db: DataSource,
     private readonly keys: ServerKeys,
     private readonly endSessions: EndSessions,
+    private readonly revokeAppPasswords: RevokeUserAppPasswords,
   ) {
     this.seeds = new SecretBox(keys.all, 'totp seed');
     this.recoveryKeys = keys.all.map((key) => deriveKey(key, 'recovery code tag'));
@@ -170,17 +171,21 @@ export class TwoStepService {
     requireRecentSignIn(actor);
     return withTenant(this.db, actor.tenantId, async (m) => {
       await m.query('SELECT 1 FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
-      const deletedAppPasswords = await removeTwoStep(m, {
-        tenantId: actor.tenantId,
-        userId: actor.userId,
-        actor: { type: 'user', userId: actor.userId },
-        deleteAppPasswords,
-        request,
-        reason: 'Two-step verification was removed',
-        refusal: (count) =>
-          `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
-          'Delete them first, or remove them together with two-step verification.',
-      });
+      const deletedAppPasswords = await removeTwoStep(
+        m,
+        {
+          tenantId: actor.tenantId,
+          userId: actor.userId,
+          actor: { type: 'user', userId: actor.userId },
+          deleteAppPasswords,
+          request,
+          reason: 'Two-step verification was removed',
+          refusal: (count) =>
+            `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
+            'Delete them first, or remove them together with two-step verification.',
+        },
+        this.revokeAppPasswords,
+      );
       if (deletedAppPasswords === undefined) throw badInput('Two-step verification is not set up.');
       await recordAudit(m, {
         tenantId: actor.tenantId,
