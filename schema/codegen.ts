@@ -8,7 +8,7 @@ const config: CodegenConfig = {
     'src/generated/operations.ts': {
       plugins: ['typescript-operations', 'typed-document-node'],
       config: {
-        scalars: { DateTimeISO: 'string' },
+        scalars: { DateTimeISO: 'string', JSONObject: 'Record<string, unknown>' },
         strictScalars: true,
         enumsAsTypes: true,
         useTypeImports: true,

@@ -1,4 +1,5 @@
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import { AuthChecker } from './common/auth-checker.js';
@@ -61,6 +62,12 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(ApiTokenResolver, ({ services }) => new ApiTokenResolver(services.apiTokens)),
 ];
 
+/** graphql-scalars' DateTimeISO, saying which standard it follows (`@specifiedBy` in the SDL). */
+export const DateTimeISO = new GraphQLScalarType({
+  ...GraphQLDateTimeISO.toConfig(),
+  specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339#section-5.6',
+});
+
 /**
  * What type-graphql asks for the resolvers and the auth checker: the
  * resolvers built from `wiring`, or none (emitting the SDL: the schema is
@@ -88,12 +95,17 @@ export const resolverClasses: [ResolverEntry['resolver'], ...Array<ResolverEntry
 ];
 
 /** Builds the executable schema, its resolvers built from `wiring` (by `createApp`); see resolverContainer. */
-export function buildAppSchema(wiring?: ResolverWiring): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildAppSchema(wiring?: ResolverWiring): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: resolverClasses,
     authChecker: AuthChecker,
     container: resolverContainer(wiring),
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     // Text without control characters or unpaired surrogates, then class-validator: see input-validation.ts.
     validateFn: validateArguments,
   });
+  // type-graphql has no option for describing the root types.
+  schema.getQueryType()!.description = 'What a client can read. Each field says who may ask.';
+  schema.getMutationType()!.description = 'What a client can change. Each field says who may ask.';
+  return schema;
 }

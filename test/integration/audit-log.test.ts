@@ -245,6 +245,40 @@ async function tenantWithHistory() {
 }
 
 describe('auditEvents', () => {
+  it('auditEntries gives action, actor type and details as enums and a JSON object, the same as the deprecated strings', async () => {
+    const { console } = await tenantWithHistory();
+    const ENTRIES = /* GraphQL */ `
+      query ($filter: AuditFilter) {
+        auditEntries(filter: $filter, first: 200) {
+          edges {
+            node {
+              id
+              action
+              actionKind
+              actorType
+              actorKind
+              details
+              detailsObject
+            }
+          }
+        }
+      }
+    `;
+    const nodes = async (filter: Record<string, unknown>) =>
+      dataOf(await console.request(ENTRIES, { filter })).auditEntries.edges.map((e: any) => e.node);
+
+    const [disabled] = await nodes({ actionKind: 'USER_DISABLED' });
+    expect(disabled).toMatchObject({ action: 'user.disabled', actionKind: 'USER_DISABLED', actorType: 'user', actorKind: 'USER' });
+    const [policy] = await nodes({ actionKind: 'TENANT_POLICY_UPDATED' });
+    expect(policy.detailsObject).toEqual(JSON.parse(policy.details));
+    expect(policy.detailsObject).toMatchObject({ before: expect.any(Object), after: expect.any(Object) });
+    const created = await nodes({ actionKind: 'APP_PASSWORD_CREATED' });
+    expect(created.map((n: any) => n.actorKind)).toEqual(['USER']);
+    // Both filters given: both must hold.
+    expect(await nodes({ actionKind: 'USER_ENABLED', action: 'user.enabled' })).toHaveLength(1);
+    expect(await nodes({ actionKind: 'USER_ENABLED', action: 'user.disabled' })).toEqual([]);
+  });
+
   it('lists the tenant’s events newest first, the same in pages of 2 as in one page', async () => {
     const { tenant, console } = await tenantWithHistory();
 

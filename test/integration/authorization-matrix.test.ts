@@ -84,7 +84,9 @@ const RULES: Record<string, Rule> = {
   //                                                       anonymous           user          appPassword   appPasswordOfAdmin  otherTenantAdmin  tokenWithoutScope  tokenWithScope  admin         adminWithoutTwoStep
   apiTokens:                 rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
   appPasswords:              rule('APP_PASSWORDS_READ',   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
+  auditEntries:              rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
   auditEvents:               rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
+  signInEntries:             rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
   signInEvents:              rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
   signInActivity:            rule('AUDIT_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
   viewer:                    rule(null,                   ['null',             'ok',         'ok',         'ok',               'ok',             'null',            'null',         'ok',         'ok']),
@@ -239,9 +241,17 @@ const OPERATIONS: Record<string, Operation> = {
     document: `query { appPasswords(first: 200) { edges { node { id name owner { id email } } } totalCount } }`,
     rows: (data) => data.appPasswords.edges,
   },
+  auditEntries: {
+    document: `query { auditEntries(first: 200) { edges { node { id actionKind actorKind actorUserId actorEmail targetUserId targetEmail detailsObject } } } }`,
+    rows: (data) => data.auditEntries.edges,
+  },
   auditEvents: {
     document: `query { auditEvents(first: 200) { edges { node { id action actorUserId actorEmail targetUserId targetEmail details } } } }`,
     rows: (data) => data.auditEvents.edges,
+  },
+  signInEntries: {
+    document: `query { signInEntries(first: 200) { edges { node { id signInName userId appPasswordId } } } }`,
+    rows: (data) => data.signInEntries.edges,
   },
   signInEvents: {
     document: `query { signInEvents(first: 200) { edges { node { id signInName userId appPasswordId } } } }`,

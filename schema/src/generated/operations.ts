@@ -18,11 +18,13 @@ export type ApiScope =
 
 /** All given conditions must hold. */
 export type AppPasswordFilter = {
+  /** Created at or after this time. */
   createdAfter?: string | null | undefined;
+  /** Created before this time. */
   createdBefore?: string | null | undefined;
   /** Expires before this time (app passwords without expiry never match). */
   expiresBefore?: string | null | undefined;
-  /** With lastUsedBefore: also match app passwords never used (default true). */
+  /** With lastUsedBefore: also match app passwords never used. */
   includeNeverUsed?: boolean | null | undefined;
   /** Last used before this time, e.g. 90 days ago for "not used for 90 days". See includeNeverUsed. */
   lastUsedBefore?: string | null | undefined;
@@ -34,18 +36,67 @@ export type AppPasswordFilter = {
   ownerIds?: Array<string | number> | null | undefined;
 };
 
+/** How to sort the app-password inventory. */
 export type AppPasswordOrder = {
+  /** Which way. */
   direction: OrderDirection;
+  /** What to sort by. */
   field: AppPasswordOrderField;
 };
 
+/** What the app-password inventory is sorted by. */
 export type AppPasswordOrderField =
+  /** When it was created. */
   | 'CREATED_AT'
-  /** Never-used app passwords sort as the oldest. */
+  /** When it last signed an app in. Never-used app passwords sort as the oldest. */
   | 'LAST_USED_AT';
 
+/** What an audit entry records. Its value in AuditEntry.action is given first. */
+export type AuditAction =
+  /** api_token.created: an admin created an API token. */
+  | 'API_TOKEN_CREATED'
+  /** api_token.revoked: an admin revoked an API token. */
+  | 'API_TOKEN_REVOKED'
+  /** app_password.created: a user created an app password. */
+  | 'APP_PASSWORD_CREATED'
+  /** app_password.deleted: a user deleted one of their app passwords. */
+  | 'APP_PASSWORD_DELETED'
+  /** app_password.revoked: an app password was deleted other than by its owner: by an admin or API token, a policy change, a password change or a two-step reset. */
+  | 'APP_PASSWORD_REVOKED'
+  /** two_step.recovery_codes_regenerated: a user made new recovery codes. */
+  | 'RECOVERY_CODES_REGENERATED'
+  /** two_step.recovery_code_used: a user signed in with a recovery code. */
+  | 'RECOVERY_CODE_USED'
+  /** tenant.created: an operator created the tenant. */
+  | 'TENANT_CREATED'
+  /** tenant_policy.updated: the policy changed; details has before and after. */
+  | 'TENANT_POLICY_UPDATED'
+  /** two_step.enabled: a user set up an authenticator app. */
+  | 'TWO_STEP_ENABLED'
+  /** two_step.removed: a user removed their two-step verification. */
+  | 'TWO_STEP_REMOVED'
+  /** two_step.reset: an admin reset a user's two-step verification. */
+  | 'TWO_STEP_RESET'
+  /** user.created: a user was created. */
+  | 'USER_CREATED'
+  /** user.disabled: an admin disabled a user. */
+  | 'USER_DISABLED'
+  /** user.enabled: an admin enabled a user again. */
+  | 'USER_ENABLED'
+  /** user.password_changed: a user changed their primary password. */
+  | 'USER_PASSWORD_CHANGED'
+  /** user.sign_in_blocked: too many failed sign-ins for a user from unknown devices; those stop for a while (details: method, blockedForSeconds). */
+  | 'USER_SIGN_IN_BLOCKED';
+
+/** All given conditions must hold. */
 export type AuditFilter = {
+  /**
+   * Only this action, e.g. app_password.revoked.
+   * @deprecated Use actionKind: the same, as an enum.
+   */
   action?: string | null | undefined;
+  /** Only this action. */
+  actionKind?: AuditAction | null | undefined;
   /** Done by this user. */
   actorUserId?: string | number | null | undefined;
   /** From this time (inclusive). */
@@ -56,24 +107,29 @@ export type AuditFilter = {
   to?: string | null | undefined;
 };
 
+/** The current and the new primary password. */
 export type ChangePasswordInput = {
+  /** The primary password in use now. */
   currentPassword: string;
   /** 12–256 characters, different from the current one. */
   newPassword: string;
 };
 
+/** The second step of a sign-in. */
 export type CompleteSignInInput = {
   /** The 6-digit code from the authenticator app, or one of the recovery codes. */
   code: string;
 };
 
+/** The first code from the new authenticator app. */
 export type ConfirmTwoStepEnrollmentInput = {
   /** The 6-digit code the app shows now. */
   code: string;
 };
 
+/** A new API token; the server generates the secret. */
 export type CreateApiTokenInput = {
-  /** 1–365 days; default 90. */
+  /** How long it works, in days: 1–365. */
   expiresInDays?: number | null | undefined;
   /** What it is for, e.g. "Nightly stale-password report" (1–64 characters). */
   name: string;
@@ -96,23 +152,30 @@ export type ExistingAppPasswords =
   /** They are deleted, for good. */
   | 'REVOKE';
 
+/** Which way a list is sorted. */
 export type OrderDirection =
+  /** Smallest or oldest first. */
   | 'ASC'
+  /** Largest or newest first. */
   | 'DESC';
 
+/** Your password, to confirm it is you. */
 export type ReauthenticateInput = {
   /** The primary password, again. */
   password: string;
 };
 
+/** Options for removing two-step verification. */
 export type RemoveTwoStepVerificationInput = {
   /** Also delete all your app passwords, which your organisation allows only with two-step verification. */
   deleteAppPasswords?: boolean;
 };
 
+/** Whose two-step verification to reset. */
 export type ResetTwoStepVerificationInput = {
   /** Also delete their app passwords, which the organisation allows only with two-step verification (without it the reset is refused with TWO_STEP_NEEDED_BY_APP_PASSWORDS while they have any). */
   deleteAppPasswords?: boolean;
+  /** The locked-out user (not yourself). */
   userId: string | number;
 };
 
@@ -148,16 +211,23 @@ export type SignInCredential =
   /** A code from the authenticator app, the second step of a console sign-in. */
   | 'TWO_STEP_CODE';
 
+/** All given conditions must hold. */
 export type SignInFilter = {
+  /** Only attempts that matched this app password. */
   appPasswordId?: string | number | null | undefined;
+  /** From this time (inclusive). */
   from?: string | null | undefined;
   /** Only attempts that presented this: e.g. PASSWORD for console sign-ins. */
   method?: SignInCredential | null | undefined;
+  /** Only attempts that ended this way. */
   outcome?: SignInOutcome | null | undefined;
+  /** Until this time (exclusive). */
   to?: string | null | undefined;
+  /** Only attempts that named this user. */
   userId?: string | number | null | undefined;
 };
 
+/** Console credentials. */
 export type SignInInput = {
   /** The sign-in name (an email address; case does not matter). */
   email: string;
@@ -197,6 +267,7 @@ export type SignInOutcome =
 
 /** Only the fields given change. */
 export type UpdateTenantPolicyInput = {
+  /** Whether users may create app passwords. */
   appPasswordsEnabled?: boolean | null | undefined;
   /** 1–3650 days. */
   auditRetentionDays?: number | null | undefined;
@@ -208,15 +279,19 @@ export type UpdateTenantPolicyInput = {
   maxLifetimeDays?: number | null | undefined;
   /** Only admins with two-step verification may do admin work (while it is on, that includes changing it). */
   requireTwoStepForAdmins?: boolean | null | undefined;
+  /** Only users with two-step verification may create app passwords. Existing app passwords are left alone. */
   requireTwoStepForAppPasswords?: boolean | null | undefined;
+  /** Delete a user's app passwords when their primary password changes. */
   revokeWhenPrimaryPasswordChanges?: boolean | null | undefined;
 };
 
+/** All given conditions must hold. */
 export type UserFilter = {
   /** Part of the sign-in name or display name, any case. */
   search?: string | null | undefined;
 };
 
+/** Whether a user can sign in. */
 export type UserStatus =
   /** Can sign in. */
   | 'ACTIVE'

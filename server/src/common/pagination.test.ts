@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, isPostgresTimestamp } from './pagination.js';
+import { decodeCursor, encodeCursor, isPostgresTimestamp, toPage } from './pagination.js';
 
 describe('decodeCursor', () => {
   const id = '0f1e2d3c-4b5a-4697-8877-665544332211';
@@ -55,5 +55,41 @@ describe('isPostgresTimestamp', () => {
     ]) {
       expect(isPostgresTimestamp(text), text).toBe(false);
     }
+  });
+});
+
+describe('toPage', () => {
+  const cursorOf = (n: number) => `c${n}`;
+
+  it('forward: the extra row says there is a next page; beyond says there is a previous one', () => {
+    expect(toPage([5, 4, 3], 2, cursorOf, { beyond: true })).toEqual({
+      edges: [
+        { node: 5, cursor: 'c5' },
+        { node: 4, cursor: 'c4' },
+      ],
+      pageInfo: { hasNextPage: true, hasPreviousPage: true, startCursor: 'c5', endCursor: 'c4' },
+    });
+    expect(toPage([5, 4], 2, cursorOf).pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: 'c5',
+      endCursor: 'c4',
+    });
+  });
+
+  it('backward: rows read in reverse are turned round; the extra row says there is a previous page', () => {
+    expect(toPage([1, 2, 3], 2, cursorOf, { backward: true, beyond: true })).toEqual({
+      edges: [
+        { node: 2, cursor: 'c2' },
+        { node: 1, cursor: 'c1' },
+      ],
+      pageInfo: { hasNextPage: true, hasPreviousPage: true, startCursor: 'c2', endCursor: 'c1' },
+    });
+    expect(toPage([], 2, cursorOf, { backward: true }).pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: null,
+      endCursor: null,
+    });
   });
 });

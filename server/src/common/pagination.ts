@@ -5,13 +5,21 @@ import { textProblem } from './text.js';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-/** `first` from a client: 1–200, 50 when absent. */
-export function pageSize(first: number | null | undefined): number {
+/** `first` (or `last`) from a client: 1–200, 50 when absent. */
+export function pageSize(first: number | null | undefined, argument: 'first' | 'last' = 'first'): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw badInput(`first must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, 'first');
+    throw badInput(`${argument} must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, argument);
   }
   return first;
+}
+
+/** The paging arguments of a connection read both ways. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
 }
 
 /**
@@ -26,9 +34,10 @@ export function encodeCursor(key: string | number | null, id: string): string {
 export function decodeCursor(
   cursor: string | null | undefined,
   keyKind: 'timestamp' | 'text',
+  argument: 'after' | 'before' = 'after',
 ): { key: string | null; id: string } | undefined {
   if (cursor === null || cursor === undefined) return undefined;
-  const invalid = () => badInput('The cursor is not valid; start again from the first page.', 'after');
+  const invalid = () => badInput('The cursor is not valid; start again from the first page.', argument);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -59,12 +68,30 @@ export function isPostgresTimestamp(text: string): boolean {
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
-@ObjectType({ description: 'Where a page ends, and whether there is more.' })
+/** The paging arguments' descriptions, the same on every connection. */
+export const AFTER_DESCRIPTION = 'Start after this cursor (pageInfo.endCursor or an edge’s cursor); from the start when absent.';
+export const LAST_DESCRIPTION =
+  `Page backward: how many edges to return from the end of the list, or just before \`before\`: 1–${MAX_PAGE_SIZE}. ` +
+  'The edges still come in list order. Takes precedence over first.';
+export const BEFORE_DESCRIPTION =
+  'End just before this cursor (pageInfo.startCursor or an edge’s cursor); at the end of the list when absent.';
+
+@ObjectType({ description: 'Where a page begins and ends, and whether there is more on either side.' })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'There are more edges after endCursor: pass it as `after` to get them.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  @Field(() => Boolean, {
+    description:
+      'There are edges before startCursor: pass it as `before` (with `last`) to get them. ' +
+      'Always false on lists read forward only (those without a `before` argument).',
+  })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the first edge of this page; empty when the page is empty.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the last edge of this page; empty when the page is empty.' })
   endCursor!: string | null;
 }
 
@@ -73,30 +100,52 @@ export interface Page<T> {
   pageInfo: PageInfo;
 }
 
-/** Turns `first + 1` fetched rows into a page: the extra row only says there is more. */
-export function toPage<T>(rows: T[], first: number, cursorOf: (row: T) => string): Page<T> {
-  const nodes = rows.slice(0, first);
+/**
+ * Turns `size + 1` fetched rows into a page: the extra row only says there is
+ * more in the direction read. Read backward, the rows come in reverse list
+ * order and are turned round. `beyond` says whether there are edges on the
+ * other side of the cursor the page started from.
+ */
+export function toPage<T>(
+  rows: T[],
+  size: number,
+  cursorOf: (row: T) => string,
+  { backward = false, beyond = false }: { backward?: boolean; beyond?: boolean } = {},
+): Page<T> {
+  const more = rows.length > size;
+  const nodes = rows.slice(0, size);
+  if (backward) nodes.reverse();
   const edges = nodes.map((node) => ({ node, cursor: cursorOf(node) }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: backward ? beyond : more,
+      hasPreviousPage: backward ? more : beyond,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
 }
 
 /** The Relay edge and connection types for a node type. */
-export function connectionTypes<T extends object>(name: string, node: ClassType<T>) {
-  @ObjectType(`${name}Edge`)
+export function connectionTypes<T extends object>(name: string, node: ClassType<T>, description = `A page of ${name} nodes.`) {
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
   class Edge {
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name}.` })
     node!: T;
 
-    @Field(() => String)
+    @Field(() => String, {
+      description: 'Where this edge is in the list: pass as `after` (or `before`, where the list takes it) to continue from it.',
+    })
     cursor!: string;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description })
   class Connection {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The edges of this page, in list order.' })
     edges!: Edge[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Where this page begins and ends, and whether there is more.' })
     pageInfo!: PageInfo;
   }
   return { Edge, Connection };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '@app-passwords/schema';
-import en from './en.json';
-import nl from './nl.json';
+import { messages } from './index';
+
+const { en, nl } = messages;
 
 function keys(messages: object, prefix = ''): string[] {
   return Object.entries(messages).flatMap(([key, value]) =>

@@ -1,10 +1,14 @@
 import { createI18n } from 'vue-i18n';
 import en from './en.json';
+import enAdmin from './en.admin.json';
 import nl from './nl.json';
+import nlAdmin from './nl.admin.json';
 
 export const locales = ['en', 'nl'] as const;
 export type Locale = (typeof locales)[number];
 const STORAGE_KEY = 'app-passwords.locale';
+/** Each language's messages; the admin console's are in a file of their own. */
+export const messages = { en: { ...en, ...enAdmin }, nl: { ...nl, ...nlAdmin } };
 
 /** The stored choice, else the browser's preference: Dutch for any nl-*, English otherwise. */
 function initialLocale(): Locale {
@@ -17,7 +21,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'en',
-  messages: { en, nl },
+  messages,
 });
 
 export function setLocale(locale: Locale): void {

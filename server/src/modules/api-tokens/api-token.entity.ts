@@ -19,18 +19,18 @@ registerEnumType(ApiScope, {
 @ObjectType({ description: "An integrator's token for the admin API (`Authorization: Bearer apt_…`)." })
 export class ApiToken {
   @PrimaryGeneratedColumn('uuid')
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifies the token, e.g. for revokeApiToken.' })
   id!: string;
 
   @Column({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
 
   @Column({ type: 'text' })
-  @Field(() => String)
+  @Field(() => String, { description: 'What it is for, as the admin who created it named it.' })
   name!: string;
 
   @Column({ type: 'text', array: true })
-  @Field(() => [ApiScope])
+  @Field(() => [ApiScope], { description: 'What it may do.' })
   scopes!: ApiScope[];
 
   /** HMAC-SHA-256 of the token under the server's lookup key. */
@@ -45,11 +45,11 @@ export class ApiToken {
   createdByUserId!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was created.' })
   createdAt!: Date;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it stops working (at most 365 days after creation).' })
   expiresAt!: Date;
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })

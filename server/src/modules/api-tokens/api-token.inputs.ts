@@ -3,7 +3,7 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ApiScope } from '../../common/context.js';
 import { ApiToken } from './api-token.entity.js';
 
-@InputType()
+@InputType({ description: 'A new API token; the server generates the secret.' })
 export class CreateApiTokenInput {
   @Field(() => String, { description: 'What it is for, e.g. "Nightly stale-password report" (1–64 characters).' })
   @Length(1, 64)
@@ -14,13 +14,13 @@ export class CreateApiTokenInput {
   @ArrayMaxSize(10)
   scopes!: ApiScope[];
 
-  @Field(() => Int, { nullable: true, description: '1–365 days; default 90.' })
+  @Field(() => Int, { nullable: true, defaultValue: 90, description: 'How long it works, in days: 1–365.' })
   expiresInDays?: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The created API token, with its secret.' })
 export class CreateApiTokenPayload {
-  @Field(() => ApiToken)
+  @Field(() => ApiToken, { description: 'The new token, as apiTokens lists it.' })
   apiToken!: ApiToken;
 
   @Field(() => String, { description: 'The token (apt_…, 256 random bits). Returned only here, never again.' })
@@ -29,12 +29,12 @@ export class CreateApiTokenPayload {
 
 @ArgsType()
 export class ApiTokenIdArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The API token to revoke.' })
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What revokeApiToken did.' })
 export class RevokeApiTokenPayload {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of the API token that no longer works.' })
   revokedId!: string;
 }

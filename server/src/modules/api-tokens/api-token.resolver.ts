@@ -20,7 +20,7 @@ export class ApiTokenResolver {
   @Authorized(Role.TENANT_ADMIN)
   @Mutation(() => CreateApiTokenPayload, { description: 'Creates an API token; the payload is the only place the token appears.' })
   async createApiToken(
-    @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput,
+    @Arg('input', () => CreateApiTokenInput, { description: 'Its name, scopes and lifetime.' }) input: CreateApiTokenInput,
     @Ctx() ctx: Context,
   ): Promise<CreateApiTokenPayload> {
     const created = await this.tokens.create(requireUser(ctx), input, ctx.request);

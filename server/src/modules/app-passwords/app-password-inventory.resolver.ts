@@ -48,7 +48,7 @@ export class AppPasswordInventoryResolver {
       'Admins; API tokens with app_passwords:revoke.',
   })
   async revokeAppPasswords(
-    @Arg('input', () => RevokeAppPasswordsInput) input: RevokeAppPasswordsInput,
+    @Arg('input', () => RevokeAppPasswordsInput, { description: 'Which app passwords, and why.' }) input: RevokeAppPasswordsInput,
     @Ctx() ctx: Context,
   ): Promise<RevokeAppPasswordsPayload> {
     return this.inventory.revoke(requireActor(ctx), input, ctx.request);

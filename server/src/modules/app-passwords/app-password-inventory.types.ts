@@ -1,17 +1,17 @@
 import { ArrayMaxSize, IsOptional, Length, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes, PageInfo } from '../../common/pagination.js';
+import { AFTER_DESCRIPTION, connectionTypes, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo } from '../../common/pagination.js';
 import { AppPassword } from './app-password.entity.js';
 
 @ObjectType({ description: 'Whose app password it is.' })
 export class AppPasswordOwner {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The owner’s user id.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The owner’s sign-in name.' })
   email!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The owner’s name as shown in the console.' })
   displayName!: string;
 }
 
@@ -21,14 +21,22 @@ export enum AppPasswordOrderField {
 }
 registerEnumType(AppPasswordOrderField, {
   name: 'AppPasswordOrderField',
-  valuesConfig: { LAST_USED_AT: { description: 'Never-used app passwords sort as the oldest.' } },
+  description: 'What the app-password inventory is sorted by.',
+  valuesConfig: {
+    CREATED_AT: { description: 'When it was created.' },
+    LAST_USED_AT: { description: 'When it last signed an app in. Never-used app passwords sort as the oldest.' },
+  },
 });
 
 export enum OrderDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(OrderDirection, { name: 'OrderDirection' });
+registerEnumType(OrderDirection, {
+  name: 'OrderDirection',
+  description: 'Which way a list is sorted.',
+  valuesConfig: { ASC: { description: 'Smallest or oldest first.' }, DESC: { description: 'Largest or newest first.' } },
+});
 
 @InputType({ description: 'All given conditions must hold.' })
 export class AppPasswordFilter {
@@ -42,10 +50,10 @@ export class AppPasswordFilter {
   @MaxLength(64)
   nameContains?: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'Created at or after this time.', nullable: true })
   createdAfter?: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'Created before this time.', nullable: true })
   createdBefore?: Date;
 
   @Field(() => Date, {
@@ -54,7 +62,11 @@ export class AppPasswordFilter {
   })
   lastUsedBefore?: Date;
 
-  @Field(() => Boolean, { nullable: true, description: 'With lastUsedBefore: also match app passwords never used (default true).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description: 'With lastUsedBefore: also match app passwords never used.',
+  })
   includeNeverUsed?: boolean;
 
   @Field(() => Boolean, { nullable: true, description: 'true: only never used; false: only used at least once.' })
@@ -64,27 +76,31 @@ export class AppPasswordFilter {
   expiresBefore?: Date;
 }
 
-@InputType()
+@InputType({ description: 'How to sort the app-password inventory.' })
 export class AppPasswordOrder {
-  @Field(() => AppPasswordOrderField)
+  @Field(() => AppPasswordOrderField, { description: 'What to sort by.' })
   field!: AppPasswordOrderField;
 
-  @Field(() => OrderDirection)
+  @Field(() => OrderDirection, { description: 'Which way.' })
   direction!: OrderDirection;
 }
 
 @ArgsType()
 export class AppPasswordsArgs {
-  @Field(() => AppPasswordFilter, { nullable: true })
+  @Field(() => AppPasswordFilter, { description: 'Only app passwords that match; all when absent.', nullable: true })
   filter?: AppPasswordFilter;
 
   @Field(() => AppPasswordOrder, { nullable: true, description: 'Default: newest first. The id breaks ties, so the order is stable.' })
   orderBy?: AppPasswordOrder;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, in the order asked for: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
 }
 
@@ -92,10 +108,10 @@ const { Edge } = connectionTypes('AppPassword', AppPassword);
 
 @ObjectType('AppPasswordConnection', { description: "A page of the tenant's app passwords." })
 export class AppPasswordConnection {
-  @Field(() => [Edge])
+  @Field(() => [Edge], { description: 'The edges of this page, in list order.' })
   edges!: Array<{ node: AppPassword; cursor: string }>;
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page begins and ends, and whether there is more.' })
   pageInfo!: PageInfo;
 
   /** Counts the whole filtered set once, only if a client asks. */
@@ -124,15 +140,15 @@ export class RevokeAppPasswordsInput {
   @Length(1, 500)
   reason!: string;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only count what would be revoked; change nothing.' })
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Only count what would be revoked; change nothing.' })
   dryRun?: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What revokeAppPasswords did, or would do.' })
 export class RevokeAppPasswordsPayload {
   @Field(() => Int, { description: 'How many were revoked (or would be, in a dry run).' })
   count!: number;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when nothing was revoked because dryRun was asked for.' })
   dryRun!: boolean;
 }

@@ -10,7 +10,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 @ObjectType({ description: 'A password for one app or device that cannot do two-step verification.' })
 export class AppPassword {
   @PrimaryGeneratedColumn('uuid')
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifies the app password, e.g. for deleteAppPassword or revokeAppPasswords.' })
   id!: string;
 
   @Column({ name: 'tenant_id', type: 'uuid' })
@@ -36,7 +36,7 @@ export class AppPassword {
   lookupKeyId!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was created.' })
   createdAt!: Date;
 
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })

@@ -10,9 +10,9 @@ export class CreateAppPasswordInput {
   name!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The created app password, with its secret.' })
 export class CreateAppPasswordPayload {
-  @Field(() => AppPassword)
+  @Field(() => AppPassword, { description: 'The new app password, as securityInfo lists it.' })
   appPassword!: AppPassword;
 
   @Field(() => String, {
@@ -25,11 +25,11 @@ export class CreateAppPasswordPayload {
 
 @ArgsType()
 export class DeleteAppPasswordArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'One of your app passwords.' })
   id!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What deleteAppPassword did.' })
 export class DeleteAppPasswordPayload {
   @Field(() => ID, { description: 'The id of the app password that no longer exists.' })
   deletedId!: string;

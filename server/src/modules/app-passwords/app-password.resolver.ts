@@ -22,7 +22,7 @@ export class AppPasswordResolver {
       'Needs a console session: a caller signed in with an app password gets FORBIDDEN.',
   })
   async createAppPassword(
-    @Arg('input', () => CreateAppPasswordInput) input: CreateAppPasswordInput,
+    @Arg('input', () => CreateAppPasswordInput, { description: 'What the app password is for.' }) input: CreateAppPasswordInput,
     @Ctx() ctx: Context,
   ): Promise<CreateAppPasswordPayload> {
     const created = await this.appPasswords.create(requireUser(ctx), input.name, ctx.request);

@@ -16,32 +16,50 @@ import {
   SignInEventsArgs,
 } from './audit-log.types.js';
 
+const AUDIT_ENTRIES = "The tenant's audit trail, newest first. Admins; API tokens with audit:read.";
+const SIGN_IN_ENTRIES =
+  "Sign-in attempts of the tenant's users, newest first: app-password checks and console sign-ins (filter by method). " +
+  'Admins; API tokens with audit:read.';
+
 @Resolver()
 export class AuditLogResolver {
   constructor(private readonly auditLog: AuditLogService) {}
 
   @Authorized(Role.TENANT_ADMIN)
   @RequireScope(ApiScope.AUDIT_READ)
-  @Query(() => AuditEntryConnection, { description: "The tenant's audit trail, newest first. Admins; API tokens with audit:read." })
-  async auditEvents(
-    @Args(() => AuditEventsArgs) { filter, first, after }: AuditEventsArgs,
+  @Query(() => AuditEntryConnection, { description: AUDIT_ENTRIES })
+  async auditEntries(@Args(() => AuditEventsArgs) { filter, ...page }: AuditEventsArgs, @Ctx() ctx: Context): Promise<Page<AuditEntry>> {
+    return this.auditLog.auditEvents(requireActor(ctx), filter, page);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @RequireScope(ApiScope.AUDIT_READ)
+  @Query(() => AuditEntryConnection, {
+    description: AUDIT_ENTRIES,
+    deprecationReason: 'Use auditEntries: the same arguments and result, named like its type.',
+  })
+  async auditEvents(@Args(() => AuditEventsArgs) args: AuditEventsArgs, @Ctx() ctx: Context): Promise<Page<AuditEntry>> {
+    return this.auditEntries(args, ctx);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @RequireScope(ApiScope.AUDIT_READ)
+  @Query(() => SignInEntryConnection, { description: SIGN_IN_ENTRIES })
+  async signInEntries(
+    @Args(() => SignInEventsArgs) { filter, ...page }: SignInEventsArgs,
     @Ctx() ctx: Context,
-  ): Promise<Page<AuditEntry>> {
-    return this.auditLog.auditEvents(requireActor(ctx), filter, first, after);
+  ): Promise<Page<SignInEntry>> {
+    return this.auditLog.signInEvents(requireActor(ctx), filter, page);
   }
 
   @Authorized(Role.TENANT_ADMIN)
   @RequireScope(ApiScope.AUDIT_READ)
   @Query(() => SignInEntryConnection, {
-    description:
-      "Sign-in attempts of the tenant's users, newest first: app-password checks and console sign-ins (filter by method). " +
-      'Admins; API tokens with audit:read.',
+    description: SIGN_IN_ENTRIES,
+    deprecationReason: 'Use signInEntries: the same arguments and result, named like its type.',
   })
-  async signInEvents(
-    @Args(() => SignInEventsArgs) { filter, first, after }: SignInEventsArgs,
-    @Ctx() ctx: Context,
-  ): Promise<Page<SignInEntry>> {
-    return this.auditLog.signInEvents(requireActor(ctx), filter, first, after);
+  async signInEvents(@Args(() => SignInEventsArgs) args: SignInEventsArgs, @Ctx() ctx: Context): Promise<Page<SignInEntry>> {
+    return this.signInEntries(args, ctx);
   }
 
   @Authorized(Role.TENANT_ADMIN)

@@ -2,9 +2,12 @@ import type { DataSource } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
 import type { Actor, UserActor } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
-import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage, type Page } from '../../common/pagination.js';
+import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage, type Page, type PageArgs } from '../../common/pagination.js';
 import { SqlParams } from '../../common/sql.js';
 import type { AuditEntry, AuditFilter, SignInDay, SignInEntry, SignInFilter } from './audit-log.types.js';
+
+/** The tables the event SELECTs below read, by their alias. */
+const EVENT_TABLES = { e: 'audit_events', s: 'sign_in_events' } as const;
 
 /** The largest bigint, the type of event ids. */
 const MAX_BIGINT = 2n ** 63n - 1n;
@@ -18,6 +21,7 @@ export function auditConditions(q: SqlParams, tenantId: string, filter: AuditFil
   checkRange(filter);
   const where = [`e.tenant_id = ${q.p(tenantId)}`];
   if (filter?.action) where.push(`e.action = ${q.p(filter.action)}`);
+  if (filter?.actionKind) where.push(`e.action = ${q.p(filter.actionKind)}`);
   if (filter?.actorUserId) {
     requireUuids([filter.actorUserId], 'filter.actorUserId');
     where.push(`e.actor_user_id = ${q.p(filter.actorUserId)}`);
@@ -51,10 +55,10 @@ export function signInConditions(q: SqlParams, tenantId: string, filter: SignInF
 }
 
 export const AUDIT_SELECT = `
-  SELECT e.id::text AS id, e.occurred_at AS "occurredAt", e.occurred_at::text AS "sortKey", e.action, e.actor_type AS "actorType", e.actor_user_id AS "actorUserId",
+  SELECT e.id::text AS id, e.occurred_at AS "occurredAt", e.occurred_at::text AS "sortKey", e.action, e.action AS "actionKind", e.actor_type AS "actorType", e.actor_type AS "actorKind", e.actor_user_id AS "actorUserId",
          actor.email AS "actorEmail", e.actor_api_token_id AS "actorApiTokenId", e.target_user_id AS "targetUserId",
          target.email AS "targetEmail", e.app_password_id AS "appPasswordId", e.app_password_name AS "appPasswordName",
-         host(e.client_ip) AS "clientIp", e.user_agent AS "userAgent", e.details::text AS details
+         host(e.client_ip) AS "clientIp", e.user_agent AS "userAgent", e.details::text AS details, e.details AS "detailsObject"
     FROM audit_events e
     LEFT JOIN users actor ON actor.id = e.actor_user_id
     LEFT JOIN users target ON target.id = e.target_user_id`;
@@ -69,21 +73,18 @@ export const SIGN_IN_SELECT = `
 export class AuditLogService {
   constructor(private readonly db: DataSource) {}
 
-  async auditEvents(actor: Actor, filter: AuditFilter | undefined, first?: number, after?: string): Promise<Page<AuditEntry>> {
-    const size = pageSize(first);
-    const q = new SqlParams();
-    const where = auditConditions(q, actor.tenantId, filter);
-    const cursor = this.cursor(after);
-    if (cursor) where.push(`(e.occurred_at, e.id) < (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::bigint)`);
-    const rows: Array<AuditEntry & { sortKey: string }> = await withTenant(this.db, actor.tenantId, (m) =>
-      m.query(`${AUDIT_SELECT} WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${q.p(size + 1)}`, q.values),
+  async auditEvents(actor: Actor, filter: AuditFilter | undefined, page: PageArgs = {}): Promise<Page<AuditEntry>> {
+    return this.newestFirst<AuditEntry & { sortKey: string }>(
+      actor.tenantId,
+      AUDIT_SELECT,
+      'e',
+      (q) => auditConditions(q, actor.tenantId, filter),
+      page,
     );
-    // The cursor keeps PostgreSQL's microseconds: events of the same millisecond are not skipped.
-    return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
   }
 
-  async signInEvents(actor: Actor, filter: SignInFilter | undefined, first?: number, after?: string): Promise<Page<SignInEntry>> {
-    return this.signInPage(actor.tenantId, filter, first, after);
+  async signInEvents(actor: Actor, filter: SignInFilter | undefined, page: PageArgs = {}): Promise<Page<SignInEntry>> {
+    return this.signInPage(actor.tenantId, filter, page);
   }
 
   /**
@@ -91,22 +92,69 @@ export class AuditLogService {
    * check of their app passwords, failures and throttling included, so they
    * can see someone trying. Over Basic an app sees only its own checks.
    */
-  async viewerSignIns(actor: UserActor, first?: number, after?: string): Promise<Page<SignInEntry>> {
+  async viewerSignIns(actor: UserActor, page: PageArgs = {}): Promise<Page<SignInEntry>> {
     const filter = { userId: actor.userId, ...(actor.signedInWith === 'app_password' ? { appPasswordId: actor.appPasswordId } : {}) };
-    return this.signInPage(actor.tenantId, filter, first, after);
+    return this.signInPage(actor.tenantId, filter, page);
   }
 
-  private async signInPage(tenantId: string, filter: SignInFilter | undefined, first?: number, after?: string): Promise<Page<SignInEntry>> {
-    const size = pageSize(first);
-    const q = new SqlParams();
-    const where = signInConditions(q, tenantId, filter);
-    const cursor = this.cursor(after);
-    if (cursor) where.push(`(s.occurred_at, s.id) < (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::bigint)`);
-    const rows: Array<SignInEntry & { sortKey: string }> = await withTenant(this.db, tenantId, (m) =>
-      m.query(`${SIGN_IN_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.occurred_at DESC, s.id DESC LIMIT ${q.p(size + 1)}`, q.values),
+  private async signInPage(tenantId: string, filter: SignInFilter | undefined, page: PageArgs): Promise<Page<SignInEntry>> {
+    return this.newestFirst<SignInEntry & { sortKey: string }>(
+      tenantId,
+      SIGN_IN_SELECT,
+      's',
+      (q) => signInConditions(q, tenantId, filter),
+      page,
     );
-    // The cursor keeps PostgreSQL's microseconds: events of the same millisecond are not skipped.
-    return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
+  }
+
+  /**
+   * A keyset page of events (`alias` over audit_events or sign_in_events),
+   * newest first, read forward (first/after) or backward (last/before, which
+   * reads oldest first and turns the rows round). Ties on occurred_at are
+   * broken by id, in the cursor as in ORDER BY, so no event is skipped or
+   * repeated at a page boundary. The cursor keeps PostgreSQL's microseconds:
+   * events of the same millisecond are not skipped either.
+   */
+  private async newestFirst<T extends { id: string; sortKey: string }>(
+    tenantId: string,
+    select: string,
+    alias: 'e' | 's',
+    conditions: (q: SqlParams) => string[],
+    { first, after, last, before }: PageArgs,
+  ): Promise<Page<T>> {
+    const backward = last !== null && last !== undefined;
+    const size = backward ? pageSize(last, 'last') : pageSize(first);
+    const afterCursor = this.cursor(after, 'after');
+    const beforeCursor = this.cursor(before, 'before');
+    const key = `(${alias}.occurred_at, ${alias}.id)`;
+    const at = (q: SqlParams, c: { key: string | null; id: string }) => `(${q.p(c.key)}::timestamptz, ${q.p(c.id)}::bigint)`;
+
+    const q = new SqlParams();
+    const where = conditions(q);
+    // Newest first: after a cursor is older, before it is newer.
+    if (afterCursor) where.push(`${key} < ${at(q, afterCursor)}`);
+    if (beforeCursor) where.push(`${key} > ${at(q, beforeCursor)}`);
+    const order = backward ? 'ASC' : 'DESC';
+    const sql = `${select} WHERE ${where.join(' AND ')} ORDER BY ${alias}.occurred_at ${order}, ${alias}.id ${order} LIMIT ${q.p(size + 1)}`;
+
+    // Whether anything lies on the far side of the cursor the page starts from: the cursor's own event and those beyond it.
+    const from = backward ? beforeCursor : afterCursor;
+    let beyondSql: { text: string; values: unknown[] } | undefined;
+    if (from) {
+      const b = new SqlParams();
+      const beyondWhere = conditions(b);
+      beyondWhere.push(`${key} ${backward ? '<=' : '>='} ${at(b, from)}`);
+      beyondSql = {
+        text: `SELECT EXISTS (SELECT 1 FROM ${EVENT_TABLES[alias]} ${alias} WHERE ${beyondWhere.join(' AND ')}) AS beyond`,
+        values: b.values,
+      };
+    }
+    const [rows, beyond] = await withTenant(this.db, tenantId, async (m) => {
+      const found: T[] = await m.query(sql, q.values);
+      const [{ beyond = false } = {}] = beyondSql ? await m.query(beyondSql.text, beyondSql.values) : [];
+      return [found, beyond as boolean] as const;
+    });
+    return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id), { backward, beyond });
   }
 
   /**
@@ -137,11 +185,11 @@ export class AuditLogService {
     );
   }
 
-  private cursor(after: string | undefined) {
-    const cursor = decodeCursor(after, 'timestamp');
+  private cursor(text: string | null | undefined, argument: 'after' | 'before') {
+    const cursor = decodeCursor(text, 'timestamp', argument);
     // Event ids are bigint: 19 digits may still be past its largest value, which PostgreSQL refuses.
     if (cursor && (cursor.key === null || !/^\d{1,19}$/.test(cursor.id) || BigInt(cursor.id) > MAX_BIGINT)) {
-      throw badInput('The cursor is not valid; start again from the first page.', 'after');
+      throw badInput('The cursor is not valid; start again from the first page.', argument);
     }
     return cursor;
   }

@@ -1,6 +1,15 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { connectionTypes } from '../../common/pagination.js';
+import {
+  AFTER_DESCRIPTION,
+  BEFORE_DESCRIPTION,
+  connectionTypes,
+  DEFAULT_PAGE_SIZE,
+  LAST_DESCRIPTION,
+  MAX_PAGE_SIZE,
+} from '../../common/pagination.js';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
+import { AuditAction, type AuditActorType } from './audit-event.entity.js';
 
 registerEnumType(SignInOutcome, {
   name: 'SignInOutcome',
@@ -30,62 +39,126 @@ registerEnumType(SignInCredential, {
   },
 });
 
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  description: 'What an audit entry records. Its value in AuditEntry.action is given first.',
+  valuesConfig: {
+    APP_PASSWORD_CREATED: { description: 'app_password.created: a user created an app password.' },
+    APP_PASSWORD_DELETED: { description: 'app_password.deleted: a user deleted one of their app passwords.' },
+    APP_PASSWORD_REVOKED: {
+      description:
+        'app_password.revoked: an app password was deleted other than by its owner: by an admin or API token, a policy change, a password change or a two-step reset.',
+    },
+    USER_DISABLED: { description: 'user.disabled: an admin disabled a user.' },
+    USER_ENABLED: { description: 'user.enabled: an admin enabled a user again.' },
+    API_TOKEN_CREATED: { description: 'api_token.created: an admin created an API token.' },
+    API_TOKEN_REVOKED: { description: 'api_token.revoked: an admin revoked an API token.' },
+    TENANT_CREATED: { description: 'tenant.created: an operator created the tenant.' },
+    TENANT_POLICY_UPDATED: { description: 'tenant_policy.updated: the policy changed; details has before and after.' },
+    USER_CREATED: { description: 'user.created: a user was created.' },
+    USER_PASSWORD_CHANGED: { description: 'user.password_changed: a user changed their primary password.' },
+    TWO_STEP_ENABLED: { description: 'two_step.enabled: a user set up an authenticator app.' },
+    TWO_STEP_REMOVED: { description: 'two_step.removed: a user removed their two-step verification.' },
+    TWO_STEP_RESET: { description: "two_step.reset: an admin reset a user's two-step verification." },
+    RECOVERY_CODES_REGENERATED: { description: 'two_step.recovery_codes_regenerated: a user made new recovery codes.' },
+    RECOVERY_CODE_USED: { description: 'two_step.recovery_code_used: a user signed in with a recovery code.' },
+    USER_SIGN_IN_BLOCKED: {
+      description:
+        'user.sign_in_blocked: too many failed sign-ins for a user from unknown devices; those stop for a while (details: method, blockedForSeconds).',
+    },
+  },
+});
+
+/** AuditActorType as an object, for the GraphQL enum. */
+export const AuditActorKind = { USER: 'user', API_TOKEN: 'api_token', OPERATOR: 'operator', SYSTEM: 'system' } as const satisfies Record<
+  string,
+  AuditActorType
+>;
+registerEnumType(AuditActorKind, {
+  name: 'AuditActorType',
+  description: 'Who made a recorded change. Its value in AuditEntry.actorType is given first.',
+  valuesConfig: {
+    USER: { description: 'user: a signed-in user (see actorUserId).' },
+    API_TOKEN: { description: "api_token: an integrator's API token (see actorApiTokenId)." },
+    OPERATOR: { description: 'operator: an operator with the command-line tool.' },
+    SYSTEM: { description: 'system: the server itself, e.g. blocking sign-ins after too many failures.' },
+  },
+});
+
 @ObjectType({ description: 'One recorded change. Never holds a secret.' })
 export class AuditEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifies the entry; larger ids were recorded later.' })
   id!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it happened.' })
   occurredAt!: Date;
 
   @Field(() => String, {
     description: 'What happened, e.g. app_password.created, app_password.revoked, tenant_policy.updated, user.disabled.',
+    deprecationReason: 'Use actionKind: the same, as an enum.',
   })
   action!: string;
 
-  @Field(() => String, { description: 'user, api_token, operator (the CLI) or system.' })
+  @Field(() => AuditAction, { description: 'What happened.' })
+  actionKind!: AuditAction;
+
+  @Field(() => String, {
+    description: 'user, api_token, operator (the CLI) or system.',
+    deprecationReason: 'Use actorKind: the same, as an enum.',
+  })
   actorType!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => AuditActorKind, { description: 'Who made the change.' })
+  actorKind!: AuditActorType;
+
+  @Field(() => ID, { description: 'The acting user, when a user acted.', nullable: true })
   actorUserId!: string | null;
 
   @Field(() => String, { nullable: true, description: "The acting user's sign-in name, when a user acted." })
   actorEmail!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The acting API token, when an integrator acted.', nullable: true })
   actorApiTokenId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The user the change was about, if any.', nullable: true })
   targetUserId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'That user’s sign-in name.', nullable: true })
   targetEmail!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The app password the change was about, if any.', nullable: true })
   appPasswordId!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'That app password’s name at the time.', nullable: true })
   appPasswordName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The IP address the change came from; empty for the CLI and the system.', nullable: true })
   clientIp!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The User-Agent header of that request.', nullable: true })
   userAgent!: string | null;
 
-  @Field(() => String, { description: 'More about the change as a JSON object, e.g. {"reason": …} or {"before": …, "after": …}.' })
+  @Field(() => String, {
+    description: 'More about the change as a JSON object, e.g. {"reason": …} or {"before": …, "after": …}.',
+    deprecationReason: 'Use detailsObject: the same object, not as text.',
+  })
   details!: string;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'More about the change, e.g. {"reason": …} or {"before": …, "after": …}; {} when there is nothing more.',
+  })
+  detailsObject!: Record<string, unknown>;
 }
 
 @ObjectType({ description: 'One sign-in attempt: an app-password check, or a step of a console sign-in.' })
 export class SignInEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Identifies the entry; larger ids were recorded later.' })
   id!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the (first) attempt was made.' })
   occurredAt!: Date;
 
-  @Field(() => SignInOutcome)
+  @Field(() => SignInOutcome, { description: 'How it ended.' })
   outcome!: SignInOutcome;
 
   @Field(() => SignInCredential, { description: 'What the attempt presented: an app password, or the password or a code in the console.' })
@@ -97,16 +170,16 @@ export class SignInEntry {
   @Field(() => ID, { nullable: true, description: 'Empty when the sign-in name matched no user.' })
   userId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The app password it matched, if any.', nullable: true })
   appPasswordId!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The app password’s name, while it exists.' })
   appPasswordName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The IP address the attempt came from.', nullable: true })
   clientIp!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The User-Agent header of the attempt, when it sent one.', nullable: true })
   userAgent!: string | null;
 
   @Field(() => Int, {
@@ -117,13 +190,24 @@ export class SignInEntry {
   attempts!: number;
 }
 
-export const { Connection: AuditEntryConnection } = connectionTypes('AuditEntry', AuditEntry);
-export const { Connection: SignInEntryConnection } = connectionTypes('SignInEntry', SignInEntry);
+export const { Connection: AuditEntryConnection } = connectionTypes('AuditEntry', AuditEntry, 'A page of the audit trail, newest first.');
+export const { Connection: SignInEntryConnection } = connectionTypes(
+  'SignInEntry',
+  SignInEntry,
+  'A page of sign-in attempts, newest first.',
+);
 
-@InputType()
+@InputType({ description: 'All given conditions must hold.' })
 export class AuditFilter {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only this action, e.g. app_password.revoked.',
+    deprecationReason: 'Use actionKind: the same, as an enum.',
+  })
   action?: string;
+
+  @Field(() => AuditAction, { nullable: true, description: 'Only this action.' })
+  actionKind?: AuditAction;
 
   @Field(() => ID, { nullable: true, description: 'Done by this user.' })
   actorUserId?: string;
@@ -138,49 +222,69 @@ export class AuditFilter {
   to?: Date;
 }
 
-@InputType()
+@InputType({ description: 'All given conditions must hold.' })
 export class SignInFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only attempts that named this user.', nullable: true })
   userId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only attempts that matched this app password.', nullable: true })
   appPasswordId?: string;
 
-  @Field(() => SignInOutcome, { nullable: true })
+  @Field(() => SignInOutcome, { description: 'Only attempts that ended this way.', nullable: true })
   outcome?: SignInOutcome;
 
   @Field(() => SignInCredential, { nullable: true, description: 'Only attempts that presented this: e.g. PASSWORD for console sign-ins.' })
   method?: SignInCredential;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'From this time (inclusive).', nullable: true })
   from?: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'Until this time (exclusive).', nullable: true })
   to?: Date;
 }
 
 @ArgsType()
 export class AuditEventsArgs {
-  @Field(() => AuditFilter, { nullable: true })
+  @Field(() => AuditFilter, { description: 'Only entries that match; all when absent.', nullable: true })
   filter?: AuditFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
+
+  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
+  before?: string;
 }
 
 @ArgsType()
 export class SignInEventsArgs {
-  @Field(() => SignInFilter, { nullable: true })
+  @Field(() => SignInFilter, { description: 'Only attempts that match; all when absent.', nullable: true })
   filter?: SignInFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
+
+  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
+  before?: string;
 }
 
 @ObjectType({ description: 'App-password sign-ins on one day, counted in attempts.' })
@@ -188,7 +292,7 @@ export class SignInDay {
   @Field(() => String, { description: 'The day, YYYY-MM-DD, in the time zone asked for.' })
   date!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Attempts that signed an app in.' })
   succeeded!: number;
 
   @Field(() => Int, { description: 'Every other outcome: wrong passwords, unknown names, refused and throttled attempts.' })
@@ -197,11 +301,21 @@ export class SignInDay {
 
 @ArgsType()
 export class ViewerSignInsArgs {
-  @Field(() => Int, { nullable: true, description: '1–200, default 50. Newest first.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
+
+  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
+  before?: string;
 }
 
 @ArgsType()

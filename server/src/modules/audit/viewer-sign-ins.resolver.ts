@@ -15,7 +15,7 @@ export class ViewerSignInsResolver {
       'Your own recent sign-ins, newest first: console sign-ins (password and code steps) and every check of your app passwords, ' +
       'failures and throttling included. An app signed in with an app password sees only its own checks.',
   })
-  async signIns(@Args(() => ViewerSignInsArgs) { first, after }: ViewerSignInsArgs, @Ctx() ctx: Context): Promise<Page<SignInEntry>> {
-    return this.auditLog.viewerSignIns(requireUser(ctx), first, after);
+  async signIns(@Args(() => ViewerSignInsArgs) page: ViewerSignInsArgs, @Ctx() ctx: Context): Promise<Page<SignInEntry>> {
+    return this.auditLog.viewerSignIns(requireUser(ctx), page);
   }
 }

@@ -40,7 +40,7 @@ export class SecurityInfoResolver {
     return this.policies.twoStepRequiredForAdmin({ id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
   }
 
-  @FieldResolver(() => SecurityInfo)
+  @FieldResolver(() => SecurityInfo, { description: 'Your sign-in methods, as on your security-info page.' })
   async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
     const actor = requireUser(ctx);
     const [info, twoStep] = await Promise.all([this.appPasswords.securityInfo(actor), this.twoStep.status(actor.userId, actor.tenantId)]);

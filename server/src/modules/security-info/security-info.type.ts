@@ -28,7 +28,7 @@ export class SecurityInfo {
   @Field(() => Int, { description: 'The most app passwords this user may have, set by the tenant (at most 40).' })
   appPasswordLimit!: number;
 
-  @Field(() => TwoStepStatus)
+  @Field(() => TwoStepStatus, { description: 'Your two-step verification.' })
   twoStep!: TwoStepStatus;
 
   @Field(() => Boolean, { description: 'The organisation allows app passwords (switched on in its policy).' })

@@ -2,7 +2,7 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import { Viewer } from '../users/viewer.type.js';
 
-@InputType()
+@InputType({ description: 'Console credentials.' })
 export class SignInInput {
   @Field(() => String, { description: 'The sign-in name (an email address; case does not matter).' })
   @MaxLength(254)
@@ -13,7 +13,7 @@ export class SignInInput {
   password!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The outcome of a sign-in step.' })
 export class SignInPayload {
   @Field(() => Viewer, { nullable: true, description: 'The signed-in user; empty while the second step is still to come.' })
   viewer!: Viewer | null;
@@ -24,29 +24,29 @@ export class SignInPayload {
   twoStepRequired!: boolean;
 }
 
-@InputType()
+@InputType({ description: 'The second step of a sign-in.' })
 export class CompleteSignInInput {
   @Field(() => String, { description: 'The 6-digit code from the authenticator app, or one of the recovery codes.' })
   @MaxLength(64)
   code!: string;
 }
 
-@InputType()
+@InputType({ description: 'Your password, to confirm it is you.' })
 export class ReauthenticateInput {
   @Field(() => String, { description: 'The primary password, again.' })
   @MaxLength(1024)
   password!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Sensitive changes are allowed for a while.' })
 export class ReauthenticatePayload {
   @Field(() => Date, { description: 'Sensitive changes are allowed for 10 minutes from this time.' })
   authenticatedAt!: Date;
 }
 
-@InputType()
+@InputType({ description: 'The current and the new primary password.' })
 export class ChangePasswordInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'The primary password in use now.' })
   @MaxLength(1024)
   currentPassword!: string;
 
@@ -55,7 +55,7 @@ export class ChangePasswordInput {
   newPassword!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The password has changed.' })
 export class ChangePasswordPayload {
   @Field(() => Int, { description: "App passwords deleted because the tenant revokes them when a user's password changes." })
   revokedAppPasswords!: number;

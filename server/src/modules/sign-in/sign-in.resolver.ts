@@ -30,7 +30,10 @@ export class SignInResolver {
       'A wrong name or password fails with UNAUTHENTICATED, without saying which; too many failures with RATE_LIMITED. ' +
       'For a user with two-step verification the answer is twoStepRequired: send the code with completeSignIn.',
   })
-  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
+  async signIn(
+    @Arg('input', () => SignInInput, { description: 'Sign-in name and primary password.' }) input: SignInInput,
+    @Ctx() ctx: Context,
+  ): Promise<SignInPayload> {
     if (ctx.actor && ctx.actor.signedInWith !== 'session') throw forbidden('App passwords and API tokens never open a console session.');
     const result = await this.sessions.signIn(input.email, input.password, ctx.request);
     if (ctx.actor) await this.sessions.signOut(ctx.actor);
@@ -42,7 +45,10 @@ export class SignInResolver {
       'The second step of signIn: the code from the authenticator app, or a recovery code (each works once). ' +
       'Replaces the pending sign-in with a new session. A wrong code fails with UNAUTHENTICATED; an expired sign-in too.',
   })
-  async completeSignIn(@Arg('input', () => CompleteSignInInput) input: CompleteSignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
+  async completeSignIn(
+    @Arg('input', () => CompleteSignInInput, { description: 'The two-step or recovery code.' }) input: CompleteSignInInput,
+    @Ctx() ctx: Context,
+  ): Promise<SignInPayload> {
     if (ctx.actor) throw forbidden('You are already signed in.');
     const pending = readSessionCookie(ctx.req, this.cookieSecure);
     return this.answer(await this.sessions.completeTwoStep(pending, input.code, ctx.request), ctx);
@@ -55,7 +61,7 @@ export class SignInResolver {
       'need a sign-in of the last 10 minutes (REAUTHENTICATION_REQUIRED otherwise). Console sessions only.',
   })
   async reauthenticate(
-    @Arg('input', () => ReauthenticateInput) input: ReauthenticateInput,
+    @Arg('input', () => ReauthenticateInput, { description: 'Your primary password.' }) input: ReauthenticateInput,
     @Ctx() ctx: Context,
   ): Promise<ReauthenticatePayload> {
     const actor = ctx.actor;
@@ -87,7 +93,7 @@ export class SignInResolver {
       'when the tenant policy says so, deletes their app passwords. Console sessions only.',
   })
   async changePassword(
-    @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
+    @Arg('input', () => ChangePasswordInput, { description: 'The current and the new password.' }) input: ChangePasswordInput,
     @Ctx() ctx: Context,
   ): Promise<ChangePasswordPayload> {
     const actor = ctx.actor;

@@ -69,6 +69,6 @@ export class TenantPolicy {
   auditRetentionDays!: number;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the policy last changed.' })
   updatedAt!: Date;
 }

@@ -3,7 +3,7 @@ import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 @InputType({ description: 'Only the fields given change.' })
 export class UpdateTenantPolicyInput {
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { description: 'Whether users may create app passwords.', nullable: true })
   appPasswordsEnabled?: boolean;
 
   @Field(() => ExistingAppPasswords, {
@@ -21,10 +21,13 @@ export class UpdateTenantPolicyInput {
   })
   maxLifetimeDays?: number | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { description: "Delete a user's app passwords when their primary password changes.", nullable: true })
   revokeWhenPrimaryPasswordChanges?: boolean;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, {
+    description: 'Only users with two-step verification may create app passwords. Existing app passwords are left alone.',
+    nullable: true,
+  })
   requireTwoStepForAppPasswords?: boolean;
 
   @Field(() => Boolean, {
@@ -37,9 +40,9 @@ export class UpdateTenantPolicyInput {
   auditRetentionDays?: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The policy after the change.' })
 export class UpdateTenantPolicyPayload {
-  @Field(() => TenantPolicy)
+  @Field(() => TenantPolicy, { description: 'The whole policy, as it is now.' })
   policy!: TenantPolicy;
 
   @Field(() => Int, { description: 'App passwords deleted by this change (switching off with REVOKE).' })
@@ -48,10 +51,10 @@ export class UpdateTenantPolicyPayload {
 
 @ObjectType({ description: 'Users and app passwords a choice would affect.' })
 export class AffectedAppPasswords {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Users who have at least one of those app passwords.' })
   users!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'App passwords affected.' })
   appPasswords!: number;
 }
 

@@ -31,7 +31,7 @@ export class TenantPolicyResolver {
     description: 'Changes the policy; one audit event with before and after. Needs an admin signed in to the console.',
   })
   async updateTenantPolicy(
-    @Arg('input', () => UpdateTenantPolicyInput) input: UpdateTenantPolicyInput,
+    @Arg('input', () => UpdateTenantPolicyInput, { description: 'The fields to change.' }) input: UpdateTenantPolicyInput,
     @Ctx() ctx: Context,
   ): Promise<UpdateTenantPolicyPayload> {
     const actor = requireUser(ctx);

@@ -6,11 +6,11 @@ import { Field, ID, ObjectType } from 'type-graphql';
 @ObjectType({ description: 'An organisation; every user belongs to exactly one.' })
 export class Tenant {
   @PrimaryGeneratedColumn('uuid')
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The tenant id.' })
   id!: string;
 
   @Column({ type: 'text' })
-  @Field(() => String)
+  @Field(() => String, { description: 'The organisation’s name.' })
   name!: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

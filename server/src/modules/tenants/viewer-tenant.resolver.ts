@@ -9,7 +9,7 @@ import { Tenant } from './tenant.entity.js';
 export class ViewerTenantResolver {
   constructor(private readonly db: DataSource) {}
 
-  @FieldResolver(() => Tenant)
+  @FieldResolver(() => Tenant, { description: 'Your organisation.' })
   async tenant(@Root() viewer: Viewer): Promise<Tenant> {
     return withTenant(this.db, viewer.tenantId, (m) => m.findOneByOrFail(Tenant, { id: viewer.tenantId }));
   }

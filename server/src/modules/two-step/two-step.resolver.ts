@@ -32,7 +32,7 @@ export class TwoStepResolver {
       'Signs out your other sessions. Needs a sign-in of the last 10 minutes.',
   })
   async confirmTwoStepEnrollment(
-    @Arg('input', () => ConfirmTwoStepEnrollmentInput) input: ConfirmTwoStepEnrollmentInput,
+    @Arg('input', () => ConfirmTwoStepEnrollmentInput, { description: 'The code the new app shows.' }) input: ConfirmTwoStepEnrollmentInput,
     @Ctx() ctx: Context,
   ): Promise<ConfirmTwoStepEnrollmentPayload> {
     return this.twoStep.confirmEnrollment(requireUser(ctx), input.code, ctx.request);
@@ -54,7 +54,8 @@ export class TwoStepResolver {
       'unless deleteAppPasswords deletes them with it.',
   })
   async removeTwoStepVerification(
-    @Arg('input', () => RemoveTwoStepVerificationInput, { nullable: true }) input: RemoveTwoStepVerificationInput | undefined,
+    @Arg('input', () => RemoveTwoStepVerificationInput, { nullable: true, description: 'Options; may be left out.' })
+    input: RemoveTwoStepVerificationInput | undefined,
     @Ctx() ctx: Context,
   ): Promise<RemoveTwoStepVerificationPayload> {
     return this.twoStep.remove(requireUser(ctx), input?.deleteAppPasswords ?? false, ctx.request);

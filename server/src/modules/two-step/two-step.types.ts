@@ -6,7 +6,7 @@ export class TwoStepStatus {
   @Field(() => Boolean, { description: 'An authenticator app is set up: signing in to the console takes a code after the password.' })
   enabled!: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the authenticator app was set up; empty while two-step verification is off.', nullable: true })
   enabledAt!: Date | null;
 
   @Field(() => Int, { description: 'Unused recovery codes (0 when two-step verification is off).' })
@@ -25,20 +25,20 @@ export class TwoStepEnrollment {
   qrCodeSvg!: string;
 }
 
-@InputType()
+@InputType({ description: 'The first code from the new authenticator app.' })
 export class ConfirmTwoStepEnrollmentInput {
   @Field(() => String, { description: 'The 6-digit code the app shows now.' })
   @MaxLength(32)
   code!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'New recovery codes.' })
 export class RecoveryCodesPayload {
   @Field(() => [String], { description: 'Ten single-use recovery codes, shown only in this response. Keep them somewhere safe.' })
   recoveryCodes!: string[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'Two-step verification is on.' })
 export class ConfirmTwoStepEnrollmentPayload {
   @Field(() => [String], { description: 'Ten single-use recovery codes, shown only in this response. Keep them somewhere safe.' })
   recoveryCodes!: string[];
@@ -49,7 +49,7 @@ export class ConfirmTwoStepEnrollmentPayload {
   signedOutSessions!: number;
 }
 
-@InputType()
+@InputType({ description: 'Options for removing two-step verification.' })
 export class RemoveTwoStepVerificationInput {
   @Field(() => Boolean, {
     defaultValue: false,
@@ -58,7 +58,7 @@ export class RemoveTwoStepVerificationInput {
   deleteAppPasswords!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Two-step verification is off.' })
 export class RemoveTwoStepVerificationPayload {
   @Field(() => Int, { description: 'App passwords deleted with it.' })
   deletedAppPasswords!: number;

@@ -52,7 +52,8 @@ export class TenantUserResolver {
       'two-step verification and a sign-in of the last 10 minutes; not for your own (removeTwoStepVerification is).',
   })
   async resetTwoStepVerification(
-    @Arg('input', () => ResetTwoStepVerificationInput) input: ResetTwoStepVerificationInput,
+    @Arg('input', () => ResetTwoStepVerificationInput, { description: 'The user, and whether to delete their app passwords.' })
+    input: ResetTwoStepVerificationInput,
     @Ctx() ctx: Context,
   ): Promise<ResetTwoStepVerificationPayload> {
     const actor = requireUser(ctx);

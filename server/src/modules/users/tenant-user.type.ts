@@ -1,10 +1,11 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
-import { connectionTypes } from '../../common/pagination.js';
+import { AFTER_DESCRIPTION, connectionTypes, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/pagination.js';
 import { Role, UserStatus } from './user.entity.js';
 
 registerEnumType(UserStatus, {
   name: 'UserStatus',
+  description: 'Whether a user can sign in.',
   valuesConfig: {
     ACTIVE: { description: 'Can sign in.' },
     DISABLED: { description: 'Cannot sign in; sessions ended and app passwords refused.' },
@@ -13,25 +14,25 @@ registerEnumType(UserStatus, {
 
 @ObjectType({ description: 'A user of the tenant, as admins see them.' })
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The user id.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The sign-in name.' })
   email!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Their name as shown in the console.' })
   displayName!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'What they may do in the tenant.' })
   role!: Role;
 
-  @Field(() => UserStatus)
+  @Field(() => UserStatus, { description: 'Whether they can sign in.' })
   status!: UserStatus;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the user was created.' })
   createdAt!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many app passwords they have, expired ones included.' })
   appPasswordCount!: number;
 
   @Field(() => Date, { nullable: true, description: 'The last time any of their app passwords signed an app in.' })
@@ -41,10 +42,10 @@ export class User {
   twoStepEnabled!: boolean;
 }
 
-export const { Connection: UserConnection } = connectionTypes('User', User);
+export const { Connection: UserConnection } = connectionTypes('User', User, "A page of the tenant's users, by sign-in name.");
 export type UserConnection = InstanceType<typeof UserConnection>;
 
-@InputType()
+@InputType({ description: 'All given conditions must hold.' })
 export class UserFilter {
   @Field(() => String, { nullable: true, description: 'Part of the sign-in name or display name, any case.' })
   @MaxLength(200)
@@ -53,19 +54,23 @@ export class UserFilter {
 
 @ArgsType()
 export class UsersArgs {
-  @Field(() => UserFilter, { nullable: true })
+  @Field(() => UserFilter, { description: 'Only users that match; all when absent.', nullable: true })
   filter?: UserFilter;
 
-  @Field(() => Int, { nullable: true, description: '1–200, default 50.' })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, by sign-in name: 1–${MAX_PAGE_SIZE}.`,
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
   after?: string;
 }
 
-@InputType()
+@InputType({ description: 'Whose two-step verification to reset.' })
 export class ResetTwoStepVerificationInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The locked-out user (not yourself).' })
   userId!: string;
 
   @Field(() => Boolean, {
@@ -77,9 +82,9 @@ export class ResetTwoStepVerificationInput {
   deleteAppPasswords!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The user after the reset.' })
 export class ResetTwoStepVerificationPayload {
-  @Field(() => User)
+  @Field(() => User, { description: 'The user, now without two-step verification.' })
   user!: User;
 
   @Field(() => Int, { description: 'Their app passwords deleted with it.' })
@@ -91,6 +96,6 @@ export class ResetTwoStepVerificationPayload {
 
 @ArgsType()
 export class UserIdArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A user of your tenant.' })
   id!: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateInputToIso, daysAgo } from './dates';
+import { dateInputToIso, dateRange, daysAgo } from './dates';
 
 describe('admin date helpers', () => {
   it('a date input is the start of that local day; as an end, the start of the next (the API end is exclusive)', () => {
@@ -13,5 +13,13 @@ describe('admin date helpers', () => {
     const now = new Date(2026, 2, 1, 15, 30);
     expect(daysAgo(1, now)).toEqual(new Date(2026, 1, 28, 15, 30));
     expect(daysAgo(-30, now)).toEqual(new Date(2026, 2, 31, 15, 30));
+  });
+
+  it('a range from two date inputs runs from the start of the first day to the end of the last; an empty input is no limit', () => {
+    expect(dateRange({ from: '2026-03-05', to: '2026-03-05' })).toEqual({
+      from: new Date(2026, 2, 5).toISOString(),
+      to: new Date(2026, 2, 6).toISOString(),
+    });
+    expect(dateRange({ from: '', to: '' })).toEqual({ from: null, to: null });
   });
 });

@@ -18,3 +18,8 @@ export function dateInputToIso(value: string, endOfDay = false): string | undefi
   const [, y, m, d] = match;
   return new Date(Number(y), Number(m) - 1, Number(d) + (endOfDay ? 1 : 0)).toISOString();
 }
+
+/** The two date fields of a filter bar as the API's `from` and `to`: from the start of the first day to the end of the last. */
+export function dateRange(range: { from: string; to: string }): { from: string | null; to: string | null } {
+  return { from: dateInputToIso(range.from) ?? null, to: dateInputToIso(range.to, true) ?? null };
+}
