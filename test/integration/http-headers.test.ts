@@ -66,7 +66,7 @@ describe('HTTP headers', () => {
     const asset = await fetch(`${server.url}/assets/index-abc.js`);
     expect(asset.status).toBe(200);
     expectSecurityHeaders(asset.headers);
-    expect(asset.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   it('GraphQL: security headers and no-store on every answer: data, one-time secrets, sign-in, errors', async () => {

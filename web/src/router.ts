@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory } from 'vue-router';
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
 import { useSession } from './features/sign-in/useSession';
 
 declare module 'vue-router' {
@@ -36,9 +36,24 @@ export const router = createRouter({
   ],
 });
 
+/**
+ * Starts loading the destination's page code (lazy chunks) now, so that on a
+ * page load it arrives while the guard waits for the session, not after it.
+ * The router's own load then gets the same module; it also reports a failure.
+ */
+function preloadPages(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    for (const component of Object.values(record.components ?? {})) {
+      if (typeof component === 'function') (component as () => Promise<unknown>)().catch(() => {});
+    }
+  }
+}
+
 router.beforeEach(async (to) => {
   const session = useSession();
-  await session.ensureLoaded();
+  preloadPages(to);
+  // On a page load of /security-info the one request for the viewer also brings the page's data.
+  await session.ensureLoaded(to.name === 'security-info');
   const viewer = session.viewer.value;
   if (to.name === 'sign-in' && viewer) return { name: 'security-info' };
   if (!to.meta.public && !viewer) return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };

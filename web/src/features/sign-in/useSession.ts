@@ -1,12 +1,24 @@
 import { ref } from 'vue';
-import { SignOutDocument, ViewerDocument, type ViewerFieldsFragment } from '@app-passwords/schema';
+import { SecurityInfoDocument, SignOutDocument, ViewerDocument, type ViewerFieldsFragment } from '@app-passwords/schema';
 import { client } from '../../graphql/client';
 
 /** Who is signed in, shared by the router guard, the header and the pages. */
 const viewer = ref<ViewerFieldsFragment | null>(null);
 let loaded: Promise<void> | undefined;
+/** The security-info page's data came with the viewer and waits in the client's cache for the page's first query. */
+let securityInfoWaiting = false;
 
-async function refresh(): Promise<void> {
+async function refresh(withSecurityInfo = false): Promise<void> {
+  if (withSecurityInfo) {
+    // `SecurityInfo` carries the viewer's fields too: one round trip instead of two before the page can show.
+    const result = await client.query(SecurityInfoDocument, {}, { requestPolicy: 'network-only' }).toPromise();
+    if (!result.error) {
+      viewer.value = result.data?.viewer ?? null;
+      securityInfoWaiting = viewer.value !== null;
+      return;
+    }
+    // A failure there must not look like being signed out: ask for the viewer alone, and let the page show its own error.
+  }
   const result = await client.query(ViewerDocument, {}, { requestPolicy: 'network-only' }).toPromise();
   viewer.value = result.data?.viewer ?? null;
 }
@@ -14,17 +26,28 @@ async function refresh(): Promise<void> {
 export function useSession() {
   return {
     viewer,
-    /** Loads the viewer once; later calls reuse it. */
-    ensureLoaded: () => (loaded ??= refresh()),
+    /** Loads the viewer once; later calls reuse it. `withSecurityInfo`: the first load also fetches the security-info page's data. */
+    ensureLoaded: (withSecurityInfo = false) => (loaded ??= refresh(withSecurityInfo)),
+    /**
+     * Whether the security-info page's data is in the client's cache, fetched with the viewer on this page load;
+     * true once at most, so the page reads it from the cache that one time and asks the server every other time.
+     */
+    takeSecurityInfo: () => {
+      const waiting = securityInfoWaiting;
+      securityInfoWaiting = false;
+      return waiting;
+    },
     /** Loads the viewer again, after a change to what the console may offer them (two-step verification set up). */
     reload: () => (loaded = refresh()),
     signedIn: (v: ViewerFieldsFragment) => {
       viewer.value = v;
+      securityInfoWaiting = false;
       loaded = Promise.resolve();
     },
     signOut: async () => {
       await client.mutation(SignOutDocument, {}).toPromise();
       viewer.value = null;
+      securityInfoWaiting = false;
     },
   };
 }
