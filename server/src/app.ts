@@ -1,61 +1,32 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism } from 'node:os';
-import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
-import { GraphQLError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
+import { startBackgroundJobs } from './background-jobs.js';
 import type { Config } from './config.js';
-import { createRequestInfo, type Actor, type Context, type RequestInfo } from './common/context.js';
-import { AppError, unauthenticated } from './common/errors.js';
-import { failClosed, serviceUnavailableStatus } from './common/database-unavailable.js';
+import { createRequestInfo, type Context } from './common/context.js';
+import { serviceUnavailableStatus } from './common/database-unavailable.js';
+import { createErrorLogging } from './common/error-logging.js';
 import { drainHttpServer } from './common/http-drain.js';
-import { createFormatError, isUnexpectedError } from './common/format-error.js';
 import { graphqlLimits } from './common/graphql-limits.js';
 import { graphqlNoStore, noStore, securityHeaders } from './common/http-security.js';
-import { ServerKeys } from './common/server-keys.js';
-import { createLogger, type Logger } from './common/logger.js';
-import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
-import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
-import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
-import { AppPasswordInventoryService } from './modules/app-passwords/app-password-inventory.service.js';
-import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
+import type { Logger } from './common/logger.js';
 import { createAuditExportHandlers } from './modules/audit/audit-export.handler.js';
-import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
-import { AuditLogService } from './modules/audit/audit-log.service.js';
-import { ViewerSignInsResolver } from './modules/audit/viewer-sign-ins.resolver.js';
+import { serveConsole } from './modules/console/console.handler.js';
 import { createHealthHandlers } from './modules/operations/health.handler.js';
 import { HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
 import { createMetricsHandler } from './modules/operations/metrics.handler.js';
 import { createMetricsRegistry } from './modules/operations/metrics.js';
-import { serveConsole } from './modules/console/console.handler.js';
-import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
-import { UserAdminService } from './modules/users/user-admin.service.js';
-import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
-import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
-import { WorkLimiter } from './common/work-limiter.js';
-import { AppPasswordSignInService } from './modules/sign-in/app-password-sign-in.service.js';
 import { createForwardAuthHandler, FORWARD_AUTH_PATH } from './modules/app-passwords/forward-auth.handler.js';
 import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic-auth.js';
-import { readSessionCookie } from './modules/sign-in/session-cookie.js';
-import { SignInLog } from './modules/sign-in/sign-in-log.js';
-import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
-import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
-import { SessionService } from './modules/sign-in/session.service.js';
-import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
-import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.service.js';
-import { TenantService } from './modules/tenants/tenant.service.js';
-import { TwoStepService } from './modules/two-step/two-step.service.js';
-import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
-import { TwoStepResetService } from './modules/two-step/two-step-reset.service.js';
-import { UserService } from './modules/users/user.service.js';
-import { ViewerResolver } from './modules/users/viewer.resolver.js';
-import { buildAppSchema, type ResolverClass } from './schema.js';
+import { createIdentifyCaller } from './modules/sign-in/identify-caller.js';
+import { buildAppSchema } from './schema.js';
+import { createServices, type Services } from './services.js';
 
 export type { Logger } from './common/logger.js';
 
@@ -70,63 +41,6 @@ export type AppConfig = Pick<
   | 'metricsToken'
 > &
   Partial<Pick<Config, 'appPasswordPreviousLookupKeys'>>;
-
-export interface Services {
-  tenants: TenantService;
-  tenantPolicies: TenantPolicyService;
-  users: UserService;
-  sessions: SessionService;
-  appPasswords: AppPasswordService;
-  appPasswordInventory: AppPasswordInventoryService;
-  userAdmin: UserAdminService;
-  auditLog: AuditLogService;
-  apiTokens: ApiTokenService;
-  /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
-  signInThrottle: SignInThrottle;
-  twoStep: TwoStepService;
-  /** Admins and operators resetting a locked-out user's two-step verification. */
-  twoStepReset: TwoStepResetService;
-  signInLog: SignInLog;
-  appPasswordSignIn: AppPasswordSignInService;
-  /** The server key and the ones it replaced. */
-  keys: ServerKeys;
-  /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
-  argon2: WorkLimiter;
-}
-
-/** `logger` defaults to warnings and errors on stderr (the CLI, whose stdout is its answer). */
-export function createServices(
-  db: DataSource,
-  config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> & Partial<Pick<Config, 'appPasswordPreviousLookupKeys'>>,
-  logger: Logger = createLogger('warn', process.stderr),
-): Services {
-  const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
-  const cores = availableParallelism();
-  const argon2 = new WorkLimiter(cores, 4 * cores);
-  const signInThrottle = new SignInThrottle(db, (error) =>
-    logger.error({ err: error }, 'Could not settle a sign-in attempt after its answer'),
-  );
-  const twoStep = new TwoStepService(db, keys);
-  const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
-  return {
-    tenants: new TenantService(db),
-    tenantPolicies: new TenantPolicyService(db),
-    users: new UserService(db),
-    sessions: new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep),
-    appPasswords: new AppPasswordService(db, keys),
-    appPasswordInventory: new AppPasswordInventoryService(db),
-    userAdmin: new UserAdminService(db),
-    auditLog: new AuditLogService(db),
-    apiTokens: new ApiTokenService(db, keys),
-    signInThrottle,
-    twoStep,
-    twoStepReset: new TwoStepResetService(db, twoStep),
-    signInLog,
-    appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
-    argon2,
-    keys,
-  };
-}
 
 export interface App {
   server: http.Server;
@@ -147,21 +61,7 @@ const HTTP_DRAIN_GRACE_MS = 10_000;
 export async function createApp(config: AppConfig, db: DataSource, logger: Logger): Promise<App> {
   const services = createServices(db, config, logger);
   const requestInfo = createRequestInfo(config.trustedProxies);
-  const schema = await buildAppSchema(
-    new Map<ResolverClass, object>([
-      [ViewerResolver, new ViewerResolver(db, services.appPasswords, services.twoStep, services.tenantPolicies)],
-      [TwoStepResolver, new TwoStepResolver(services.twoStep)],
-      [SignInResolver, new SignInResolver(db, services.sessions, config.cookieSecure)],
-      [AppPasswordResolver, new AppPasswordResolver(services.appPasswords)],
-      [AppPasswordOwnerResolver, new AppPasswordOwnerResolver(db)],
-      [AppPasswordInventoryResolver, new AppPasswordInventoryResolver(services.appPasswordInventory)],
-      [TenantPolicyResolver, new TenantPolicyResolver(services.tenantPolicies)],
-      [TenantUserResolver, new TenantUserResolver(services.userAdmin, services.twoStepReset)],
-      [AuditLogResolver, new AuditLogResolver(services.auditLog)],
-      [ViewerSignInsResolver, new ViewerSignInsResolver(services.auditLog)],
-      [ApiTokenResolver, new ApiTokenResolver(services.apiTokens)],
-    ]),
-  );
+  const schema = await buildAppSchema({ services, db, cookieSecure: config.cookieSecure });
 
   const app = express();
   app.disable('x-powered-by');
@@ -178,68 +78,21 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     if (url === FORWARD_AUTH_PATH || url.startsWith(`${FORWARD_AUTH_PATH}?`)) void forwardAuth(req, res);
     else app(req, res);
   });
-  const sweep = setInterval(
-    () => void services.signInThrottle.sweep().catch((error) => logger.error({ err: error }, 'Could not sweep sign-in throttles')),
-    10 * 60_000,
-  );
-  sweep.unref();
-  const retention = setInterval(
-    () => void services.auditLog.applyRetention().catch((error) => logger.error({ err: error }, 'Could not apply audit retention')),
-    60 * 60_000,
-  );
-  retention.unref();
+  const jobs = startBackgroundJobs(services, logger);
 
-  /**
-   * Who is calling, from the request: a session cookie (the console), Basic
-   * credentials (an app with an app password) or a Bearer API token
-   * (an integrator). A request carrying a cookie and an Authorization header
-   * is refused.
-   */
-  const identifyCaller = async (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> => {
-    const token = readSessionCookie(req, config.cookieSecure);
-    const authorization = req.headers.authorization;
-    if (authorization === undefined) return token ? services.sessions.resolve(token) : null;
-    if (token !== undefined) {
-      throw unauthenticated('Send either the session cookie or an Authorization header, not both.', 'authentication');
-    }
-    if (!/^bearer\s/i.test(authorization)) return actorFromBasicCredentials(services.appPasswordSignIn, authorization, request);
-    const actor = await services.apiTokens.authenticate(authorization.replace(/^bearer\s+/i, '').trim());
-    if (!actor) throw unauthenticated('The API token is unknown, revoked or expired.', 'authentication');
-    return actor;
-  };
-  /** With the database away, the caller cannot be known: SERVICE_UNAVAILABLE (503), never a guess. */
-  const resolveActor = (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> =>
-    identifyCaller(req, request).catch(failClosed);
+  const identifyCaller = createIdentifyCaller({
+    sessions: services.sessions,
+    apiTokens: services.apiTokens,
+    basic: (authorization, request) => actorFromBasicCredentials(services.appPasswordSignIn, authorization, request),
+    cookieSecure: config.cookieSecure,
+  });
 
-  /**
-   * Unexpected errors are logged where the request's logger is at hand, so
-   * the line carries the request id: resolver errors by the plugin below,
-   * errors while identifying the caller by the context function. formatError
-   * logs only what slipped past both (without a request id).
-   */
-  const logged = new WeakSet<object>();
-  const logUnexpected = (log: Logger, error: unknown, message: string) => {
-    log.error({ err: error }, message);
-    if (typeof error === 'object' && error !== null) logged.add(error);
-  };
-  const errorListener: GraphQLRequestListener<Context> = {
-    didEncounterErrors: async ({ contextValue, errors }) => {
-      for (const error of errors) {
-        if (isUnexpectedError(error)) logUnexpected(contextValue.log, unwrapResolverError(error), 'Unexpected error in a GraphQL request');
-      }
-    },
-  };
-  const logErrors: ApolloServerPlugin<Context> = { requestDidStart: async () => errorListener };
+  const errorLogging = createErrorLogging(logger);
 
   const apollo = new ApolloServer<Context>({
     schema,
     logger,
-    formatError: createFormatError((error) => {
-      const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
-      if (!(typeof original === 'object' && original !== null && logged.has(original))) {
-        logger.error({ err: original }, 'Unexpected error in a GraphQL request');
-      }
-    }),
+    formatError: errorLogging.formatError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
@@ -259,7 +112,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       // The Sandbox landing page would load a CDN's scripts into this origin, which the CSP (rightly) refuses.
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
-      logErrors,
+      errorLogging.plugin,
     ],
   });
   await apollo.start();
@@ -281,19 +134,16 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
         const request = requestInfo(req);
         const { log } = requestLocals(res);
         try {
-          return { actor: await resolveActor(req, request), request, req, res, log };
+          return { actor: await identifyCaller(req, request), request, req, res, log };
         } catch (error) {
-          if (isUnexpectedError(error)) logUnexpected(log, error, 'Unexpected error while identifying the caller');
-          else if (error instanceof AppError && error.code === ErrorCode.SERVICE_UNAVAILABLE) {
-            log.warn('The database is unavailable: the caller could not be identified');
-          }
+          errorLogging.callerError(log, error);
           throw error;
         }
       },
     }),
   );
 
-  const exports = createAuditExportHandlers(db, (req) => resolveActor(req, requestInfo(req)));
+  const exports = createAuditExportHandlers(db, (req) => identifyCaller(req, requestInfo(req)));
   app.get('/export/audit.csv', exports.audit);
   app.get('/export/sign-ins.csv', exports.signIns);
 
@@ -324,8 +174,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
         server.listen(port, host, () => resolve(server.address() as AddressInfo));
       }),
     close: async () => {
-      clearInterval(sweep);
-      clearInterval(retention);
+      jobs.stop();
       await drainHttpServer(server, HTTP_DRAIN_GRACE_MS); // in-flight requests finish first
       await apollo.stop();
       // Checks whose client has gone (so the drain did not wait): their last-used writes and sign-in log entries.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { USAGE } from './cli-usage.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createServices, type Services } from './app.js';
+import { createServices, type Services } from './services.js';
 import { ErrorCode, MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 import { AppError, badInput, twoStepNeededByAppPasswords } from './common/errors.js';
 import { keyId } from './common/server-keys.js';

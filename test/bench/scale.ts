@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { print, visit, type DocumentNode } from 'graphql';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
-import { createServices } from '../../server/src/app.js';
+import { createServices } from '../../server/src/services.js';
 import { encodeCursor } from '../../server/src/common/pagination.js';
 import { SqlParams } from '../../server/src/common/sql.js';
 import { createLogger } from '../../server/src/common/logger.js';

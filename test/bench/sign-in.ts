@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createServices, type Services } from '../../server/src/app.js';
+import { createServices, type Services } from '../../server/src/services.js';
 import { ARGON2_OPTIONS, hashSecret, verifySecret } from '../../server/src/common/argon2.js';
 import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';

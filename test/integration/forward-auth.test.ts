@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPasswordConfirmations } from '../../server/src/modules/sign-in/app-password-confirmations.js';
+import { AppPasswordConfirmations } from '../../server/src/modules/app-passwords/app-password-confirmations.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import {
   basic,

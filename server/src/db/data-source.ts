@@ -15,6 +15,7 @@ import { KeyIds1796100000000 } from './migrations/1796100000000-KeyIds.js';
 import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
 import { SignInHardening1796300000000 } from './migrations/1796300000000-SignInHardening.js';
 import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoStepForAdmins.js';
+import { AppPasswordRefusal1796500000000 } from './migrations/1796500000000-AppPasswordRefusal.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
@@ -28,6 +29,7 @@ export const migrations = [
   RowLevelSecurity1796200000000,
   SignInHardening1796300000000,
   TwoStepForAdmins1796400000000,
+  AppPasswordRefusal1796500000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -168,7 +168,7 @@ const FUNCTIONS: Array<{ signature: string; returns: string; volatility: string;
   },
 ];
 
-/** Why a correct app password is still refused, or NULL: the rules as of this migration. */
+/** Why a correct app password is still refused, or NULL: the rules as of this migration (since AppPasswordRefusal: app-passwords/app-password-refusal.ts). */
 function refusal(u: string, ap: string, tp: string): string {
   return `CASE
       WHEN ${u}.status <> 'ACTIVE' THEN 'USER_DISABLED'

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage } from '../.
 import { likeContains, SqlParams } from '../../common/sql.js';
 import { auditActorOf } from '../audit/audit.service.js';
 import { AppPassword } from './app-password.entity.js';
-import { revokeAppPasswordsWhere } from './app-password-revocation.js';
+import { deleteAppPasswords } from './app-password-revocation.js';
 import {
   AppPasswordOrderField,
   OrderDirection,
@@ -171,7 +171,13 @@ export class AppPasswordInventoryService {
         if (expected !== undefined && count !== expected) throw notFound('App password');
         return { count, dryRun };
       }
-      const count = await revokeAppPasswordsWhere(m, q, actor.tenantId, condition, auditActorOf(actor), reason, request);
+      const count = await deleteAppPasswords(m, q, {
+        tenantId: actor.tenantId,
+        where: condition,
+        actor: auditActorOf(actor),
+        reason,
+        request,
+      });
       if (expected !== undefined && count !== expected) throw notFound('App password'); // rolls everything back
       return { count, dryRun };
     });

@@ -5,11 +5,13 @@ import type { RequestInfo, UserActor } from '../../common/context.js';
 import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoStepRequired } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
-import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
+import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
 import { AppPassword } from './app-password.entity.js';
+import { deleteAppPasswords } from './app-password-revocation.js';
 import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -137,24 +139,16 @@ export class AppPasswordService {
     // Any other id, even the owner's, looks to such an app exactly like one that does not exist.
     if (actor.signedInWith === 'app_password' && id.toLowerCase() !== actor.appPasswordId.toLowerCase()) throw notFound('App password');
     return withTenant(this.db, actor.tenantId, async (m) => {
-      const result = await m
-        .createQueryBuilder()
-        .delete()
-        .from(AppPassword)
-        .where({ id, userId: actor.userId, tenantId: actor.tenantId })
-        .returning(['id', 'name'])
-        .execute();
-      const deleted = (result.raw as Array<{ id: string; name: string }>)[0];
-      if (!deleted) throw notFound('App password');
-      await recordAudit(m, {
+      const q = new SqlParams();
+      const deleted = await deleteAppPasswords(m, q, {
         tenantId: actor.tenantId,
-        action: AuditAction.APP_PASSWORD_DELETED,
+        where: `ap.id = ${q.p(id)} AND ap.user_id = ${q.p(actor.userId)}`,
         actor: { type: 'user', userId: actor.userId },
-        targetUserId: actor.userId,
-        appPassword: deleted,
         request,
+        action: AuditAction.APP_PASSWORD_DELETED,
       });
-      return deleted.id;
+      if (deleted === 0) throw notFound('App password');
+      return id.toLowerCase();
     });
   }
 

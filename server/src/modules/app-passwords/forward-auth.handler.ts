@@ -5,7 +5,7 @@ import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
 import type { HttpRequestCounts } from '../operations/http-requests.js';
-import type { AppPasswordSignInService } from '../sign-in/app-password-sign-in.service.js';
+import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 
 export const FORWARD_AUTH_PATH = '/auth/basic';
 const REALM = 'App Passwords';

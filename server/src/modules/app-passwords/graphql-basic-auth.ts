@@ -1,6 +1,6 @@
 import type { Actor, RequestInfo } from '../../common/context.js';
 import { rateLimited, serviceUnavailable, unauthenticated } from '../../common/errors.js';
-import type { AppPasswordSignInService } from '../sign-in/app-password-sign-in.service.js';
+import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 import { isBasicScheme } from '../sign-in/basic-credentials.js';
 
 /**

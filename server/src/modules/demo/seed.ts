@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { hashSecret } from '../../common/argon2.js';
 import { randomToken } from '../../common/secure-random.js';
-import type { Services } from '../../app.js';
+import type { Services } from '../../services.js';
 
 export interface SeedOptions {
   tenantName: string;

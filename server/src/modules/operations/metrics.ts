@@ -1,7 +1,7 @@
-import type { Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { Services } from '../../app.js';
+import type { Services } from '../../services.js';
+import { pgPool } from '../../db/pg-pool.js';
 import type { HttpRequestCounts } from './http-requests.js';
 
 /**
@@ -15,7 +15,7 @@ export function createMetricsRegistry(services: Services, db: DataSource, reques
   const registry = new Registry();
   const registers = [registry];
   const signIn = services.appPasswordSignIn;
-  const pool = (db.driver as unknown as { master: Pool }).master;
+  const pool = pgPool(db);
 
   new Counter({
     name: 'app_passwords_http_requests_total',

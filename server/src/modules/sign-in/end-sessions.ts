@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { SESSION_IDLE_TIMEOUT_MS } from './session.service.js';
+import { SESSION_IDLE_TIMEOUT_MS } from './session.entity.js';
 
 /**
  * Ends a user's console sessions and sign-ins waiting for their second step,

@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+/** A session unused this long has ended (the lookup refuses it; endSessions does not count it as live). */
+export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
+
 /** How a session proved who its user is: the password, then (with two-step verification) a code or a recovery code. */
 export type AuthenticationMethod = 'password' | 'totp' | 'recovery_code';
 

@@ -6,7 +6,7 @@ import { randomToken, sha256 } from '../../common/secure-random.js';
 import { normaliseTotpCode } from '../two-step/two-step.secret.js';
 import type { SecondFactor, TwoStepService } from '../two-step/two-step.service.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
-import { Session, type AuthenticationMethod } from './session.entity.js';
+import { Session, SESSION_IDLE_TIMEOUT_MS, type AuthenticationMethod } from './session.entity.js';
 import type { ConsoleAttempts } from './console-attempts.js';
 import { SignInCredential, SignInOutcome } from './sign-in-log.js';
 import { passwordCounters, twoStepCodeCounters, type SignInThrottle } from './sign-in-throttle.js';
@@ -21,7 +21,6 @@ interface ConsoleSignInRow {
   status: UserStatus;
 }
 
-export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 /** Between the password and the code: long enough to open an authenticator app, short enough to be useless later. */
 export const TWO_STEP_PENDING_MS = 5 * 60_000;

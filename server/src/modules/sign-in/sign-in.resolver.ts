@@ -1,9 +1,8 @@
-import type { DataSource } from 'typeorm';
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../common/context.js';
 import { forbidden } from '../../common/errors.js';
-import { changePrimaryPassword } from '../users/password-change.js';
-import { loadViewer } from '../users/viewer.resolver.js';
+import type { PasswordChangeService } from '../users/password-change.service.js';
+import type { UserService } from '../users/user.service.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
 import type { SessionService, SignInResult } from './session.service.js';
 import {
@@ -19,8 +18,9 @@ import {
 @Resolver()
 export class SignInResolver {
   constructor(
-    private readonly db: DataSource,
     private readonly sessions: SessionService,
+    private readonly users: UserService,
+    private readonly passwordChange: PasswordChangeService,
     private readonly cookieSecure: boolean,
   ) {}
 
@@ -98,9 +98,7 @@ export class SignInResolver {
   ): Promise<ChangePasswordPayload> {
     const actor = ctx.actor;
     if (actor?.signedInWith !== 'session') throw forbidden('Sign in to the console to change your password.');
-    return changePrimaryPassword(
-      this.db,
-      this.sessions,
+    return this.passwordChange.change(
       { userId: actor.userId, tenantId: actor.tenantId, sessionId: actor.sessionId },
       input.currentPassword,
       input.newPassword,
@@ -118,6 +116,6 @@ export class SignInResolver {
     const { user } = result;
     // Looked up as any later request will be, so what follows in this document meets the same rules (admins' two-step too).
     ctx.actor = await this.sessions.resolve(result.token);
-    return { viewer: await loadViewer(this.db, user.id, user.tenantId), twoStepRequired: false };
+    return { viewer: await this.users.viewer(user.id, user.tenantId), twoStepRequired: false };
   }
 }

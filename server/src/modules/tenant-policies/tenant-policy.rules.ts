@@ -1,5 +1,6 @@
 import { MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 import { Role } from '../users/user.entity.js';
+import { ExistingAppPasswords } from './tenant-policy.entity.js';
 
 export interface AppPasswordPolicy {
   appPasswordsEnabled: boolean;
@@ -14,6 +15,27 @@ export function appPasswordLimit(policy: AppPasswordPolicy): number {
 /** Whether users may create new app passwords. */
 export function allowsAppPasswords(policy: AppPasswordPolicy | null | undefined): boolean {
   return policy?.appPasswordsEnabled === true;
+}
+
+export interface ExistingAppPasswordsPolicy {
+  appPasswordsEnabled: boolean;
+  existingWhenDisabled: ExistingAppPasswords.KEEP_WORKING | ExistingAppPasswords.BLOCK;
+}
+
+/**
+ * Whether the app passwords users already have may still sign apps in: yes
+ * while app passwords are on, and while off only when the tenant chose
+ * KEEP_WORKING. This is the only way a policy refuses a right app password
+ * (POLICY_OFF); the other refusals, and their order, are in
+ * app-passwords/app-password-refusal.ts.
+ */
+export function keepsExistingAppPasswords(policy: ExistingAppPasswordsPolicy): boolean {
+  return policy.appPasswordsEnabled || policy.existingWhenDisabled === ExistingAppPasswords.KEEP_WORKING;
+}
+
+/** The same rule in SQL over the tenant_policies row `tp`. */
+export function keepsExistingAppPasswordsSql(tp: string): string {
+  return `(${tp}.app_passwords_enabled OR ${tp}.existing_when_disabled = '${ExistingAppPasswords.KEEP_WORKING}')`;
 }
 
 export function hasRoomForAppPassword(policy: AppPasswordPolicy, activeCount: number): boolean {

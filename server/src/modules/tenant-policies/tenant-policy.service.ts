@@ -1,9 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
 import type { RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
-import { SqlParams } from '../../common/sql.js';
-import { revokeAppPasswordsWhere } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role } from '../users/user.entity.js';
@@ -22,6 +20,16 @@ export interface TenantPolicyChanges {
   requireTwoStepForAdmins?: boolean;
   auditRetentionDays?: number;
 }
+
+/**
+ * Deletes every app password of the tenant, one audit event each, in the
+ * caller's transaction; returns how many went. The app-passwords module
+ * provides it (it builds on this one, not the other way round).
+ */
+export type RevokeTenantAppPasswords = (
+  m: EntityManager,
+  revocation: { tenantId: string; actor: AuditRecord['actor']; reason: string; request: RequestInfo | null },
+) => Promise<number>;
 
 export interface AffectedAppPasswords {
   users: number;
@@ -44,7 +52,10 @@ function snapshot(policy: TenantPolicy) {
 }
 
 export class TenantPolicyService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly revokeAppPasswords: RevokeTenantAppPasswords,
+  ) {}
 
   async get(tenantId: string): Promise<TenantPolicy> {
     const policy = await withTenant(this.db, tenantId, (m) => m.findOneBy(TenantPolicy, { tenantId }));
@@ -105,15 +116,12 @@ export class TenantPolicyService {
 
       let revokedAppPasswords = 0;
       if (changes.existingAppPasswords === ExistingAppPasswords.REVOKE) {
-        revokedAppPasswords = await revokeAppPasswordsWhere(
-          m,
-          new SqlParams(),
+        revokedAppPasswords = await this.revokeAppPasswords(m, {
           tenantId,
-          'true',
           actor,
-          'App passwords were switched off for the tenant',
+          reason: 'App passwords were switched off for the tenant',
           request,
-        );
+        });
         policy.existingWhenDisabled = ExistingAppPasswords.BLOCK;
       } else if (changes.existingAppPasswords) {
         policy.existingWhenDisabled = changes.existingAppPasswords;

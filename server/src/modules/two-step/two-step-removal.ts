@@ -1,10 +1,25 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestInfo } from '../../common/context.js';
 import { twoStepNeededByAppPasswords } from '../../common/errors.js';
-import { SqlParams } from '../../common/sql.js';
-import { revokeAppPasswordsWhere } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import type { AuditRecord } from '../audit/audit.service.js';
+
+/**
+ * Deletes a user's app passwords, one audit event each, in the caller's
+ * transaction; returns how many went. App-passwords provides it (it builds
+ * on this module).
+ */
+export type RevokeUserAppPasswords = (
+  m: EntityManager,
+  revocation: {
+    tenantId: string;
+    userId: string;
+    actor: AuditRecord['actor'];
+    reason: string;
+    request: RequestInfo | null;
+    action: AuditAction;
+  },
+) => Promise<number>;
 
 export interface TwoStepRemoval {
   tenantId: string;
@@ -31,7 +46,11 @@ export interface TwoStepRemoval {
  * Returns how many app passwords went, or undefined when the user had no
  * two-step verification (nothing changed).
  */
-export async function removeTwoStep(m: EntityManager, removal: TwoStepRemoval): Promise<number | undefined> {
+export async function removeTwoStep(
+  m: EntityManager,
+  removal: TwoStepRemoval,
+  revokeAppPasswords: RevokeUserAppPasswords,
+): Promise<number | undefined> {
   const { tenantId, userId } = removal;
   const [row]: Array<{ required: boolean; app_passwords: number }> = await m.query(
     `SELECT tp.require_two_step_for_app_passwords AS required,
@@ -47,18 +66,15 @@ export async function removeTwoStep(m: EntityManager, removal: TwoStepRemoval): 
     if (!removal.deleteAppPasswords) {
       throw twoStepNeededByAppPasswords(row.app_passwords, removal.refusal(row.app_passwords));
     }
-    const q = new SqlParams();
     const own = removal.actor.type === 'user' && removal.actor.userId === userId;
-    deletedAppPasswords = await revokeAppPasswordsWhere(
-      m,
-      q,
+    deletedAppPasswords = await revokeAppPasswords(m, {
       tenantId,
-      `ap.user_id = ${q.p(userId)}`,
-      removal.actor,
-      removal.reason,
-      removal.request,
-      own ? AuditAction.APP_PASSWORD_DELETED : AuditAction.APP_PASSWORD_REVOKED,
-    );
+      userId,
+      actor: removal.actor,
+      reason: removal.reason,
+      request: removal.request,
+      action: own ? AuditAction.APP_PASSWORD_DELETED : AuditAction.APP_PASSWORD_REVOKED,
+    });
   }
   await m.query('DELETE FROM recovery_codes WHERE user_id = $1 AND tenant_id = $2', [userId, tenantId]);
   await m.query('DELETE FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2', [userId, tenantId]);

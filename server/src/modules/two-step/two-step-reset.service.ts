@@ -5,10 +5,9 @@ import { isUuid } from '../../common/pagination.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit, type AuditRecord } from '../audit/audit.service.js';
-import { endSessions } from '../sign-in/end-sessions.js';
-import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
-import { removeTwoStep } from './two-step-removal.js';
-import type { TwoStepService } from './two-step.service.js';
+import { requireRecentSignIn } from '../../common/recent-sign-in.js';
+import { removeTwoStep, type RevokeUserAppPasswords } from './two-step-removal.js';
+import type { EndSessions, TwoStepService } from './two-step.service.js';
 
 export interface TwoStepReset {
   /** App passwords that went with it (only where the tenant allows them only with two-step verification). */
@@ -32,6 +31,8 @@ export class TwoStepResetService {
   constructor(
     private readonly db: DataSource,
     private readonly twoStep: TwoStepService,
+    private readonly endSessions: EndSessions,
+    private readonly revokeAppPasswords: RevokeUserAppPasswords,
   ) {}
 
   /**
@@ -72,19 +73,23 @@ export class TwoStepResetService {
         tenantId,
       ]);
       if (!target) throw notFound('User');
-      const revokedAppPasswords = await removeTwoStep(m, {
-        tenantId,
-        userId,
-        actor,
-        deleteAppPasswords,
-        request,
-        reason: 'Two-step verification was reset',
-        refusal: (count) =>
-          `The organisation allows app passwords only with two-step verification, and ${target.email} has ${count}. ` +
-          'Reset it together with deleting them, or not at all.',
-      });
+      const revokedAppPasswords = await removeTwoStep(
+        m,
+        {
+          tenantId,
+          userId,
+          actor,
+          deleteAppPasswords,
+          request,
+          reason: 'Two-step verification was reset',
+          refusal: (count) =>
+            `The organisation allows app passwords only with two-step verification, and ${target.email} has ${count}. ` +
+            'Reset it together with deleting them, or not at all.',
+        },
+        this.revokeAppPasswords,
+      );
       if (revokedAppPasswords === undefined) throw badInput(`${target.email} has no two-step verification to reset.`, 'userId');
-      const signedOutSessions = await endSessions(m, userId);
+      const signedOutSessions = await this.endSessions(m, userId);
       await recordAudit(m, {
         tenantId,
         action: AuditAction.TWO_STEP_RESET,

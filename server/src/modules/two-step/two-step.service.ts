@@ -7,9 +7,8 @@ import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
-import { endSessions } from '../sign-in/end-sessions.js';
-import { requireRecentSignIn } from '../sign-in/recent-sign-in.js';
-import { removeTwoStep } from './two-step-removal.js';
+import { requireRecentSignIn } from '../../common/recent-sign-in.js';
+import { removeTwoStep, type RevokeUserAppPasswords } from './two-step-removal.js';
 import type { ConfirmTwoStepEnrollmentPayload, TwoStepEnrollment, TwoStepStatus } from './two-step.types.js';
 import {
   generateRecoveryCodes,
@@ -20,6 +19,13 @@ import {
   totpUri,
   verifyTotpCode,
 } from './two-step.secret.js';
+
+/**
+ * Ends a user's console sessions in the caller's transaction, all or all but
+ * `keepSessionId`; returns how many were live. Sign-in provides it (it builds
+ * on this module: a console sign-in's second step is checked here).
+ */
+export type EndSessions = (m: EntityManager, userId: string, keepSessionId?: string) => Promise<number>;
 
 /** How the second step was passed, as recorded on the session. */
 export type SecondFactor = 'totp' | 'recovery_code';
@@ -38,6 +44,8 @@ export class TwoStepService {
   constructor(
     private readonly db: DataSource,
     private readonly keys: ServerKeys,
+    private readonly endSessions: EndSessions,
+    private readonly revokeAppPasswords: RevokeUserAppPasswords,
   ) {
     this.seeds = new SecretBox(keys.all, 'totp seed');
     this.recoveryKeys = keys.all.map((key) => deriveKey(key, 'recovery code tag'));
@@ -119,7 +127,7 @@ export class TwoStepService {
         step,
       ]);
       const recoveryCodes = await this.replaceRecoveryCodes(m, actor);
-      const signedOutSessions = await endSessions(m, actor.userId, actor.signedInWith === 'session' ? actor.sessionId : undefined);
+      const signedOutSessions = await this.endSessions(m, actor.userId, actor.signedInWith === 'session' ? actor.sessionId : undefined);
       await recordAudit(m, {
         tenantId: actor.tenantId,
         action: AuditAction.TWO_STEP_ENABLED,
@@ -163,17 +171,21 @@ export class TwoStepService {
     requireRecentSignIn(actor);
     return withTenant(this.db, actor.tenantId, async (m) => {
       await m.query('SELECT 1 FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
-      const deletedAppPasswords = await removeTwoStep(m, {
-        tenantId: actor.tenantId,
-        userId: actor.userId,
-        actor: { type: 'user', userId: actor.userId },
-        deleteAppPasswords,
-        request,
-        reason: 'Two-step verification was removed',
-        refusal: (count) =>
-          `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
-          'Delete them first, or remove them together with two-step verification.',
-      });
+      const deletedAppPasswords = await removeTwoStep(
+        m,
+        {
+          tenantId: actor.tenantId,
+          userId: actor.userId,
+          actor: { type: 'user', userId: actor.userId },
+          deleteAppPasswords,
+          request,
+          reason: 'Two-step verification was removed',
+          refusal: (count) =>
+            `Your organisation allows app passwords only with two-step verification, and you have ${count}. ` +
+            'Delete them first, or remove them together with two-step verification.',
+        },
+        this.revokeAppPasswords,
+      );
       if (deletedAppPasswords === undefined) throw badInput('Two-step verification is not set up.');
       await recordAudit(m, {
         tenantId: actor.tenantId,

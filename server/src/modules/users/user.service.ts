@@ -6,6 +6,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { Role, User } from './user.entity.js';
+import type { Viewer } from './viewer.type.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -19,6 +20,12 @@ export interface NewUser {
 
 export class UserService {
   constructor(private readonly db: DataSource) {}
+
+  /** The signed-in user as the console sees them; null when gone. */
+  async viewer(userId: string, tenantId: string): Promise<Viewer | null> {
+    const user = await withTenant(this.db, tenantId, (m) => m.findOneBy(User, { id: userId, tenantId }));
+    return user && { id: user.id, email: user.email, displayName: user.displayName, role: user.role, tenantId: user.tenantId };
+  }
 
   /** Creates a user with an argon2id-hashed primary password. */
   async create(input: NewUser): Promise<User> {

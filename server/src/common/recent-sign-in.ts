@@ -1,5 +1,5 @@
-import type { UserActor } from '../../common/context.js';
-import { forbidden, reauthenticationRequired } from '../../common/errors.js';
+import type { UserActor } from './context.js';
+import { forbidden, reauthenticationRequired } from './errors.js';
 
 /** How long a sign-in counts as recent for sensitive changes (app passwords, setting up or removing two-step verification). */
 export const RECENT_SIGN_IN_MS = 10 * 60_000;

@@ -4,13 +4,13 @@ import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import { OverloadedError, type WorkLimiter } from '../../common/work-limiter.js';
-import { appPasswordLookupTag, normaliseAppPassword } from '../app-passwords/app-password.secret.js';
+import { appPasswordLookupTag, normaliseAppPassword } from './app-password.secret.js';
 import type { Role } from '../users/user.entity.js';
 import { AppPasswordConfirmations, type Candidate } from './app-password-confirmations.js';
-import { MAX_AUTHORIZATION_LENGTH, parseBasicCredentials, type BasicCredentials } from './basic-credentials.js';
-import { SignInCredential, SignInOutcome, type SignInLog } from './sign-in-log.js';
-import { passwordCounters, type BlockStarted, type SignInThrottle } from './sign-in-throttle.js';
-import { recordUserBlocked } from './user-blocked.js';
+import { MAX_AUTHORIZATION_LENGTH, parseBasicCredentials, type BasicCredentials } from '../sign-in/basic-credentials.js';
+import { SignInCredential, SignInOutcome, type SignInLog } from '../sign-in/sign-in-log.js';
+import { passwordCounters, type BlockStarted, type SignInThrottle } from '../sign-in/sign-in-throttle.js';
+import { recordUserBlocked } from '../sign-in/user-blocked.js';
 
 export type AppPasswordCheck =
   | { ok: true; userId: string; tenantId: string; signInName: string; role: Role; appPasswordId: string }

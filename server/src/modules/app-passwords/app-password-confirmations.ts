@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { pgPool } from '../../db/pg-pool.js';
 import type { Role } from '../users/user.entity.js';
-import type { SignInOutcome } from './sign-in-log.js';
+import type { AppPasswordRefusal } from './app-password-refusal.js';
 
 /** What a check needs to know about an app password, its user and their tenant's policy. */
 export interface Candidate {
@@ -14,8 +15,8 @@ export interface Candidate {
   secret_hash: string | null;
   /** Only on the cold path: the tag that found it (under the current server key, or a previous one). */
   lookup_tag?: Buffer | null;
-  /** Why a correct secret is still refused (worked out by PostgreSQL, against its own clock); null when nothing stops it. */
-  refusal: Exclude<SignInOutcome, 'SUCCESS' | 'UNKNOWN_USER' | 'WRONG_PASSWORD' | 'REVOKED' | 'THROTTLED'> | null;
+  /** Why a correct secret is still refused (app-password-refusal.ts, worked out by PostgreSQL against its own clock); null when nothing stops it. */
+  refusal: AppPasswordRefusal | null;
   /** Last used over a minute ago, or never: a success should record this use. */
   last_use_stale: boolean;
 }
@@ -99,7 +100,7 @@ export class AppPasswordConfirmations {
   private readonly touches: Batcher<{ id: string; ip: string | null }, undefined>;
 
   constructor(db: DataSource) {
-    this.pool = (db.driver as unknown as { master: Pool }).master;
+    this.pool = pgPool(db);
     this.confirmations = new Batcher(async (ids) => {
       // One app often has several connections open: each id once.
       const distinct = [...new Set(ids)].join(',');

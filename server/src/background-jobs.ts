@@ -1,0 +1,26 @@
+import type { Logger } from './common/logger.js';
+import type { Services } from './services.js';
+
+/**
+ * The server's timers: sweeping the sign-in throttles (every
+ * 10 minutes) and deleting audit events past their tenant's retention
+ * (hourly). Neither keeps the process alive; `stop` ends both.
+ */
+export function startBackgroundJobs(services: Pick<Services, 'signInThrottle' | 'auditLog'>, logger: Logger): { stop(): void } {
+  const sweep = setInterval(
+    () => void services.signInThrottle.sweep().catch((error) => logger.error({ err: error }, 'Could not sweep sign-in throttles')),
+    10 * 60_000,
+  );
+  sweep.unref();
+  const retention = setInterval(
+    () => void services.auditLog.applyRetention().catch((error) => logger.error({ err: error }, 'Could not apply audit retention')),
+    60 * 60_000,
+  );
+  retention.unref();
+  return {
+    stop: () => {
+      clearInterval(sweep);
+      clearInterval(retention);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../common/context.js';
+import { requireUser } from '../../common/require-actor.js';
+import { AppPassword } from '../app-passwords/app-password.entity.js';
+import type { AppPasswordService } from '../app-passwords/app-password.service.js';
+import type { TenantPolicyService } from '../tenant-policies/tenant-policy.service.js';
+import type { TwoStepService } from '../two-step/two-step.service.js';
+import { Viewer } from '../users/viewer.type.js';
+import { SecurityInfo, SignInMethod } from './security-info.type.js';
+
+/**
+ * The signed-in user's sign-in methods, as on their security-info page: app
+ * passwords and two-step verification together, with what their tenant's
+ * policy allows. It sits above the modules it gathers.
+ */
+@Resolver(() => Viewer)
+export class SecurityInfoResolver {
+  constructor(
+    private readonly appPasswords: AppPasswordService,
+    private readonly twoStep: TwoStepService,
+    private readonly policies: TenantPolicyService,
+  ) {}
+
+  @FieldResolver(() => AppPassword, {
+    nullable: true,
+    description:
+      'For an app signed in with an app password (HTTP Basic): which app password it is (name, created, expires, last used). ' +
+      'Null in a console session.',
+  })
+  async currentAppPassword(@Ctx() ctx: Context): Promise<AppPassword | null> {
+    return this.appPasswords.current(requireUser(ctx));
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'You are an admin, your organisation requires two-step verification for admins, and you have not set it up: every ' +
+      'admin query and mutation answers TWO_STEP_REQUIRED until you do. False for everyone else.',
+  })
+  async twoStepRequiredForAdmin(@Root() viewer: Viewer): Promise<boolean> {
+    return this.policies.twoStepRequiredForAdmin({ id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
+  }
+
+  @FieldResolver(() => SecurityInfo, { description: 'Your sign-in methods, as on your security-info page.' })
+  async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
+    const actor = requireUser(ctx);
+    const [info, twoStep] = await Promise.all([this.appPasswords.securityInfo(actor), this.twoStep.status(actor.userId, actor.tenantId)]);
+    const availableMethods: SignInMethod[] = [];
+    if (!twoStep.enabled) availableMethods.push(SignInMethod.AUTHENTICATOR_APP);
+    if (info.appPasswordsAllowed && (twoStep.enabled || !info.appPasswordsRequireTwoStep)) availableMethods.push(SignInMethod.APP_PASSWORD);
+    return {
+      appPasswords: info.appPasswords,
+      appPasswordCount: info.appPasswordCount,
+      appPasswordLimit: info.appPasswordLimit,
+      twoStep,
+      appPasswordsEnabled: info.appPasswordsAllowed,
+      appPasswordsRequireTwoStep: info.appPasswordsRequireTwoStep,
+      availableMethods,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type http from 'node:http';
+import type { Actor, RequestInfo } from '../../common/context.js';
+import { failClosed } from '../../common/database-unavailable.js';
+import { unauthenticated } from '../../common/errors.js';
+import type { ApiTokenService } from '../api-tokens/api-token.service.js';
+import { readSessionCookie } from './session-cookie.js';
+import type { SessionService } from './session.service.js';
+
+/**
+ * An app's Basic credentials (sign-in name and app password) on a GraphQL
+ * request or an export: app-passwords checks them, and is handed in here
+ * because it builds on this module.
+ */
+export type BasicCaller = (authorization: string, request: RequestInfo) => Promise<Actor>;
+
+export interface CallerSources {
+  sessions: SessionService;
+  apiTokens: ApiTokenService;
+  basic: BasicCaller;
+  cookieSecure: boolean;
+}
+
+/**
+ * Who is calling, from the request: a session cookie (the console), Basic
+ * credentials (an app with an app password) or a Bearer API token
+ * (an integrator). A request carrying a cookie and an Authorization header
+ * is refused. With the database away, the caller cannot be known:
+ * SERVICE_UNAVAILABLE (503), never a guess.
+ */
+export function createIdentifyCaller(sources: CallerSources): (req: http.IncomingMessage, request: RequestInfo) => Promise<Actor | null> {
+  const identify = async (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> => {
+    const token = readSessionCookie(req, sources.cookieSecure);
+    const authorization = req.headers.authorization;
+    if (authorization === undefined) return token ? sources.sessions.resolve(token) : null;
+    if (token !== undefined) {
+      throw unauthenticated('Send either the session cookie or an Authorization header, not both.', 'authentication');
+    }
+    if (!/^bearer\s/i.test(authorization)) return sources.basic(authorization, request);
+    const actor = await sources.apiTokens.authenticate(authorization.replace(/^bearer\s+/i, '').trim());
+    if (!actor) throw unauthenticated('The API token is unknown, revoked or expired.', 'authentication');
+    return actor;
+  };
+  return (req, request) => identify(req, request).catch(failClosed);
+}

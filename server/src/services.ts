@@ -1,0 +1,98 @@
+import { availableParallelism } from 'node:os';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './common/logger.js';
+import { ServerKeys } from './common/server-keys.js';
+import { WorkLimiter } from './common/work-limiter.js';
+import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
+import { AppPasswordInventoryService } from './modules/app-passwords/app-password-inventory.service.js';
+import {
+  revokeAfterPasswordChange,
+  revokeTenantAppPasswords,
+  revokeUserAppPasswords,
+} from './modules/app-passwords/app-password-revocation.js';
+import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
+import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
+import { AuditLogService } from './modules/audit/audit-log.service.js';
+import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
+import { endSessions } from './modules/sign-in/end-sessions.js';
+import { SessionService } from './modules/sign-in/session.service.js';
+import { SignInLog } from './modules/sign-in/sign-in-log.js';
+import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
+import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.service.js';
+import { TenantService } from './modules/tenants/tenant.service.js';
+import { TwoStepResetService } from './modules/two-step/two-step-reset.service.js';
+import { TwoStepService } from './modules/two-step/two-step.service.js';
+import { PasswordChangeService } from './modules/users/password-change.service.js';
+import { UserAdminService } from './modules/users/user-admin.service.js';
+import { UserService } from './modules/users/user.service.js';
+
+export interface Services {
+  tenants: TenantService;
+  tenantPolicies: TenantPolicyService;
+  users: UserService;
+  passwordChange: PasswordChangeService;
+  sessions: SessionService;
+  appPasswords: AppPasswordService;
+  appPasswordInventory: AppPasswordInventoryService;
+  userAdmin: UserAdminService;
+  auditLog: AuditLogService;
+  apiTokens: ApiTokenService;
+  /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
+  signInThrottle: SignInThrottle;
+  twoStep: TwoStepService;
+  /** Admins and operators resetting a locked-out user's two-step verification. */
+  twoStepReset: TwoStepResetService;
+  signInLog: SignInLog;
+  appPasswordSignIn: AppPasswordSignInService;
+  /** The server key and the ones it replaced. */
+  keys: ServerKeys;
+  /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
+  argon2: WorkLimiter;
+}
+
+/**
+ * Builds every service once, each with what it needs: the server, the CLI
+ * and the benchmarks share this. Where a lower module needs something of a
+ * higher one (tenant policies and password changes revoking app passwords),
+ * it is handed in here. `logger` defaults to warnings and errors on stderr
+ * (the CLI, whose stdout is its answer).
+ */
+export function createServices(
+  db: DataSource,
+  config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> & Partial<Pick<Config, 'appPasswordPreviousLookupKeys'>>,
+  logger: Logger = createLogger('warn', process.stderr),
+): Services {
+  const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
+  const cores = availableParallelism();
+  const argon2 = new WorkLimiter(cores, 4 * cores);
+  const signInThrottle = new SignInThrottle(db, (error) =>
+    logger.error({ err: error }, 'Could not settle a sign-in attempt after its answer'),
+  );
+  const twoStep = new TwoStepService(db, keys, endSessions, revokeUserAppPasswords);
+  const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
+  const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
+  return {
+    tenants: new TenantService(db),
+    tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords),
+    users: new UserService(db),
+    passwordChange: new PasswordChangeService(
+      db,
+      (who, password, request) => sessions.verifyPassword(who, password, request),
+      revokeAfterPasswordChange,
+    ),
+    sessions,
+    appPasswords: new AppPasswordService(db, keys),
+    appPasswordInventory: new AppPasswordInventoryService(db),
+    userAdmin: new UserAdminService(db),
+    auditLog: new AuditLogService(db),
+    apiTokens: new ApiTokenService(db, keys),
+    signInThrottle,
+    twoStep,
+    twoStepReset: new TwoStepResetService(db, twoStep, endSessions, revokeUserAppPasswords),
+    signInLog,
+    appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
+    argon2,
+    keys,
+  };
+}
