@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '@app-passwords/schema';
-import { messages } from './index';
+import enBase from './en.json';
+import enAdmin from './en.admin.json';
+import nlBase from './nl.json';
+import nlAdmin from './nl.admin.json';
 
-const { en, nl } = messages;
+const en = { ...enBase, ...enAdmin };
+const nl = { ...nlBase, ...nlAdmin };
 
 function keys(messages: object, prefix = ''): string[] {
   return Object.entries(messages).flatMap(([key, value]) =>

@@ -1,14 +1,23 @@
 import { createI18n } from 'vue-i18n';
 import en from './en.json';
 import enAdmin from './en.admin.json';
-import nl from './nl.json';
-import nlAdmin from './nl.admin.json';
 
 export const locales = ['en', 'nl'] as const;
 export type Locale = (typeof locales)[number];
 const STORAGE_KEY = 'app-passwords.locale';
-/** Each language's messages; the admin console's are in a file of their own. */
-export const messages = { en: { ...en, ...enAdmin }, nl: { ...nl, ...nlAdmin } };
+
+/**
+ * Each language's messages; the admin console's are in a file of their own.
+ * English (the fallback) is in the entry script; Dutch is loaded only when
+ * someone uses it, so English visitors do not fetch and parse it.
+ */
+const loaders: Record<Locale, () => Promise<Messages>> = {
+  en: async () => ({ ...en, ...enAdmin }),
+  nl: async () => {
+    const [nl, nlAdmin] = await Promise.all([import('./nl.json'), import('./nl.admin.json')]);
+    return { ...nl.default, ...nlAdmin.default };
+  },
+};
 
 /** The stored choice, else the browser's preference: Dutch for any nl-*, English otherwise. */
 function initialLocale(): Locale {
@@ -17,17 +26,40 @@ function initialLocale(): Locale {
   return navigator.languages.some((l) => l.toLowerCase().startsWith('nl')) ? 'nl' : 'en';
 }
 
-export const i18n = createI18n({
+type Messages = typeof en & typeof enAdmin;
+
+export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
-  locale: initialLocale(),
+  locale: 'en',
   fallbackLocale: 'en',
-  messages,
+  messages: { en: { ...en, ...enAdmin } } as Record<Locale, Messages>,
 });
 
-export function setLocale(locale: Locale): void {
+const loading = new Map<Locale, Promise<void>>();
+
+/** Makes a language's messages available; resolves at once for one already loaded. */
+function loadMessages(locale: Locale): Promise<void> {
+  let done = loading.get(locale);
+  if (!done) {
+    done = i18n.global.availableLocales.includes(locale)
+      ? Promise.resolve()
+      : loaders[locale]().then((messages) => i18n.global.setLocaleMessage(locale, messages));
+    loading.set(locale, done);
+  }
+  return done;
+}
+
+/** Switches the console's language once its messages are there, and remembers the choice. */
+export async function setLocale(locale: Locale): Promise<void> {
+  await loadMessages(locale);
   i18n.global.locale.value = locale;
   localStorage.setItem(STORAGE_KEY, locale);
   document.documentElement.lang = locale === 'nl' ? 'nl-NL' : 'en';
+}
+
+/** The language to start in (stored or preferred), with its messages loaded. */
+export function startLocale(): Promise<void> {
+  return setLocale(initialLocale());
 }
 
 /** BCP 47 tag for Intl formatting of the current locale. */
