@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './database-unavailable.js';
+import { isDatabaseUnavailable, retryAfterOf } from './database-unavailable.js';
+import { serviceUnavailable } from './errors.js';
 
 /** An error as node-postgres builds it from PostgreSQL's ErrorResponse. */
 function postgresError(code: string, message: string): pg.DatabaseError {
@@ -46,5 +47,20 @@ describe('isDatabaseUnavailable', () => {
     ['a string', 'ECONNREFUSED'],
   ])('is false for %s', (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe("a 503's Retry-After", () => {
+  const formatted = (error: GraphQLError) => ({ extensions: error.extensions });
+
+  it('says the wait the error says: 1 s when busy checking passwords, 5 s when the database is away', () => {
+    expect(retryAfterOf([formatted(serviceUnavailable('busy'))])).toBe(1);
+    expect(retryAfterOf([formatted(serviceUnavailable('database-away'))])).toBe(5);
+    expect(retryAfterOf([formatted(serviceUnavailable('busy')), formatted(serviceUnavailable('database-away'))])).toBe(5);
+  });
+
+  it('is not sent for other errors', () => {
+    expect(retryAfterOf([{ extensions: { code: 'BAD_USER_INPUT' } }])).toBeUndefined();
+    expect(retryAfterOf(undefined)).toBeUndefined();
   });
 });

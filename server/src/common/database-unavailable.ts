@@ -48,19 +48,29 @@ export function failClosed(error: unknown): never {
   throw isDatabaseUnavailable(error) ? serviceUnavailable('database-away') : error;
 }
 
+/** The Retry-After of a 503: the longest wait any of its SERVICE_UNAVAILABLE errors asks for (busy: 1 s, database away: 5 s). */
+export function retryAfterOf(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): number | undefined {
+  const waits = (errors ?? [])
+    .filter((e) => e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE)
+    .map((e) => (typeof e.extensions?.retryAfterSeconds === 'number' ? e.extensions.retryAfterSeconds : DATABASE_RETRY_AFTER_SECONDS));
+  return waits.length === 0 ? undefined : Math.max(...waits);
+}
+
 const answer503: GraphQLRequestListener<object> = {
   async willSendResponse({ response }) {
     if (response.body.kind !== 'single') return;
-    if (!response.body.singleResult.errors?.some((e) => e.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE)) return;
+    const retryAfter = retryAfterOf(response.body.singleResult.errors);
+    if (retryAfter === undefined) return;
     response.http.status = 503;
-    response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    response.http.headers.set('retry-after', String(retryAfter));
   },
 };
 
 /**
  * GraphQL answers HTTP 503 with Retry-After when an operation failed because
- * the database is away (formatError gives those SERVICE_UNAVAILABLE), so
- * load balancers and clients see it without reading the body.
+ * the database is away (formatError gives those SERVICE_UNAVAILABLE) or the
+ * server is too busy checking passwords, so load balancers and clients see it
+ * without reading the body; the header says the wait the error's body says.
  */
 export const serviceUnavailableStatus: ApolloServerPlugin<object> = {
   requestDidStart: async () => answer503,
