@@ -7,8 +7,8 @@ import { validateArguments } from './common/input-validation.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
-import { AuditLogResolver } from './modules/audit/audit-log.resolver.js';
-import { ViewerSignInsResolver } from './modules/audit/viewer-sign-ins.resolver.js';
+import { AuditLogResolver } from './modules/logs/audit-log.resolver.js';
+import { ViewerSignInsResolver } from './modules/logs/viewer-sign-ins.resolver.js';
 // The viewer's resolvers before sign-in's: the order of imports is the order of fields in the emitted schema.
 import { ViewerResolver } from './modules/users/viewer.resolver.js';
 import { ViewerTenantResolver } from './modules/tenants/viewer-tenant.resolver.js';

@@ -13,7 +13,7 @@ import {
 } from './modules/app-passwords/app-password-revocation.js';
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
-import { AuditLogService } from './modules/audit/audit-log.service.js';
+import { AuditLogService } from './modules/logs/audit-log.service.js';
 import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
 import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';

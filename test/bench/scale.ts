@@ -20,7 +20,7 @@ import { filterConditions } from '../../server/src/modules/app-passwords/app-pas
 import type { AppPasswordFilter } from '../../server/src/modules/app-passwords/app-password-inventory.types.js';
 import { AuditAction } from '../../server/src/modules/audit/audit-event.entity.js';
 import { OPERATOR } from '../../server/src/modules/audit/audit.service.js';
-import { SIGN_IN_SELECT, signInConditions } from '../../server/src/modules/audit/audit-log.service.js';
+import { SIGN_IN_SELECT, signInConditions } from '../../server/src/modules/logs/audit-log.service.js';
 import { seed, type SeedResult } from '../../server/src/modules/demo/seed.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { BenchClient, consoleOperation } from './graphql.js';

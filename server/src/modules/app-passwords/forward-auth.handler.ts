@@ -7,7 +7,6 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
 import type { HttpRequestCounts } from '../operations/http-requests.js';
 import type { AppPasswordSignInService } from './app-password-sign-in.service.js';
 
-export const FORWARD_AUTH_PATH = '/auth/basic';
 const REALM = 'App Passwords';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../../common/logger.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
-import { FORWARD_AUTH_PATH } from '../app-passwords/forward-auth.handler.js';
 
 /**
  * What a request was for, as a metrics label and in access logs: a fixed
@@ -19,6 +18,9 @@ export type StatusClass = (typeof STATUS_CLASSES)[number];
 
 const ROUTE_INDEX = Object.fromEntries(ROUTES.map((route, i) => [route, i])) as Record<Route, number>;
 const ABORTED = STATUS_CLASSES.length - 1;
+
+/** Where reverse proxies ask "is this sign-in name + app password good?" (the forward-auth handler in app-passwords). */
+export const FORWARD_AUTH_PATH = '/auth/basic';
 
 /**
  * The API's paths, exactly as written here: routing is case-sensitive and

@@ -9,7 +9,7 @@ import {
 } from '../../common/pagination.js';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
-import { AuditAction, type AuditActorType } from './audit-event.entity.js';
+import { AuditAction, type AuditActorType } from '../audit/audit-event.entity.js';
 
 registerEnumType(SignInOutcome, {
   name: 'SignInOutcome',
