@@ -1,4 +1,4 @@
-import { Field, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from './errors.js';
 import { textProblem } from './text.js';
 
@@ -75,6 +75,26 @@ export const LAST_DESCRIPTION =
   'The edges still come in list order. Takes precedence over first.';
 export const BEFORE_DESCRIPTION =
   'End just before this cursor (pageInfo.startCursor or an edge’s cursor); at the end of the list when absent.';
+
+/** The paging arguments of a newest-first list read both ways; a list's own arguments (its filter) extend them. */
+@ArgsType()
+export class NewestFirstPageArgs implements PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
+  })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
+  after?: string;
+
+  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
+  before?: string;
+}
 
 @ObjectType({ description: 'Where a page begins and ends, and whether there is more on either side.' })
 export class PageInfo {

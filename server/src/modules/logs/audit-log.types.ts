@@ -1,12 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import {
-  AFTER_DESCRIPTION,
-  BEFORE_DESCRIPTION,
-  connectionTypes,
-  DEFAULT_PAGE_SIZE,
-  LAST_DESCRIPTION,
-  MAX_PAGE_SIZE,
-} from '../../common/pagination.js';
+import { connectionTypes, NewestFirstPageArgs } from '../../common/pagination.js';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 import { AuditAction, type AuditActorType } from '../audit/audit-event.entity.js';
@@ -244,47 +237,15 @@ export class SignInFilter {
 }
 
 @ArgsType()
-export class AuditEventsArgs {
+export class AuditEventsArgs extends NewestFirstPageArgs {
   @Field(() => AuditFilter, { description: 'Only entries that match; all when absent.', nullable: true })
   filter?: AuditFilter;
-
-  @Field(() => Int, {
-    nullable: true,
-    defaultValue: DEFAULT_PAGE_SIZE,
-    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
-  })
-  first?: number;
-
-  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
-  after?: string;
-
-  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
-  last?: number;
-
-  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
-  before?: string;
 }
 
 @ArgsType()
-export class SignInEventsArgs {
+export class SignInEventsArgs extends NewestFirstPageArgs {
   @Field(() => SignInFilter, { description: 'Only attempts that match; all when absent.', nullable: true })
   filter?: SignInFilter;
-
-  @Field(() => Int, {
-    nullable: true,
-    defaultValue: DEFAULT_PAGE_SIZE,
-    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
-  })
-  first?: number;
-
-  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
-  after?: string;
-
-  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
-  last?: number;
-
-  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
-  before?: string;
 }
 
 @ObjectType({ description: 'App-password sign-ins on one day, counted in attempts.' })
@@ -297,25 +258,6 @@ export class SignInDay {
 
   @Field(() => Int, { description: 'Every other outcome: wrong passwords, unknown names, refused and throttled attempts.' })
   failed!: number;
-}
-
-@ArgsType()
-export class ViewerSignInsArgs {
-  @Field(() => Int, {
-    nullable: true,
-    defaultValue: DEFAULT_PAGE_SIZE,
-    description: `How many to return, newest first: 1–${MAX_PAGE_SIZE}.`,
-  })
-  first?: number;
-
-  @Field(() => String, { nullable: true, description: AFTER_DESCRIPTION })
-  after?: string;
-
-  @Field(() => Int, { nullable: true, description: LAST_DESCRIPTION })
-  last?: number;
-
-  @Field(() => String, { nullable: true, description: BEFORE_DESCRIPTION })
-  before?: string;
 }
 
 @ArgsType()
