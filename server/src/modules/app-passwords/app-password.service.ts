@@ -4,7 +4,7 @@ import type { ServerKeys } from '../../common/server-keys.js';
 import type { RequestInfo, UserActor } from '../../common/context.js';
 import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoStepRequired } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordOwnChange } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
@@ -105,13 +105,8 @@ export class AppPasswordService {
           expiresAt: expiryFor(policy, new Date()),
         }),
       );
-      await recordAudit(m, {
-        tenantId: actor.tenantId,
-        action: AuditAction.APP_PASSWORD_CREATED,
-        actor: { type: 'user', userId: actor.userId },
-        targetUserId: actor.userId,
+      await recordOwnChange(m, actor, AuditAction.APP_PASSWORD_CREATED, request, {
         appPassword: { id: created.id, name: created.name },
-        request,
       });
       return created;
     });

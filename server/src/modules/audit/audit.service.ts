@@ -32,6 +32,24 @@ export async function recordAudit(manager: EntityManager, record: AuditRecord): 
   });
 }
 
+/** A user who changed something of their own (a sign-in method, their password): actor and target at once. */
+export function recordOwnChange(
+  manager: EntityManager,
+  user: { tenantId: string; userId: string },
+  action: AuditAction,
+  request: RequestInfo,
+  more: Pick<AuditRecord, 'appPassword' | 'details'> = {},
+): Promise<void> {
+  return recordAudit(manager, {
+    tenantId: user.tenantId,
+    action,
+    actor: { type: 'user', userId: user.userId },
+    targetUserId: user.userId,
+    request,
+    ...more,
+  });
+}
+
 /** An operator working at the command line, as an audit actor. */
 export const OPERATOR = { type: 'operator' } as const;
 

@@ -6,7 +6,7 @@ import { badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
+import { recordAudit, recordOwnChange, type AuditRecord } from '../audit/audit.service.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { removeTwoStep, type RevokeUserAppPasswords } from './two-step-removal.js';
 import type { ConfirmTwoStepEnrollmentPayload, TwoStepEnrollment, TwoStepStatus } from './two-step.types.js';
@@ -128,14 +128,7 @@ export class TwoStepService {
       ]);
       const recoveryCodes = await this.replaceRecoveryCodes(m, actor);
       const signedOutSessions = await this.endSessions(m, actor.userId, actor.signedInWith === 'session' ? actor.sessionId : undefined);
-      await recordAudit(m, {
-        tenantId: actor.tenantId,
-        action: AuditAction.TWO_STEP_ENABLED,
-        actor: { type: 'user', userId: actor.userId },
-        targetUserId: actor.userId,
-        request,
-        details: { signedOutSessions },
-      });
+      await recordOwnChange(m, actor, AuditAction.TWO_STEP_ENABLED, request, { details: { signedOutSessions } });
       return { recoveryCodes, signedOutSessions };
     });
   }
@@ -150,13 +143,7 @@ export class TwoStepService {
       );
       if (locked.length === 0) throw badInput('Two-step verification is not set up.');
       const codes = await this.replaceRecoveryCodes(m, actor);
-      await recordAudit(m, {
-        tenantId: actor.tenantId,
-        action: AuditAction.RECOVERY_CODES_REGENERATED,
-        actor: { type: 'user', userId: actor.userId },
-        targetUserId: actor.userId,
-        request,
-      });
+      await recordOwnChange(m, actor, AuditAction.RECOVERY_CODES_REGENERATED, request);
       return codes;
     });
   }
@@ -187,14 +174,13 @@ export class TwoStepService {
         this.revokeAppPasswords,
       );
       if (deletedAppPasswords === undefined) throw badInput('Two-step verification is not set up.');
-      await recordAudit(m, {
-        tenantId: actor.tenantId,
-        action: AuditAction.TWO_STEP_REMOVED,
-        actor: { type: 'user', userId: actor.userId },
-        targetUserId: actor.userId,
+      await recordOwnChange(
+        m,
+        actor,
+        AuditAction.TWO_STEP_REMOVED,
         request,
-        ...(deletedAppPasswords ? { details: { deletedAppPasswords } } : {}),
-      });
+        deletedAppPasswords ? { details: { deletedAppPasswords } } : {},
+      );
       return { deletedAppPasswords };
     });
   }
@@ -245,12 +231,7 @@ export class TwoStepService {
         [user.id, this.recoveryKeys.map((key) => recoveryCodeTag(key, recovery))],
       );
       if (used.length === 0) return undefined;
-      await recordAudit(m, {
-        tenantId: user.tenantId,
-        action: AuditAction.RECOVERY_CODE_USED,
-        actor: { type: 'user', userId: user.id },
-        targetUserId: user.id,
-        request,
+      await recordOwnChange(m, { tenantId: user.tenantId, userId: user.id }, AuditAction.RECOVERY_CODE_USED, request, {
         details: { recoveryCodesLeft: used[0]!.left },
       });
       return 'recovery_code';

@@ -4,7 +4,7 @@ import { hashSecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { recordOwnChange } from '../audit/audit.service.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@app-passwords/schema';
 import { User } from './user.entity.js';
 
@@ -59,12 +59,7 @@ export class PasswordChangeService {
       await m.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, user.id]);
       await m.query('DELETE FROM sessions WHERE user_id = $1 AND id <> $2', [user.id, who.sessionId]);
       const revokedAppPasswords = await this.afterPasswordChange(m, { tenantId: who.tenantId, userId: user.id }, request);
-      await recordAudit(m, {
-        tenantId: who.tenantId,
-        action: AuditAction.USER_PASSWORD_CHANGED,
-        actor: { type: 'user', userId: user.id },
-        targetUserId: user.id,
-        request,
+      await recordOwnChange(m, { tenantId: who.tenantId, userId: user.id }, AuditAction.USER_PASSWORD_CHANGED, request, {
         details: { revokedAppPasswords },
       });
       return { revokedAppPasswords };
