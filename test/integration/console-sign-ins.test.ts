@@ -3,7 +3,7 @@ import {
   CompleteSignInDocument,
   ReauthenticateDocument,
   SignInDocument,
-  SignInEventsDocument,
+  SignInEntriesDocument,
   ViewerSignInsDocument,
 } from '@app-passwords/schema';
 import { adminTenant, dataOf, documentationIp, getWith } from '../support/admin.js';
@@ -33,7 +33,8 @@ describe('console sign-ins in the sign-in log', () => {
     const setup = await signedInClient(server, user, { ip });
     const twoStep = await enrollTwoStep(setup);
     await server.app.services.signInLog.flush();
-    const before = dataOf(await admin.request(SignInEventsDocument, { filter: { userId: user.id }, first: 200 })).signInEvents.edges.length;
+    const { signInEntries } = dataOf(await admin.request(SignInEntriesDocument, { filter: { userId: user.id }, first: 200 }));
+    const before = signInEntries.edges.length;
 
     const client = new GraphQLClient(server.url);
     client.headers['x-forwarded-for'] = ip;
@@ -55,7 +56,7 @@ describe('console sign-ins in the sign-in log', () => {
     await server.app.services.signInLog.flush();
 
     const list = async (filter: Record<string, unknown>): Promise<Entry[]> =>
-      dataOf(await admin.request(SignInEventsDocument, { filter, first: 200 })).signInEvents.edges.map((e: { node: Entry }) => e.node);
+      dataOf(await admin.request(SignInEntriesDocument, { filter, first: 200 })).signInEntries.edges.map((e: { node: Entry }) => e.node);
     const all = await list({ userId: user.id });
     const mine = all.slice(0, all.length - before).reverse();
     expect(entries(mine)).toEqual([
@@ -93,8 +94,8 @@ describe('console sign-ins in the sign-in log', () => {
     );
     await server.app.services.signInLog.flush();
     const nodes: Array<Entry & { attempts: number }> = dataOf(
-      await admin.request(SignInEventsDocument, { filter: { userId: user.id, method: 'PASSWORD' } }),
-    ).signInEvents.edges.map((e: { node: Entry & { attempts: number } }) => e.node);
+      await admin.request(SignInEntriesDocument, { filter: { userId: user.id, method: 'PASSWORD' } }),
+    ).signInEntries.edges.map((e: { node: Entry & { attempts: number } }) => e.node);
     // Newest first; identical attempts may be one entry or a few (the log is written once a second).
     expect(nodes[0]).toMatchObject({ outcome: 'THROTTLED', attempts: 1 });
     expect(nodes.slice(1).every((n) => n.outcome === 'WRONG_PASSWORD')).toBe(true);
@@ -132,7 +133,8 @@ describe('changing the password', () => {
     expect(GraphQLClient.code(await change('not the current password'))).toBe('BAD_USER_INPUT');
     expect((await change(user.password)).errors).toBeUndefined();
     await server.app.services.signInLog.flush();
-    const nodes = dataOf(await admin.request(SignInEventsDocument, { filter: { userId: user.id, method: 'PASSWORD' } })).signInEvents.edges;
+    const nodes = dataOf(await admin.request(SignInEntriesDocument, { filter: { userId: user.id, method: 'PASSWORD' } })).signInEntries
+      .edges;
     // Newest first: the right current password, the wrong one, then the sign-in itself.
     expect(nodes.map((e: { node: Entry }) => e.node.outcome)).toEqual(['SUCCESS', 'WRONG_PASSWORD', 'SUCCESS']);
   });
