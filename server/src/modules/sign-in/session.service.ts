@@ -74,22 +74,7 @@ export class SessionService {
     const user: SignedInUser = { id: found!.id, tenantId: found!.tenant_id, email: found!.email, role: found!.role };
 
     if (await this.twoStep.isEnabled(user)) {
-      const token = randomToken(32);
-      await withTenant(this.db, user.tenantId, async (m) => {
-        await m.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()', [user.id]);
-        await m.insert(Session, {
-          tokenHash: sha256(token),
-          tenantId: user.tenantId,
-          userId: user.id,
-          authenticationMethods: ['password'],
-          twoStepPending: true,
-          authenticatedAt: new Date(),
-          lastSeenAt: new Date(),
-          expiresAt: new Date(Date.now() + TWO_STEP_PENDING_MS),
-          clientIp: request.clientIp,
-          userAgent: request.userAgent,
-        });
-      });
+      const { token } = await this.insertSession(user, ['password'], 'two_step_pending', request);
       return { stage: 'two_step', token, user };
     }
     return { stage: 'signed_in', ...(await this.open(user, ['password'], request)), user };
@@ -215,6 +200,20 @@ export class SessionService {
   private async open(user: SignedInUser, methods: AuthenticationMethod[], request: RequestInfo): Promise<{ token: string }> {
     // The user is here: their app passwords may be tried from unknown devices again, even after 100 failures in a row.
     await this.throttle.clearUser(user.email);
+    return this.insertSession(user, methods, 'signed_in', request);
+  }
+
+  /**
+   * A session row: a pending one lives 5 minutes and only lets its holder
+   * enter a code; a signed-in one lives until the absolute timeout. The
+   * user's expired sessions are cleared on the way.
+   */
+  private async insertSession(
+    user: SignedInUser,
+    methods: AuthenticationMethod[],
+    stage: 'two_step_pending' | 'signed_in',
+    request: RequestInfo,
+  ): Promise<{ token: string }> {
     const token = randomToken(32);
     const now = Date.now();
     await withTenant(this.db, user.tenantId, async (m) => {
@@ -224,10 +223,10 @@ export class SessionService {
         tenantId: user.tenantId,
         userId: user.id,
         authenticationMethods: methods,
-        twoStepPending: false,
+        twoStepPending: stage === 'two_step_pending',
         authenticatedAt: new Date(now),
         lastSeenAt: new Date(now),
-        expiresAt: new Date(now + SESSION_ABSOLUTE_TIMEOUT_MS),
+        expiresAt: new Date(now + (stage === 'two_step_pending' ? TWO_STEP_PENDING_MS : SESSION_ABSOLUTE_TIMEOUT_MS)),
         clientIp: request.clientIp,
         userAgent: request.userAgent,
       });
