@@ -636,6 +636,13 @@ describe('CSV exports', () => {
     expect((await csv('/export/audit.csv?action=user.disabled', AUDIT_COLUMNS)).map((r) => [r.action, r.targetUserId])).toEqual([
       ['user.disabled', user.id],
     ]);
+    // actionKind, as in GraphQL's AuditFilter: the enum's name.
+    expect((await csv('/export/audit.csv?actionKind=USER_DISABLED', AUDIT_COLUMNS)).map((r) => [r.action, r.targetUserId])).toEqual([
+      ['user.disabled', user.id],
+    ]);
+    const unknownKind = await getWith(server, '/export/audit.csv?actionKind=user.disabled', { cookie: console.cookie });
+    expect(unknownKind.status).toBe(400);
+    expect(JSON.stringify(await unknownKind.json())).toContain('BAD_USER_INPUT');
     expect((await csv(`/export/audit.csv?actorUserId=${admin.id}`, AUDIT_COLUMNS)).map((r) => r.action)).toEqual([
       'user.disabled',
       'user.enabled',

@@ -12,6 +12,7 @@ import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
 import { requestLocals } from '../operations/http-requests.js';
 import { Role } from '../users/user.entity.js';
+import { AuditAction } from '../audit/audit-event.entity.js';
 import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 import { AUDIT_SELECT, auditConditions, SIGN_IN_SELECT, signInConditions } from './audit-log.service.js';
 
@@ -68,6 +69,7 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
         if (kind === 'audit') {
           const filter = {
             action: text(req.query.action, 'action'),
+            actionKind: actionKind(req.query.actionKind),
             actorUserId: text(req.query.actorUserId, 'actorUserId'),
             targetUserId: text(req.query.targetUserId, 'targetUserId'),
             from: date(req.query.from, 'from'),
@@ -148,6 +150,14 @@ function text(value: unknown, name: string): string | undefined {
   const problem = textProblem(value);
   if (problem) throw badInput(textProblemMessage(name, problem), name);
   return value;
+}
+
+/** `actionKind`, as in GraphQL's AuditFilter: the AuditAction's name (APP_PASSWORD_CREATED), for what it stands for. */
+function actionKind(value: unknown): AuditAction | undefined {
+  const raw = text(value, 'actionKind');
+  if (raw === undefined) return undefined;
+  if (!Object.hasOwn(AuditAction, raw)) throw badInput('actionKind is not a known audit action.', 'actionKind');
+  return AuditAction[raw as keyof typeof AuditAction];
 }
 
 function date(value: unknown, name: string): Date | undefined {
