@@ -43,7 +43,7 @@ export function serveConsole(app: express.Express, distDir: string): void {
     if (!isConsolePath(req.path)) return next();
     const read = req.method === 'GET' || req.method === 'HEAD';
     try {
-      if (read && (await sendPrecompressed(req, res, distDir, req.path, setFileHeaders))) return;
+      if (read && (await sendPrecompressed(req, res, distDir, req.path))) return;
     } catch (error) {
       return next(error);
     }
@@ -56,7 +56,7 @@ export function serveConsole(app: express.Express, distDir: string): void {
         return;
       }
       try {
-        if (await sendPrecompressed(req, res, distDir, INDEX, setFileHeaders)) return;
+        if (await sendPrecompressed(req, res, distDir, INDEX)) return;
       } catch (error) {
         return next(error);
       }
@@ -78,19 +78,13 @@ function setFileHeaders(res: express.Response, file: string): void {
  * file itself would get. False when there is no such copy or the client
  * takes neither encoding (no Accept-Encoding at all: identity only).
  */
-async function sendPrecompressed(
-  req: express.Request,
-  res: express.Response,
-  distDir: string,
-  file: string,
-  setHeaders: (res: express.Response, file: string) => void,
-): Promise<boolean> {
+async function sendPrecompressed(req: express.Request, res: express.Response, distDir: string, file: string): Promise<boolean> {
   if (file.endsWith('/')) return false;
   for (const { encoding, extension } of PRECOMPRESSED) {
     if (req.acceptsEncodings(encoding) !== encoding) continue;
     const copy = file + extension;
     if (!(await isFile(path.join(distDir, copy)))) continue;
-    setHeaders(res, file);
+    setFileHeaders(res, file);
     res.setHeader('Content-Encoding', encoding);
     // The type of what was compressed; the file server would otherwise take it from `.br`.
     res.type(path.extname(file));
