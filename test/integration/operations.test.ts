@@ -266,6 +266,13 @@ describe('/metrics', () => {
     }
     expect(sample(text, 'app_passwords_db_pool_max_connections')).toBe(20); // the test servers' pool size
     expect(sample(text, 'app_passwords_db_pool_connections')).toBeGreaterThan(0);
+    // The server has answered GraphQL with SQL before this scrape, and the counter grows with each statement.
+    const statements = sample(text, 'app_passwords_sql_statements_total');
+    expect(statements).toBeGreaterThan(0);
+    const tenant = await createTenant(server.db);
+    const session = await signedInClient(server, await createUser(server.db, tenant));
+    expect((await session.request('{ viewer { tenant { id } } }')).data).toEqual({ viewer: { tenant: { id: tenant.id } } });
+    expect(sample(await scrape(server), 'app_passwords_sql_statements_total')).toBeGreaterThan(statements);
   });
 
   it('labels requests by a fixed set of routes, never by what the client asked for', async () => {

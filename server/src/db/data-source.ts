@@ -16,6 +16,7 @@ import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/179620
 import { SignInHardening1796300000000 } from './migrations/1796300000000-SignInHardening.js';
 import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoStepForAdmins.js';
 import { AppPasswordRefusal1796500000000 } from './migrations/1796500000000-AppPasswordRefusal.js';
+import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
 export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
@@ -51,6 +52,7 @@ export function createDataSource(url: string, poolSize = 10, options: { runtime?
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
+    logger: new StatementCounter(),
     extra: {
       max: poolSize,
       application_name: 'app-passwords',

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { DataSource } from 'typeorm';
 import type { Services } from '../../services.js';
 import { pgPool } from '../../db/pg-pool.js';
+import { statementsSent } from '../../db/statement-count.js';
 import type { HttpRequestCounts } from './http-requests.js';
 
 /**
@@ -84,6 +85,13 @@ export function createMetricsRegistry(services: Services, db: DataSource, reques
   gaugeOf(registers, 'app_passwords_db_pool_idle_connections', 'Open PostgreSQL connections not in use.', () => pool.idleCount);
   gaugeOf(registers, 'app_passwords_db_pool_waiting_clients', 'Queries waiting for a PostgreSQL connection.', () => pool.waitingCount);
   gaugeOf(registers, 'app_passwords_db_pool_max_connections', 'The pool’s size (DATABASE_POOL_SIZE).', () => pool.options.max ?? 10);
+
+  counterOf(
+    registers,
+    'app_passwords_sql_statements_total',
+    'SQL statements sent to PostgreSQL through the data source (BEGIN and COMMIT included; not the batched app-password confirmations).',
+    () => statementsSent(db),
+  );
 
   const signInLog = services.signInLog;
   gaugeOf(registers, 'app_passwords_sign_in_log_buffered_events', 'Sign-in log entries waiting for the next write.', () => {
