@@ -267,7 +267,7 @@ describe('/metrics', () => {
     expect(sample(text, 'app_passwords_db_pool_max_connections')).toBe(20); // the test servers' pool size
     expect(sample(text, 'app_passwords_db_pool_connections')).toBeGreaterThan(0);
     // The server has answered GraphQL with SQL before this scrape, and the counter grows with each statement.
-    const statements = sample(text, 'app_passwords_sql_statements_total');
+    const statements = sample(text, 'app_passwords_sql_statements_total') ?? 0;
     expect(statements).toBeGreaterThan(0);
     const tenant = await createTenant(server.db);
     const session = await signedInClient(server, await createUser(server.db, tenant));
