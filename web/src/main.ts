@@ -2,15 +2,11 @@ import { createApp } from 'vue';
 import urql from '@urql/vue';
 import App from './App.vue';
 import { client } from './graphql/client';
-import { i18n, startLocale, warmFormatters } from './i18n';
+import { i18n, startLocale } from './i18n';
 import { router } from './router';
 import './styles.css';
 
 // Installing the router starts the first navigation (its guard sends the page's request) while a Dutch visitor's
 // messages load; the app shows once they are there, so nobody sees English first.
 const app = createApp(App).use(i18n).use(router).use(urql, client);
-void startLocale().then(() => {
-  app.mount('#app');
-  // After the router's first navigation has sent its request: the page then renders with them ready.
-  setTimeout(warmFormatters);
-});
+void startLocale().then(() => app.mount('#app'));
