@@ -113,6 +113,7 @@ export default defineConfig({
     __INTLIFY_PROD_DEVTOOLS__: 'false',
   },
   build: {
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       output: {
         codeSplitting: {
