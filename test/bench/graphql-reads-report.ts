@@ -22,6 +22,8 @@ export interface Sample {
 
 export interface KindResult {
   samples: Sample[];
+  /** The anonymous window next to each of `samples` (none for anonymous itself). */
+  baseline: Sample[];
   maxRssBytes: number;
 }
 
@@ -64,8 +66,6 @@ const FIGURES: Array<{ key: KindKey; figure: (shape: RunShape) => string; target
 ];
 
 export function graphqlReport(results: Map<KindKey, KindResult>, shape: RunShape): Table {
-  const anonymous = results.get('anonymous')!;
-  const base = total(anonymous.samples);
   const sql = (n: number | undefined) => (n === undefined ? 'n/a' : fixed(n, n < 10 ? 2 : 1));
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -73,34 +73,38 @@ export function graphqlReport(results: Map<KindKey, KindResult>, shape: RunShape
     const result = results.get(key);
     if (!result) continue;
     const t = total(result.samples);
-    // 11f divides the other way round: the app's baseline by the bare server.
-    const [numerator, denominator] = key === 'bare' ? [anonymous.samples, result.samples] : [result.samples, anonymous.samples];
-    const ratio = key === 'bare' ? base.requestsPerSecond / t.requestsPerSecond : t.requestsPerSecond / base.requestsPerSecond;
-    const rounds = numerator.map((s, i) => s.requestsPerSecond / denominator[i]!.requestsPerSecond);
+    const paired = total(result.baseline);
+    // Per pair of adjacent windows; 11f divides the other way round: the app's baseline by the bare server.
+    const [numerator, denominator] = key === 'bare' ? [result.baseline, result.samples] : [result.samples, result.baseline];
+    const rounds = key === 'anonymous' ? [] : numerator.map((s, i) => s.requestsPerSecond / denominator[i]!.requestsPerSecond);
+    const ratio = key === 'anonymous' ? 1 : percentile(rounds, 50);
     const absolute =
       key === 'bare'
-        ? `${Math.round(base.requestsPerSecond)} / ${Math.round(t.requestsPerSecond)} req/s; CPU ${micros(base.cpuMicrosPerRequest)} / ${micros(t.cpuMicrosPerRequest)} per request`
+        ? `${Math.round(paired.requestsPerSecond)} / ${Math.round(t.requestsPerSecond)} req/s; CPU ${micros(paired.cpuMicrosPerRequest)} / ${micros(t.cpuMicrosPerRequest)} per request`
         : key === 'anonymous'
           ? `${Math.round(t.requestsPerSecond)} req/s; ${sql(t.statementsPerRequest)} SQL statements/request`
-          : `${Math.round(t.requestsPerSecond)} / ${Math.round(base.requestsPerSecond)} req/s; ${sql(t.statementsPerRequest)} SQL statements/request`;
+          : `${Math.round(t.requestsPerSecond)} / ${Math.round(paired.requestsPerSecond)} req/s; ${sql(t.statementsPerRequest)} SQL statements/request`;
     rows.push([
       figure(shape),
-      `${fixed(key === 'anonymous' ? 1 : ratio)}  (${absolute})`,
+      `${fixed(ratio)}  (${absolute})`,
       target === undefined ? '–' : `≥ ${fixed(target)}`,
       target === undefined ? 'info' : passOrMiss(ratio >= target),
     ]);
     const failed = t.failed === 0 ? 'none' : `${t.failed}: ${JSON.stringify([...t.statuses].filter(([s]) => s !== 200 && s !== 204))}`;
     notes.push(
       `${key.padEnd(12)} ${Math.round(t.requestsPerSecond)} req/s` +
-        (key === 'anonymous' ? '' : `, rounds ${rounds.map((r) => fixed(r)).join(' ')}`) +
-        `; p50 / p99 ${ms(t.p50)} / ${ms(t.p99)}; server CPU ${micros(t.cpuMicrosPerRequest)}/request; SQL ${sql(t.statementsPerRequest)}/request; ` +
+        (key === 'anonymous'
+          ? ''
+          : `, ${key === 'bare' ? 'anonymous ÷ bare' : '÷ anonymous'} by round ${rounds.map((r) => fixed(r)).join(' ')}`) +
+        `; p50 / p99 ${ms(t.p50)} / ${ms(t.p99)}; server CPU ${micros(t.cpuMicrosPerRequest)}/request` +
+        (key === 'bare' ? '; ' : `; SQL ${sql(t.statementsPerRequest)}/request; `) +
         `peak RSS ${mib(result.maxRssBytes)}; failed or unexpected answers during the load: ${failed}`,
     );
   }
   return {
     title: [
       `GraphQL reads — ${availableParallelism()} cores, Node ${process.version}; POST /graphql as the console sends it, ${shape.connections} keep-alive connections`,
-      `${shape.rounds} rounds of ${shape.seconds} s per kind, every kind once a round in rotating order; a ratio is all rounds' requests ÷ seconds against the baseline's`,
+      `${shape.rounds} rounds; in each, every kind for ${shape.seconds} s next to ${shape.seconds} s of the baseline (alternately before and after), in rotating order; a figure is the median of the rounds' ratios, beside it the requests/s of the kind's windows and of their baseline windows`,
     ],
     rows,
     notes,

@@ -37,6 +37,9 @@ export type KindKey = (typeof KINDS)[number];
 
 /** BENCH_GRAPHQL_KINDS (comma-separated) narrows the run, e.g. to profile one kind; the baseline is always measured. */
 const SELECTED = new Set<KindKey>(['anonymous', ...((process.env.BENCH_GRAPHQL_KINDS?.split(',') ?? KINDS) as KindKey[])]);
+const unknownKinds = [...SELECTED].filter((k) => !KINDS.includes(k));
+if (unknownKinds.length > 0)
+  throw new Error(`BENCH_GRAPHQL_KINDS: unknown ${unknownKinds.join(', ')}; expected some of ${KINDS.join(', ')}.`);
 
 export interface GraphqlSeed {
   user: Credential;
@@ -96,9 +99,16 @@ interface Kind {
   /** The length of the answer checked before the load: a good answer during the load has the same. */
   bodyLength: number;
   samples: Sample[];
+  /** The anonymous window measured right before or after each of this kind's. */
+  baseline: Sample[];
 }
 
-/** Figures 11a–11f: the bare server and the app side by side, every kind in each round, in rotating order. */
+/**
+ * Figures 11a–11f: the bare server and the app side by side. Each round
+ * measures every kind next to a window of the baseline (anonymous–kind,
+ * kind–anonymous, alternately), the kinds in an order that rotates each round,
+ * so a neighbour's burst of work falls on a kind and its baseline alike.
+ */
 export async function graphqlFigures(start: StartServer, seeded: GraphqlSeed, log: (line: string) => void): Promise<Table> {
   const bare = await start('bare');
   const app = await start('app', 300);
@@ -112,6 +122,7 @@ export async function graphqlFigures(start: StartServer, seeded: GraphqlSeed, lo
       expect,
       bodyLength: 0,
       samples: [] as Sample[],
+      baseline: [] as Sample[],
     });
     const all: Kind[] = [
       kind('anonymous', app, '{ __typename }', {}, undefined, (d) => d.__typename === 'Query'),
@@ -136,16 +147,26 @@ export async function graphqlFigures(start: StartServer, seeded: GraphqlSeed, lo
     for (const k of all) k.bodyLength = await check(k);
 
     log(
-      `bench: GraphQL reads (${all.map((k) => k.key).join(', ')}), ${CONNECTIONS} connections, ${ROUNDS} rounds of ${MEASURE_MS / 1000} s each …`,
+      `bench: GraphQL reads (${all.map((k) => k.key).join(', ')}), ${CONNECTIONS} connections, ${ROUNDS} rounds of ${MEASURE_MS / 1000} s per kind and baseline …`,
     );
+    const [anonymous, ...others] = all as [Kind, ...Kind[]];
+    const measure = async (k: Kind) => {
+      k.samples.push(await sample(k, k.samples.length === 0 ? FIRST_WARMUP_MS : WARMUP_MS));
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      for (let i = 0; i < all.length; i++) {
-        const k = all[(round + i) % all.length]!;
-        k.samples.push(await sample(k, round === 0 ? FIRST_WARMUP_MS : WARMUP_MS));
+      if (others.length === 0) await measure(anonymous);
+      for (let i = 0; i < others.length; i++) {
+        const k = others[(round + i) % others.length]!;
+        const [first, second] = (round + i) % 2 === 0 ? [anonymous, k] : [k, anonymous];
+        await measure(first);
+        await measure(second);
+        k.baseline.push(anonymous.samples.at(-1)!);
       }
     }
     const results = new Map<KindKey, KindResult>();
-    for (const k of all) results.set(k.key, { samples: k.samples, maxRssBytes: (await k.server.stats()).maxRssBytes });
+    for (const k of all) {
+      results.set(k.key, { samples: k.samples, baseline: k.baseline, maxRssBytes: (await k.server.stats()).maxRssBytes });
+    }
     return graphqlReport(results, { connections: CONNECTIONS, rounds: ROUNDS, seconds: MEASURE_MS / 1000, many: MANY, page: PAGE });
   } finally {
     await Promise.all([bare.stop(), app.stop()]);
