@@ -73,6 +73,8 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         sessionId: randomUUID(),
         authenticatedAt: new Date(),
         twoStepRequiredForAdmin: false,
+        email,
+        displayName: email,
       };
       for (let i = 0; i < appPasswords; i++)
         await services.appPasswords.create(actor, `Device ${i + 1}`, { clientIp: null, userAgent: null });
