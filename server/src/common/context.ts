@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
+import type { RequestTransaction } from '../db/request-transaction.js';
 import type { Role } from '../modules/users/user.entity.js';
 import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -34,9 +35,15 @@ export type UserActor = {
        * admin fields answer TWO_STEP_REQUIRED. Found with the session, at no extra cost.
        */
       twoStepRequiredForAdmin: boolean;
+      /** Who the user is, found with the session: `viewer` needs no query of its own. */
+      email: string;
+      displayName: string;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );
+
+/** A person signed in to the console. */
+export type SessionActor = UserActor & { signedInWith: 'session' };
 
 /** An integrator's API token: acts for the tenant, within its scopes, never as a user. */
 export interface TokenActor {
@@ -62,6 +69,8 @@ export interface Context {
   res: Response;
   /** This request's logger: its lines carry the request id. */
   log: Logger;
+  /** Where this request's resolvers read their tenant's rows: one transaction for a query (see RequestTransaction). */
+  transaction: RequestTransaction;
 }
 
 const MAX_USER_AGENT_LENGTH = 512;

@@ -13,3 +13,16 @@ export function withTenant<T>(db: DataSource | EntityManager, tenantId: string, 
     return work(m);
   });
 }
+
+/**
+ * Where reads of one tenant's rows run: a GraphQL request's one transaction
+ * (`RequestTransaction`), or a transaction per call (`readEachTime`).
+ */
+export interface TenantReader {
+  read<T>(tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/** Reads outside a GraphQL request (exports, jobs, the CLI): each in a tenant-scoped transaction of its own. */
+export function readEachTime(db: DataSource): TenantReader {
+  return { read: (tenantId, work) => withTenant(db, tenantId, work) };
+}

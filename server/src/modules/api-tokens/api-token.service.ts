@@ -5,7 +5,7 @@ import type { ApiScope, RequestInfo, TokenActor, UserActor } from '../../common/
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_NAME_MAX_LENGTH } from '@app-passwords/schema';
 import { badInput, notFound } from '../../common/errors.js';
 import { isUuid } from '../../common/pagination.js';
-import { withTenant } from '../../db/tenant-scope.js';
+import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { auditActorOf, recordAudit } from '../audit/audit.service.js';
 import { ApiToken } from './api-token.entity.js';
@@ -57,8 +57,8 @@ export class ApiTokenService {
     return { apiToken, token };
   }
 
-  list(actor: UserActor): Promise<ApiToken[]> {
-    return withTenant(this.db, actor.tenantId, (m) =>
+  list(reader: TenantReader, actor: UserActor): Promise<ApiToken[]> {
+    return reader.read(actor.tenantId, (m) =>
       m.getRepository(ApiToken).find({ where: { tenantId: actor.tenantId }, order: { createdAt: 'DESC', id: 'DESC' } }),
     );
   }

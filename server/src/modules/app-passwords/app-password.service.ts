@@ -6,7 +6,7 @@ import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoS
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordOwnChange } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
-import { withTenant } from '../../db/tenant-scope.js';
+import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
@@ -38,13 +38,13 @@ export class AppPasswordService {
    * them. An app signed in with an app password sees that one only: it signs
    * one device in, and has no business with the owner's other devices.
    */
-  async securityInfo(actor: UserActor): Promise<SecurityInfoData> {
+  async securityInfo(reader: TenantReader, actor: UserActor): Promise<SecurityInfoData> {
     const own = {
       userId: actor.userId,
       tenantId: actor.tenantId,
       ...(actor.signedInWith === 'app_password' ? { id: actor.appPasswordId } : {}),
     };
-    const [appPasswords, policy] = await withTenant(this.db, actor.tenantId, (m) =>
+    const [appPasswords, policy] = await reader.read(actor.tenantId, (m) =>
       Promise.all([
         m.find(AppPassword, { where: own, order: { createdAt: 'ASC', id: 'ASC' } }),
         m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId }),
@@ -117,9 +117,9 @@ export class AppPasswordService {
   }
 
   /** The app password an app signed in with (Basic), or null for anyone else. */
-  async current(actor: UserActor): Promise<AppPassword | null> {
+  async current(reader: TenantReader, actor: UserActor): Promise<AppPassword | null> {
     if (actor.signedInWith !== 'app_password') return null;
-    return withTenant(this.db, actor.tenantId, (m) =>
+    return reader.read(actor.tenantId, (m) =>
       m.findOneBy(AppPassword, { id: actor.appPasswordId, userId: actor.userId, tenantId: actor.tenantId }),
     );
   }
