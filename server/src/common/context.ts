@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
-import type { RequestTransaction } from '../db/request-transaction.js';
+import type { EntityManager } from 'typeorm';
 import type { Role } from '../modules/users/user.entity.js';
 import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -69,8 +69,22 @@ export interface Context {
   res: Response;
   /** This request's logger: its lines carry the request id. */
   log: Logger;
-  /** Where this request's resolvers read their tenant's rows: one transaction for a query (see RequestTransaction). */
-  transaction: RequestTransaction;
+  /** Where this request's resolvers read their tenant's rows: one transaction for a query (RequestTransaction in db/). */
+  transaction: RequestReads;
+}
+
+/**
+ * Where reads of one tenant's rows run: a GraphQL request's one transaction,
+ * or a transaction per call (`readEachTime` in db/tenant-scope.ts).
+ */
+export interface TenantReader {
+  read<T>(tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/** A GraphQL request's reads: shared by a query's resolvers, separate in a mutation's; ended as the response is ready. */
+export interface RequestReads extends TenantReader {
+  readSeparately(): void;
+  end(outcome: 'commit' | 'rollback'): Promise<void>;
 }
 
 const MAX_USER_AGENT_LENGTH = 512;

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { withTenant, type TenantReader } from './tenant-scope.js';
+import type { RequestReads } from '../common/context.js';
+import { withTenant } from './tenant-scope.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * reads afterwards runs in short transactions of its own, so a request never
  * holds one connection while it waits for another.
  */
-export class RequestTransaction implements TenantReader {
+export class RequestTransaction implements RequestReads {
   private tenantId: string | undefined;
   private opened: Promise<EntityManager> | undefined;
   private runner: QueryRunner | undefined;

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { TenantReader } from '../common/context.js';
 
 /**
  * Runs `work` in one transaction that PostgreSQL's row-level security limits
@@ -12,14 +13,6 @@ export function withTenant<T>(db: DataSource | EntityManager, tenantId: string, 
     await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
     return work(m);
   });
-}
-
-/**
- * Where reads of one tenant's rows run: a GraphQL request's one transaction
- * (`RequestTransaction`), or a transaction per call (`readEachTime`).
- */
-export interface TenantReader {
-  read<T>(tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T>;
 }
 
 /** Reads outside a GraphQL request (exports, jobs, the CLI): each in a tenant-scoped transaction of its own. */

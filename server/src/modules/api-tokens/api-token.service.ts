@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ServerKeys } from '../../common/server-keys.js';
-import type { ApiScope, RequestInfo, TokenActor, UserActor } from '../../common/context.js';
+import type { ApiScope, RequestInfo, TenantReader, TokenActor, UserActor } from '../../common/context.js';
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_NAME_MAX_LENGTH } from '@app-passwords/schema';
 import { badInput, notFound } from '../../common/errors.js';
 import { isUuid } from '../../common/pagination.js';
-import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
+import { withTenant } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { auditActorOf, recordAudit } from '../audit/audit.service.js';
 import { ApiToken } from './api-token.entity.js';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
-import type { Actor, RequestInfo } from '../../common/context.js';
+import { withTenant } from '../../db/tenant-scope.js';
+import type { Actor, RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage } from '../../common/pagination.js';
 import { likeContains, SqlParams } from '../../common/sql.js';

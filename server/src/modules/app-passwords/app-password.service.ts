@@ -1,12 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashSecret } from '../../common/argon2.js';
 import type { ServerKeys } from '../../common/server-keys.js';
-import type { RequestInfo, UserActor } from '../../common/context.js';
+import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
 import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoStepRequired } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordOwnChange } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
-import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
+import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';

@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { TenantReader } from '../../db/tenant-scope.js';
-import type { Actor, UserActor } from '../../common/context.js';
+import type { Actor, TenantReader, UserActor } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage, type Page, type PageArgs } from '../../common/pagination.js';
 import { SqlParams } from '../../common/sql.js';

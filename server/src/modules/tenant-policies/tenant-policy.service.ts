@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
-import type { RequestInfo } from '../../common/context.js';
+import { withTenant } from '../../db/tenant-scope.js';
+import type { RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
-import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
-import type { RequestInfo, UserActor } from '../../common/context.js';
+import { withTenant } from '../../db/tenant-scope.js';
+import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
 import { badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';

@@ -4,8 +4,8 @@ import { hashSecret } from '../../common/argon2.js';
 import { badInput, isUniqueViolation } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit } from '../audit/audit.service.js';
-import { withTenant, type TenantReader } from '../../db/tenant-scope.js';
-import type { UserActor } from '../../common/context.js';
+import { withTenant } from '../../db/tenant-scope.js';
+import type { TenantReader, UserActor } from '../../common/context.js';
 import { Role, User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
 
