@@ -107,9 +107,9 @@ interface Kind {
 
 /**
  * Figures 11a–11f: the bare server and the app side by side. Each round
- * measures every kind next to a window of the baseline (anonymous–kind,
- * kind–anonymous, alternately), the kinds in an order that rotates each round,
- * so a neighbour's burst of work falls on a kind and its baseline alike.
+ * measures every kind next to a window of the baseline (after it in one round,
+ * before it in the next), the kinds in an order that rotates each round, so a
+ * neighbour's burst of work falls on a kind and its baseline alike.
  */
 export async function graphqlFigures(start: StartServer, seeded: GraphqlSeed, log: (line: string) => void): Promise<Table> {
   const bare = await start('bare');
@@ -158,8 +158,10 @@ export async function graphqlFigures(start: StartServer, seeded: GraphqlSeed, lo
     for (let round = 0; round < ROUNDS; round++) {
       if (others.length === 0) await measure(anonymous);
       for (let i = 0; i < others.length; i++) {
-        const k = others[(round + i) % others.length]!;
-        const [first, second] = (round + i) % 2 === 0 ? [anonymous, k] : [k, anonymous];
+        const j = (round + i) % others.length;
+        const k = others[j]!;
+        // Each kind after its baseline in one round, before it in the next.
+        const [first, second] = (round + j) % 2 === 0 ? [anonymous, k] : [k, anonymous];
         await measure(first);
         await measure(second);
         k.baseline.push(anonymous.samples.at(-1)!);
