@@ -23,6 +23,7 @@ export class RequestTransaction implements RequestReads {
   private opened: Promise<EntityManager> | undefined;
   private runner: QueryRunner | undefined;
   private shared = true;
+  private ended = false;
   /** Reads run one after another: one connection answers one statement at a time anyway, and pg 9 will refuse a queue of its own. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -36,6 +37,7 @@ export class RequestTransaction implements RequestReads {
   /** Runs `work` in the request's transaction, after the reads before it; `work` reads through `m`, never through this again. */
   read<T>(tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
     if (!this.shared) return withTenant(this.db, tenantId, work);
+    if (this.ended) return Promise.reject(new Error('This request has ended; it reads nothing more.'));
     if (this.tenantId !== undefined && this.tenantId !== tenantId) {
       return Promise.reject(new Error('A GraphQL request reads one tenant; this one asked for a second.'));
     }
@@ -46,33 +48,31 @@ export class RequestTransaction implements RequestReads {
     return reading;
   }
 
-  /** Whether a transaction was opened (for tests and the request log). */
+  /** Whether a transaction is open (for tests). */
   get isOpen(): boolean {
     return this.runner !== undefined;
   }
 
   /**
-   * Ends the transaction, if one was opened: COMMIT when the response is
-   * ready, ROLLBACK when the request failed or the client went away. Safe
-   * to call more than once; only the first call counts.
+   * Ends the transaction, if one was opened, after the reads still queued:
+   * COMMIT when the response is ready, ROLLBACK when the request failed or
+   * the client went away. Only the first call counts; a request that read
+   * nothing (most mutations, `{ __typename }`) pays nothing here.
    */
   async end(outcome: 'commit' | 'rollback'): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
     const runner = this.runner;
-    const opened = this.opened;
-    this.runner = undefined;
-    this.opened = Promise.reject(new Error('This request has ended; it reads nothing more.'));
-    this.opened.catch(() => undefined);
     if (!runner) return;
+    this.runner = undefined;
     await this.queue;
+    // A transaction that failed to open (the database went away) has nothing to end.
+    const began = await this.opened!.then(
+      () => true,
+      () => false,
+    );
     try {
-      // A transaction that failed to open (the database went away) has nothing to end.
-      if (
-        await opened?.then(
-          () => true,
-          () => false,
-        )
-      )
-        await runner.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
+      if (began) await runner.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
     } finally {
       await runner.release();
     }
