@@ -14,6 +14,7 @@ import { serviceUnavailableStatus } from './common/database-unavailable.js';
 import { createErrorLogging } from './common/error-logging.js';
 import { drainHttpServer } from './common/http-drain.js';
 import { graphqlLimits } from './common/graphql-limits.js';
+import { requestTransaction } from './common/graphql-transaction.js';
 import { graphqlNoStore, noStore, securityHeaders } from './common/http-security.js';
 import type { Logger } from './common/logger.js';
 import { createAuditExportHandlers } from './modules/logs/audit-export.handler.js';
@@ -27,6 +28,7 @@ import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic
 import { createIdentifyCaller } from './modules/sign-in/identify-caller.js';
 import { buildAppSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
+import { RequestTransaction } from './db/request-transaction.js';
 
 export type { Logger } from './common/logger.js';
 
@@ -61,7 +63,7 @@ const HTTP_DRAIN_GRACE_MS = 10_000;
 export async function createApp(config: AppConfig, db: DataSource, logger: Logger): Promise<App> {
   const services = createServices(db, config, logger);
   const requestInfo = createRequestInfo(config.trustedProxies);
-  const schema = await buildAppSchema({ services, db, cookieSecure: config.cookieSecure });
+  const schema = await buildAppSchema({ services, cookieSecure: config.cookieSecure });
 
   const app = express();
   app.disable('x-powered-by');
@@ -106,6 +108,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     // main.ts owns shutdown (HTTP, then the database); Apollo's own handler would re-raise the signal and kill us halfway.
     stopOnTerminationSignals: false,
     plugins: [
+      // First: a query's transaction ends before the other plugins look at the response.
+      requestTransaction,
       // Every /graphql response is `no-store` (see below); Apollo must not relax that from cache hints or for its own errors.
       ApolloServerPluginCacheControlDisabled(),
       graphqlNoStore,
@@ -134,7 +138,11 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
         const request = requestInfo(req);
         const { log } = requestLocals(res);
         try {
-          return { actor: await identifyCaller(req, request), request, req, res, log };
+          const actor = await identifyCaller(req, request);
+          const transaction = new RequestTransaction(db);
+          // Normally ended as the response is ready (requestTransaction); this covers a request that never gets there.
+          res.once('close', () => void transaction.end('rollback').catch(() => undefined));
+          return { actor, request, req, res, log, transaction };
         } catch (error) {
           errorLogging.callerError(log, error);
           throw error;

@@ -9,6 +9,7 @@ import { AppError, badInput, twoStepNeededByAppPasswords } from './common/errors
 import { keyId } from './common/server-keys.js';
 import { textProblem, textProblemMessage } from './common/text.js';
 import { openDatabase } from './db/database.js';
+import { readEachTime } from './db/tenant-scope.js';
 import type { DataSource } from 'typeorm';
 import { OPERATOR } from './modules/audit/audit.service.js';
 import { seed } from './modules/demo/seed.js';
@@ -102,7 +103,7 @@ const commands: Record<string, Command> = {
     const tenant = await services.tenants.findByIdOrName(tenantRef);
     if (changes.appPasswordsEnabled === false && !changes.existingAppPasswords) {
       // Scripts written before --existing existed keep their meaning: switching off blocks.
-      const current = await services.tenantPolicies.get(tenant.id);
+      const current = await services.tenantPolicies.get(readEachTime(services.db), tenant.id);
       if (current.appPasswordsEnabled) changes.existingAppPasswords = ExistingAppPasswords.BLOCK;
     }
     const { policy, revokedAppPasswords } = await services.tenantPolicies.update(tenant.id, changes, OPERATOR);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ResolverData } from 'type-graphql';
-import type { DataSource } from 'typeorm';
 import { SCHEMA_FILE, emittedSchema } from './emit-schema.js';
 import { resolverClasses, resolverContainer } from './schema.js';
 import type { Services } from './services.js';
@@ -13,7 +12,7 @@ describe('schema/schema.graphql', () => {
 });
 
 describe('the resolvers', () => {
-  const wiring = { services: {} as Services, db: {} as DataSource, cookieSecure: true };
+  const wiring = { services: {} as Services, cookieSecure: true };
 
   it('are each built from the one list, as an instance of their own class', () => {
     const container = resolverContainer(wiring);

@@ -1,7 +1,6 @@
 import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { buildSchema, type ContainerType } from 'type-graphql';
-import type { DataSource } from 'typeorm';
 import { AuthChecker } from './common/auth-checker.js';
 import { validateArguments } from './common/input-validation.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
@@ -22,7 +21,6 @@ import type { Services } from './services.js';
 /** What the resolvers are built from. */
 export interface ResolverWiring {
   services: Services;
-  db: DataSource;
   cookieSecure: boolean;
 }
 
@@ -42,7 +40,7 @@ function resolver<T extends object>(resolverClass: new (...args: never[]) => T, 
  */
 const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(ViewerResolver, ({ services }) => new ViewerResolver(services.users)),
-  resolver(ViewerTenantResolver, ({ db }) => new ViewerTenantResolver(db)),
+  resolver(ViewerTenantResolver, () => new ViewerTenantResolver()),
   resolver(
     SecurityInfoResolver,
     ({ services }) => new SecurityInfoResolver(services.appPasswords, services.twoStep, services.tenantPolicies),
@@ -53,7 +51,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   ),
   resolver(TwoStepResolver, ({ services }) => new TwoStepResolver(services.twoStep)),
   resolver(AppPasswordResolver, ({ services }) => new AppPasswordResolver(services.appPasswords)),
-  resolver(AppPasswordOwnerResolver, ({ db }) => new AppPasswordOwnerResolver(db)),
+  resolver(AppPasswordOwnerResolver, () => new AppPasswordOwnerResolver()),
   resolver(AppPasswordInventoryResolver, ({ services }) => new AppPasswordInventoryResolver(services.appPasswordInventory)),
   resolver(TenantPolicyResolver, ({ services }) => new TenantPolicyResolver(services.tenantPolicies)),
   resolver(TenantUserResolver, ({ services }) => new TenantUserResolver(services.userAdmin, services.twoStepReset)),

@@ -11,6 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export class Connection {
   private buffered: Buffer = Buffer.alloc(0);
+  /** The body of the last response (a view of the bytes received, not a copy): valid until the next request. */
+  lastBody: Buffer = Buffer.alloc(0);
   private pending: { resolve: (status: number) => void; reject: (error: Error) => void } | undefined;
 
   private constructor(private readonly socket: net.Socket) {
@@ -55,6 +57,7 @@ export class Connection {
     }
     const total = headEnd + 4 + bodyLength;
     if (this.buffered.length < total) return;
+    this.lastBody = this.buffered.subarray(headEnd + 4, total);
     this.buffered = this.buffered.subarray(total);
     const pending = this.pending;
     this.pending = undefined;
@@ -75,6 +78,22 @@ export function basicRequest(port: number, path: string, signInName: string, pas
   return Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Basic ${credentials}\r\n\r\n`, 'latin1');
 }
 
+/**
+ * `POST /graphql` with a JSON body (`{ query, variables }`) and, when given, a
+ * cookie, as the console sends it, serialised once.
+ */
+export function graphqlRequest(port: number, query: string, variables: Record<string, unknown> = {}, cookie?: string): Buffer {
+  const body = Buffer.from(JSON.stringify({ query, variables }));
+  const head =
+    `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+    (cookie ? `Cookie: ${cookie}\r\n` : '') +
+    '\r\n';
+  return Buffer.concat([Buffer.from(head, 'latin1'), body]);
+}
+
+/** What the endpoints of /auth/basic answer when all is well. */
+const noContent = (status: number) => status === 204;
+
 export interface LoadOptions<T> {
   port: number;
   /** Prepared requests; connection i sends requests[i % length] again and again. */
@@ -84,12 +103,20 @@ export interface LoadOptions<T> {
   measureMs: number;
   /** Called just before and just after the measured window (server CPU, memory …). */
   probe: () => Promise<T>;
+  /**
+   * Whether an answer counts as a success (status and body; the body is only
+   * valid during the call). Default: 204. Anything else counts as failed, so a
+   * broken request cannot pass for a fast one.
+   */
+  accept?: (status: number, body: Buffer) => boolean;
+  /** How a refused 2xx is listed in `statuses` (default: its status code). */
+  refusedLabel?: string;
 }
 
 export interface LoadResult<T> {
-  /** 204 responses completed in the measured window. */
+  /** Accepted responses (by default 204) completed in the measured window. */
   ok: number;
-  /** Any other status, or a broken connection, in the window. */
+  /** Any other answer, or a broken connection, in the window. */
   failed: number;
   statuses: Map<number | string, number>;
   seconds: number;
@@ -110,6 +137,7 @@ export async function runLoad<T>(options: LoadOptions<T>): Promise<LoadResult<T>
   let failed = 0;
   const statuses = new Map<number | string, number>();
   let latencies = new Float64Array(1 << 16);
+  const accept = options.accept ?? noContent;
 
   const loop = async (connection: Connection, request: Buffer) => {
     while (!stopping) {
@@ -125,7 +153,7 @@ export async function runLoad<T>(options: LoadOptions<T>): Promise<LoadResult<T>
         return;
       }
       if (!recording) continue;
-      if (status === 204) {
+      if (accept(status, connection.lastBody)) {
         if (ok === latencies.length) {
           const grown = new Float64Array(latencies.length * 2);
           grown.set(latencies);
@@ -134,6 +162,7 @@ export async function runLoad<T>(options: LoadOptions<T>): Promise<LoadResult<T>
         latencies[ok++] = performance.now() - start;
       } else {
         failed++;
+        if (status >= 200 && status < 300 && options.refusedLabel) status = `${status} ${options.refusedLabel}`;
       }
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }

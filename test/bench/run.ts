@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: how fast apps sign in at `/auth/basic` (figures 1–4), how a
- * tenant admin's pages hold up with a million app passwords (5–8), and how
- * heavy and quick the console is (9–10), each figure as a ratio to a baseline
+ * tenant admin's pages hold up with a million app passwords (5–8), how
+ * heavy and quick the console is (9–10), and how fast GraphQL reads are
+ * against the API they sit on (11), each figure as a ratio to a baseline
  * measured in the same run on the same machine, or against an absolute
  * target where the issue sets one. A measurement, not a test: it exits 0
  * whether figures meet their targets or not, and only fails when something
@@ -13,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus } from 'node:os';
 import { consoleFigures, ensureConsoleBuilt, WEB_DIST } from './console.js';
 import { openBenchDatabase, type BenchDatabase } from './database.js';
+import { graphqlFigures, seedGraphql } from './graphql-reads.js';
 import { scaleFigures, seedScale } from './scale.js';
 import type { ServerMode } from './server-process.js';
 import { postgresCpuMicros, seedSignIn, signInFigures } from './sign-in.js';
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
 
     const tables: Table[] = [];
     if (!skip('BENCH_SKIP_SIGN_IN')) tables.push(await signInFigures(start, seeded, pgCpu, log));
+    if (!skip('BENCH_SKIP_GRAPHQL')) tables.push(await graphqlFigures(start, await seedGraphql(database.url, lookupKey), log));
     const consoleTable =
       build && (await consoleFigures(() => start('app', 300, { BENCH_WEB_DIST_DIR: WEB_DIST }), seeded.person, build, log));
     if (!skip('BENCH_SKIP_SCALE')) {

@@ -94,6 +94,8 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
         sessionId: randomUUID(),
         authenticatedAt: new Date(),
         twoStepRequiredForAdmin: false,
+        email,
+        displayName: email,
       };
       const passwords: Credential[] = [];
       for (let i = 0; i < appPasswords; i++)

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
+import type { EntityManager } from 'typeorm';
 import type { Role } from '../modules/users/user.entity.js';
 import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -34,9 +35,15 @@ export type UserActor = {
        * admin fields answer TWO_STEP_REQUIRED. Found with the session, at no extra cost.
        */
       twoStepRequiredForAdmin: boolean;
+      /** Who the user is, found with the session: `viewer` needs no query of its own. */
+      email: string;
+      displayName: string;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );
+
+/** A person signed in to the console. */
+export type SessionActor = UserActor & { signedInWith: 'session' };
 
 /** An integrator's API token: acts for the tenant, within its scopes, never as a user. */
 export interface TokenActor {
@@ -62,6 +69,22 @@ export interface Context {
   res: Response;
   /** This request's logger: its lines carry the request id. */
   log: Logger;
+  /** Where this request's resolvers read their tenant's rows: one transaction for a query (RequestTransaction in db/). */
+  transaction: RequestReads;
+}
+
+/**
+ * Where reads of one tenant's rows run: a GraphQL request's one transaction,
+ * or a transaction per call (`readEachTime` in db/tenant-scope.ts).
+ */
+export interface TenantReader {
+  read<T>(tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/** A GraphQL request's reads: shared by a query's resolvers, separate in a mutation's; ended as the response is ready. */
+export interface RequestReads extends TenantReader {
+  readSeparately(): void;
+  end(outcome: 'commit' | 'rollback'): Promise<void>;
 }
 
 const MAX_USER_AGENT_LENGTH = 512;

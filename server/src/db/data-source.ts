@@ -16,6 +16,7 @@ import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/179620
 import { SignInHardening1796300000000 } from './migrations/1796300000000-SignInHardening.js';
 import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoStepForAdmins.js';
 import { AppPasswordRefusal1796500000000 } from './migrations/1796500000000-AppPasswordRefusal.js';
+import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionViewer.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -31,6 +32,7 @@ export const migrations = [
   SignInHardening1796300000000,
   TwoStepForAdmins1796400000000,
   AppPasswordRefusal1796500000000,
+  SessionViewer1796600000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -10,9 +10,9 @@ import type { DataSource, Logger } from 'typeorm';
 export class StatementCounter implements Logger {
   statements = 0;
 
-  logQuery(): void {
+  logQuery: Logger['logQuery'] = () => {
     this.statements++;
-  }
+  };
   logQueryError(): void {}
   logQuerySlow(): void {}
   logSchemaBuild(): void {}

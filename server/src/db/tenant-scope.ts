@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { TenantReader } from '../common/context.js';
 
 /**
  * Runs `work` in one transaction that PostgreSQL's row-level security limits
@@ -12,4 +13,9 @@ export function withTenant<T>(db: DataSource | EntityManager, tenantId: string, 
     await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
     return work(m);
   });
+}
+
+/** Reads outside a GraphQL request (exports, jobs, the CLI): each in a tenant-scoped transaction of its own. */
+export function readEachTime(db: DataSource): TenantReader {
+  return { read: (tenantId, work) => withTenant(db, tenantId, work) };
 }

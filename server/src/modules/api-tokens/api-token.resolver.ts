@@ -14,7 +14,7 @@ export class ApiTokenResolver {
   @Authorized(Role.TENANT_ADMIN)
   @Query(() => [ApiToken], { description: "The tenant's API tokens, newest first." })
   async apiTokens(@Ctx() ctx: Context): Promise<ApiToken[]> {
-    return this.tokens.list(requireUser(ctx));
+    return this.tokens.list(ctx.transaction, requireUser(ctx));
   }
 
   @Authorized(Role.TENANT_ADMIN)

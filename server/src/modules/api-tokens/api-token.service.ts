@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ServerKeys } from '../../common/server-keys.js';
-import type { ApiScope, RequestInfo, TokenActor, UserActor } from '../../common/context.js';
+import type { ApiScope, RequestInfo, TenantReader, TokenActor, UserActor } from '../../common/context.js';
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_NAME_MAX_LENGTH } from '@app-passwords/schema';
 import { badInput, notFound } from '../../common/errors.js';
 import { isUuid } from '../../common/pagination.js';
@@ -57,8 +57,8 @@ export class ApiTokenService {
     return { apiToken, token };
   }
 
-  list(actor: UserActor): Promise<ApiToken[]> {
-    return withTenant(this.db, actor.tenantId, (m) =>
+  list(reader: TenantReader, actor: UserActor): Promise<ApiToken[]> {
+    return reader.read(actor.tenantId, (m) =>
       m.getRepository(ApiToken).find({ where: { tenantId: actor.tenantId }, order: { createdAt: 'DESC', id: 'DESC' } }),
     );
   }

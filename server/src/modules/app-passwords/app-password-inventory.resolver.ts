@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { withTenant } from '../../db/tenant-scope.js';
+import DataLoader from 'dataloader';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { RequireScope } from '../../common/auth-checker.js';
 import { ApiScope, type Context } from '../../common/context.js';
@@ -25,7 +24,7 @@ export class AppPasswordInventoryResolver {
     description: 'Every app password of the tenant, with its owner. Admins; API tokens with app_passwords:read.',
   })
   async appPasswords(@Args(() => AppPasswordsArgs) args: AppPasswordsArgs, @Ctx() ctx: Context): Promise<AppPasswordConnection> {
-    return this.inventory.list(requireActor(ctx), args.filter, args.orderBy, args.first, args.after);
+    return this.inventory.list(ctx.transaction, requireActor(ctx), args.filter, args.orderBy, args.first, args.after);
   }
 
   @FieldResolver(() => Int, {
@@ -55,20 +54,41 @@ export class AppPasswordInventoryResolver {
   }
 }
 
-/** `AppPassword.owner`: already joined in the inventory; loaded by id elsewhere. */
+/**
+ * `AppPassword.owner`: already joined in the inventory; elsewhere (the
+ * security-info list, the current app password) the owners a request asks
+ * for are read together, in one query per request whatever the list's length.
+ */
 @Resolver(() => AppPassword)
 export class AppPasswordOwnerResolver {
-  constructor(private readonly db: DataSource) {}
+  private readonly owners = new WeakMap<Context, DataLoader<{ tenantId: string; userId: string }, AppPasswordOwner, string>>();
 
   @FieldResolver(() => AppPasswordOwner, { description: 'Whose app password it is.' })
-  async owner(@Root() appPassword: AppPassword & { owner?: AppPasswordOwner }): Promise<AppPasswordOwner> {
+  async owner(@Root() appPassword: AppPassword & { owner?: AppPasswordOwner }, @Ctx() ctx: Context): Promise<AppPasswordOwner> {
     if (appPassword.owner) return appPassword.owner;
-    const [owner] = await withTenant(this.db, appPassword.tenantId, (m) =>
-      m.query('SELECT id, email, display_name AS "displayName" FROM users WHERE id = $1 AND tenant_id = $2', [
-        appPassword.userId,
-        appPassword.tenantId,
-      ]),
-    );
-    return owner;
+    return this.ownersOf(ctx).load({ tenantId: appPassword.tenantId, userId: appPassword.userId });
+  }
+
+  /** This request's loader (a request reads one tenant, so the tenant of the first key is the tenant of all). */
+  private ownersOf(ctx: Context): DataLoader<{ tenantId: string; userId: string }, AppPasswordOwner, string> {
+    let loader = this.owners.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(
+        async (keys) => {
+          const tenantId = keys[0]!.tenantId;
+          const rows: AppPasswordOwner[] = await ctx.transaction.read(tenantId, (m) =>
+            m.query('SELECT id, email, display_name AS "displayName" FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [
+              tenantId,
+              keys.map((key) => key.userId),
+            ]),
+          );
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          return keys.map((key) => byId.get(key.userId) ?? new Error('The owner of this app password is gone.'));
+        },
+        { cacheKeyFn: (key) => `${key.tenantId}/${key.userId}` },
+      );
+      this.owners.set(ctx, loader);
+    }
+    return loader;
   }
 }

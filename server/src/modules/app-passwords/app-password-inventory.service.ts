@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import type { Actor, RequestInfo } from '../../common/context.js';
+import type { Actor, RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage } from '../../common/pagination.js';
 import { likeContains, SqlParams } from '../../common/sql.js';
@@ -70,6 +70,7 @@ export class AppPasswordInventoryService {
 
   /** Every app password of the actor's tenant, filtered and ordered, a keyset page at a time. */
   async list(
+    reader: TenantReader,
     actor: Actor,
     filter: AppPasswordFilter | undefined,
     orderBy: AppPasswordOrder | undefined,
@@ -90,7 +91,7 @@ export class AppPasswordInventoryService {
       const op = direction === OrderDirection.ASC ? '>' : '<';
       where.push(`(${SORT_SQL[field]}, ap.id) ${op} (${q.p(cursor.key)}::timestamptz, ${q.p(cursor.id)}::uuid)`);
     }
-    const rows: Row[] = await withTenant(this.db, actor.tenantId, (m) =>
+    const rows: Row[] = await reader.read(actor.tenantId, (m) =>
       m.query(
         `SELECT ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip,
               ${SORT_SQL[field]}::text AS sort_key, u.email AS owner_email, u.display_name AS owner_display_name
@@ -107,13 +108,13 @@ export class AppPasswordInventoryService {
     return {
       edges: page.edges,
       pageInfo: page.pageInfo,
-      count: () => (counted ??= this.count(actor.tenantId, countWhere.join(' AND '), countValues)),
+      count: () => (counted ??= this.count(reader, actor.tenantId, countWhere.join(' AND '), countValues)),
     };
   }
 
-  private count(tenantId: string, where: string, values: unknown[]): Promise<{ value: number; estimate: boolean }> {
+  private count(reader: TenantReader, tenantId: string, where: string, values: unknown[]): Promise<{ value: number; estimate: boolean }> {
     const from = `FROM app_passwords ap WHERE ${where}`;
-    return withTenant(this.db, tenantId, async (m) => {
+    return reader.read(tenantId, async (m) => {
       const [{ count }] = await m.query(
         `SELECT count(*)::int AS count FROM (SELECT 1 ${from} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS capped`,
         values,

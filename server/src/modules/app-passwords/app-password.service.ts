@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashSecret } from '../../common/argon2.js';
 import type { ServerKeys } from '../../common/server-keys.js';
-import type { RequestInfo, UserActor } from '../../common/context.js';
+import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
 import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoStepRequired } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordOwnChange } from '../audit/audit.service.js';
@@ -38,13 +38,13 @@ export class AppPasswordService {
    * them. An app signed in with an app password sees that one only: it signs
    * one device in, and has no business with the owner's other devices.
    */
-  async securityInfo(actor: UserActor): Promise<SecurityInfoData> {
+  async securityInfo(reader: TenantReader, actor: UserActor): Promise<SecurityInfoData> {
     const own = {
       userId: actor.userId,
       tenantId: actor.tenantId,
       ...(actor.signedInWith === 'app_password' ? { id: actor.appPasswordId } : {}),
     };
-    const [appPasswords, policy] = await withTenant(this.db, actor.tenantId, (m) =>
+    const [appPasswords, policy] = await reader.read(actor.tenantId, (m) =>
       Promise.all([
         m.find(AppPassword, { where: own, order: { createdAt: 'ASC', id: 'ASC' } }),
         m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId }),
@@ -117,9 +117,9 @@ export class AppPasswordService {
   }
 
   /** The app password an app signed in with (Basic), or null for anyone else. */
-  async current(actor: UserActor): Promise<AppPassword | null> {
+  async current(reader: TenantReader, actor: UserActor): Promise<AppPassword | null> {
     if (actor.signedInWith !== 'app_password') return null;
-    return withTenant(this.db, actor.tenantId, (m) =>
+    return reader.read(actor.tenantId, (m) =>
       m.findOneBy(AppPassword, { id: actor.appPasswordId, userId: actor.userId, tenantId: actor.tenantId }),
     );
   }

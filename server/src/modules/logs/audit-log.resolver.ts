@@ -29,7 +29,7 @@ export class AuditLogResolver {
   @RequireScope(ApiScope.AUDIT_READ)
   @Query(() => AuditEntryConnection, { description: AUDIT_ENTRIES })
   async auditEntries(@Args(() => AuditEventsArgs) { filter, ...page }: AuditEventsArgs, @Ctx() ctx: Context): Promise<Page<AuditEntry>> {
-    return this.auditLog.auditEvents(requireActor(ctx), filter, page);
+    return this.auditLog.auditEvents(ctx.transaction, requireActor(ctx), filter, page);
   }
 
   @Authorized(Role.TENANT_ADMIN)
@@ -49,7 +49,7 @@ export class AuditLogResolver {
     @Args(() => SignInEventsArgs) { filter, ...page }: SignInEventsArgs,
     @Ctx() ctx: Context,
   ): Promise<Page<SignInEntry>> {
-    return this.auditLog.signInEvents(requireActor(ctx), filter, page);
+    return this.auditLog.signInEvents(ctx.transaction, requireActor(ctx), filter, page);
   }
 
   @Authorized(Role.TENANT_ADMIN)
@@ -68,6 +68,6 @@ export class AuditLogResolver {
     description: "App-password sign-in attempts of the tenant's users per day, oldest day first. Admins; API tokens with audit:read.",
   })
   async signInActivity(@Args(() => SignInActivityArgs) { days, timeZone }: SignInActivityArgs, @Ctx() ctx: Context): Promise<SignInDay[]> {
-    return this.auditLog.signInActivity(requireActor(ctx), days, timeZone);
+    return this.auditLog.signInActivity(ctx.transaction, requireActor(ctx), days, timeZone);
   }
 }

@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { withTenant } from '../../db/tenant-scope.js';
-import type { Actor, UserActor } from '../../common/context.js';
+import type { Actor, TenantReader, UserActor } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage, type Page, type PageArgs } from '../../common/pagination.js';
 import { SqlParams } from '../../common/sql.js';
@@ -73,8 +72,9 @@ export const SIGN_IN_SELECT = `
 export class AuditLogService {
   constructor(private readonly db: DataSource) {}
 
-  async auditEvents(actor: Actor, filter: AuditFilter | undefined, page: PageArgs = {}): Promise<Page<AuditEntry>> {
+  async auditEvents(reader: TenantReader, actor: Actor, filter: AuditFilter | undefined, page: PageArgs = {}): Promise<Page<AuditEntry>> {
     return this.newestFirst<AuditEntry & { sortKey: string }>(
+      reader,
       actor.tenantId,
       AUDIT_SELECT,
       'e',
@@ -83,8 +83,13 @@ export class AuditLogService {
     );
   }
 
-  async signInEvents(actor: Actor, filter: SignInFilter | undefined, page: PageArgs = {}): Promise<Page<SignInEntry>> {
-    return this.signInPage(actor.tenantId, filter, page);
+  async signInEvents(
+    reader: TenantReader,
+    actor: Actor,
+    filter: SignInFilter | undefined,
+    page: PageArgs = {},
+  ): Promise<Page<SignInEntry>> {
+    return this.signInPage(reader, actor.tenantId, filter, page);
   }
 
   /**
@@ -92,13 +97,19 @@ export class AuditLogService {
    * check of their app passwords, failures and throttling included, so they
    * can see someone trying. Over Basic an app sees only its own checks.
    */
-  async viewerSignIns(actor: UserActor, page: PageArgs = {}): Promise<Page<SignInEntry>> {
+  async viewerSignIns(reader: TenantReader, actor: UserActor, page: PageArgs = {}): Promise<Page<SignInEntry>> {
     const filter = { userId: actor.userId, ...(actor.signedInWith === 'app_password' ? { appPasswordId: actor.appPasswordId } : {}) };
-    return this.signInPage(actor.tenantId, filter, page);
+    return this.signInPage(reader, actor.tenantId, filter, page);
   }
 
-  private async signInPage(tenantId: string, filter: SignInFilter | undefined, page: PageArgs): Promise<Page<SignInEntry>> {
+  private async signInPage(
+    reader: TenantReader,
+    tenantId: string,
+    filter: SignInFilter | undefined,
+    page: PageArgs,
+  ): Promise<Page<SignInEntry>> {
     return this.newestFirst<SignInEntry & { sortKey: string }>(
+      reader,
       tenantId,
       SIGN_IN_SELECT,
       's',
@@ -116,6 +127,7 @@ export class AuditLogService {
    * events of the same millisecond are not skipped either.
    */
   private async newestFirst<T extends { id: string; sortKey: string }>(
+    reader: TenantReader,
     tenantId: string,
     select: string,
     alias: 'e' | 's',
@@ -149,7 +161,7 @@ export class AuditLogService {
         values: b.values,
       };
     }
-    const [rows, beyond] = await withTenant(this.db, tenantId, async (m) => {
+    const [rows, beyond] = await reader.read(tenantId, async (m) => {
       const found: T[] = await m.query(sql, q.values);
       const [{ beyond = false } = {}] = beyondSql ? await m.query(beyondSql.text, beyondSql.values) : [];
       return [found, beyond as boolean] as const;
@@ -161,10 +173,10 @@ export class AuditLogService {
    * Sign-in attempts per day for the last `days` days (today included), in
    * the admin's time zone, with empty days as zeros: what the overview draws.
    */
-  async signInActivity(actor: Actor, days: number, timeZone: string): Promise<SignInDay[]> {
+  async signInActivity(reader: TenantReader, actor: Actor, days: number, timeZone: string): Promise<SignInDay[]> {
     if (!Number.isInteger(days) || days < 1 || days > 366) throw badInput('days must be from 1 to 366.', 'days');
     if (!isTimeZone(timeZone)) throw badInput('timeZone must be an IANA time zone such as Europe/Amsterdam.', 'timeZone');
-    return withTenant(this.db, actor.tenantId, (m) =>
+    return reader.read(actor.tenantId, (m) =>
       m.query(
         `WITH bounds AS (
          SELECT date_trunc('day', now() AT TIME ZONE $3) - make_interval(days => $2 - 1) AS first_day

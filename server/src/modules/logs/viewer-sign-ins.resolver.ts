@@ -16,6 +16,6 @@ export class ViewerSignInsResolver {
       'failures and throttling included. An app signed in with an app password sees only its own checks.',
   })
   async signIns(@Args(() => NewestFirstPageArgs) page: NewestFirstPageArgs, @Ctx() ctx: Context): Promise<Page<SignInEntry>> {
-    return this.auditLog.viewerSignIns(requireUser(ctx), page);
+    return this.auditLog.viewerSignIns(ctx.transaction, requireUser(ctx), page);
   }
 }

@@ -28,7 +28,7 @@ export class SecurityInfoResolver {
       'Null in a console session.',
   })
   async currentAppPassword(@Ctx() ctx: Context): Promise<AppPassword | null> {
-    return this.appPasswords.current(requireUser(ctx));
+    return this.appPasswords.current(ctx.transaction, requireUser(ctx));
   }
 
   @FieldResolver(() => Boolean, {
@@ -36,14 +36,17 @@ export class SecurityInfoResolver {
       'You are an admin, your organisation requires two-step verification for admins, and you have not set it up: every ' +
       'admin query and mutation answers TWO_STEP_REQUIRED until you do. False for everyone else.',
   })
-  async twoStepRequiredForAdmin(@Root() viewer: Viewer): Promise<boolean> {
-    return this.policies.twoStepRequiredForAdmin({ id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
+  async twoStepRequiredForAdmin(@Root() viewer: Viewer, @Ctx() ctx: Context): Promise<boolean> {
+    return this.policies.twoStepRequiredForAdmin(ctx.transaction, { id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
   }
 
   @FieldResolver(() => SecurityInfo, { description: 'Your sign-in methods, as on your security-info page.' })
   async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
     const actor = requireUser(ctx);
-    const [info, twoStep] = await Promise.all([this.appPasswords.securityInfo(actor), this.twoStep.status(actor.userId, actor.tenantId)]);
+    const [info, twoStep] = await Promise.all([
+      this.appPasswords.securityInfo(ctx.transaction, actor),
+      this.twoStep.status(ctx.transaction, actor.userId, actor.tenantId),
+    ]);
     const availableMethods: SignInMethod[] = [];
     if (!twoStep.enabled) availableMethods.push(SignInMethod.AUTHENTICATOR_APP);
     if (info.appPasswordsAllowed && (twoStep.enabled || !info.appPasswordsRequireTwoStep)) availableMethods.push(SignInMethod.APP_PASSWORD);

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
-import type { Actor, RequestInfo, UserActor } from '../../common/context.js';
+import type { RequestInfo, SessionActor } from '../../common/context.js';
 import { unauthenticated } from '../../common/errors.js';
 import { randomToken, sha256 } from '../../common/secure-random.js';
 import { normaliseTotpCode } from '../two-step/two-step.secret.js';
@@ -125,7 +125,7 @@ export class SessionService {
    * then count the sign-in as recent for 10 more minutes. Throttled and
    * logged like a sign-in.
    */
-  async reauthenticate(actor: UserActor & { signedInWith: 'session' }, password: string, request: RequestInfo): Promise<Date> {
+  async reauthenticate(actor: SessionActor, password: string, request: RequestInfo): Promise<Date> {
     if (!(await this.verifyPassword(actor, password, request))) throw unauthenticated('That password is not right.');
     // A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
     const [{ authenticated_at }] = await withTenant(this.db, actor.tenantId, (m) =>
@@ -161,9 +161,10 @@ export class SessionService {
    * The actor behind a session cookie, or null when the session is unknown,
    * still waiting for its second step, idle for too long, past its absolute
    * end, or its user is disabled. Also says, in the same query, whether the
-   * tenant's rule on admins' two-step verification holds the user back.
+   * tenant's rule on admins' two-step verification holds the user back, and
+   * who the user is (sign-in name, display name).
    */
-  async resolve(token: string): Promise<Actor | null> {
+  async resolve(token: string): Promise<SessionActor | null> {
     if (token.length < 20 || token.length > 100) return null;
     // Sees every tenant: the cookie says which one. Slides the idle window too, at most once a minute.
     const [row]: Array<{
@@ -173,6 +174,8 @@ export class SessionService {
       role: Role;
       authenticated_at: Date;
       two_step_required_for_admin: boolean;
+      email: string;
+      display_name: string;
     }> = await this.db.query('SELECT * FROM session_for_token($1, $2)', [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {
@@ -183,6 +186,8 @@ export class SessionService {
       sessionId: row.id,
       authenticatedAt: row.authenticated_at,
       twoStepRequiredForAdmin: row.two_step_required_for_admin,
+      email: row.email,
+      displayName: row.display_name,
     };
   }
 

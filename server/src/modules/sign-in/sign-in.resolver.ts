@@ -113,9 +113,9 @@ export class SignInResolver {
       ctx.actor = null;
       return { viewer: null, twoStepRequired: true };
     }
-    const { user } = result;
     // Looked up as any later request will be, so what follows in this document meets the same rules (admins' two-step too).
-    ctx.actor = await this.sessions.resolve(result.token);
-    return { viewer: await this.users.viewer(user.id, user.tenantId), twoStepRequired: false };
+    const actor = await this.sessions.resolve(result.token);
+    ctx.actor = actor;
+    return { viewer: actor && (await this.users.viewer(ctx.transaction, actor)), twoStepRequired: false };
   }
 }

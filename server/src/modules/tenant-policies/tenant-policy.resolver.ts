@@ -16,14 +16,14 @@ export class TenantPolicyResolver {
   @RequireScope(ApiScope.POLICY_READ)
   @Query(() => TenantPolicy, { description: "Your tenant's app-password policy. Admins; API tokens with policy:read." })
   async tenantPolicy(@Ctx() ctx: Context): Promise<TenantPolicy> {
-    return this.policies.get(requireActor(ctx).tenantId);
+    return this.policies.get(ctx.transaction, requireActor(ctx).tenantId);
   }
 
   @Authorized(Role.TENANT_ADMIN)
   @RequireScope(ApiScope.POLICY_READ)
   @Query(() => TenantPolicyChangePreview, { description: 'What switching app passwords off would affect, for each choice.' })
   async previewTenantPolicyChange(@Ctx() ctx: Context): Promise<TenantPolicyChangePreview> {
-    return this.policies.previewSwitchOff(requireActor(ctx).tenantId);
+    return this.policies.previewSwitchOff(ctx.transaction, requireActor(ctx).tenantId);
   }
 
   @Authorized(Role.TENANT_ADMIN)

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Role } from '../users/user.entity.js';
-import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
+import { TWO_STEP_REQUIRED_FOR_ADMIN } from '../../db/migrations/1796600000000-SessionViewer.js';
+import {
+  allowsAppPasswords,
+  appPasswordLimit,
+  expiryFor,
+  hasRoomForAppPassword,
+  twoStepRequiredForAdmin,
+  twoStepRequiredForAdminSql,
+} from './tenant-policy.rules.js';
 
 describe('tenant policy rules', () => {
   it('caps the per-user limit at 40 whatever is stored, and never below 1', () => {
@@ -32,5 +40,9 @@ describe('tenant policy rules', () => {
     expect(twoStepRequiredForAdmin(on, { role: Role.TENANT_ADMIN, twoStepEnabled: true })).toBe(false);
     expect(twoStepRequiredForAdmin(off, { role: Role.TENANT_ADMIN, twoStepEnabled: false })).toBe(false);
     expect(twoStepRequiredForAdmin(on, { role: Role.USER, twoStepEnabled: false })).toBe(false);
+  });
+
+  it('is the rule the session lookup installed by the newest migration applies (change it with a new migration)', () => {
+    expect(twoStepRequiredForAdminSql('u')).toBe(TWO_STEP_REQUIRED_FOR_ADMIN);
   });
 });

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import type { RequestInfo } from '../../common/context.js';
+import type { RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
@@ -57,16 +57,16 @@ export class TenantPolicyService {
     private readonly revokeAppPasswords: RevokeTenantAppPasswords,
   ) {}
 
-  async get(tenantId: string): Promise<TenantPolicy> {
-    const policy = await withTenant(this.db, tenantId, (m) => m.findOneBy(TenantPolicy, { tenantId }));
+  async get(reader: TenantReader, tenantId: string): Promise<TenantPolicy> {
+    const policy = await reader.read(tenantId, (m) => m.findOneBy(TenantPolicy, { tenantId }));
     if (!policy) throw notFound('Tenant policy');
     return policy;
   }
 
   /** Whether the tenant's rule on admins' two-step verification holds this user back from admin work now. */
-  async twoStepRequiredForAdmin(user: { id: string; tenantId: string; role: Role }): Promise<boolean> {
+  async twoStepRequiredForAdmin(reader: TenantReader, user: { id: string; tenantId: string; role: Role }): Promise<boolean> {
     if (user.role !== Role.TENANT_ADMIN) return false; // the rule's first test, without a query
-    const [row]: Array<{ required: boolean; enabled: boolean }> = await withTenant(this.db, user.tenantId, (m) =>
+    const [row]: Array<{ required: boolean; enabled: boolean }> = await reader.read(user.tenantId, (m) =>
       m.query(
         `SELECT tp.require_two_step_for_admins AS required,
                 EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = $2 AND t.tenant_id = $1 AND t.confirmed_at IS NOT NULL) AS enabled
@@ -78,8 +78,11 @@ export class TenantPolicyService {
   }
 
   /** How many users and app passwords switching off would affect: none keep-working, all block or revoke. */
-  async previewSwitchOff(tenantId: string): Promise<Record<'keepWorking' | 'block' | 'revoke', AffectedAppPasswords>> {
-    const [row] = await withTenant(this.db, tenantId, (m) =>
+  async previewSwitchOff(
+    reader: TenantReader,
+    tenantId: string,
+  ): Promise<Record<'keepWorking' | 'block' | 'revoke', AffectedAppPasswords>> {
+    const [row] = await reader.read(tenantId, (m) =>
       m.query(`SELECT count(DISTINCT user_id)::int AS users, count(*)::int AS "appPasswords" FROM app_passwords WHERE tenant_id = $1`, [
         tenantId,
       ]),

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import type { RequestInfo, UserActor } from '../../common/context.js';
+import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
 import { badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';
@@ -51,8 +51,8 @@ export class TwoStepService {
     this.recoveryKeys = keys.all.map((key) => deriveKey(key, 'recovery code tag'));
   }
 
-  async status(userId: string, tenantId: string): Promise<TwoStepStatus> {
-    const [row] = await withTenant(this.db, tenantId, (m) =>
+  async status(reader: TenantReader, userId: string, tenantId: string): Promise<TwoStepStatus> {
+    const [row] = await reader.read(tenantId, (m) =>
       m.query(
         `SELECT t.confirmed_at,
               (SELECT count(*)::int FROM recovery_codes r WHERE r.user_id = $1 AND r.tenant_id = $2 AND r.used_at IS NULL) AS left

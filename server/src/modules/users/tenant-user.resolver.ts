@@ -26,7 +26,7 @@ export class TenantUserResolver {
   @RequireScope(ApiScope.USERS_READ)
   @Query(() => UserConnection, { description: "The tenant's users by sign-in name. Admins; API tokens with users:read." })
   async users(@Args(() => UsersArgs) { filter, first, after }: UsersArgs, @Ctx() ctx: Context): Promise<Page<User>> {
-    return this.userAdmin.list(requireActor(ctx), filter ?? {}, first, after);
+    return this.userAdmin.list(ctx.transaction, requireActor(ctx), filter ?? {}, first, after);
   }
 
   @Authorized(Role.TENANT_ADMIN)
@@ -58,12 +58,12 @@ export class TenantUserResolver {
   ): Promise<ResetTwoStepVerificationPayload> {
     const actor = requireUser(ctx);
     const reset = await this.twoStepReset.resetByAdmin(actor, input.userId, input.deleteAppPasswords, ctx.request);
-    return { ...reset, user: await this.userAdmin.get(actor, input.userId) };
+    return { ...reset, user: await this.userAdmin.get(ctx.transaction, actor, input.userId) };
   }
 
   private async change(ctx: Context, id: string, status: UserStatus): Promise<User> {
     const actor = requireUser(ctx);
     await this.userAdmin.setStatus(actor, id, status, ctx.request);
-    return this.userAdmin.get(actor, id);
+    return this.userAdmin.get(ctx.transaction, actor, id);
   }
 }

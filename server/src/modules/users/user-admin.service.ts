@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import type { Actor, RequestInfo } from '../../common/context.js';
+import type { Actor, RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, isUuid, pageSize, toPage, type Page } from '../../common/pagination.js';
 import { likeContains, SqlParams } from '../../common/sql.js';
@@ -13,7 +13,7 @@ export class UserAdminService {
   constructor(private readonly db: DataSource) {}
 
   /** The tenant's users by sign-in name, a keyset page at a time, with their app-password count, last use and two-step state. */
-  async list(actor: Actor, filter: { search?: string } = {}, first?: number, after?: string): Promise<Page<User>> {
+  async list(reader: TenantReader, actor: Actor, filter: { search?: string } = {}, first?: number, after?: string): Promise<Page<User>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after, 'text');
     const q = new SqlParams();
@@ -24,21 +24,27 @@ export class UserAdminService {
       if (!isUuid(cursor.id)) throw badInput('The cursor is not valid; start again from the first page.', 'after');
       where.push(`(lower(u.email), u.id) > (${q.p(cursor.key)}, ${q.p(cursor.id)}::uuid)`);
     }
-    const rows = await this.select(actor.tenantId, q, where, `ORDER BY lower(u.email), u.id LIMIT ${q.p(size + 1)}`);
+    const rows = await this.select(reader, actor.tenantId, q, where, `ORDER BY lower(u.email), u.id LIMIT ${q.p(size + 1)}`);
     return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
   }
 
   /** One user of the actor's tenant, in the same shape as the list. */
-  async get(actor: Actor, userId: string): Promise<User> {
+  async get(reader: TenantReader, actor: Actor, userId: string): Promise<User> {
     if (!isUuid(userId)) throw badInput('That is not a valid user id.', 'id');
     const q = new SqlParams();
-    const [user] = await this.select(actor.tenantId, q, [`u.tenant_id = ${q.p(actor.tenantId)}`, `u.id = ${q.p(userId)}`], '');
+    const [user] = await this.select(reader, actor.tenantId, q, [`u.tenant_id = ${q.p(actor.tenantId)}`, `u.id = ${q.p(userId)}`], '');
     if (!user) throw notFound('User');
     return user;
   }
 
-  private select(tenantId: string, q: SqlParams, where: string[], tail: string): Promise<Array<User & { sortKey: string }>> {
-    return withTenant(this.db, tenantId, (m) =>
+  private select(
+    reader: TenantReader,
+    tenantId: string,
+    q: SqlParams,
+    where: string[],
+    tail: string,
+  ): Promise<Array<User & { sortKey: string }>> {
+    return reader.read(tenantId, (m) =>
       m.query(
         `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
               lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse",

@@ -5,6 +5,7 @@ import { badInput, isUniqueViolation } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
+import type { TenantReader, UserActor } from '../../common/context.js';
 import { Role, User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
 
@@ -21,9 +22,15 @@ export interface NewUser {
 export class UserService {
   constructor(private readonly db: DataSource) {}
 
-  /** The signed-in user as the console sees them; null when gone. */
-  async viewer(userId: string, tenantId: string): Promise<Viewer | null> {
-    const user = await withTenant(this.db, tenantId, (m) => m.findOneBy(User, { id: userId, tenantId }));
+  /**
+   * The signed-in user as the console sees them; null when gone. A console
+   * session found them with the session lookup; an app signed in with an app
+   * password reads them.
+   */
+  async viewer(reader: TenantReader, actor: UserActor): Promise<Viewer | null> {
+    const { userId: id, tenantId, role } = actor;
+    if (actor.signedInWith === 'session') return { id, tenantId, role, email: actor.email, displayName: actor.displayName };
+    const user = await reader.read(tenantId, (m) => m.findOneBy(User, { id, tenantId }));
     return user && { id: user.id, email: user.email, displayName: user.displayName, role: user.role, tenantId: user.tenantId };
   }
 

@@ -14,6 +14,6 @@ export class ViewerResolver {
   @Query(() => Viewer, { nullable: true, description: 'The signed-in user; null when not signed in.' })
   async viewer(@Ctx() ctx: Context): Promise<Viewer | null> {
     // An API token acts for the tenant, not a person: it has no viewer.
-    return ctx.actor && ctx.actor.signedInWith !== 'api_token' ? this.users.viewer(ctx.actor.userId, ctx.actor.tenantId) : null;
+    return ctx.actor && ctx.actor.signedInWith !== 'api_token' ? this.users.viewer(ctx.transaction, ctx.actor) : null;
   }
 }
