@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
+import SecurityInfoPage from './features/security-info/SecurityInfoPage.vue';
 import { useSession } from './features/sign-in/useSession';
 
 declare module 'vue-router' {
@@ -15,7 +16,8 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: { name: 'security-info' } },
     { path: '/sign-in', name: 'sign-in', component: () => import('./features/sign-in/SignInPage.vue'), meta: { public: true } },
-    { path: '/security-info', name: 'security-info', component: () => import('./features/security-info/SecurityInfoPage.vue') },
+    // Where everyone lands after signing in: part of the entry, so that a first visit does not wait for another file.
+    { path: '/security-info', name: 'security-info', component: SecurityInfoPage },
     // Admin pages are separate chunks, loaded only when an admin opens them.
     {
       path: '/admin',

@@ -1,14 +1,8 @@
-import { cacheExchange, Client, CombinedError, fetchExchange } from '@urql/vue';
+import { Client, CombinedError } from '@urql/vue';
 import { ErrorCode, isErrorCode } from '@app-passwords/schema';
+import { clientOptions, fetchTakingFirstRequest } from './first-request';
 
-export const client = new Client({
-  url: '/graphql',
-  exchanges: [cacheExchange, fetchExchange],
-  // Apollo's CSRF prevention refuses simple GET requests; always POST JSON.
-  preferGetMethod: false,
-  fetchOptions: { credentials: 'same-origin' },
-  requestPolicy: 'cache-and-network',
-});
+export const client = new Client({ ...clientOptions, fetch: fetchTakingFirstRequest });
 
 /** The stable code of a failed operation; the console translates codes, never server messages. */
 export function errorCode(error: CombinedError | undefined | null): ErrorCode | undefined {

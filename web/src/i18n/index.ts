@@ -1,3 +1,4 @@
+import { markRaw } from 'vue';
 import { createI18n } from 'vue-i18n';
 import en from './en.json';
 import enAdmin from './en.admin.json';
@@ -28,11 +29,20 @@ function initialLocale(): Locale {
 
 type Messages = typeof en & typeof enAdmin;
 
+/**
+ * vue-i18n keeps the messages in a deep ref: every `t()` would walk the
+ * compiled messages through reactive proxies, tracking each property it
+ * reads, which made `t()` most of the time a list of 40 app passwords took to
+ * render. Raw, a language's messages are still reactive as a whole (replaced
+ * by `setLocaleMessage`, which is all the console does with them).
+ */
+const raw = (messages: Messages) => markRaw({ ...messages });
+
 export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
   locale: 'en',
   fallbackLocale: 'en',
-  messages: { en: { ...en, ...enAdmin } } as Record<Locale, Messages>,
+  messages: { en: raw({ ...en, ...enAdmin }) } as Record<Locale, Messages>,
 });
 
 const loading = new Map<Locale, Promise<void>>();
@@ -43,7 +53,7 @@ function loadMessages(locale: Locale): Promise<void> {
   if (!done) {
     done = i18n.global.availableLocales.includes(locale)
       ? Promise.resolve()
-      : loaders[locale]().then((messages) => i18n.global.setLocaleMessage(locale, messages));
+      : loaders[locale]().then((messages) => i18n.global.setLocaleMessage(locale, raw(messages)));
     loading.set(locale, done);
   }
   return done;
