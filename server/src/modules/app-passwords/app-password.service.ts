@@ -10,6 +10,8 @@ import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
+import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
+import type { TwoStepStatus } from '../two-step/two-step.types.js';
 import { AppPassword } from './app-password.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
 import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
@@ -25,10 +27,11 @@ export interface SecurityInfoData {
   appPasswordLimit: number;
   appPasswordsAllowed: boolean;
   appPasswordsRequireTwoStep: boolean;
+  twoStep: TwoStepStatus;
 }
 
 /** A row of securityInfo's statement: the policy's columns, then an app password's (all null when there is none). */
-interface SecurityInfoRow {
+interface SecurityInfoRow extends TwoStepStatusColumns {
   app_passwords_enabled: boolean;
   max_app_passwords_per_user: number;
   require_two_step_for_app_passwords: boolean;
@@ -50,15 +53,17 @@ export class AppPasswordService {
 
   /**
    * The actor's own app passwords, oldest first, with the policy that governs
-   * them. An app signed in with an app password sees that one only: it signs
+   * them and the actor's two-step status (which the policy may require). An app signed in with an app password sees that one only: it signs
    * one device in, and has no business with the owner's other devices.
    */
   async securityInfo(reader: TenantReader, actor: UserActor): Promise<SecurityInfoData> {
-    // One statement, no entity hydration: the policy row, joined to the actor's app passwords (none: one row of nulls).
+    // One statement, no entity hydration: the policy row and the actor's two-step status, joined to their app passwords
+    // (none: one row of nulls).
     const onlyThis = actor.signedInWith === 'app_password';
     const rows: SecurityInfoRow[] = await reader.read(actor.tenantId, (m) =>
       m.query(
         `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
+                ${twoStepStatusColumns('$2', '$1')},
                 ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, ap.last_used_ip
            FROM tenant_policies tp
            LEFT JOIN app_passwords ap ON ap.tenant_id = tp.tenant_id AND ap.user_id = $2${onlyThis ? ' AND ap.id = $3' : ''}
@@ -92,6 +97,7 @@ export class AppPasswordService {
       appPasswordLimit: appPasswordLimit(policy),
       appPasswordsAllowed: allowsAppPasswords(policy),
       appPasswordsRequireTwoStep: rows[0]!.require_two_step_for_app_passwords,
+      twoStep: twoStepStatusOf(rows[0]!),
     };
   }
 
