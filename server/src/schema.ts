@@ -41,10 +41,7 @@ function resolver<T extends object>(resolverClass: new (...args: never[]) => T, 
 const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(ViewerResolver, ({ services }) => new ViewerResolver(services.users)),
   resolver(ViewerTenantResolver, () => new ViewerTenantResolver()),
-  resolver(
-    SecurityInfoResolver,
-    ({ services }) => new SecurityInfoResolver(services.appPasswords, services.twoStep, services.tenantPolicies),
-  ),
+  resolver(SecurityInfoResolver, ({ services }) => new SecurityInfoResolver(services.appPasswords, services.tenantPolicies)),
   resolver(
     SignInResolver,
     ({ services, cookieSecure }) => new SignInResolver(services.sessions, services.users, services.passwordChange, cookieSecure),

@@ -8,7 +8,9 @@ import { APP_PASSWORD_NAME_MAX_LENGTH } from '@app-passwords/schema';
  * tag, neither of which has a GraphQL field.
  */
 @Entity({ name: 'app_passwords' })
-@ObjectType({ description: 'A password for one app or device that cannot do two-step verification.' })
+// simpleResolvers: its fields are plain properties, read by graphql-js itself; type-graphql's wrapper per field (no
+// middleware or auth to run) cost a noticeable share of a 40-row list.
+@ObjectType({ description: 'A password for one app or device that cannot do two-step verification.', simpleResolvers: true })
 export class AppPassword {
   @PrimaryGeneratedColumn('uuid')
   @Field(() => ID, { description: 'Identifies the app password, e.g. for deleteAppPassword or revokeAppPasswords.' })

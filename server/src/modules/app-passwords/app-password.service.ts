@@ -10,6 +10,8 @@ import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
+import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
+import type { TwoStepStatus } from '../two-step/two-step.types.js';
 import { AppPassword } from './app-password.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
 import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
@@ -25,6 +27,22 @@ export interface SecurityInfoData {
   appPasswordLimit: number;
   appPasswordsAllowed: boolean;
   appPasswordsRequireTwoStep: boolean;
+  twoStep: TwoStepStatus;
+}
+
+/** A row of securityInfo's statement: the policy's columns, then an app password's (all null when there is none). */
+interface SecurityInfoRow extends TwoStepStatusColumns {
+  app_passwords_enabled: boolean;
+  max_app_passwords_per_user: number;
+  require_two_step_for_app_passwords: boolean;
+  id: string | null;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
 }
 
 export class AppPasswordService {
@@ -35,28 +53,51 @@ export class AppPasswordService {
 
   /**
    * The actor's own app passwords, oldest first, with the policy that governs
-   * them. An app signed in with an app password sees that one only: it signs
+   * them and the actor's two-step status (which the policy may require). An app signed in with an app password sees that one only: it signs
    * one device in, and has no business with the owner's other devices.
    */
   async securityInfo(reader: TenantReader, actor: UserActor): Promise<SecurityInfoData> {
-    const own = {
-      userId: actor.userId,
-      tenantId: actor.tenantId,
-      ...(actor.signedInWith === 'app_password' ? { id: actor.appPasswordId } : {}),
-    };
-    const [appPasswords, policy] = await reader.read(actor.tenantId, (m) =>
-      Promise.all([
-        m.find(AppPassword, { where: own, order: { createdAt: 'ASC', id: 'ASC' } }),
-        m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId }),
-      ]),
+    // One statement, no entity hydration: the policy row and the actor's two-step status, joined to their app passwords
+    // (none: one row of nulls).
+    const onlyThis = actor.signedInWith === 'app_password';
+    const rows: SecurityInfoRow[] = await reader.read(actor.tenantId, (m) =>
+      m.query(
+        `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
+                ${twoStepStatusColumns('$2', '$1')},
+                ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, ap.last_used_ip
+           FROM tenant_policies tp
+           LEFT JOIN app_passwords ap ON ap.tenant_id = tp.tenant_id AND ap.user_id = $2${onlyThis ? ' AND ap.id = $3' : ''}
+          WHERE tp.tenant_id = $1
+          ORDER BY ap.created_at ASC, ap.id ASC`,
+        onlyThis ? [actor.tenantId, actor.userId, actor.appPasswordId] : [actor.tenantId, actor.userId],
+      ),
     );
+    if (rows.length === 0) throw notFound('Tenant policy');
+    const policy = { appPasswordsEnabled: rows[0]!.app_passwords_enabled, maxAppPasswordsPerUser: rows[0]!.max_app_passwords_per_user };
+    const appPasswords: AppPassword[] = [];
     const now = Date.now();
+    let appPasswordCount = 0;
+    for (const row of rows) {
+      if (row.id === null) continue;
+      appPasswords.push({
+        id: row.id,
+        tenantId: row.tenant_id,
+        userId: row.user_id,
+        name: row.name,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        lastUsedAt: row.last_used_at,
+        lastUsedIp: row.last_used_ip,
+      } as AppPassword);
+      if (!row.expires_at || row.expires_at.getTime() > now) appPasswordCount++;
+    }
     return {
       appPasswords,
-      appPasswordCount: appPasswords.filter((p) => !p.expiresAt || p.expiresAt.getTime() > now).length,
+      appPasswordCount,
       appPasswordLimit: appPasswordLimit(policy),
       appPasswordsAllowed: allowsAppPasswords(policy),
-      appPasswordsRequireTwoStep: policy.requireTwoStepForAppPasswords,
+      appPasswordsRequireTwoStep: rows[0]!.require_two_step_for_app_passwords,
+      twoStep: twoStepStatusOf(rows[0]!),
     };
   }
 

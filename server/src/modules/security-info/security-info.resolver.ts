@@ -4,7 +4,6 @@ import { requireUser } from '../../common/require-actor.js';
 import { AppPassword } from '../app-passwords/app-password.entity.js';
 import type { AppPasswordService } from '../app-passwords/app-password.service.js';
 import type { TenantPolicyService } from '../tenant-policies/tenant-policy.service.js';
-import type { TwoStepService } from '../two-step/two-step.service.js';
 import { Viewer } from '../users/viewer.type.js';
 import { SecurityInfo, SignInMethod } from './security-info.type.js';
 
@@ -17,7 +16,6 @@ import { SecurityInfo, SignInMethod } from './security-info.type.js';
 export class SecurityInfoResolver {
   constructor(
     private readonly appPasswords: AppPasswordService,
-    private readonly twoStep: TwoStepService,
     private readonly policies: TenantPolicyService,
   ) {}
 
@@ -43,10 +41,9 @@ export class SecurityInfoResolver {
   @FieldResolver(() => SecurityInfo, { description: 'Your sign-in methods, as on your security-info page.' })
   async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
     const actor = requireUser(ctx);
-    const [info, twoStep] = await Promise.all([
-      this.appPasswords.securityInfo(ctx.transaction, actor),
-      this.twoStep.status(ctx.transaction, actor.userId, actor.tenantId),
-    ]);
+    // The two-step status comes with the app passwords, in one statement.
+    const info = await this.appPasswords.securityInfo(ctx.transaction, actor);
+    const { twoStep } = info;
     const availableMethods: SignInMethod[] = [];
     if (!twoStep.enabled) availableMethods.push(SignInMethod.AUTHENTICATOR_APP);
     if (info.appPasswordsAllowed && (twoStep.enabled || !info.appPasswordsRequireTwoStep)) availableMethods.push(SignInMethod.APP_PASSWORD);

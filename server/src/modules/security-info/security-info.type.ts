@@ -16,7 +16,8 @@ registerEnumType(SignInMethod, {
   },
 });
 
-@ObjectType({ description: "The signed-in user's sign-in methods, as on their security-info page." })
+// simpleResolvers: plain properties, no middleware or auth per field (see AppPassword).
+@ObjectType({ description: "The signed-in user's sign-in methods, as on their security-info page.", simpleResolvers: true })
 export class SecurityInfo {
   @Field(() => [AppPassword], {
     description: 'Oldest first, including expired ones until they are deleted. An app signed in with an app password sees only that one.',

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
 import { withTenant } from '../../db/tenant-scope.js';
-import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
+import type { RequestInfo, UserActor } from '../../common/context.js';
 import { badInput, forbidden } from '../../common/errors.js';
 import { deriveKey, SecretBox } from '../../common/secret-box.js';
 import type { ServerKeys } from '../../common/server-keys.js';
@@ -9,7 +9,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, recordOwnChange, type AuditRecord } from '../audit/audit.service.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { removeTwoStep, type RevokeUserAppPasswords } from './two-step-removal.js';
-import type { ConfirmTwoStepEnrollmentPayload, TwoStepEnrollment, TwoStepStatus } from './two-step.types.js';
+import type { ConfirmTwoStepEnrollmentPayload, TwoStepEnrollment } from './two-step.types.js';
 import {
   generateRecoveryCodes,
   newTotpSecret,
@@ -49,19 +49,6 @@ export class TwoStepService {
   ) {
     this.seeds = new SecretBox(keys.all, 'totp seed');
     this.recoveryKeys = keys.all.map((key) => deriveKey(key, 'recovery code tag'));
-  }
-
-  async status(reader: TenantReader, userId: string, tenantId: string): Promise<TwoStepStatus> {
-    const [row] = await reader.read(tenantId, (m) =>
-      m.query(
-        `SELECT t.confirmed_at,
-              (SELECT count(*)::int FROM recovery_codes r WHERE r.user_id = $1 AND r.tenant_id = $2 AND r.used_at IS NULL) AS left
-         FROM (SELECT 1) AS one
-         LEFT JOIN totp_authenticators t ON t.user_id = $1 AND t.tenant_id = $2 AND t.confirmed_at IS NOT NULL`,
-        [userId, tenantId],
-      ),
-    );
-    return { enabled: row.confirmed_at !== null, enabledAt: row.confirmed_at, recoveryCodesLeft: row.confirmed_at ? row.left : 0 };
   }
 
   /** Whether the user has a confirmed authenticator app (their sign-in then takes two steps). */

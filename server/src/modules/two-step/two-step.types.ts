@@ -1,7 +1,8 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 
-@ObjectType({ description: "The user's two-step verification: an authenticator app and recovery codes." })
+// simpleResolvers: plain properties, no middleware or auth per field (see AppPassword).
+@ObjectType({ description: "The user's two-step verification: an authenticator app and recovery codes.", simpleResolvers: true })
 export class TwoStepStatus {
   @Field(() => Boolean, { description: 'An authenticator app is set up: signing in to the console takes a code after the password.' })
   enabled!: boolean;
