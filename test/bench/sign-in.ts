@@ -96,6 +96,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
         twoStepRequiredForAdmin: false,
         email,
         displayName: email,
+        tenantName: tenant.name,
       };
       const passwords: Credential[] = [];
       for (let i = 0; i < appPasswords; i++)

@@ -72,9 +72,11 @@ describe("a GraphQL query's resolvers", () => {
 
   it('read in one read-only transaction, scoped to the tenant once, committed when the answer is ready', async () => {
     let answer: unknown;
-    const sent = await statementsOf(async () => (answer = dataOf(await client.request(SecurityInfoDocument))));
-    expect(answer).toMatchObject({ viewer: { email: user.email, securityInfo: { appPasswordCount: 3, appPasswords: expect.any(Array) } } });
-    // The session lookup (which also answers `viewer`), then one transaction for the app passwords, the policy and two-step.
+    // Two resolvers that read: the security info and the recent sign-ins.
+    const document = '{ viewer { email securityInfo { appPasswordCount } signIns(first: 1) { edges { node { id } } } } }';
+    const sent = await statementsOf(async () => (answer = dataOf(await client.request(document))));
+    expect(answer).toMatchObject({ viewer: { email: user.email, securityInfo: { appPasswordCount: 3 } } });
+    // The session lookup (which also answers `viewer`), then one transaction for both.
     expect(sent[0]!.sql).toMatch(/session_for_token/);
     const transactions = byConnection(sent.slice(1));
     expect(transactions).toHaveLength(1);
@@ -82,7 +84,23 @@ describe("a GraphQL query's resolvers", () => {
     expect(transaction[0]!.sql).toBe(`START TRANSACTION READ ONLY; SELECT set_config('app.tenant_id', '${user.tenantId}', true)`);
     expect(transaction.at(-1)!.sql).toBe('COMMIT');
     expect(transaction.filter((s) => /set_config/.test(s.sql))).toHaveLength(1);
-    expect(transaction.length).toBeGreaterThanOrEqual(4); // BEGIN, at least two reads, COMMIT
+    expect(transaction).toHaveLength(4); // BEGIN with the scope, the two reads, COMMIT
+  });
+
+  it('cost nothing beyond the session for what the session brings: the viewer and their organisation', async () => {
+    let answer: unknown;
+    const sent = await statementsOf(
+      async () => (answer = dataOf(await client.request('{ viewer { id email displayName tenant { id name } } }'))),
+    );
+    expect(answer).toEqual({
+      viewer: {
+        id: user.id,
+        email: user.email,
+        displayName: 'Test User',
+        tenant: { id: user.tenantId, name: expect.stringMatching(/^Tenant /) },
+      },
+    });
+    expect(sent.map((s) => s.sql)).toEqual([expect.stringMatching(/^SELECT .* FROM session_for_token\(\$1, \$2\)$/)]);
   });
 
   it('of two tenants at the same time never share a transaction', async () => {
@@ -117,9 +135,9 @@ describe("a GraphQL query's resolvers", () => {
 
   it('roll back when the answer carries an error, and keep what they read', async () => {
     let result: Awaited<ReturnType<GraphQLClient['request']>> | undefined;
-    const document = `{ a: viewer { tenant { id } } b: viewer { signIns(first: 1, after: "not-a-cursor") { edges { node { id } } } } }`;
+    const document = `{ a: viewer { securityInfo { appPasswordCount } } b: viewer { signIns(first: 1, after: "not-a-cursor") { edges { node { id } } } } }`;
     const sent = await statementsOf(async () => (result = await client.request(document)));
-    expect(result!.data).toEqual({ a: { tenant: { id: user.tenantId } }, b: null });
+    expect(result!.data).toEqual({ a: { securityInfo: { appPasswordCount: 3 } }, b: null });
     expect(result!.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     const [transaction] = byConnection(sent.slice(1)) as [Sent[]];
     expect(transaction.at(-1)!.sql).toBe('ROLLBACK');

@@ -38,6 +38,7 @@ export type UserActor = {
       /** Who the user is, found with the session: `viewer` needs no query of its own. */
       email: string;
       displayName: string;
+      tenantName: string;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

@@ -10,6 +10,7 @@ import { Session, SESSION_IDLE_TIMEOUT_MS, type AuthenticationMethod } from './s
 import type { ConsoleAttempts } from './console-attempts.js';
 import { SignInCredential, SignInOutcome } from './sign-in-log.js';
 import { passwordCounters, twoStepCodeCounters, type SignInThrottle } from './sign-in-throttle.js';
+import { preparedQuery } from '../../db/pg-pool.js';
 import { withTenant } from '../../db/tenant-scope.js';
 
 interface ConsoleSignInRow {
@@ -20,6 +21,15 @@ interface ConsoleSignInRow {
   password_hash: string;
   status: UserStatus;
 }
+
+/**
+ * The columns named, not `*`: a prepared statement's result may not change
+ * shape, so a migration that adds a column to the function does not break
+ * an instance still running the older code.
+ */
+const SESSION_FOR_TOKEN_SQL =
+  'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name ' +
+  'FROM session_for_token($1, $2)';
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 /** Between the password and the code: long enough to open an authenticator app, short enough to be useless later. */
@@ -162,7 +172,7 @@ export class SessionService {
    * still waiting for its second step, idle for too long, past its absolute
    * end, or its user is disabled. Also says, in the same query, whether the
    * tenant's rule on admins' two-step verification holds the user back, and
-   * who the user is (sign-in name, display name).
+   * who the user is (sign-in name, display name, organisation).
    */
   async resolve(token: string): Promise<SessionActor | null> {
     if (token.length < 20 || token.length > 100) return null;
@@ -176,7 +186,8 @@ export class SessionService {
       two_step_required_for_admin: boolean;
       email: string;
       display_name: string;
-    }> = await this.db.query('SELECT * FROM session_for_token($1, $2)', [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
+      tenant_name: string;
+    }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {
       userId: row.user_id,
@@ -188,6 +199,7 @@ export class SessionService {
       twoStepRequiredForAdmin: row.two_step_required_for_admin,
       email: row.email,
       displayName: row.display_name,
+      tenantName: row.tenant_name,
     };
   }
 
