@@ -75,6 +75,7 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         twoStepRequiredForAdmin: false,
         email,
         displayName: email,
+        tenantName: tenant.name,
       };
       for (let i = 0; i < appPasswords; i++)
         await services.appPasswords.create(actor, `Device ${i + 1}`, { clientIp: null, userAgent: null });
