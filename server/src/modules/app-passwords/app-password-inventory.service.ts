@@ -5,7 +5,7 @@ import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage } from '../../common/pagination.js';
 import { likeContains, SqlParams } from '../../common/sql.js';
 import { auditActorOf } from '../audit/audit.service.js';
-import { AppPassword } from './app-password.entity.js';
+import { AppPassword, appPasswordFromRow, type AppPasswordRow } from './app-password.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
 import {
   AppPasswordOrderField,
@@ -26,15 +26,7 @@ const SORT_SQL: Record<AppPasswordOrderField, string> = {
   LAST_USED_AT: `coalesce(ap.last_used_at, '-infinity'::timestamptz)`,
 };
 
-type Row = {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  name: string;
-  created_at: Date;
-  expires_at: Date | null;
-  last_used_at: Date | null;
-  last_used_ip: string | null;
+type Row = AppPasswordRow & {
   sort_key: string;
   owner_email: string;
   owner_display_name: string;
@@ -186,15 +178,7 @@ export class AppPasswordInventoryService {
 }
 
 function toNode(row: Row): AppPassword & { owner: AppPasswordOwner; sortKey: string } {
-  return Object.assign(new AppPassword(), {
-    id: row.id,
-    tenantId: row.tenant_id,
-    userId: row.user_id,
-    name: row.name,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    lastUsedAt: row.last_used_at,
-    lastUsedIp: row.last_used_ip,
+  return Object.assign(appPasswordFromRow(row), {
     owner: { id: row.user_id, email: row.owner_email, displayName: row.owner_display_name },
     sortKey: row.sort_key,
   });

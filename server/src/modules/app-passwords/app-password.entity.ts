@@ -59,3 +59,29 @@ export class AppPassword {
   @Field(() => String, { nullable: true, description: 'The client IP address of that last sign-in.' })
   lastUsedIp!: string | null;
 }
+
+/** An app password's columns as plain SQL reads them (the lists skip TypeORM's hydration, which costs more than the read). */
+export interface AppPasswordRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  created_at: Date;
+  expires_at: Date | null;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+}
+
+/** The app password those columns describe. */
+export function appPasswordFromRow(row: AppPasswordRow): AppPassword {
+  return Object.assign(new AppPassword(), {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    name: row.name,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    lastUsedIp: row.last_used_ip,
+  });
+}

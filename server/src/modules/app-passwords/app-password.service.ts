@@ -12,7 +12,7 @@ import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
 import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
 import type { TwoStepStatus } from '../two-step/two-step.types.js';
-import { AppPassword } from './app-password.entity.js';
+import { AppPassword, appPasswordFromRow, type AppPasswordRow } from './app-password.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
 import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
 
@@ -31,19 +31,13 @@ export interface SecurityInfoData {
 }
 
 /** A row of securityInfo's statement: the policy's columns, then an app password's (all null when there is none). */
-interface SecurityInfoRow extends TwoStepStatusColumns {
-  app_passwords_enabled: boolean;
-  max_app_passwords_per_user: number;
-  require_two_step_for_app_passwords: boolean;
-  id: string | null;
-  tenant_id: string;
-  user_id: string;
-  name: string;
-  created_at: Date;
-  expires_at: Date | null;
-  last_used_at: Date | null;
-  last_used_ip: string | null;
-}
+type SecurityInfoRow = TwoStepStatusColumns &
+  Omit<AppPasswordRow, 'id'> & {
+    app_passwords_enabled: boolean;
+    max_app_passwords_per_user: number;
+    require_two_step_for_app_passwords: boolean;
+    id: string | null;
+  };
 
 export class AppPasswordService {
   constructor(
@@ -79,16 +73,7 @@ export class AppPasswordService {
     let appPasswordCount = 0;
     for (const row of rows) {
       if (row.id === null) continue;
-      appPasswords.push({
-        id: row.id,
-        tenantId: row.tenant_id,
-        userId: row.user_id,
-        name: row.name,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        lastUsedAt: row.last_used_at,
-        lastUsedIp: row.last_used_ip,
-      } as AppPassword);
+      appPasswords.push(appPasswordFromRow({ ...row, id: row.id }));
       if (!row.expires_at || row.expires_at.getTime() > now) appPasswordCount++;
     }
     return {
