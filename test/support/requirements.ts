@@ -1,7 +1,8 @@
 /**
  * What the tests run besides Node and PostgreSQL: a browser for the console
  * tests, nginx and Caddy for the tests of the reverse-proxy snippets in
- * integrations/. Each requirement says where it may already be and which
+ * integrations/, Dovecot and Radicale for the mail and calendar
+ * integrations. Each requirement says where it may already be and which
  * Debian package provides it.
  * `pnpm test` (support/ensure-requirements.ts) finds them all before any
  * test runs, installs the missing ones in one apt-get call where it can (as
@@ -80,6 +81,24 @@ export const REQUIREMENTS: readonly Requirement[] = [
     debian: ['caddy'],
     brew: 'caddy',
     services: ['caddy', 'caddy-api'],
+  },
+  {
+    name: 'dovecot',
+    usedBy: 'the Dovecot integration test (IMAP, and SMTP AUTH through its submission service)',
+    env: 'DOVECOT_PATH',
+    commands: ['dovecot'],
+    // Debian keeps it in /usr/sbin, which is on root's PATH only.
+    paths: { linux: ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'] },
+    debian: ['dovecot-imapd', 'dovecot-submissiond'],
+    services: ['dovecot'],
+  },
+  {
+    name: 'radicale',
+    usedBy: 'the Radicale (CalDAV/CardDAV) behind nginx integration test',
+    env: 'RADICALE_PATH',
+    commands: ['radicale'],
+    debian: ['radicale'],
+    services: ['radicale'],
   },
 ];
 
