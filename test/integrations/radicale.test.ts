@@ -108,6 +108,15 @@ function event(uid: string, summary: string): string {
   ].join('\r\n');
 }
 
+const ADDRESS_BOOK = `<?xml version="1.0" encoding="utf-8"?>
+<d:mkcol xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav">
+  <d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype></d:prop></d:set>
+</d:mkcol>`;
+
+function contact(uid: string, name: string): string {
+  return ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, `FN:${name}`, `N:${name};;;;`, 'END:VCARD', ''].join('\r\n');
+}
+
 /** Where Radicale keeps an item of `user`'s collection. */
 function stored(user: TestUser, collection: string, item: string): string {
   return path.join(radicale.collections, 'collection-root', user.email, collection, item);
@@ -180,6 +189,23 @@ describe('integrations/radicale: Radicale behind nginx, signed in with app passw
     expect(radicale.log()).toContain(`Successful login: '${user.email}'`);
     // Each request was checked, from the client's own address.
     expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(Array(5).fill('SUCCESS'));
+  });
+
+  it('syncs an address book through the same check (service caldav), as the README says', async () => {
+    const { user, credentials, client } = await appUser();
+
+    const created = await curl(client, 'MKCOL', `${home(user)}contacts/`, { user: credentials, headers: XML, body: ADDRESS_BOOK });
+    expect(created.status).toBe(201);
+    const put = await curl(client, 'PUT', `${home(user)}contacts/adele.vcf`, {
+      user: credentials,
+      headers: { 'Content-Type': 'text/vcard; charset=utf-8' },
+      body: contact('adele-1', 'Adele Vance'),
+    });
+    expect(put.status).toBe(201);
+    const got = await curl(client, 'GET', `${home(user)}contacts/adele.vcf`, { user: credentials });
+    expect(got.status).toBe(200);
+    expect(got.body).toContain('FN:Adele Vance');
+    expect(readFileSync(stored(user, 'contacts', 'adele.vcf'), 'utf8')).toContain('FN:Adele Vance');
   });
 
   it('refuses a wrong and a missing app password with 401 and WWW-Authenticate, before Radicale', async () => {
