@@ -8,6 +8,7 @@ import {
   SecurityInfoDocument,
   ServicesDocument,
   SetAppPasswordNetworksDocument,
+  SignInActivityDocument,
   SignInEntriesDocument,
   UpdateTenantPolicyDocument,
 } from '@app-passwords/schema';
@@ -428,6 +429,11 @@ describe('what app passwords are used for', () => {
     await server.app.services.signInLog.flush();
     const entries = dataOf(await who.org.console.request(SignInEntriesDocument, { filter: { service: 'carddav' } })).signInEntries.edges;
     expect(entries.map((e) => e.node.service)).toEqual(['carddav']);
+    const days = async (service?: string) =>
+      dataOf(await who.org.console.request(SignInActivityDocument, { days: 1, timeZone: 'UTC', service })).signInActivity;
+    expect(await days()).toEqual([expect.objectContaining({ succeeded: 2, failed: 0 })]);
+    expect(await days('carddav')).toEqual([expect.objectContaining({ succeeded: 1 })]);
+    expect(await days('webdav')).toEqual([expect.objectContaining({ succeeded: 0 })]);
 
     const csv = await (await getWith(server, '/export/sign-ins.csv?service=imap', { cookie: who.org.console.cookie })).text();
     const [header, ...lines] = csv.trim().split(/\r?\n/);
