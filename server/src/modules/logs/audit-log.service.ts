@@ -99,6 +99,31 @@ export class AuditLogService {
   }
 
   /**
+   * What was done to a user's account, newest first: the audit events that
+   * concern them (their app passwords created, limited, used from a new
+   * network, revoked by an admin; their two-step changes …), whoever did it.
+   * Over Basic an app sees only its own app password's events.
+   */
+  async viewerActivity(
+    reader: TenantReader,
+    actor: UserActor,
+    actionKind: AuditFilter['actionKind'] | undefined,
+    page: PageArgs = {},
+  ): Promise<Page<AuditEntry>> {
+    return this.newestFirst<AuditEntry & { sortKey: string }>(
+      reader,
+      actor.tenantId,
+      AUDIT_SELECT,
+      'e',
+      (q) => [
+        ...auditConditions(q, actor.tenantId, { targetUserId: actor.userId, actionKind }),
+        ...(actor.signedInWith === 'app_password' ? [`e.app_password_id = ${q.p(actor.appPasswordId)}`] : []),
+      ],
+      page,
+    );
+  }
+
+  /**
    * A user's own sign-ins, newest first: their console sign-ins and every
    * check of their app passwords, failures and throttling included, so they
    * can see someone trying. Over Basic an app sees only its own checks.
