@@ -91,6 +91,16 @@ describe('integrations/caddy/files.Caddyfile: a folder behind forward_auth', () 
     expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(Array(6).fill('SUCCESS'));
   });
 
+  it('refuses an app password without the service webdav, even when the request names another service in its query', async () => {
+    const { user, appPassword, client } = await appUser();
+    const mailOnly = await createAppPassword(server, user, { services: ['imap'], console: appPassword.console });
+    const authorization = basic(user.email, mailOnly.password);
+
+    expectRefused(await get(client, '/notes.txt', { authorization }));
+    expectRefused(await get(client, '/notes.txt?service=imap', { authorization }));
+    expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(['SERVICE_NOT_ALLOWED', 'SERVICE_NOT_ALLOWED']);
+  });
+
   it('refuses a wrong, a missing and a deleted app password with 401 and WWW-Authenticate, and shows them nothing', async () => {
     const { user, appPassword, authorization, client } = await appUser();
 

@@ -257,6 +257,31 @@ describe('integrations/radicale: Radicale behind nginx, signed in with app passw
     expect(readVictims.status).toBe(403);
   });
 
+  it('refuses an app password with only imap, or only carddav, at the CalDAV endpoint, before Radicale; one with only caldav syncs', async () => {
+    const { user, appPassword, client } = await appUser();
+    const seen = radicaleRequests();
+    for (const services of [['imap'], ['carddav']]) {
+      const other = await createAppPassword(server, user, { services, console: appPassword.console });
+      expectRefused(
+        await curl(client, 'PROPFIND', home(user), {
+          user: [user.email, other.password],
+          headers: { ...XML, Depth: '0' },
+          body: HOMES,
+        }),
+      );
+    }
+    expect(seen()).toEqual([]);
+    expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(['SERVICE_NOT_ALLOWED', 'SERVICE_NOT_ALLOWED']);
+
+    const calendarOnly = await createAppPassword(server, user, { services: ['caldav'], console: appPassword.console });
+    const homes = await curl(client, 'PROPFIND', home(user), {
+      user: [user.email, calendarOnly.password],
+      headers: { ...XML, Depth: '0' },
+      body: HOMES,
+    });
+    expect(homes.status).toBe(207);
+  });
+
   it('refuses an app password on the request after it was deleted, before Radicale', async () => {
     const { user, appPassword, credentials, client } = await appUser();
     expect((await curl(client, 'PROPFIND', home(user), { user: credentials, headers: { ...XML, Depth: '0' }, body: HOMES })).status).toBe(
