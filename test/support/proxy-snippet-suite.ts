@@ -148,6 +148,18 @@ export function describeProxySnippet(snippet: ProxySnippet): void {
       expect((await call(client, { authorization: basic(user.email, files.password) })).response.status).toBe(200);
     });
 
+    it("checks an app password's networks against the client's address, not the proxy's", async () => {
+      const { user, appPassword, client } = await appUser();
+      const fromClient = await createAppPassword(server, user, { networks: [`${client}/32`], console: appPassword.console });
+      const fromProxy = await createAppPassword(server, user, { networks: ['127.0.0.1/32'], console: appPassword.console });
+
+      expect((await call(client, { authorization: basic(user.email, fromClient.password) })).response.status).toBe(200);
+      const refused = await call(client, { authorization: basic(user.email, fromProxy.password) });
+      expectRefused(refused.response);
+      expect(refused.reached).toEqual([]);
+      expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(['SUCCESS', 'NETWORK_NOT_ALLOWED']);
+    });
+
     it('never passes on X-Auth-* headers a client sends itself, with or without a good password', async () => {
       const { user, appPassword, authorization, client } = await appUser();
 
