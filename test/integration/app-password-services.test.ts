@@ -242,10 +242,18 @@ describe('the tenant and its services', () => {
 
     const both = await appPassword(who, { services: ['imap', 'ldap'] });
     const ldapOnly = await appPassword(who, { services: ['ldap'] });
+    const mailOnly = await appPassword(who, { services: ['imap', 'smtp', 'ldap'] });
+    dataOf(await who.console.request(LimitAppPasswordServicesDocument, { input: { id: mailOnly.id, services: ['imap', 'smtp'] } }));
     expect((await both.check('ldap')).status).toBe(204);
 
     const removed = dataOf(await admin.request(RemoveServiceDocument, { input: { key: 'ldap' } }));
     expect(removed.removeService).toEqual({ removedKey: 'ldap', appPasswordsChanged: 2 });
+    // A removal that touches one app password says 1, and one that touches none 0.
+    dataOf(await admin.request(AddServiceDocument, { input: { key: 'nntp', nameEn: 'News', nameNl: 'Nieuws' } }));
+    await appPassword(who, { services: ['nntp'] });
+    expect(dataOf(await admin.request(RemoveServiceDocument, { input: { key: 'nntp' } })).removeService.appPasswordsChanged).toBe(1);
+    dataOf(await admin.request(AddServiceDocument, { input: { key: 'gopher', nameEn: 'Gopher', nameNl: 'Gopher' } }));
+    expect(dataOf(await admin.request(RemoveServiceDocument, { input: { key: 'gopher' } })).removeService.appPasswordsChanged).toBe(0);
     expect((await both.check('ldap')).status).toBe(401);
     expect((await both.check('imap')).status).toBe(204);
     expect((await ldapOnly.check(undefined)).status).toBe(401);
@@ -253,7 +261,15 @@ describe('the tenant and its services', () => {
     expect(listed).toEqual(DEFAULT_KEYS);
 
     const actions = (await auditRows(server.db, tenant.id)).map((a) => a.action).filter((a) => a.startsWith('service.'));
-    expect(actions).toEqual(['service.added', 'service.renamed', 'service.removed']);
+    expect(actions).toEqual([
+      'service.added',
+      'service.renamed',
+      'service.removed',
+      'service.added',
+      'service.removed',
+      'service.added',
+      'service.removed',
+    ]);
     expect(errorOf(await admin.request(RemoveServiceDocument, { input: { key: 'ldap' } })).code).toBe('NOT_FOUND');
     // Users may read the list, never change it.
     expect(errorOf(await who.console.request(RemoveServiceDocument, { input: { key: 'imap' } })).code).toBe('FORBIDDEN');

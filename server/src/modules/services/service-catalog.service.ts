@@ -89,8 +89,12 @@ export class ServiceCatalogService {
         'UPDATE tenant_policies SET services = $2, allowed_services = array_remove(allowed_services, $3) WHERE tenant_id = $1',
         [tenantId, JSON.stringify(row.services.filter((s) => s.key !== key)), key],
       );
+      // A bare UPDATE … RETURNING comes back from TypeORM as [rows, count]: select from it instead.
       const changed: unknown[] = await m.query(
-        `UPDATE app_passwords SET services = array_remove(services, $2) WHERE tenant_id = $1 AND $2 = ANY(services) RETURNING id`,
+        `WITH changed AS (
+           UPDATE app_passwords SET services = array_remove(services, $2) WHERE tenant_id = $1 AND $2 = ANY(services) RETURNING id
+         )
+         SELECT id FROM changed`,
         [tenantId, key],
       );
       await m.query('DELETE FROM app_password_service_uses WHERE tenant_id = $1 AND service = $2', [tenantId, key]);
