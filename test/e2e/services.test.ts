@@ -1,0 +1,183 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
+import { createTenant, createUser, type TestUser } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
+import { signInThroughConsole } from './sign-in.js';
+
+/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+/** Not behind a proxy: every check and the browser come from 127.0.0.1, which is what the networks are checked against. */
+let server: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  server = await startTestServer({ webDistDir: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const signIn = (page: Page, user: TestUser) => signInThroughConsole(page, server, user);
+
+/** /auth/basic for `service` with this app password, as a proxy in front of that service would ask: the status. */
+async function check(user: TestUser, password: string, service: string): Promise<number> {
+  return (await checkBasic(server, basic(user.email, password), { query: `service=${service}` })).status;
+}
+
+/** Creates an app password through the open add dialog, with only `keep` of the services ticked; returns the secret shown. */
+async function createThroughDialog(page: Page, name: string, keep: string[] | 'all', networks?: string): Promise<string> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill(name);
+  const group = dialog.getByRole('group', { name: 'What may it be used for?' });
+  if (keep !== 'all') {
+    for (const box of await group.getByRole('checkbox').all()) {
+      const label = (await box.evaluate((input) => input.closest('label')?.textContent ?? '')).trim();
+      await box.setChecked(keep.includes(label));
+    }
+  }
+  if (networks !== undefined) await dialog.getByLabel(/Where may it be used from/).fill(networks);
+  await dialog.getByRole('button', { name: 'Next' }).click();
+  const shown = dialog.locator('[data-test="password"]');
+  await shown.waitFor();
+  return (await shown.textContent())!.trim();
+}
+
+describe('services and networks on the security-info page', () => {
+  it('a user creates an app password for IMAP only: IMAP passes, CalDAV is refused; then limits where it may be used from', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, user);
+
+    await page.getByRole('button', { name: 'Add sign-in method' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    const group = dialog.getByRole('group', { name: 'What may it be used for?' });
+    await poll(() => group.getByRole('checkbox').count()).toBe(7);
+    // Every allowed service is ticked to begin with.
+    for (const box of await group.getByRole('checkbox').all()) expect(await box.isChecked()).toBe(true);
+    await snapshot(page, 'user-add-app-password-services');
+    await expectAccessible(page);
+
+    // None ticked: said at the services, nothing created.
+    for (const box of await group.getByRole('checkbox').all()) await box.uncheck();
+    await dialog.getByLabel('Name').fill('Phone mail');
+    await dialog.getByRole('button', { name: 'Next' }).click();
+    await poll(() => group.getAttribute('aria-invalid')).toBe('true');
+    await poll(() => dialog.getByText('Choose at least one service.').isVisible()).toBe(true);
+    await expectAccessible(page);
+
+    const password = await createThroughDialog(page, 'Phone mail', ['Mail (IMAP)']);
+    expect(await check(user, password, 'imap')).toBe(204);
+    expect(await check(user, password, 'caldav')).toBe(401);
+    expect((await checkBasic(server, basic(user.email, password))).status).toBe(401); // a check that names no service needs them all
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const row = page.locator('[data-test="app-password"]');
+    await poll(() => row.locator('[data-test="services"]').textContent()).toBe('For: Mail (IMAP)');
+    expect(await row.locator('[data-test="networks"]').count()).toBe(0);
+
+    // Only from a network this browser and the checks are not in: refused; then from 127.0.0.1: passes again.
+    await row.getByRole('button', { name: 'Edit app password Phone mail' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit “Phone mail”' });
+    await poll(() => edit.getByRole('checkbox').count()).toBe(1); // only what it has: no service can be added
+    await edit.getByLabel(/Where may it be used from/).fill('192.0.2.0/24, 2001:db8::/48');
+    await snapshot(page, 'user-edit-app-password');
+    await expectAccessible(page);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await poll(() => row.locator('[data-test="networks"]').textContent()).toBe('Only from: 192.0.2.0/24, 2001:db8::/48');
+    expect(await check(user, password, 'imap')).toBe(401);
+
+    await row.getByRole('button', { name: 'Edit app password Phone mail' }).click();
+    await poll(() => edit.getByLabel(/Where may it be used from/).inputValue()).toBe('192.0.2.0/24\n2001:db8::/48');
+    await edit.getByLabel(/Where may it be used from/).fill('not a network');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await poll(() => edit.getByText('Write each network as 192.0.2.0/24').isVisible()).toBe(true);
+    await edit.getByLabel(/Where may it be used from/).fill('127.0.0.1');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await poll(() => row.locator('[data-test="networks"]').textContent()).toBe('Only from: 127.0.0.1/32');
+    expect(await check(user, password, 'imap')).toBe(204);
+    await context.close();
+  });
+
+  it('an app password used for fewer services than it allows proposes to be limited to those; one click does it', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const mail = await createAppPassword(server, user, { name: 'Thunderbird' });
+    expect(await check(user, mail.password, 'imap')).toBe(204);
+    expect(await check(user, mail.password, 'smtp')).toBe(204);
+    await server.app.services.appPasswordSignIn.drain(); // what it was used for is written after the answer
+
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, user);
+    const row = page.locator('[data-test="app-password"]');
+    await poll(() => row.locator('[data-test="used"]').textContent()).toBe('Used for Mail (IMAP), Sending mail (SMTP) in the last 30 days');
+    expect(await row.locator('[data-test="suggestion"]').count()).toBe(0); // too young to tell
+
+    // A month and more later.
+    await server.db.query(`UPDATE app_passwords SET created_at = now() - interval '40 days' WHERE id = $1`, [mail.id]);
+    await page.reload();
+    const suggestion = row.locator('[data-test="suggestion"]');
+    await poll(() => suggestion.textContent()).toContain('Only used for Mail (IMAP), Sending mail (SMTP): limit it to those');
+    await snapshot(page, 'user-limit-proposal');
+    await expectAccessible(page);
+    await suggestion.getByRole('button', { name: 'Limit app password Thunderbird to Mail (IMAP), Sending mail (SMTP)' }).click();
+
+    await poll(() => row.locator('[data-test="services"]').textContent()).toBe('For: Mail (IMAP), Sending mail (SMTP)');
+    await poll(() => suggestion.count()).toBe(0);
+    await poll(() => page.getByRole('status').textContent()).toBe(
+      '“Thunderbird” can now be used only for Mail (IMAP), Sending mail (SMTP).',
+    );
+    expect(await check(user, mail.password, 'caldav')).toBe(401);
+    expect(await check(user, mail.password, 'imap')).toBe(204);
+    await context.close();
+  });
+
+  it('when the organisation requires networks, the dialog says so and asks for one, in Dutch with Dutch service names', async () => {
+    const tenant = await createTenant(server.db);
+    await server.db.query('UPDATE tenant_policies SET require_networks = true WHERE tenant_id = $1', [tenant.id]);
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url, 'nl-NL');
+    const page = await context.newPage();
+    await page.goto('/security-info');
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('E-mailadres').fill(user.email);
+    await page.getByLabel('Wachtwoord').fill(user.password);
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.waitForURL((url) => url.pathname === '/security-info');
+
+    await page.getByRole('button', { name: 'Aanmeldmethode toevoegen' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Toevoegen' }).click();
+    const group = dialog.getByRole('group', { name: 'Waarvoor mag het worden gebruikt?' });
+    await poll(() => group.getByRole('checkbox', { name: 'E-mail versturen (SMTP)' }).isChecked()).toBe(true);
+    const networks = dialog.getByLabel('Vanaf waar mag het worden gebruikt?');
+    expect(await networks.getAttribute('aria-required')).toBe('true');
+    await poll(() => dialog.getByText('Je organisatie vereist dit voor nieuwe app-wachtwoorden.').isVisible()).toBe(true);
+
+    await dialog.getByLabel('Naam').fill('Printer op de gang');
+    await dialog.getByRole('button', { name: 'Volgende' }).click();
+    await poll(() => networks.getAttribute('aria-invalid')).toBe('true');
+    await poll(() => dialog.getByText('Vul er minstens één in.').isVisible()).toBe(true);
+    await snapshot(page, 'user-networks-required-nl');
+    await expectAccessible(page);
+
+    await group.getByRole('checkbox', { name: 'E-mail versturen (SMTP)' }).uncheck();
+    await networks.fill('127.0.0.0/8\n198.51.100.0/24');
+    await dialog.getByRole('button', { name: 'Volgende' }).click();
+    await poll(() => dialog.getByText('Het wordt niet opnieuw getoond').isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Klaar' }).click();
+    const row = page.locator('[data-test="app-password"]');
+    await poll(() => row.locator('[data-test="services"]').textContent()).toBe(
+      'Voor: E-mail (IMAP), E-mail (POP3), Agenda’s (CalDAV), Contacten (CardDAV), Bestanden (WebDAV), GraphQL-API',
+    );
+    expect(await row.locator('[data-test="networks"]').textContent()).toBe('Alleen vanaf: 127.0.0.0/8, 198.51.100.0/24');
+    await context.close();
+  });
+});
