@@ -13,7 +13,10 @@ describe('the README shows each file of integrations/ as it is', () => {
   it.each([
     ['nginx/app-passwords.conf', 'nginx'],
     ['caddy/Caddyfile', 'caddyfile'],
+    ['caddy/files.Caddyfile', 'caddyfile'],
     ['traefik/app-passwords.yml', 'yaml'],
+    ['radicale/radicale.conf', 'nginx'],
+    ['radicale/config', 'ini'],
   ])('integrations/%s', (file, language) => {
     expect(readmeBlocks(language)).toContainEqual(integrationFile(file));
   });
