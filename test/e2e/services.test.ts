@@ -308,7 +308,7 @@ describe('services and networks in the admin console', () => {
     await userContext.close();
   });
 
-  it('the inventory finds app passwords that allow more than they use and limits them after a dry-run count; the sign-in log shows the service', async () => {
+  it('the inventory finds app passwords that allow more than they use and limits them after a dry-run count; the sign-in log and the overview chart filter by service', async () => {
     const { admin, user } = await setUp();
     const wide = await createAppPassword(server, user, { name: 'Wide' });
     const narrow = await createAppPassword(server, user, { name: 'Narrow', services: ['imap'] });
@@ -369,6 +369,16 @@ describe('services and networks in the admin console', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]!.split(',').at(-1)).toBe('"caldav"');
     await review(page, 'admin-sign-ins-services');
+
+    // The overview's chart of sign-ins per day, for all services or one.
+    await page.goto('/admin/overview');
+    const chart = page.locator('[data-test="sign-in-chart"]');
+    await poll(() => chart.getAttribute('aria-label')).toMatch(/: 3 app-password sign-ins succeeded and 1 failed\.$/);
+    await page.locator('select[name=service]').selectOption({ label: 'Calendars (CalDAV)' });
+    await poll(() => chart.getAttribute('aria-label')).toMatch(/: 0 app-password sign-ins succeeded and 1 failed\.$/);
+    await page.locator('select[name=service]').selectOption({ label: 'Mail (IMAP)' });
+    await poll(() => chart.getAttribute('aria-label')).toMatch(/: 3 app-password sign-ins succeeded and 0 failed\.$/);
+    await expectAccessible(page);
     await context.close();
   }, 60_000);
 });
