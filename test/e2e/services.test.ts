@@ -136,6 +136,17 @@ describe('services and networks on the security-info page', () => {
     );
     expect(await check(user, mail.password, 'caldav')).toBe(401);
     expect(await check(user, mail.password, 'imap')).toBe(204);
+
+    // Account activity says what happened to it: first used from this network, then limited, by the user.
+    const events = page.locator('[data-test="account-event"]');
+    await poll(() => events.first().textContent()).toMatch(
+      /^App password limited to fewer services: Thunderbird — now only for Mail \(IMAP\), Sending mail \(SMTP\).* by you$/,
+    );
+    expect(await events.allTextContents()).toContainEqual(
+      expect.stringMatching(/^App password used from a new network: Thunderbird — from network 127\.0\.0\.0\/24/),
+    );
+    await snapshot(page, 'user-account-activity');
+    await expectAccessible(page);
     await context.close();
   });
 
