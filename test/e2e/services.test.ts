@@ -276,6 +276,14 @@ describe('services and networks in the admin console', () => {
     expect(await check(user, both.password, 'xmpp')).toBe(401);
     expect(await check(user, both.password, 'imap')).toBe(204);
     await context.close();
+
+    // The user's chat app password has no service left, and says so.
+    const laterContext = await newContext(browser, server.url);
+    const laterPage = await laterContext.newPage();
+    await signIn(laterPage, user);
+    const services = laterPage.locator('[data-test="app-password"]').filter({ hasText: 'Chat app' }).locator('[data-test="services"]');
+    await poll(() => services.textContent()).toContain('For: nothing your organisation allows at the moment, so apps cannot use it.');
+    await laterContext.close();
   });
 
   it('the policy takes a service away from every app password at once and requires networks of new ones', async () => {
