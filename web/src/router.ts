@@ -27,6 +27,7 @@ export const router = createRouter({
         { path: '', redirect: { name: 'admin-overview' } },
         { path: 'overview', name: 'admin-overview', component: () => import('./features/admin/OverviewPage.vue') },
         { path: 'policy', name: 'admin-policy', component: () => import('./features/admin/PolicyPage.vue') },
+        { path: 'services', name: 'admin-services', component: () => import('./features/admin/ServicesPage.vue') },
         { path: 'users', name: 'admin-users', component: () => import('./features/admin/UsersPage.vue') },
         { path: 'app-passwords', name: 'admin-app-passwords', component: () => import('./features/admin/AppPasswordsPage.vue') },
         { path: 'audit', name: 'admin-audit', component: () => import('./features/admin/AuditPage.vue') },

@@ -27,7 +27,7 @@ export function mountWithApi<C extends Component>(component: C, options: Compone
   const wrapper = mount(component, {
     ...options,
     attachTo: document.body,
-    global: { plugins: [i18n, [urql, client]] },
+    global: { ...options.global, plugins: [i18n, [urql, client]] },
   } as ComponentMountingOptions<C>);
   return { wrapper, requests };
 }

@@ -162,4 +162,107 @@ describe('AddMethodDialog', () => {
     expect(wrapper.text()).not.toContain('SERVER SIDE TEXT');
     expect(wrapper.find('[data-test=password]').exists()).toBe(false);
   });
+
+  describe('services and networks', () => {
+    const services = [
+      { key: 'imap', nameEn: 'Mail (IMAP)', nameNl: 'E-mail (IMAP)', allowed: true },
+      { key: 'smtp', nameEn: 'Sending mail (SMTP)', nameNl: 'E-mail versturen (SMTP)', allowed: true },
+      { key: 'caldav', nameEn: 'Calendars (CalDAV)', nameNl: 'Agenda’s (CalDAV)', allowed: true },
+    ];
+    const open = (props: Record<string, unknown>, answers: Parameters<typeof mountWithApi>[2] = []) =>
+      mountWithApi(
+        AddMethodDialog,
+        { props: { availableMethods: ['APP_PASSWORD'], count: 0, limit: 40, method: 'APP_PASSWORD', ...props } },
+        answers,
+      );
+    const checked = (wrapper: ReturnType<typeof open>['wrapper']) =>
+      wrapper
+        .findAll('input[name=services]')
+        .filter((c) => (c.element as HTMLInputElement).checked)
+        .map((c) => c.attributes('value'));
+
+    it('offers every allowed service ticked, sends the ticked keys and the networks typed', async () => {
+      const { wrapper, requests } = open({ services }, [created]);
+      expect(wrapper.findAll('fieldset label').map((l) => l.text())).toEqual(['Mail (IMAP)', 'Sending mail (SMTP)', 'Calendars (CalDAV)']);
+      expect(checked(wrapper)).toEqual(['imap', 'smtp', 'caldav']);
+      expect(wrapper.find('textarea[name=networks]').attributes('required')).toBeUndefined();
+
+      await wrapper.find('input[name=name]').setValue('Thunderbird');
+      await wrapper.find('input[value=caldav]').setValue(false);
+      await wrapper.find('textarea[name=networks]').setValue('192.0.2.0/24\n2001:db8::/48, 198.51.100.7');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      await flush();
+      expect(requests.map((r) => r.variables)).toEqual([
+        { input: { name: 'Thunderbird', services: ['imap', 'smtp'], networks: ['192.0.2.0/24', '2001:db8::/48', '198.51.100.7'] } },
+      ]);
+      expect(wrapper.find('[data-test=password]').exists()).toBe(true);
+    });
+
+    it('names the services in Dutch when the console speaks Dutch', async () => {
+      const { wrapper } = open({ services });
+      const { i18n, setLocale } = await import('../../i18n');
+      await setLocale('nl');
+      await flush();
+      expect(wrapper.findAll('fieldset label').map((l) => l.text())).toEqual([
+        'E-mail (IMAP)',
+        'E-mail versturen (SMTP)',
+        'Agenda’s (CalDAV)',
+      ]);
+      i18n.global.locale.value = 'en';
+    });
+
+    it('at least one service: says so at the services and sends nothing', async () => {
+      const { wrapper, requests } = open({ services });
+      await wrapper.find('input[name=name]').setValue('Printer');
+      for (const key of ['imap', 'smtp', 'caldav']) await wrapper.find(`input[value=${key}]`).setValue(false);
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      expect(requests).toHaveLength(0);
+      const group = wrapper.find('fieldset');
+      expect(group.attributes('aria-invalid')).toBe('true');
+      expect(wrapper.find(`#${group.attributes('aria-describedby')}`).text()).toBe('Choose at least one service.');
+    });
+
+    it('networks required: says so at the field, and asks for one before sending', async () => {
+      const { wrapper, requests } = open({ services, networksRequired: true });
+      const area = wrapper.find('textarea[name=networks]');
+      expect(area.attributes('required')).toBeDefined();
+      expect(wrapper.text()).toContain('Your organisation requires this for new app passwords.');
+      await wrapper.find('input[name=name]').setValue('Printer');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      expect(requests).toHaveLength(0);
+      expect(area.attributes('aria-invalid')).toBe('true');
+      expect(wrapper.find(`#${area.attributes('aria-describedby')}`).text()).toContain('Enter at least one.');
+      expect(document.activeElement).toBe(area.element);
+    });
+
+    it("the server's field errors show at that field, never its text", async () => {
+      const { wrapper } = open({ services }, [
+        { errors: [{ message: 'Network 1 is not a network', extensions: { code: 'BAD_USER_INPUT', field: 'networks' } as never }] },
+        { errors: [{ message: '"caldav" is not a service', extensions: { code: 'BAD_USER_INPUT', field: 'services' } as never }] },
+      ]);
+      await wrapper.find('input[name=name]').setValue('Printer');
+      await wrapper.find('textarea[name=networks]').setValue('somewhere');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      await flush();
+      const area = wrapper.find('textarea[name=networks]');
+      expect(area.attributes('aria-invalid')).toBe('true');
+      expect(wrapper.find(`#${area.attributes('aria-describedby')}`).text()).toBe(
+        'Write each network as 192.0.2.0/24, 2001:db8::/48 or a single address, at most 20.',
+      );
+      expect(wrapper.find('[role=alert]').exists()).toBe(false);
+
+      await area.setValue('');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      await flush();
+      expect(area.attributes('aria-invalid')).toBe('false');
+      expect(wrapper.find('fieldset').attributes('aria-invalid')).toBe('true');
+      expect(wrapper.text()).toContain('Your organisation no longer allows one of these services.');
+      expect(wrapper.text()).not.toContain('is not a');
+    });
+  });
 });

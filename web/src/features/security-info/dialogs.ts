@@ -8,3 +8,4 @@ export { default as ChangePasswordDialog } from './ChangePasswordDialog.vue';
 export { default as DeleteAppPasswordDialog } from './DeleteAppPasswordDialog.vue';
 export { default as NewRecoveryCodesDialog } from './NewRecoveryCodesDialog.vue';
 export { default as RemoveTwoStepDialog } from './RemoveTwoStepDialog.vue';
+export { default as EditAppPasswordDialog } from './EditAppPasswordDialog.vue';

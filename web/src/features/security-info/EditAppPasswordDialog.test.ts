@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { enableAutoUnmount } from '@vue/test-utils';
+import { flush, mountWithApi } from '../../test/mount';
+import EditAppPasswordDialog from './EditAppPasswordDialog.vue';
+
+enableAutoUnmount(afterEach);
+
+const services = [
+  { key: 'imap', nameEn: 'Mail (IMAP)', nameNl: 'E-mail (IMAP)', allowed: true },
+  { key: 'smtp', nameEn: 'Sending mail (SMTP)', nameNl: 'E-mail versturen (SMTP)', allowed: true },
+  { key: 'caldav', nameEn: 'Calendars (CalDAV)', nameNl: 'Agenda’s (CalDAV)', allowed: true },
+];
+const appPassword = {
+  id: 'a1',
+  name: 'Thunderbird',
+  createdAt: '2026-11-25T10:00:00Z',
+  lastUsedAt: null,
+  lastUsedIp: null,
+  expiresAt: null,
+  services: ['imap', 'smtp'],
+  networks: ['192.0.2.0/24'],
+  usedServices: [],
+  suggestedServices: null,
+};
+const saved = (changes: object) => ({ ...appPassword, ...changes });
+
+describe('EditAppPasswordDialog', () => {
+  it('offers only the services it has (no way to add one), with its networks one per line', () => {
+    const { wrapper } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, []);
+    expect(wrapper.findAll('fieldset label').map((l) => l.text())).toEqual(['Mail (IMAP)', 'Sending mail (SMTP)']);
+    expect(wrapper.find('input[value=caldav]').exists()).toBe(false);
+    expect((wrapper.find('textarea').element as HTMLTextAreaElement).value).toBe('192.0.2.0/24');
+  });
+
+  it('sends only what changed: fewer services, then the networks', async () => {
+    const { wrapper, requests } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, [
+      { data: { limitAppPasswordServices: { appPassword: saved({ services: ['imap'] }) } } },
+      { data: { setAppPasswordNetworks: { appPassword: saved({ services: ['imap'], networks: [] }) } } },
+    ]);
+    await wrapper.find('input[value=smtp]').setValue(false);
+    await wrapper.find('textarea').setValue('  ');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    await flush();
+    expect(requests.map((r) => r.variables)).toEqual([{ input: { id: 'a1', services: ['imap'] } }, { input: { id: 'a1', networks: [] } }]);
+    expect(wrapper.emitted('saved')).toEqual([[saved({ services: ['imap'], networks: [] })]]);
+  });
+
+  it('unchanged services are not sent again', async () => {
+    const { wrapper, requests } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, [
+      { data: { setAppPasswordNetworks: { appPassword: saved({ networks: ['198.51.100.0/24'] }) } } },
+    ]);
+    await wrapper.find('textarea').setValue('198.51.100.0/24');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    expect(requests.map((r) => r.variables)).toEqual([{ input: { id: 'a1', networks: ['198.51.100.0/24'] } }]);
+  });
+
+  it('keeps at least one service, and shows the networks error of the server at the networks', async () => {
+    const { wrapper, requests } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, [
+      { errors: [{ message: 'SERVER TEXT', extensions: { code: 'BAD_USER_INPUT', field: 'networks' } as never }] },
+    ]);
+    await wrapper.find('input[value=imap]').setValue(false);
+    await wrapper.find('input[value=smtp]').setValue(false);
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    expect(requests).toHaveLength(0);
+    expect(wrapper.find('fieldset .field-error').text()).toBe('Keep at least one service. To stop it altogether, delete it.');
+
+    await wrapper.find('input[value=imap]').setValue(true);
+    await wrapper.find('input[value=smtp]').setValue(true);
+    await wrapper.find('textarea').setValue('10.0.0.0/33');
+    await wrapper.find('form').trigger('submit');
+    await flush();
+    await flush();
+    expect(requests).toHaveLength(1);
+    expect(wrapper.find('textarea').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.find('label.field .field-error').text()).toContain('Write each network as 192.0.2.0/24');
+    expect(wrapper.text()).not.toContain('SERVER TEXT');
+    expect(wrapper.emitted('saved')).toBeUndefined();
+  });
+});

@@ -1,0 +1,21 @@
+import { MAX_APP_PASSWORD_NETWORKS } from '@app-passwords/schema';
+
+/**
+ * Networks as someone types them in a text area: one per line, or separated
+ * by commas, semicolons or spaces; blanks and repeats dropped. What each one is, the server
+ * checks (and says which is wrong); this only splits.
+ */
+export function parseNetworks(text: string): string[] {
+  const networks: string[] = [];
+  for (const part of text.split(/[\s,;]+/)) {
+    const network = part.trim();
+    if (network && !networks.includes(network)) networks.push(network);
+  }
+  return networks;
+}
+
+/** Networks for the text area: one per line. */
+export const networksText = (networks: readonly string[]): string => networks.join('\n');
+
+/** More networks than an app password may have. */
+export const tooManyNetworks = (networks: readonly string[]): boolean => networks.length > MAX_APP_PASSWORD_NETWORKS;
