@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['support/**/*.test.ts', 'integration/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['support/**/*.test.ts', 'integration/**/*.test.ts', 'integrations/**/*.test.ts', 'e2e/**/*.test.ts'],
     globalSetup: ['./support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -182,7 +182,7 @@ function readIfThere(file: string): string {
 }
 
 /** A log file in the run's directory, which the end of the run scans for every secret the tests made (support/secrets.ts). */
-function runLogFile(name: string): string {
+export function runLogFile(name: string): string {
   return path.join(inject('runDir'), `server-log-${name}-${process.pid}-${threadId}.log`);
 }
 
