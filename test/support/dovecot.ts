@@ -60,6 +60,44 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
   if (process.getuid?.() !== 0) throw new Error('The Dovecot tests run as root only (Dovecot starts its processes as its own users)');
   const dovecot = requirementPath('dovecot');
   const dir = mkdtempSync(path.join(tmpdir(), 'app-passwords-dovecot-'));
+  const { imapPort, submissionPort, scriptPath } = await writeConfiguration(dir, options).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  let output = '';
+  const child = spawnGroup(dovecot, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const log = () => `${output}${readIfThere(options.logFile)}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitUntilListening(child, exited, [imapPort, submissionPort], () => {
+    rmSync(dir, { recursive: true, force: true });
+    return log();
+  });
+
+  return {
+    imapPort,
+    submissionPort,
+    scriptPath,
+    file: (name, content) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, content, { mode: 0o644 });
+      return file;
+    },
+    log,
+    stop: async () => {
+      // The master stops its services and exits; the whole group gets the signal anyway.
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Dovecot's configuration, the integration's files (or a passwd-file) and the mail directory in `dir`; the ports it will listen on. */
+async function writeConfiguration(dir: string, options: DovecotOptions) {
   // The auth process (user dovecot) runs the script from here; mail processes (nobody) write under home/.
   chmodSync(dir, 0o755);
   mkdirSync(path.join(dir, 'home'));
@@ -75,7 +113,9 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
   let auth = withAddresses(integrationFile('dovecot/auth-app-passwords.conf.ext'), { [SCRIPT_PATH]: scriptPath });
   if (options.passwdFile) {
     writeFileSync(path.join(dir, 'passwd'), `${options.passwdFile.join('\n')}\n`, { mode: 0o644 });
-    auth = auth.replace(/passdb \{[^}]*\}/, `passdb {\n  driver = passwd-file\n  args = ${path.join(dir, 'passwd')}\n}`);
+    const passdb = /passdb \{[^}]*\}/;
+    if (!passdb.test(auth)) throw new Error('No passdb { } in auth-app-passwords.conf.ext any more: update support/dovecot.ts');
+    auth = auth.replace(passdb, `passdb {\n  driver = passwd-file\n  args = ${path.join(dir, 'passwd')}\n}`);
   }
   writeFileSync(path.join(dir, 'auth-app-passwords.conf.ext'), auth);
   writeFileSync(
@@ -118,36 +158,7 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
     ].join('\n'),
   );
 
-  let output = '';
-  const child = spawnGroup(dovecot, ['-F', '-c', path.join(dir, 'dovecot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const log = () => `${output}${readIfThere(options.logFile)}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitUntilListening(child, exited, [imapPort, submissionPort], () => {
-    rmSync(dir, { recursive: true, force: true });
-    return log();
-  });
-
-  return {
-    imapPort,
-    submissionPort,
-    scriptPath,
-    file: (name, content) => {
-      const file = path.join(dir, name);
-      writeFileSync(file, content, { mode: 0o644 });
-      return file;
-    },
-    log,
-    stop: async () => {
-      // The master stops its services and exits; the whole group gets the signal anyway.
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { imapPort, submissionPort, scriptPath };
 }
 
 async function waitUntilListening(child: ChildProcess, exited: Promise<void>, ports: number[], failed: () => string): Promise<void> {
