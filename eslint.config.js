@@ -78,6 +78,8 @@ export default tseslint.config(
               'TwoStepEnrollment',
               'TenantPolicy',
               'TenantPolicyChangePreview',
+              // Identified by its key within the tenant (`/auth/basic?service=<key>`).
+              'Service',
               'AffectedAppPasswords',
             ],
           },

@@ -27,3 +27,12 @@ export const BULK_REVOKE_REASON_MAX_LENGTH = 500;
 export const MIN_PASSWORD_LENGTH = 12;
 /** … and at most this many. */
 export const MAX_PASSWORD_LENGTH = 256;
+
+/** The most networks (CIDR) one app password may be limited to. */
+export const MAX_APP_PASSWORD_NETWORKS = 20;
+/** The most services a tenant may have. */
+export const MAX_SERVICES_PER_TENANT = 50;
+/** A service key: lower-case letters, digits and - _ . , starting with a letter or digit, 1–32 characters. */
+export const SERVICE_KEY_PATTERN = '^[a-z0-9][a-z0-9._-]{0,31}$';
+/** A service's display name, in each language. */
+export const SERVICE_NAME_MAX_LENGTH = 64;

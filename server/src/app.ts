@@ -42,7 +42,7 @@ export type AppConfig = Pick<
   | 'graphqlIntrospection'
   | 'metricsToken'
 > &
-  Partial<Pick<Config, 'appPasswordPreviousLookupKeys'>>;
+  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService'>>;
 
 export interface App {
   server: http.Server;

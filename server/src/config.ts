@@ -31,6 +31,8 @@ export interface Config {
   trustedProxies: string[];
   /** How long a verified app password skips argon2 on this instance; 0 turns the cache off. */
   appPasswordCacheTtlSeconds: number;
+  /** REQUIRE_SERVICE: an app-password check must name its service (`/auth/basic?service=imap`). */
+  requireService: boolean;
   /** GraphQL introspection; when off, error messages also stop suggesting field names. */
   graphqlIntrospection: boolean;
   /** The least severe log lines written (JSON lines on stdout). */
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
   const cookieSecure = parseBoolean(env, 'COOKIE_SECURE', production, problems);
   const demoData = parseBoolean(env, 'DEMO_DATA', !production, problems);
   const appPasswordCacheTtlSeconds = parseInteger(env, 'APP_PASSWORD_CACHE_TTL_SECONDS', 300, 0, 3600, problems);
+  const requireService = parseBoolean(env, 'REQUIRE_SERVICE', false, problems);
   const graphqlIntrospection = parseBoolean(env, 'GRAPHQL_INTROSPECTION', !production, problems);
   const rawLogLevel = nonEmpty(env.LOG_LEVEL)?.toLowerCase() ?? 'info';
   const logLevel = (LOG_LEVELS as readonly string[]).includes(rawLogLevel) ? (rawLogLevel as LogLevel) : 'info';
@@ -141,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
     webDistDir: path.join(repositoryRoot, 'web/dist'),
     trustedProxies,
     appPasswordCacheTtlSeconds,
+    requireService,
     graphqlIntrospection,
     logLevel,
     metricsToken,

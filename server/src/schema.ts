@@ -14,6 +14,7 @@ import { ViewerTenantResolver } from './modules/tenants/viewer-tenant.resolver.j
 import { SecurityInfoResolver } from './modules/security-info/security-info.resolver.js';
 import { SignInResolver } from './modules/sign-in/sign-in.resolver.js';
 import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.resolver.js';
+import { ServicesResolver } from './modules/services/services.resolver.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import type { Services } from './services.js';
@@ -51,6 +52,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(AppPasswordOwnerResolver, () => new AppPasswordOwnerResolver()),
   resolver(AppPasswordInventoryResolver, ({ services }) => new AppPasswordInventoryResolver(services.appPasswordInventory)),
   resolver(TenantPolicyResolver, ({ services }) => new TenantPolicyResolver(services.tenantPolicies)),
+  resolver(ServicesResolver, ({ services }) => new ServicesResolver(services.serviceCatalog)),
   resolver(TenantUserResolver, ({ services }) => new TenantUserResolver(services.userAdmin, services.twoStepReset)),
   resolver(AuditLogResolver, ({ services }) => new AuditLogResolver(services.auditLog)),
   resolver(ViewerSignInsResolver, ({ services }) => new ViewerSignInsResolver(services.auditLog)),

@@ -19,6 +19,7 @@ import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';
 import { SignInLog } from './modules/sign-in/sign-in-log.js';
 import { SignInThrottle } from './modules/sign-in/sign-in-throttle.js';
+import { ServiceCatalogService } from './modules/services/service-catalog.service.js';
 import { TenantPolicyService } from './modules/tenant-policies/tenant-policy.service.js';
 import { TenantService } from './modules/tenants/tenant.service.js';
 import { TwoStepResetService } from './modules/two-step/two-step-reset.service.js';
@@ -30,6 +31,7 @@ import { UserService } from './modules/users/user.service.js';
 export interface Services {
   tenants: TenantService;
   tenantPolicies: TenantPolicyService;
+  serviceCatalog: ServiceCatalogService;
   users: UserService;
   passwordChange: PasswordChangeService;
   sessions: SessionService;
@@ -60,7 +62,8 @@ export interface Services {
  */
 export function createServices(
   db: DataSource,
-  config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> & Partial<Pick<Config, 'appPasswordPreviousLookupKeys'>>,
+  config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> &
+    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService'>>,
   logger: Logger = createLogger('warn', process.stderr),
 ): Services {
   const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
@@ -75,6 +78,7 @@ export function createServices(
   return {
     tenants: new TenantService(db),
     tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords),
+    serviceCatalog: new ServiceCatalogService(db),
     users: new UserService(db),
     passwordChange: new PasswordChangeService(
       db,
@@ -91,7 +95,15 @@ export function createServices(
     twoStep,
     twoStepReset: new TwoStepResetService(db, twoStep, endSessions, revokeUserAppPasswords),
     signInLog,
-    appPasswordSignIn: new AppPasswordSignInService(db, keys, signInThrottle, signInLog, argon2, config.appPasswordCacheTtlSeconds * 1000),
+    appPasswordSignIn: new AppPasswordSignInService(
+      db,
+      keys,
+      signInThrottle,
+      signInLog,
+      argon2,
+      config.appPasswordCacheTtlSeconds * 1000,
+      config.requireService ?? false,
+    ),
     argon2,
     keys,
   };

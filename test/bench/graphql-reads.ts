@@ -78,7 +78,7 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         tenantName: tenant.name,
       };
       for (let i = 0; i < appPasswords; i++)
-        await services.appPasswords.create(actor, `Device ${i + 1}`, { clientIp: null, userAgent: null });
+        await services.appPasswords.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });
       if (role !== Role.TENANT_ADMIN) return { email, password };
       const twoStep = await services.twoStep.enrollWithoutCode(created, OPERATOR);
       return { email, password, totpSecret: twoStep!.secret };

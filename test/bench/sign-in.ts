@@ -114,7 +114,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
 }
 
 async function createAppPassword(services: Services, actor: Owner, name: string): Promise<string> {
-  return (await services.appPasswords.create(actor, name, { clientIp: null, userAgent: null })).password;
+  return (await services.appPasswords.create(actor, { name }, { clientIp: null, userAgent: null })).password;
 }
 
 /** One measured window of closed-loop load against one server. */

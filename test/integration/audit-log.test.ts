@@ -115,6 +115,7 @@ const SIGN_IN_COLUMNS = [
   'clientIp',
   'userAgent',
   'attempts',
+  'service',
 ];
 
 /**

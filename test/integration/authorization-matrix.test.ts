@@ -117,6 +117,16 @@ const RULES: Record<string, Rule> = {
   disableUser:               rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
   enableUser:                rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
   resetTwoStepVerification:  rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  // Everyone signed in reads their own tenant's services (the console's checkboxes); tokens have no scope for it.
+  services:                  rule(null,                   ['UNAUTHENTICATED',  'ok',         'ok',         'ok',               'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  // Another tenant's admin changes their own tenant's list, never tenant A's (checked after the call).
+  addService:                rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  renameService:             rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  removeService:             rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  // One's own app password; another tenant's admin aims at tenant A's user's.
+  limitAppPasswordServices:  rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  setAppPasswordNetworks:    rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  limitAppPasswordsToUsedServices: rule(null,             ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
 };
 
 /** Someone calling: which tenant they act in, the person behind them (none for anonymous and tokens), how they send. */
@@ -178,6 +188,45 @@ async function userStatus(user: TestUser): Promise<string> {
 async function auditRetentionDays(tenant: TestTenant): Promise<number> {
   const [row] = await server.db.query('SELECT audit_retention_days FROM tenant_policies WHERE tenant_id = $1', [tenant.id]);
   return row.audit_retention_days;
+}
+
+async function serviceKeys(tenant: TestTenant): Promise<string[]> {
+  const [row] = await server.db.query(
+    `SELECT array(SELECT s->>'key' FROM jsonb_array_elements(services) s) AS keys FROM tenant_policies WHERE tenant_id = $1`,
+    [tenant.id],
+  );
+  return row.keys;
+}
+
+async function serviceNames(tenant: TestTenant): Promise<string[]> {
+  const [row] = await server.db.query(
+    `SELECT array(SELECT s->>'nameEn' FROM jsonb_array_elements(services) s) AS names FROM tenant_policies WHERE tenant_id = $1`,
+    [tenant.id],
+  );
+  return row.names;
+}
+
+/** An app password's own services as stored (null: every one its tenant allows). */
+async function servicesOf(appPasswordId: string): Promise<string[] | null> {
+  const [row] = await server.db.query('SELECT services FROM app_passwords WHERE id = $1', [appPasswordId]);
+  return row.services;
+}
+
+async function networksOf(appPasswordId: string): Promise<string[]> {
+  const [row] = await server.db.query('SELECT networks::text[] AS networks FROM app_passwords WHERE id = $1', [appPasswordId]);
+  return row.networks;
+}
+
+/** One's own app password (a console caller's), or tenant A's user's for anyone else; stored with every service (null). */
+async function ownAppPassword(caller: Caller, name: string): Promise<string> {
+  const consoles = new Map([
+    [adminA, adminConsole],
+    [passwordOnlyAdminA, passwordOnlyAdminConsole],
+  ]);
+  const owner = caller.person && consoles.has(caller.person) ? caller.person : userA;
+  const id = (await createAppPassword(server, owner, { name, console: consoles.get(owner) ?? userConsole })).id;
+  await server.db.query('UPDATE app_passwords SET services = NULL WHERE id = $1', [id]);
+  return id;
 }
 
 /** Every id and sign-in name of a tenant that a response might leak. */
@@ -495,6 +544,81 @@ const OPERATIONS: Record<string, Operation> = {
       return {
         variables: { input: { userId: locked.id } },
         verify: async (outcome) => expect(await enabledTwoStep(locked)).toBe(outcome === 'ok' ? 0 : 1),
+      };
+    },
+  },
+  services: {
+    document: `query { services { key nameEn allowed } }`,
+    rows: (data) => data.services,
+  },
+  addService: {
+    document: `mutation ($input: AddServiceInput!) { addService(input: $input) { service { key } } }`,
+    prepare: async (caller) => {
+      const key = `matrix-${caller.kind.toLowerCase()}`;
+      return {
+        variables: { input: { key, nameEn: 'Matrix', nameNl: 'Matrix' } },
+        verify: async (outcome) => expect((await serviceKeys(tenantA)).includes(key)).toBe(outcome === 'ok' && caller.tenant === tenantA),
+      };
+    },
+  },
+  renameService: {
+    document: `mutation ($input: RenameServiceInput!) { renameService(input: $input) { service { key nameEn } } }`,
+    prepare: async (caller) => {
+      const nameEn = `Matrix ${caller.kind}`;
+      return {
+        variables: { input: { key: 'pop3', nameEn, nameNl: nameEn } },
+        verify: async (outcome) =>
+          expect((await serviceNames(tenantA)).includes(nameEn)).toBe(outcome === 'ok' && caller.tenant === tenantA),
+      };
+    },
+  },
+  removeService: {
+    document: `mutation ($input: RemoveServiceInput!) { removeService(input: $input) { removedKey appPasswordsChanged } }`,
+    prepare: async (caller) => {
+      const key = `gone-${caller.kind.toLowerCase()}`;
+      await server.db.query(
+        `UPDATE tenant_policies SET services = services || jsonb_build_array(jsonb_build_object('key', $2::text, 'nameEn', 'Gone', 'nameNl', 'Weg')),
+                                    allowed_services = allowed_services || $2::text
+          WHERE tenant_id = $1`,
+        [tenantA.id, key],
+      );
+      return {
+        variables: { input: { key } },
+        verify: async (outcome) => expect((await serviceKeys(tenantA)).includes(key)).toBe(outcome !== 'ok'),
+      };
+    },
+  },
+  limitAppPasswordServices: {
+    document: `mutation ($input: LimitAppPasswordServicesInput!) { limitAppPasswordServices(input: $input) { appPassword { id services } } }`,
+    prepare: async (caller) => {
+      const id = await ownAppPassword(caller, 'Matrix to limit');
+      return {
+        variables: { input: { id, services: ['imap'] } },
+        verify: async (outcome) => expect(await servicesOf(id)).toEqual(outcome === 'ok' ? ['imap'] : null),
+      };
+    },
+  },
+  setAppPasswordNetworks: {
+    document: `mutation ($input: SetAppPasswordNetworksInput!) { setAppPasswordNetworks(input: $input) { appPassword { id networks } } }`,
+    prepare: async (caller) => {
+      const id = await ownAppPassword(caller, 'Matrix to confine');
+      return {
+        variables: { input: { id, networks: ['192.0.2.0/24'] } },
+        verify: async (outcome) => expect(await networksOf(id)).toEqual(outcome === 'ok' ? ['192.0.2.0/24'] : []),
+      };
+    },
+  },
+  limitAppPasswordsToUsedServices: {
+    document: `mutation ($input: LimitAppPasswordsToUsedServicesInput!) { limitAppPasswordsToUsedServices(input: $input) { count dryRun } }`,
+    prepare: async () => {
+      const { id } = await createAppPassword(server, userA, { name: 'Matrix to narrow', console: userConsole });
+      const before = await servicesOf(id);
+      return {
+        variables: { input: { ids: [id], dryRun: true } },
+        verify: async (outcome, result) => {
+          if (outcome === 'ok') expect(result.data!.limitAppPasswordsToUsedServices).toEqual({ count: 0, dryRun: true });
+          expect(await servicesOf(id)).toEqual(before);
+        },
       };
     },
   },

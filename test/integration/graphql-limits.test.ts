@@ -80,6 +80,13 @@ describe('GraphQL limits', () => {
       RegenerateRecoveryCodes: {},
       RemoveTwoStepVerification: { input: { deleteAppPasswords: false } },
       ResetTwoStepVerification: { input: { userId: randomUUID() } },
+      LimitAppPasswordServices: { input: { id: randomUUID(), services: ['imap'] } },
+      SetAppPasswordNetworks: { input: { id: randomUUID(), networks: ['192.0.2.0/24'] } },
+      LimitAppPasswordsToUsedServices: { input: { filter: { allowsMoreThanUsed: true }, dryRun: true } },
+      Services: {},
+      AddService: { input: { key: 'limits-check', nameEn: 'Limits check', nameNl: 'Limietcontrole' } },
+      RenameService: { input: { key: 'pop3', nameEn: 'Old mail', nameNl: 'Oude e-mail' } },
+      RemoveService: { input: { key: 'limits-check' } },
       SignOut: {},
     };
     expect(consoleOperations.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());

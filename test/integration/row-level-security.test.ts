@@ -29,6 +29,8 @@ const TENANT_TABLES = [
   ['api_tokens', 'tenant_id'],
   ['totp_authenticators', 'tenant_id'],
   ['recovery_codes', 'tenant_id'],
+  ['app_password_service_uses', 'tenant_id'],
+  ['app_password_networks', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -44,7 +46,8 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   // The admin has an authenticator app; recovery codes too, from here.
   dataOf(await admin.console.request(`mutation { regenerateRecoveryCodes { recoveryCodes } }`));
   const appPassword = await createAppPassword(server, admin.admin, { console: admin.console });
-  expect((await checkBasic(server, basic(admin.admin.email, appPassword.password))).status).toBe(204);
+  // Signing an app in records the service used and the network used from.
+  expect((await checkBasic(server, basic(admin.admin.email, appPassword.password), { query: 'service=imap' })).status).toBe(204);
   dataOf(await admin.console.request(CreateApiTokenDocument, { input: { name: 'Report', scopes: ['AUDIT_READ'] } }));
   return { ...admin, appPasswordId: appPassword.id };
 }

@@ -17,6 +17,8 @@ const POLICY_FIELDS = /* GraphQL */ `
   requireTwoStepForAppPasswords
   requireTwoStepForAdmins
   auditRetentionDays
+  allowedServices
+  requireNetworks
 `;
 const POLICY = /* GraphQL */ `
   query {
@@ -99,6 +101,8 @@ describe('reading the policy', () => {
       requireTwoStepForAppPasswords: true,
       requireTwoStepForAdmins: true,
       auditRetentionDays: 90,
+      allowedServices: ['imap', 'smtp', 'pop3', 'caldav', 'carddav', 'webdav', 'graphql'],
+      requireNetworks: false,
     });
   });
 
@@ -317,6 +321,8 @@ describe('the other rules', () => {
       requireTwoStepForAppPasswords: true,
       requireTwoStepForAdmins: true,
       auditRetentionDays: 30,
+      allowedServices: ['imap', 'smtp', 'pop3', 'caldav', 'carddav', 'webdav', 'graphql'],
+      requireNetworks: false,
     });
 
     const events = await auditRows(server.db, tenant.id, 'tenant_policy.updated');
@@ -331,6 +337,8 @@ describe('the other rules', () => {
       requireTwoStepForAppPasswords: false,
       requireTwoStepForAdmins: true,
       auditRetentionDays: 90,
+      allowedServices: ['imap', 'smtp', 'pop3', 'caldav', 'carddav', 'webdav', 'graphql'],
+      requireNetworks: false,
     });
     expect(events[0]!.details.after).toEqual(result.updateTenantPolicy.policy);
 

@@ -20,14 +20,19 @@ export interface CreatedAppPassword {
   console: GraphQLClient;
 }
 
-/** A real app password, created through GraphQL with a console session (a new one unless `console` is given). */
+/**
+ * A real app password, created through GraphQL with a console session (a new one unless `console` is given),
+ * for the services given (default: every one the tenant allows) and from the networks given (default: anywhere).
+ */
 export async function createAppPassword(
   server: Pick<TestServer, 'url'>,
   user: TestUser,
-  options: { name?: string; console?: GraphQLClient } = {},
+  options: { name?: string; console?: GraphQLClient; services?: string[]; networks?: string[] } = {},
 ): Promise<CreatedAppPassword> {
   const console = options.console ?? (await signedInClient(server, user));
-  const result = await console.request(CreateAppPasswordDocument, { input: { name: options.name ?? 'Mail app' } });
+  const result = await console.request(CreateAppPasswordDocument, {
+    input: { name: options.name ?? 'Mail app', services: options.services, networks: options.networks },
+  });
   if (result.errors) throw new Error(`createAppPassword failed: ${JSON.stringify(result.errors)}`);
   const { password, appPassword } = result.data!.createAppPassword;
   recordSecret(password);

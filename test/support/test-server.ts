@@ -35,6 +35,8 @@ export interface TestServerOptions {
   previousLookupKeys?: Buffer[];
   trustedProxies?: string[];
   appPasswordCacheTtlSeconds?: number;
+  /** REQUIRE_SERVICE: every app-password check must name its service. */
+  requireService?: boolean;
   /** The built console to serve at `/` (end-to-end tests). */
   webDistDir?: string;
   /** Default: on, as outside production. */
@@ -79,6 +81,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       appPasswordCacheTtlSeconds: options.appPasswordCacheTtlSeconds ?? 300,
       graphqlIntrospection: options.graphqlIntrospection ?? true,
       metricsToken: options.metricsToken,
+      requireService: options.requireService ?? false,
     },
     runtimeDb,
     logger,

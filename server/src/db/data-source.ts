@@ -17,6 +17,7 @@ import { SignInHardening1796300000000 } from './migrations/1796300000000-SignInH
 import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoStepForAdmins.js';
 import { AppPasswordRefusal1796500000000 } from './migrations/1796500000000-AppPasswordRefusal.js';
 import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionViewer.js';
+import { Services1796700000000 } from './migrations/1796700000000-Services.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -33,6 +34,7 @@ export const migrations = [
   TwoStepForAdmins1796400000000,
   AppPasswordRefusal1796500000000,
   SessionViewer1796600000000,
+  Services1796700000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

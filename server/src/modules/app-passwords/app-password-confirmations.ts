@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { pgPool } from '../../db/pg-pool.js';
 import type { Role } from '../users/user.entity.js';
 import type { AppPasswordRefusal } from './app-password-refusal.js';
+import type { AppPasswordScope } from './app-password-scope.js';
 
 /** What a check needs to know about an app password, its user and their tenant's policy. */
 export interface Candidate {
@@ -19,7 +20,20 @@ export interface Candidate {
   refusal: AppPasswordRefusal | null;
   /** Last used over a minute ago, or never: a success should record this use. */
   last_use_stale: boolean;
+  /** Its services that the tenant allows (app-password-scope.ts); null only when no app password was found. */
+  services: string[] | null;
+  every_service: boolean | null;
+  networks: string[] | null;
 }
+
+/** What the candidate's app password may be used for and from. */
+export function scopeOf(candidate: Candidate): AppPasswordScope {
+  return { services: candidate.services ?? [], everyService: candidate.every_service ?? false, networks: candidate.networks ?? [] };
+}
+
+/** A use is recorded again after this long, per app password, service and address (last used, services used, networks). */
+const USE_MEMORY_MS = 60_000;
+const MAX_REMEMBERED_USES = 50_000;
 
 /**
  * At most two batches of each kind in flight; whatever arrives meanwhile
@@ -97,7 +111,9 @@ class Batcher<Item, Result> {
 export class AppPasswordConfirmations {
   private readonly pool: Pool;
   private readonly confirmations: Batcher<string, Candidate | undefined>;
-  private readonly touches: Batcher<{ id: string; ip: string | null }, undefined>;
+  private readonly touches: Batcher<{ id: string; ip: string | null; service: string | null }, undefined>;
+  /** Uses this process recorded lately, by app password, service and address: when each may be recorded again. */
+  private readonly recordedUses = new Map<string, number>();
 
   constructor(db: DataSource) {
     this.pool = pgPool(db);
@@ -112,7 +128,7 @@ export class AppPasswordConfirmations {
       await this.pool.query({
         name: 'touch-app-passwords',
         text: TOUCH_SQL,
-        values: [touches.map((t) => t.id), touches.map((t) => t.ip)],
+        values: [touches.map((t) => t.id), touches.map((t) => t.ip), touches.map((t) => t.service)],
       });
       return touches.map(() => undefined);
     });
@@ -128,15 +144,25 @@ export class AppPasswordConfirmations {
   }
 
   /**
-   * Records a use when the last one is over a minute old (the statement
-   * checks again, for other instances). Nothing to wait for otherwise.
+   * Records a use when the last one is over a minute old, or this process
+   * has not recorded one for this service and address in the last minute
+   * (the statement checks again, for other instances): last used, the
+   * service used, and the network used from (a new one is audited). Nothing
+   * to wait for otherwise.
    */
-  touch(candidate: Candidate, clientIp: string | null): Promise<undefined> | undefined {
-    return candidate.last_use_stale ? this.touches.add({ id: candidate.app_password_id!, ip: clientIp }) : undefined;
+  touch(candidate: Candidate, clientIp: string | null, service: string | undefined): Promise<undefined> | undefined {
+    const id = candidate.app_password_id!;
+    const key = `${id}\0${service ?? ''}\0${clientIp ?? ''}`;
+    const now = Date.now();
+    const again = this.recordedUses.get(key);
+    if (!candidate.last_use_stale && again !== undefined && again > now) return undefined;
+    if (this.recordedUses.size >= MAX_REMEMBERED_USES) this.recordedUses.clear();
+    this.recordedUses.set(key, now + USE_MEMORY_MS);
+    return this.touches.add({ id, ip: clientIp, service: service ?? null });
   }
 }
 
 /** Functions that see every tenant (migration RowLevelSecurity): a batch serves many tenants at once. */
 const CONFIRM_SQL = `SELECT * FROM confirm_app_passwords(string_to_array($1, ',')::uuid[])`;
 
-const TOUCH_SQL = `SELECT record_app_password_uses($1::uuid[], $2::inet[])`;
+const TOUCH_SQL = `SELECT record_app_password_uses($1::uuid[], $2::inet[], $3::text[])`;

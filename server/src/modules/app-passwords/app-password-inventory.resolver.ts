@@ -10,6 +10,8 @@ import {
   AppPasswordConnection,
   AppPasswordOwner,
   AppPasswordsArgs,
+  LimitAppPasswordsToUsedServicesInput,
+  LimitAppPasswordsToUsedServicesPayload,
   RevokeAppPasswordsInput,
   RevokeAppPasswordsPayload,
 } from './app-password-inventory.types.js';
@@ -51,6 +53,20 @@ export class AppPasswordInventoryResolver {
     @Ctx() ctx: Context,
   ): Promise<RevokeAppPasswordsPayload> {
     return this.inventory.revoke(requireActor(ctx), input, ctx.request);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @Mutation(() => LimitAppPasswordsToUsedServicesPayload, {
+    description:
+      'Limits app passwords of the tenant to the services they were used for in the last 30 days, where that is fewer than ' +
+      'they allow (filter allowsMoreThanUsed shows which). Dry run first; one transaction, one audit event each. Admins in the console.',
+  })
+  async limitAppPasswordsToUsedServices(
+    @Arg('input', () => LimitAppPasswordsToUsedServicesInput, { description: 'Which app passwords.' })
+    input: LimitAppPasswordsToUsedServicesInput,
+    @Ctx() ctx: Context,
+  ): Promise<LimitAppPasswordsToUsedServicesPayload> {
+    return this.inventory.limitToUsedServices(requireActor(ctx), input, ctx.request);
   }
 }
 

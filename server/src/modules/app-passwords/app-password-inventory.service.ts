@@ -5,7 +5,15 @@ import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, pageSize, requireUuids, toPage } from '../../common/pagination.js';
 import { likeContains, SqlParams } from '../../common/sql.js';
 import { auditActorOf } from '../audit/audit.service.js';
-import { AppPassword, appPasswordFromRow, type AppPasswordRow } from './app-password.entity.js';
+import {
+  APP_PASSWORD_COLUMNS,
+  AppPassword,
+  appPasswordFromRow,
+  appPasswordScopeColumns,
+  type AppPasswordRow,
+} from './app-password.entity.js';
+import { isProblem, parseServiceKey, USAGE_WINDOW_DAYS } from '../services/service-catalog.js';
+import { AuditAction } from '../audit/audit-event.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
 import {
   AppPasswordOrderField,
@@ -14,6 +22,7 @@ import {
   type AppPasswordFilter,
   type AppPasswordOrder,
   type AppPasswordOwner,
+  type LimitAppPasswordsToUsedServicesInput,
   type RevokeAppPasswordsInput,
 } from './app-password-inventory.types.js';
 
@@ -31,6 +40,20 @@ type Row = AppPasswordRow & {
   owner_email: string;
   owner_display_name: string;
 };
+
+/** What `ap` may be used for (its services that its tenant allows), for conditions that have no `tp` at hand. */
+const EFFECTIVE_SERVICES = `ARRAY(SELECT s FROM unnest(coalesce(ap.services, tpa.allowed_services)) s WHERE s = ANY(tpa.allowed_services))`;
+const WITH_ALLOWED = (expression: string) => `(SELECT ${expression} FROM tenant_policies tpa WHERE tpa.tenant_id = ap.tenant_id)`;
+
+/** The services `ap` was used for lately, of those it may be used for. */
+const USED_SERVICES = `ARRAY(SELECT s FROM unnest(${EFFECTIVE_SERVICES}) s WHERE EXISTS (
+    SELECT 1 FROM app_password_service_uses su
+     WHERE su.app_password_id = ap.id AND su.service = s AND su.last_used_at > now() - interval '${USAGE_WINDOW_DAYS} days'))`;
+
+/** Old enough to tell, used, and for fewer services than it allows (service-catalog.ts's suggestedServices, in SQL). */
+const ALLOWS_MORE_THAN_USED = `(ap.created_at <= now() - interval '${USAGE_WINDOW_DAYS} days' AND ${WITH_ALLOWED(
+  `cardinality(${USED_SERVICES}) BETWEEN 1 AND cardinality(${EFFECTIVE_SERVICES}) - 1`,
+)})`;
 
 /** SQL conditions over `ap` for a filter; throws BAD_USER_INPUT for contradictions. */
 export function filterConditions(q: SqlParams, filter: AppPasswordFilter | undefined): string[] {
@@ -54,6 +77,13 @@ export function filterConditions(q: SqlParams, filter: AppPasswordFilter | undef
   if (filter.neverUsed === true) conditions.push('ap.last_used_at IS NULL');
   if (filter.neverUsed === false) conditions.push('ap.last_used_at IS NOT NULL');
   if (filter.expiresBefore) conditions.push(`ap.expires_at < ${q.p(filter.expiresBefore)}`);
+  if (filter.service !== undefined && filter.service !== null) {
+    const parsed = parseServiceKey(filter.service, 'filter.service');
+    if (isProblem(parsed)) throw badInput(parsed.problem, parsed.field);
+    conditions.push(WITH_ALLOWED(`${q.p(parsed.key)} = ANY(${EFFECTIVE_SERVICES})`));
+  }
+  if (filter.allowsMoreThanUsed === true) conditions.push(ALLOWS_MORE_THAN_USED);
+  if (filter.allowsMoreThanUsed === false) conditions.push(`NOT ${ALLOWS_MORE_THAN_USED}`);
   return conditions;
 }
 
@@ -85,9 +115,10 @@ export class AppPasswordInventoryService {
     }
     const rows: Row[] = await reader.read(actor.tenantId, (m) =>
       m.query(
-        `SELECT ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip,
+        `SELECT ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()},
               ${SORT_SQL[field]}::text AS sort_key, u.email AS owner_email, u.display_name AS owner_display_name
          FROM app_passwords ap
+         JOIN tenant_policies tp ON tp.tenant_id = ap.tenant_id
          JOIN users u ON u.id = ap.user_id
         WHERE ${where.join(' AND ')}
         ORDER BY ${SORT_SQL[field]} ${direction}, ap.id ${direction}
@@ -172,6 +203,68 @@ export class AppPasswordInventoryService {
         request,
       });
       if (expected !== undefined && count !== expected) throw notFound('App password'); // rolls everything back
+      return { count, dryRun };
+    });
+  }
+
+  /**
+   * Narrows app passwords of the actor's tenant to the services they were
+   * used for in the last 30 days, where that is fewer than they allow (see
+   * ALLOWS_MORE_THAN_USED): by id (all must exist here) or by filter. One
+   * statement, one audit event each with before and after, all or nothing.
+   * `dryRun` only counts.
+   */
+  async limitToUsedServices(
+    actor: Actor,
+    input: LimitAppPasswordsToUsedServicesInput,
+    request: RequestInfo,
+  ): Promise<{ count: number; dryRun: boolean }> {
+    if ([input.ids, input.filter].filter((m) => m !== undefined && m !== null).length !== 1) {
+      throw badInput('Give exactly one of ids or filter.', 'input');
+    }
+    const dryRun = input.dryRun === true;
+    return withTenant(this.db, actor.tenantId, async (m) => {
+      const q = new SqlParams();
+      const tenant = q.p(actor.tenantId);
+      let condition: string;
+      if (input.ids) {
+        requireUuids(input.ids, 'ids');
+        const ids = [...new Set(input.ids.map((id) => id.toLowerCase()))];
+        if (ids.length === 0) throw badInput('ids is empty.', 'ids');
+        const [{ found }] = await m.query(
+          'SELECT count(*)::int AS found FROM app_passwords WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
+          [actor.tenantId, ids],
+        );
+        if (found !== ids.length) throw notFound('App password');
+        condition = `ap.id = ANY(${q.p(ids)}::uuid[])`;
+      } else {
+        const conditions = filterConditions(q, input.filter ?? undefined);
+        condition = conditions.length > 0 ? conditions.join(' AND ') : 'true';
+      }
+      const targets = `SELECT ap.id, ap.user_id, ap.name, ${WITH_ALLOWED(EFFECTIVE_SERVICES)} AS before, ${WITH_ALLOWED(USED_SERVICES)} AS after
+                         FROM app_passwords ap
+                        WHERE ap.tenant_id = ${tenant} AND (${condition}) AND ${ALLOWS_MORE_THAN_USED}`;
+      if (dryRun) {
+        const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM (${targets}) t`, q.values);
+        return { count, dryRun };
+      }
+      const actorOf = auditActorOf(actor);
+      const [{ count }] = await m.query(
+        `WITH target AS (${targets} FOR UPDATE OF ap),
+         narrowed AS (
+           UPDATE app_passwords ap SET services = target.after FROM target WHERE ap.id = target.id RETURNING ap.id
+         ), logged AS (
+           INSERT INTO audit_events (tenant_id, action, actor_type, actor_user_id, actor_api_token_id, target_user_id,
+                                     app_password_id, app_password_name, client_ip, user_agent, details)
+           SELECT ${tenant}, ${q.p(AuditAction.APP_PASSWORD_SERVICES_LIMITED)}, ${q.p(actorOf.type)}, ${q.p(actorOf.userId ?? null)}::uuid,
+                  ${q.p(actorOf.apiTokenId ?? null)}::uuid, target.user_id, target.id, target.name,
+                  ${q.p(request.clientIp)}::inet, ${q.p(request.userAgent)}, jsonb_build_object('before', target.before, 'after', target.after)
+             FROM target JOIN narrowed ON narrowed.id = target.id
+           RETURNING 1
+         )
+         SELECT count(*)::int AS count FROM logged`,
+        q.values,
+      );
       return { count, dryRun };
     });
   }

@@ -75,6 +75,18 @@ export class AppPasswordFilter {
 
   @Field(() => Date, { nullable: true, description: 'Expires before this time (app passwords without expiry never match).' })
   expiresBefore?: Date;
+  @Field(() => String, { nullable: true, description: 'May be used for this service (its key).' })
+  @IsOptional()
+  @MaxLength(1000)
+  service?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true: allows more services than it was used for in the last 30 days (and is older than that, and was used): ' +
+      'limitAppPasswordsToUsedServices would narrow it.',
+  })
+  allowsMoreThanUsed?: boolean;
 }
 
 @InputType({ description: 'How to sort the app-password inventory.' })
@@ -151,5 +163,28 @@ export class RevokeAppPasswordsPayload {
   count!: number;
 
   @Field(() => Boolean, { description: 'True when nothing was revoked because dryRun was asked for.' })
+  dryRun!: boolean;
+}
+
+@InputType({ description: 'Exactly one of ids or filter. Only app passwords that allow more services than they used in 30 days change.' })
+export class LimitAppPasswordsToUsedServicesInput {
+  @Field(() => [ID], { nullable: true, description: 'These app passwords (at most 10 000) of your tenant.' })
+  @IsOptional()
+  @ArrayMaxSize(10_000)
+  ids?: string[];
+
+  @Field(() => AppPasswordFilter, { nullable: true, description: 'Everything matching.' })
+  filter?: AppPasswordFilter;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Only count what would change; change nothing.' })
+  dryRun?: boolean;
+}
+
+@ObjectType({ description: 'What limitAppPasswordsToUsedServices did, or would do.' })
+export class LimitAppPasswordsToUsedServicesPayload {
+  @Field(() => Int, { description: 'How many app passwords were narrowed (or would be, in a dry run).' })
+  count!: number;
+
+  @Field(() => Boolean, { description: 'True when nothing changed because dryRun was asked for.' })
   dryRun!: boolean;
 }

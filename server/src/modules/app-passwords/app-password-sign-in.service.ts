@@ -6,7 +6,8 @@ import type { ServerKeys } from '../../common/server-keys.js';
 import { OverloadedError, type WorkLimiter } from '../../common/work-limiter.js';
 import { appPasswordLookupTag, normaliseAppPassword } from './app-password.secret.js';
 import type { Role } from '../users/user.entity.js';
-import { AppPasswordConfirmations, type Candidate } from './app-password-confirmations.js';
+import { AppPasswordConfirmations, scopeOf, type Candidate } from './app-password-confirmations.js';
+import { scopeRefusal, type ScopeQuestion } from './app-password-scope.js';
 import { MAX_AUTHORIZATION_LENGTH, parseBasicCredentials, type BasicCredentials } from '../sign-in/basic-credentials.js';
 import { SignInCredential, SignInOutcome, type SignInLog } from '../sign-in/sign-in-log.js';
 import { passwordCounters, type BlockStarted, type SignInThrottle } from '../sign-in/sign-in-throttle.js';
@@ -80,15 +81,26 @@ export class AppPasswordSignInService {
     private readonly log: SignInLog,
     private readonly argon2: WorkLimiter,
     private readonly cacheTtlMs: number,
+    /** REQUIRE_SERVICE: every check must name the service it is for. */
+    private readonly requireService = false,
   ) {
     this.confirmations = new AppPasswordConfirmations(db);
   }
 
-  /** Every refusal is a result, "too busy" included (`BUSY`); only a broken database throws. */
-  async check(authorization: string | undefined, request: RequestInfo, options: { tenantId?: string } = {}): Promise<AppPasswordCheck> {
+  /**
+   * Every refusal is a result, "too busy" included (`BUSY`); only a broken
+   * database throws. `service` is what the app signs in to (`imap`, …): the
+   * app password must have it; without one, it must have every service the
+   * tenant allows (and the operator may require one: REQUIRE_SERVICE).
+   */
+  async check(
+    authorization: string | undefined,
+    request: RequestInfo,
+    options: { tenantId?: string; service?: string } = {},
+  ): Promise<AppPasswordCheck> {
     this.inFlight++;
     try {
-      return await this.checkNow(authorization, request, options.tenantId);
+      return await this.checkNow(authorization, request, options.tenantId, options.service);
     } finally {
       if (--this.inFlight === 0) this.drained?.();
     }
@@ -110,13 +122,18 @@ export class AppPasswordSignInService {
     return this.inFlight;
   }
 
-  private async checkNow(authorization: string | undefined, request: RequestInfo, tenantId: string | undefined): Promise<AppPasswordCheck> {
+  private async checkNow(
+    authorization: string | undefined,
+    request: RequestInfo,
+    tenantId: string | undefined,
+    service: string | undefined,
+  ): Promise<AppPasswordCheck> {
     // The header exactly as it came: the warm cache's key, and what identical cold checks share.
     const headerKey = authorization && authorization.length <= MAX_AUTHORIZATION_LENGTH ? this.cacheKeyOf(authorization) : undefined;
     const cached = headerKey && this.cacheTtlMs > 0 ? this.cache.get(headerKey) : undefined;
     if (headerKey && cached && cached.expiresAt > Date.now()) {
       this.stats.cacheHits++;
-      return this.confirmRemembered(headerKey, cached, request, tenantId);
+      return this.confirmRemembered(headerKey, cached, request, tenantId, service);
     }
 
     const credentials = parseBasicCredentials(authorization);
@@ -125,15 +142,15 @@ export class AppPasswordSignInService {
       return { ok: false, outcome: 'MALFORMED' };
     }
     this.stats.cacheMisses++;
-    const flightKey = `${headerKey}\0${request.clientIp ?? ''}\0${tenantId ?? ''}`;
+    const flightKey = `${headerKey}\0${request.clientIp ?? ''}\0${tenantId ?? ''}\0${service ?? ''}`;
     let cold = this.coldChecks.get(flightKey);
     if (cold) this.stats.sharedColdChecks++;
     else {
-      cold = this.checkCold(credentials, request, tenantId, headerKey).finally(() => this.coldChecks.delete(flightKey));
+      cold = this.checkCold(credentials, request, tenantId, service, headerKey).finally(() => this.coldChecks.delete(flightKey));
       this.coldChecks.set(flightKey, cold);
     }
     const { check, candidate } = await cold;
-    this.record(credentials.signInName, check.ok ? SignInOutcome.SUCCESS : (check.outcome as SignInOutcome), request, candidate);
+    this.record(credentials.signInName, check.ok ? SignInOutcome.SUCCESS : (check.outcome as SignInOutcome), request, service, candidate);
     return check;
   }
 
@@ -141,6 +158,7 @@ export class AppPasswordSignInService {
     credentials: BasicCredentials,
     request: RequestInfo,
     tenantId: string | undefined,
+    service: string | undefined,
     headerKey: string,
   ): Promise<ColdCheck> {
     const name = credentials.signInName.toLowerCase();
@@ -187,16 +205,17 @@ export class AppPasswordSignInService {
       if (candidate) await this.onBlocks(blocks, candidate, request);
       return { check: { ok: false, outcome: candidate ? SignInOutcome.WRONG_PASSWORD : SignInOutcome.UNKNOWN_USER }, candidate };
     }
-    // The right secret, refused by a rule (disabled, expired, switched off): no guess, so nothing counts.
-    if (candidate.refusal) {
+    // The right secret, refused by a rule (disabled, expired, switched off, another service or network): no guess, so nothing counts.
+    const refusal = candidate.refusal ?? scopeRefusal(scopeOf(candidate), this.question(service, request));
+    if (refusal) {
       await attempt.refund();
-      return { check: { ok: false, outcome: candidate.refusal }, candidate };
+      return { check: { ok: false, outcome: refusal }, candidate };
     }
 
     // The answer is known: the app need not wait for the counters to be told.
     attempt.succeededLater();
     await Promise.all([
-      this.confirmations.touch(candidate, request.clientIp),
+      this.confirmations.touch(candidate, request.clientIp, service),
       candidate.lookup_tag && !candidate.lookup_tag.equals(tags[0]!)
         ? this.retag(candidate.app_password_id!, candidate.lookup_tag, tags[0]!)
         : undefined,
@@ -222,20 +241,28 @@ export class AppPasswordSignInService {
     { appPasswordId, signInName, name }: CacheEntry,
     request: RequestInfo,
     tenantId: string | undefined,
+    service: string | undefined,
   ): Promise<AppPasswordCheck> {
     const candidate = await this.confirmations.confirm(appPasswordId);
     if (!candidate || candidate.email.toLowerCase() !== name) {
       this.cache.delete(cacheKey);
-      return this.fail(signInName, SignInOutcome.REVOKED, request, candidate);
+      return this.fail(signInName, SignInOutcome.REVOKED, request, service, candidate);
     }
-    if (tenantId && candidate.tenant_id !== tenantId) return this.fail(signInName, SignInOutcome.UNKNOWN_USER, request);
+    if (tenantId && candidate.tenant_id !== tenantId) return this.fail(signInName, SignInOutcome.UNKNOWN_USER, request, service);
     if (candidate.refusal) {
       this.cache.delete(cacheKey);
-      return this.fail(signInName, candidate.refusal, request, candidate);
+      return this.fail(signInName, candidate.refusal, request, service, candidate);
     }
-    const touched = this.confirmations.touch(candidate, request.clientIp);
+    // Refused for this service or address only: the same app password may be right for another, so it stays remembered.
+    const refusal = scopeRefusal(scopeOf(candidate), this.question(service, request));
+    if (refusal) return this.fail(signInName, refusal, request, service, candidate);
+    const touched = this.confirmations.touch(candidate, request.clientIp, service);
     if (touched) await touched;
-    return this.succeed(signInName, request, candidate);
+    return this.succeed(signInName, request, service, candidate);
+  }
+
+  private question(service: string | undefined, request: RequestInfo): ScopeQuestion {
+    return { service, clientIp: request.clientIp, requireService: this.requireService };
   }
 
   /**
@@ -258,17 +285,23 @@ export class AppPasswordSignInService {
     return { ok: true, userId: c.user_id, tenantId: c.tenant_id, signInName: c.email, role: c.role, appPasswordId: c.app_password_id! };
   }
 
-  private succeed(signInName: string, request: RequestInfo, c: Candidate): AppPasswordCheck {
-    this.record(signInName, SignInOutcome.SUCCESS, request, c);
+  private succeed(signInName: string, request: RequestInfo, service: string | undefined, c: Candidate): AppPasswordCheck {
+    this.record(signInName, SignInOutcome.SUCCESS, request, service, c);
     return this.success(c);
   }
 
-  private fail(signInName: string, outcome: Exclude<SignInOutcome, 'SUCCESS'>, request: RequestInfo, c?: Candidate): AppPasswordCheck {
-    this.record(signInName, outcome, request, c);
+  private fail(
+    signInName: string,
+    outcome: Exclude<SignInOutcome, 'SUCCESS'>,
+    request: RequestInfo,
+    service: string | undefined,
+    c?: Candidate,
+  ): AppPasswordCheck {
+    this.record(signInName, outcome, request, service, c);
     return { ok: false, outcome };
   }
 
-  private record(signInName: string, outcome: SignInOutcome, request: RequestInfo, c?: Candidate): void {
+  private record(signInName: string, outcome: SignInOutcome, request: RequestInfo, service: string | undefined, c?: Candidate): void {
     this.stats.outcomes[outcome]++;
     this.log.record({
       tenantId: c?.tenant_id ?? null,
@@ -279,6 +312,7 @@ export class AppPasswordSignInService {
       outcome,
       clientIp: request.clientIp,
       userAgent: request.userAgent,
+      service: service ?? null,
     });
   }
 }

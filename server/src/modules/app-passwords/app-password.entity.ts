@@ -1,6 +1,7 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, type EntityManager } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { APP_PASSWORD_NAME_MAX_LENGTH } from '@app-passwords/schema';
+import { APP_PASSWORD_NAME_MAX_LENGTH, MAX_APP_PASSWORD_NETWORKS } from '@app-passwords/schema';
+import { suggestedServices, USAGE_WINDOW_DAYS } from '../services/service-catalog.js';
 
 /**
  * A password for one app or device that cannot do two-step verification.
@@ -58,6 +59,46 @@ export class AppPassword {
   @Column({ name: 'last_used_ip', type: 'inet', nullable: true })
   @Field(() => String, { nullable: true, description: 'The client IP address of that last sign-in.' })
   lastUsedIp!: string | null;
+
+  // Not TypeORM columns: read and written in plain SQL (appPasswordScopeColumns), since what it may be used for depends on the
+  // tenant's policy too.
+  @Field(() => [String], {
+    description:
+      'The services (keys, as in Query.services) it may be used for: those chosen at creation or narrowed since that the ' +
+      'tenant still allows. A check for any other service is refused (SERVICE_NOT_ALLOWED).',
+  })
+  services!: string[];
+
+  @Field(() => [String], {
+    description: `The networks (CIDR) it may be used from, at most ${MAX_APP_PASSWORD_NETWORKS}; empty: anywhere. Outside them: NETWORK_NOT_ALLOWED.`,
+  })
+  networks!: string[];
+
+  @Field(() => [String], { description: `The services it was used for in the last ${USAGE_WINDOW_DAYS} days.` })
+  usedServices!: string[];
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      `It was used for fewer services than it allows for ${USAGE_WINDOW_DAYS} days: the services to limit it to ` +
+      '(limitAppPasswordServices). Null when there is nothing to suggest.',
+  })
+  suggestedServices!: string[] | null;
+}
+
+/**
+ * What an app password may be used for, as columns over `ap` (app_passwords)
+ * and `tp` (its tenant's policy): its services that the tenant allows (NULL
+ * in the table: every one the tenant allows; the check functions of
+ * migration Services apply the same rule), its networks as text, and the
+ * services it was used for lately.
+ */
+export function appPasswordScopeColumns(ap = 'ap', tp = 'tp'): string {
+  return `ARRAY(SELECT s FROM unnest(coalesce(${ap}.services, ${tp}.allowed_services)) s WHERE s = ANY(${tp}.allowed_services)) AS services,
+          ${ap}.networks::text[] AS networks,
+          ARRAY(SELECT su.service FROM app_password_service_uses su
+                 WHERE su.app_password_id = ${ap}.id AND su.last_used_at > now() - interval '${USAGE_WINDOW_DAYS} days'
+                 ORDER BY su.service) AS used_services`;
 }
 
 /** An app password's columns as plain SQL reads them (the lists skip TypeORM's hydration, which costs more than the read). */
@@ -70,10 +111,14 @@ export interface AppPasswordRow {
   expires_at: Date | null;
   last_used_at: Date | null;
   last_used_ip: string | null;
+  services: string[];
+  networks: string[];
+  used_services: string[];
 }
 
 /** The app password those columns describe. */
-export function appPasswordFromRow(row: AppPasswordRow): AppPassword {
+export function appPasswordFromRow(row: AppPasswordRow, now = new Date()): AppPassword {
+  const scope = { createdAt: row.created_at, services: row.services, usedServices: row.used_services };
   return Object.assign(new AppPassword(), {
     id: row.id,
     tenantId: row.tenant_id,
@@ -83,5 +128,26 @@ export function appPasswordFromRow(row: AppPasswordRow): AppPassword {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     lastUsedIp: row.last_used_ip,
+    services: row.services,
+    networks: row.networks,
+    usedServices: row.used_services,
+    suggestedServices: suggestedServices(scope, now),
   });
+}
+
+/** An app password's own columns, over `ap`. */
+export const APP_PASSWORD_COLUMNS =
+  'ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip';
+
+/** App passwords of one tenant matching `where` (over `ap`), oldest first, with what they may be used for. */
+export async function readAppPasswords(m: EntityManager, tenantId: string, where: string, values: unknown[]): Promise<AppPassword[]> {
+  const rows: AppPasswordRow[] = await m.query(
+    `SELECT ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()}
+       FROM app_passwords ap JOIN tenant_policies tp ON tp.tenant_id = ap.tenant_id
+      WHERE ap.tenant_id = $1 AND (${where})
+      ORDER BY ap.created_at, ap.id`,
+    [tenantId, ...values],
+  );
+  const now = new Date();
+  return rows.map((row) => appPasswordFromRow(row, now));
 }

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
-import { MaxLength } from 'class-validator';
-import { APP_PASSWORD_NAME_MAX_LENGTH } from '@app-passwords/schema';
+import { ArrayMaxSize, MaxLength } from 'class-validator';
+import { APP_PASSWORD_NAME_MAX_LENGTH, MAX_APP_PASSWORD_NETWORKS, MAX_SERVICES_PER_TENANT } from '@app-passwords/schema';
 import { AppPassword } from './app-password.entity.js';
 
 @InputType({ description: 'A new app password; the server generates the secret.' })
@@ -11,6 +11,58 @@ export class CreateAppPasswordInput {
   })
   @MaxLength(1000)
   name!: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'The services (keys of Query.services) it may be used for; each one your organisation allows. ' +
+      'Not given: every service your organisation allows.',
+  })
+  @ArrayMaxSize(MAX_SERVICES_PER_TENANT)
+  @MaxLength(1000, { each: true })
+  services?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      `The networks it may be used from, at most ${MAX_APP_PASSWORD_NETWORKS}: CIDR (192.0.2.0/24, 2001:db8::/48) or single ` +
+      'addresses. Not given or empty: anywhere (unless your organisation requires networks).',
+  })
+  @ArrayMaxSize(1000)
+  @MaxLength(1000, { each: true })
+  networks?: string[] | null;
+}
+
+@InputType({ description: 'Fewer services for one of your app passwords.' })
+export class LimitAppPasswordServicesInput {
+  @Field(() => ID, { description: 'One of your app passwords.' })
+  @MaxLength(1000)
+  id!: string;
+
+  @Field(() => [String], { description: 'The services it keeps: some of those it has now, at least one.' })
+  @ArrayMaxSize(MAX_SERVICES_PER_TENANT)
+  @MaxLength(1000, { each: true })
+  services!: string[];
+}
+
+@InputType({ description: 'Where an app password may be used from.' })
+export class SetAppPasswordNetworksInput {
+  @Field(() => ID, { description: 'One of your app passwords; admins: any app password of the tenant.' })
+  @MaxLength(1000)
+  id!: string;
+
+  @Field(() => [String], {
+    description: `At most ${MAX_APP_PASSWORD_NETWORKS} networks (CIDR) or addresses; empty: anywhere (unless the tenant requires networks).`,
+  })
+  @ArrayMaxSize(1000)
+  @MaxLength(1000, { each: true })
+  networks!: string[];
+}
+
+@ObjectType({ description: 'The app password as it is now.' })
+export class AppPasswordPayload {
+  @Field(() => AppPassword, { description: 'As securityInfo lists it.' })
+  appPassword!: AppPassword;
 }
 
 @ObjectType({ description: 'The created app password, with its secret.' })

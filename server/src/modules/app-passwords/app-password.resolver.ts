@@ -2,7 +2,10 @@ import { Arg, Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../common/context.js';
 import { AppPassword } from './app-password.entity.js';
 import {
+  AppPasswordPayload,
   CreateAppPasswordInput,
+  LimitAppPasswordServicesInput,
+  SetAppPasswordNetworksInput,
   CreateAppPasswordPayload,
   DeleteAppPasswordArgs,
   DeleteAppPasswordPayload,
@@ -25,7 +28,7 @@ export class AppPasswordResolver {
     @Arg('input', () => CreateAppPasswordInput, { description: 'What the app password is for.' }) input: CreateAppPasswordInput,
     @Ctx() ctx: Context,
   ): Promise<CreateAppPasswordPayload> {
-    const created = await this.appPasswords.create(requireUser(ctx), input.name, ctx.request);
+    const created = await this.appPasswords.create(requireUser(ctx), input, ctx.request);
     ctx.res.setHeader('Cache-Control', 'no-store');
     return created;
   }
@@ -42,5 +45,33 @@ export class AppPasswordResolver {
     @Ctx() ctx: Context,
   ): Promise<DeleteAppPasswordPayload> {
     return { deletedId: await this.appPasswords.delete(requireUser(ctx), id, ctx.request) };
+  }
+
+  @Authorized()
+  @Mutation(() => AppPasswordPayload, {
+    description:
+      'Limits one of your app passwords to fewer services, from the next check on; audited. Never more: for more services, ' +
+      'create a new app password. Needs a console session.',
+  })
+  async limitAppPasswordServices(
+    @Arg('input', () => LimitAppPasswordServicesInput, { description: 'Which app password, and the services it keeps.' })
+    input: LimitAppPasswordServicesInput,
+    @Ctx() ctx: Context,
+  ): Promise<AppPasswordPayload> {
+    return { appPassword: await this.appPasswords.limitServices(requireUser(ctx), input.id, input.services, ctx.request) };
+  }
+
+  @Authorized()
+  @Mutation(() => AppPasswordPayload, {
+    description:
+      'Sets the networks an app password may be used from, from the next check on; audited. Your own; admins: any of the ' +
+      'tenant. Needs a console session.',
+  })
+  async setAppPasswordNetworks(
+    @Arg('input', () => SetAppPasswordNetworksInput, { description: 'Which app password, and its networks.' })
+    input: SetAppPasswordNetworksInput,
+    @Ctx() ctx: Context,
+  ): Promise<AppPasswordPayload> {
+    return { appPassword: await this.appPasswords.setNetworks(requireUser(ctx), input.id, input.networks, ctx.request) };
   }
 }

@@ -4,7 +4,7 @@ import type { ServerKeys } from '../../common/server-keys.js';
 import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
 import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoStepRequired } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { recordOwnChange } from '../audit/audit.service.js';
+import { recordAudit, recordOwnChange } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
@@ -12,7 +12,19 @@ import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
 import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
 import type { TwoStepStatus } from '../two-step/two-step.types.js';
-import { AppPassword, appPasswordFromRow, type AppPasswordRow } from './app-password.entity.js';
+import {
+  APP_PASSWORD_COLUMNS,
+  AppPassword,
+  appPasswordFromRow,
+  appPasswordScopeColumns,
+  readAppPasswords,
+  type AppPasswordRow,
+} from './app-password.entity.js';
+import { parseNetworks } from './app-password-scope.js';
+import { chooseServices, isProblem, narrowServices, type ServiceDefinition } from '../services/service-catalog.js';
+import { servicesOf } from '../services/service-catalog.service.js';
+import type { Service } from '../services/service.type.js';
+import { Role } from '../users/user.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
 import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
 
@@ -21,8 +33,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Counts toward the limit: not yet expired. */
 const ACTIVE = '(expires_at IS NULL OR expires_at > now())';
 
+/** What a user asks for when creating an app password. */
+export interface NewAppPassword {
+  name: string;
+  /** Service keys; none given: every service the tenant allows. */
+  services?: readonly string[] | null;
+  /** CIDRs or addresses; none given: anywhere. */
+  networks?: readonly string[] | null;
+}
+
+const NETWORKS_REQUIRED = 'Your organisation requires app passwords to name the networks they may be used from.';
+
 export interface SecurityInfoData {
   appPasswords: AppPassword[];
+  /** The services a new app password may have: those the tenant allows, in its order. */
+  services: Service[];
+  networksRequired: boolean;
   appPasswordCount: number;
   appPasswordLimit: number;
   appPasswordsAllowed: boolean;
@@ -33,6 +59,9 @@ export interface SecurityInfoData {
 /** A row of securityInfo's statement: the policy's columns, then an app password's (all null when there is none). */
 type SecurityInfoRow = TwoStepStatusColumns &
   Omit<AppPasswordRow, 'id'> & {
+    catalog: ServiceDefinition[];
+    allowed_services: string[];
+    require_networks: boolean;
     app_passwords_enabled: boolean;
     max_app_passwords_per_user: number;
     require_two_step_for_app_passwords: boolean;
@@ -57,8 +86,9 @@ export class AppPasswordService {
     const rows: SecurityInfoRow[] = await reader.read(actor.tenantId, (m) =>
       m.query(
         `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
+                tp.services AS catalog, tp.allowed_services, tp.require_networks,
                 ${twoStepStatusColumns('$2', '$1')},
-                ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, ap.last_used_ip
+                ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()}
            FROM tenant_policies tp
            LEFT JOIN app_passwords ap ON ap.tenant_id = tp.tenant_id AND ap.user_id = $2${onlyThis ? ' AND ap.id = $3' : ''}
           WHERE tp.tenant_id = $1
@@ -73,11 +103,14 @@ export class AppPasswordService {
     let appPasswordCount = 0;
     for (const row of rows) {
       if (row.id === null) continue;
-      appPasswords.push(appPasswordFromRow({ ...row, id: row.id }));
+      appPasswords.push(appPasswordFromRow({ ...row, id: row.id }, new Date(now)));
       if (!row.expires_at || row.expires_at.getTime() > now) appPasswordCount++;
     }
+    const first = rows[0]!;
     return {
       appPasswords,
+      services: servicesOf({ services: first.catalog, allowed_services: first.allowed_services }).filter((service) => service.allowed),
+      networksRequired: first.require_networks,
       appPasswordCount,
       appPasswordLimit: appPasswordLimit(policy),
       appPasswordsAllowed: allowsAppPasswords(policy),
@@ -87,19 +120,24 @@ export class AppPasswordService {
   }
 
   /**
-   * Generates a new app password for the actor. The plain secret leaves this
-   * method once, in its return value, after the transaction has committed.
-   * The user row is locked for the count-and-insert, so parallel requests
-   * cannot overshoot the limit. Needs a console sign-in of the last 10
-   * minutes and, when the tenant says so, two-step verification.
+   * Generates a new app password for the actor, for the services asked for
+   * (none: every service the tenant allows) and from the networks given
+   * (none: anywhere, unless the tenant requires some). The plain secret
+   * leaves this method once, in its return value, after the transaction has
+   * committed. The user row is locked for the count-and-insert, so parallel
+   * requests cannot overshoot the limit. Needs a console sign-in of the last
+   * 10 minutes and, when the tenant says so, two-step verification.
    */
-  async create(actor: UserActor, rawName: string, request: RequestInfo): Promise<{ appPassword: AppPassword; password: string }> {
-    const parsed = parseAppPasswordName(rawName);
+  async create(actor: UserActor, input: NewAppPassword, request: RequestInfo): Promise<{ appPassword: AppPassword; password: string }> {
+    const parsed = parseAppPasswordName(input.name);
     if ('problem' in parsed) throw badInput(parsed.problem, 'name');
+    const networks = parseNetworks(input.networks ?? []);
+    if ('problem' in networks) throw badInput(networks.problem, 'networks');
     // Fail fast before spending argon2 work; the transaction checks again.
     await withTenant(this.db, actor.tenantId, async (m) => {
       const current = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
       this.assertAllowed(current);
+      this.scopeFor(current, input, networks.networks);
       await this.assertTwoStep(current, actor, m);
     });
     requireRecentSignIn(actor);
@@ -113,6 +151,7 @@ export class AppPasswordService {
       if (locked.length === 0) throw notFound('User');
       const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
       this.assertAllowed(policy);
+      const services = this.scopeFor(policy, input, networks.networks);
       await this.assertTwoStep(policy, actor, m);
       const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1 AND ${ACTIVE}`, [
         actor.userId,
@@ -120,34 +159,101 @@ export class AppPasswordService {
       if (!hasRoomForAppPassword(policy, count)) {
         throw appPasswordLimitReached(count, appPasswordLimit(policy));
       }
-      const created = await m.save(
-        m.create(AppPassword, {
-          tenantId: actor.tenantId,
-          userId: actor.userId,
-          name: parsed.name,
+      const [{ id }] = (await m.query(
+        `INSERT INTO app_passwords (tenant_id, user_id, name, secret_hash, lookup_tag, lookup_key_id, expires_at, services, networks)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::cidr[]) RETURNING id`,
+        [
+          actor.tenantId,
+          actor.userId,
+          parsed.name,
           secretHash,
           lookupTag,
-          lookupKeyId: this.keys.currentId,
-          expiresAt: expiryFor(policy, new Date()),
-        }),
-      );
+          this.keys.currentId,
+          expiryFor(policy, new Date()),
+          services,
+          networks.networks,
+        ],
+      )) as [{ id: string }];
       await recordOwnChange(m, actor, AuditAction.APP_PASSWORD_CREATED, request, {
-        appPassword: { id: created.id, name: created.name },
+        appPassword: { id, name: parsed.name },
+        details: { services, networks: networks.networks },
       });
-      return created;
+      const [created] = await readAppPasswords(m, actor.tenantId, 'ap.id = $2', [id]);
+      return created!;
     });
-    return {
-      appPassword: await withTenant(this.db, actor.tenantId, (m) => m.findOneByOrFail(AppPassword, { id: appPassword.id })),
-      password,
-    };
+    return { appPassword, password };
+  }
+
+  /**
+   * Limits one of the actor's app passwords to fewer services (never more:
+   * for more, a new one). Takes effect from the next check; audited.
+   */
+  async limitServices(actor: UserActor, id: string, requested: readonly string[], request: RequestInfo): Promise<AppPassword> {
+    if (!UUID.test(id)) throw badInput('That is not a valid app password id.', 'id');
+    return withTenant(this.db, actor.tenantId, async (m) => {
+      const [current] = await readAppPasswords(m, actor.tenantId, 'ap.id = $2 AND ap.user_id = $3', [id, actor.userId]);
+      if (!current) throw notFound('App password');
+      const narrowed = narrowServices(requested, current.services, 'services');
+      if (isProblem(narrowed)) throw badInput(narrowed.problem, narrowed.field);
+      // FOR UPDATE via the UPDATE itself: a concurrent change waits, then this one wins.
+      await m.query('UPDATE app_passwords SET services = $3::text[] WHERE tenant_id = $1 AND id = $2', [
+        actor.tenantId,
+        id,
+        narrowed.services,
+      ]);
+      await recordOwnChange(m, actor, AuditAction.APP_PASSWORD_SERVICES_LIMITED, request, {
+        appPassword: { id: current.id, name: current.name },
+        details: { before: current.services, after: narrowed.services },
+      });
+      const [after] = await readAppPasswords(m, actor.tenantId, 'ap.id = $2', [id]);
+      return after!;
+    });
+  }
+
+  /**
+   * Sets the networks an app password may be used from (empty: anywhere,
+   * unless the tenant requires networks). Its owner, or an admin of the
+   * tenant for anyone's; takes effect from the next check; audited.
+   */
+  async setNetworks(actor: UserActor, id: string, requested: readonly string[], request: RequestInfo): Promise<AppPassword> {
+    if (!UUID.test(id)) throw badInput('That is not a valid app password id.', 'id');
+    const networks = parseNetworks(requested);
+    if ('problem' in networks) throw badInput(networks.problem, 'networks');
+    const anyones = actor.signedInWith === 'session' && actor.role === Role.TENANT_ADMIN;
+    return withTenant(this.db, actor.tenantId, async (m) => {
+      const [current] = await readAppPasswords(m, actor.tenantId, anyones ? 'ap.id = $2' : 'ap.id = $2 AND ap.user_id = $3', [
+        id,
+        ...(anyones ? [] : [actor.userId]),
+      ]);
+      if (!current) throw notFound('App password');
+      const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
+      if (policy.requireNetworks && networks.networks.length === 0) throw badInput(NETWORKS_REQUIRED, 'networks');
+      await m.query('UPDATE app_passwords SET networks = $3::cidr[] WHERE tenant_id = $1 AND id = $2', [
+        actor.tenantId,
+        id,
+        networks.networks,
+      ]);
+      await recordAudit(m, {
+        tenantId: actor.tenantId,
+        action: AuditAction.APP_PASSWORD_NETWORKS_CHANGED,
+        actor: { type: 'user', userId: actor.userId },
+        targetUserId: current.userId,
+        appPassword: { id: current.id, name: current.name },
+        request,
+        details: { before: current.networks, after: networks.networks },
+      });
+      const [after] = await readAppPasswords(m, actor.tenantId, 'ap.id = $2', [id]);
+      return after!;
+    });
   }
 
   /** The app password an app signed in with (Basic), or null for anyone else. */
   async current(reader: TenantReader, actor: UserActor): Promise<AppPassword | null> {
     if (actor.signedInWith !== 'app_password') return null;
-    return reader.read(actor.tenantId, (m) =>
-      m.findOneBy(AppPassword, { id: actor.appPasswordId, userId: actor.userId, tenantId: actor.tenantId }),
+    const [found] = await reader.read(actor.tenantId, (m) =>
+      readAppPasswords(m, actor.tenantId, 'ap.id = $2 AND ap.user_id = $3', [actor.appPasswordId, actor.userId]),
     );
+    return found ?? null;
   }
 
   /**
@@ -171,6 +277,14 @@ export class AppPasswordService {
       if (deleted === 0) throw notFound('App password');
       return id.toLowerCase();
     });
+  }
+
+  /** The services a new app password gets, and a check that the networks satisfy the tenant. */
+  private scopeFor(policy: TenantPolicy, input: NewAppPassword, networks: string[]): string[] {
+    const services = chooseServices(input.services ?? policy.allowedServices, policy.allowedServices, 'services');
+    if (isProblem(services)) throw badInput(services.problem, services.field);
+    if (policy.requireNetworks && networks.length === 0) throw badInput(NETWORKS_REQUIRED, 'networks');
+    return services.services;
   }
 
   private assertAllowed(policy: TenantPolicy): void {

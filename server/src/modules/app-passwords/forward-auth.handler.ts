@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { SERVICE_KEY_PATTERN } from '@app-passwords/schema';
 import type { RequestInfo } from '../../common/context.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
@@ -9,6 +10,7 @@ import type { AppPasswordSignInService } from './app-password-sign-in.service.js
 
 const REALM = 'App Passwords';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SERVICE_KEY = new RegExp(SERVICE_KEY_PATTERN);
 
 /**
  * `/auth/basic`: the question a reverse proxy asks (nginx `auth_request`,
@@ -16,8 +18,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * "is this sign-in name + app password good?". Any method. 204 with the user
  * in `X-Auth-*` headers, or one generic 401 for every kind of failure, also
  * when throttled (with Retry-After: nginx turns anything but 2xx/401/403 into
- * a 500) and when too busy to check (`Retry-After: 1`). `?tenant=<id>`
- * accepts only that tenant's users.
+ * a 500) and when too busy to check (`Retry-After: 1`). `?service=imap`
+ * names what the app signs in to: the app password must have that service
+ * (without it: every service its tenant allows). `?tenant=<id>` accepts only
+ * that tenant's users.
  *
  * The hot path: it counts itself in `requests` (an array slot) and writes an
  * access line only when the log level is debug; the request id is echoed in
@@ -36,14 +40,18 @@ export function createForwardAuthHandler(
     try {
       // Ids compare as text on the warm path: one canonical (lower-case) form. No query string, no URL parsing.
       const url = req.url ?? '';
-      const tenant = url.includes('?')
-        ? (new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('tenant')?.toLowerCase() ?? undefined)
-        : undefined;
+      const query = url.includes('?') ? new URLSearchParams(url.slice(url.indexOf('?') + 1)) : undefined;
+      const tenant = query?.get('tenant')?.toLowerCase() ?? undefined;
+      const service = query?.get('service') ?? undefined;
       if (tenant !== undefined && !UUID.test(tenant)) {
         outcome = 'BAD_TENANT';
         refuse(res, requestId);
+      } else if (service !== undefined && !SERVICE_KEY.test(service)) {
+        // No app password has such a service: the same answer as any other refusal, without a lookup.
+        outcome = 'BAD_SERVICE';
+        refuse(res, requestId);
       } else {
-        const result = await signIn.check(req.headers.authorization, requestInfo(req), { tenantId: tenant });
+        const result = await signIn.check(req.headers.authorization, requestInfo(req), { tenantId: tenant, service });
         if (result.ok) {
           outcome = 'SUCCESS';
           // A flat list: the cheapest form for node:http on the hot path.

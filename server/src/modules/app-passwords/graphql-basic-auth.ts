@@ -7,7 +7,8 @@ import { isBasicScheme } from '../sign-in/basic-credentials.js';
  * The actor for a GraphQL request that carries an Authorization header: an
  * app (or an integrator's script) signing in with a sign-in name and app
  * password over HTTP Basic. No session is created, and no WWW-Authenticate
- * header is sent (browsers would prompt for a password).
+ * header is sent (browsers would prompt for a password). The service is
+ * `graphql`: an app password without it is refused here.
  */
 export async function actorFromBasicCredentials(
   signIn: AppPasswordSignInService,
@@ -17,7 +18,7 @@ export async function actorFromBasicCredentials(
   if (!isBasicScheme(authorization)) {
     throw unauthenticated('Only Basic credentials (sign-in name and app password) are accepted.', 'authentication');
   }
-  const result = await signIn.check(authorization, request);
+  const result = await signIn.check(authorization, request, { service: 'graphql' });
   if (result.ok) {
     return {
       userId: result.userId,

@@ -44,6 +44,7 @@ const SIGN_IN_COLUMNS = [
   'clientIp',
   'userAgent',
   'attempts',
+  'service',
 ] as const;
 
 type ResolveActor = (req: Request) => Promise<Actor | null>;
@@ -88,6 +89,7 @@ export function createAuditExportHandlers(db: DataSource, resolveActor: ResolveA
             appPasswordId: text(req.query.appPasswordId, 'appPasswordId'),
             outcome: outcome as SignInOutcome | undefined,
             method: method as SignInCredential | undefined,
+            service: text(req.query.service, 'service'),
             from: date(req.query.from, 'from'),
             to: date(req.query.to, 'to'),
           };

@@ -1,3 +1,4 @@
+import { isProblem, parseServiceKey } from '../services/service-catalog.js';
 import type { DataSource } from 'typeorm';
 import type { Actor, TenantReader, UserActor } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
@@ -48,6 +49,11 @@ export function signInConditions(q: SqlParams, tenantId: string, filter: SignInF
   }
   if (filter?.outcome) where.push(`s.outcome = ${q.p(filter.outcome)}`);
   if (filter?.method) where.push(`s.method = ${q.p(filter.method)}`);
+  if (filter?.service !== undefined && filter.service !== null) {
+    const parsed = parseServiceKey(filter.service, 'filter.service');
+    if (isProblem(parsed)) throw badInput(parsed.problem, parsed.field);
+    where.push(`s.service = ${q.p(parsed.key)}`);
+  }
   if (filter?.from) where.push(`s.occurred_at >= ${q.p(filter.from)}`);
   if (filter?.to) where.push(`s.occurred_at < ${q.p(filter.to)}`);
   return where;
@@ -65,7 +71,7 @@ export const AUDIT_SELECT = `
 export const SIGN_IN_SELECT = `
   SELECT s.id::text AS id, s.occurred_at AS "occurredAt", s.occurred_at::text AS "sortKey", s.outcome, s.method,
          s.sign_in_name AS "signInName", s.user_id AS "userId", s.app_password_id AS "appPasswordId", ap.name AS "appPasswordName",
-         host(s.client_ip) AS "clientIp", s.user_agent AS "userAgent", s.attempts
+         host(s.client_ip) AS "clientIp", s.user_agent AS "userAgent", s.attempts, s.service
     FROM sign_in_events s
     LEFT JOIN app_passwords ap ON ap.id = s.app_password_id AND ap.tenant_id = s.tenant_id`;
 

@@ -1,3 +1,4 @@
+import { MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionTypes, NewestFirstPageArgs } from '../../common/pagination.js';
 import { GraphQLJSONObject } from 'graphql-scalars';
@@ -18,6 +19,12 @@ registerEnumType(SignInOutcome, {
     THROTTLED: { description: 'Refused unchecked: too many failures for this name, device or address.' },
     BUSY: { description: 'Refused unchecked: the server was too busy to check. Counts as no failure.' },
     WRONG_CODE: { description: 'The two-step code or recovery code was wrong.' },
+    SERVICE_NOT_ALLOWED: {
+      description:
+        'The right app password, for a service it does not have (see AppPassword.services), or a check that named no service ' +
+        'for one that does not have them all (or on a server that requires a service).',
+    },
+    NETWORK_NOT_ALLOWED: { description: 'The right app password, from outside the networks it may be used from.' },
   },
 });
 
@@ -58,6 +65,21 @@ registerEnumType(AuditAction, {
     USER_SIGN_IN_BLOCKED: {
       description:
         'user.sign_in_blocked: too many failed sign-ins for a user from unknown devices; those stop for a while (details: method, blockedForSeconds).',
+    },
+    APP_PASSWORD_SERVICES_LIMITED: {
+      description: 'app_password.services_limited: the services an app password may be used for were narrowed (details: before, after).',
+    },
+    APP_PASSWORD_NETWORKS_CHANGED: {
+      description: 'app_password.networks_changed: the networks an app password may be used from changed (details: before, after).',
+    },
+    APP_PASSWORD_USED_FROM_NEW_NETWORK: {
+      description:
+        'app_password.used_from_new_network: an app password signed an app in from a network (/24 or /64) it was not used from in the last 90 days (details: network).',
+    },
+    SERVICE_ADDED: { description: "service.added: an admin added a service to the tenant's list (details: key, nameEn, nameNl)." },
+    SERVICE_RENAMED: { description: 'service.renamed: an admin renamed a service (details: key, before, after).' },
+    SERVICE_REMOVED: {
+      description: 'service.removed: an admin removed a service; no app password has it any more (details: key, appPasswordsChanged).',
     },
   },
 });
@@ -175,6 +197,13 @@ export class SignInEntry {
   @Field(() => String, { description: 'The User-Agent header of the attempt, when it sent one.', nullable: true })
   userAgent!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The service the app signed in to, as the check named it (imap, caldav …); empty for the console and checks that name none.',
+  })
+  service!: string | null;
+
   @Field(() => Int, {
     description:
       'How many attempts this entry stands for: consecutive attempts with the same outcome, sign-in name, app password, IP ' +
@@ -222,6 +251,10 @@ export class SignInFilter {
 
   @Field(() => ID, { description: 'Only attempts that matched this app password.', nullable: true })
   appPasswordId?: string;
+
+  @Field(() => String, { description: 'Only attempts for this service (its key).', nullable: true })
+  @MaxLength(1000)
+  service?: string;
 
   @Field(() => SignInOutcome, { description: 'Only attempts that ended this way.', nullable: true })
   outcome?: SignInOutcome;

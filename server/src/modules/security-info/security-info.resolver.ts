@@ -49,6 +49,8 @@ export class SecurityInfoResolver {
     if (info.appPasswordsAllowed && (twoStep.enabled || !info.appPasswordsRequireTwoStep)) availableMethods.push(SignInMethod.APP_PASSWORD);
     return {
       appPasswords: info.appPasswords,
+      services: info.services,
+      networksRequired: info.networksRequired,
       appPasswordCount: info.appPasswordCount,
       appPasswordLimit: info.appPasswordLimit,
       twoStep,

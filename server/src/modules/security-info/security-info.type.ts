@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AppPassword } from '../app-passwords/app-password.entity.js';
 import { TwoStepStatus } from '../two-step/two-step.types.js';
+import { Service } from '../services/service.type.js';
 import { MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 
 export enum SignInMethod {
@@ -42,6 +43,12 @@ export class SecurityInfo {
     description: 'The organisation allows app passwords only for users with two-step verification.',
   })
   appPasswordsRequireTwoStep!: boolean;
+
+  @Field(() => [Service], { description: 'The services a new app password may be used for: those your organisation allows, in its order.' })
+  services!: Service[];
+
+  @Field(() => Boolean, { description: 'Your organisation requires new app passwords to name the networks they may be used from.' })
+  networksRequired!: boolean;
 
   @Field(() => [SignInMethod], {
     description:

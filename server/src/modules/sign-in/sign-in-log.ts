@@ -13,6 +13,10 @@ export const SignInOutcome = {
   BUSY: 'BUSY',
   /** A wrong two-step code or recovery code. */
   WRONG_CODE: 'WRONG_CODE',
+  /** The right app password, for a service it does not have (or a check that names none, for one that lacks some). */
+  SERVICE_NOT_ALLOWED: 'SERVICE_NOT_ALLOWED',
+  /** The right app password, from outside the networks it may be used from. */
+  NETWORK_NOT_ALLOWED: 'NETWORK_NOT_ALLOWED',
 } as const;
 export type SignInOutcome = (typeof SignInOutcome)[keyof typeof SignInOutcome];
 
@@ -37,6 +41,8 @@ export interface SignInEvent {
   outcome: SignInOutcome;
   clientIp: string | null;
   userAgent: string | null;
+  /** What an app signed in to (`imap`, …), as the check named it; null for the console and checks that name none. */
+  service: string | null;
   /** Consecutive identical attempts (all fields above but the time) this row stands for. */
   attempts: number;
 }
@@ -79,16 +85,16 @@ export class SignInLog {
     return this.buffer.length;
   }
 
-  record(event: Omit<SignInEvent, 'occurredAt' | 'attempts'>): void {
+  record(event: Omit<SignInEvent, 'occurredAt' | 'attempts' | 'service'> & { service?: string | null }): void {
     const signInName = event.signInName.slice(0, 254);
     // Ids are UUIDs and an empty IP or user agent is recorded as none, so '' for null is unambiguous.
-    const client = `${event.method}\0${event.appPasswordId ?? ''}\0${event.userId ?? ''}\0${event.tenantId ?? ''}\0${event.clientIp ?? ''}\0${signInName}\0${event.userAgent ?? ''}`;
+    const client = `${event.method}\0${event.appPasswordId ?? ''}\0${event.userId ?? ''}\0${event.tenantId ?? ''}\0${event.clientIp ?? ''}\0${signInName}\0${event.userAgent ?? ''}\0${event.service ?? ''}`;
     const latest = this.latest.get(client);
     if (latest?.outcome === event.outcome) {
       latest.attempts++;
       return;
     }
-    const recorded = { ...event, signInName, occurredAt: new Date(), attempts: 1 };
+    const recorded = { ...event, service: event.service ?? null, signInName, occurredAt: new Date(), attempts: 1 };
     this.buffer.push(recorded);
     this.latest.set(client, recorded);
     if (this.buffer.length > MAX_BUFFERED) {
@@ -124,7 +130,7 @@ export class SignInLog {
         // One function for every tenant's events (and those of nobody known): the log is written across tenants.
         await this.db.query(
           `SELECT record_sign_in_events($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-                                        $8::inet[], $9::text[], $10::int[])`,
+                                        $8::inet[], $9::text[], $10::int[], $11::text[])`,
           [
             batch.map((e) => e.occurredAt),
             batch.map((e) => e.tenantId),
@@ -136,6 +142,7 @@ export class SignInLog {
             batch.map((e) => e.clientIp),
             batch.map((e) => e.userAgent),
             batch.map((e) => e.attempts),
+            batch.map((e) => e.service),
           ],
         );
       } catch (error) {

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MAX_APP_PASSWORDS_PER_USER, MAX_AUDIT_RETENTION_DAYS } from '@app-passwords/schema';
+import type { ServiceDefinition } from '../services/service-catalog.js';
 
 /** What happens to existing app passwords when a tenant switches app passwords off. */
 export enum ExistingAppPasswords {
@@ -70,6 +71,24 @@ export class TenantPolicy {
   @Column({ name: 'audit_retention_days', type: 'integer', default: 90 })
   @Field(() => Int, { description: `Audit events older than this are deleted (1–${MAX_AUDIT_RETENTION_DAYS} days).` })
   auditRetentionDays!: number;
+
+  /** The tenant's services, in the order it lists them (Query.services). */
+  @Column({ type: 'jsonb' })
+  services!: ServiceDefinition[];
+
+  @Column({ name: 'allowed_services', type: 'text', array: true })
+  @Field(() => [String], {
+    description:
+      'The services (keys) app passwords may be used for at all. Taking one away refuses it for every app password at once ' +
+      '(SERVICE_NOT_ALLOWED) without changing them; giving it back lets those that had it use it again.',
+  })
+  allowedServices!: string[];
+
+  @Column({ name: 'require_networks', type: 'boolean', default: false })
+  @Field(() => Boolean, {
+    description: 'New app passwords must name the networks they may be used from. Existing ones are left alone.',
+  })
+  requireNetworks!: boolean;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   @Field(() => Date, { description: 'When the policy last changed.' })

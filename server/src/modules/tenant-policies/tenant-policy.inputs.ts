@@ -1,6 +1,11 @@
-import { Max, Min } from 'class-validator';
+import { ArrayMaxSize, Max, Min } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { MAX_APP_PASSWORD_LIFETIME_DAYS, MAX_APP_PASSWORDS_PER_USER, MAX_AUDIT_RETENTION_DAYS } from '@app-passwords/schema';
+import {
+  MAX_APP_PASSWORD_LIFETIME_DAYS,
+  MAX_APP_PASSWORDS_PER_USER,
+  MAX_AUDIT_RETENTION_DAYS,
+  MAX_SERVICES_PER_TENANT,
+} from '@app-passwords/schema';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 @InputType({ description: 'Only the fields given change.' })
@@ -44,6 +49,16 @@ export class UpdateTenantPolicyInput {
     description: 'Only admins with two-step verification may do admin work (while it is on, that includes changing it).',
   })
   requireTwoStepForAdmins?: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'The services (keys of Query.services) app passwords may be used for at all; at least one.',
+  })
+  @ArrayMaxSize(MAX_SERVICES_PER_TENANT)
+  allowedServices?: string[];
+
+  @Field(() => Boolean, { nullable: true, description: 'New app passwords must name the networks they may be used from.' })
+  requireNetworks?: boolean;
 
   @Field(() => Int, { nullable: true, description: `1–${MAX_AUDIT_RETENTION_DAYS} days.` })
   @Min(1)

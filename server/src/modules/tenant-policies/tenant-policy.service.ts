@@ -5,6 +5,7 @@ import { badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role } from '../users/user.entity.js';
+import { chooseServices, isProblem } from '../services/service-catalog.js';
 import { twoStepRequiredForAdmin } from './tenant-policy.rules.js';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
@@ -19,6 +20,8 @@ export interface TenantPolicyChanges {
   requireTwoStepForAppPasswords?: boolean;
   requireTwoStepForAdmins?: boolean;
   auditRetentionDays?: number;
+  allowedServices?: string[];
+  requireNetworks?: boolean;
 }
 
 /**
@@ -45,6 +48,8 @@ const POLICY_FIELDS = [
   'requireTwoStepForAppPasswords',
   'requireTwoStepForAdmins',
   'auditRetentionDays',
+  'allowedServices',
+  'requireNetworks',
 ] as const;
 
 function snapshot(policy: TenantPolicy) {
@@ -140,6 +145,13 @@ export class TenantPolicyService {
       }
       if (changes.requireTwoStepForAdmins !== undefined) policy.requireTwoStepForAdmins = changes.requireTwoStepForAdmins;
       if (changes.auditRetentionDays !== undefined) policy.auditRetentionDays = changes.auditRetentionDays;
+      if (changes.allowedServices !== undefined) {
+        const keys = policy.services.map((service) => service.key);
+        const chosen = chooseServices(changes.allowedServices, keys, 'allowedServices');
+        if (isProblem(chosen)) throw badInput(chosen.problem, chosen.field);
+        policy.allowedServices = chosen.services;
+      }
+      if (changes.requireNetworks !== undefined) policy.requireNetworks = changes.requireNetworks;
 
       const saved = await m.save(policy);
       await recordAudit(m, {
