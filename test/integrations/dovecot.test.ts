@@ -10,7 +10,15 @@ import { spawn } from 'node:child_process';
 import { DeleteAppPasswordDocument } from '@app-passwords/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../server/src/db/data-source.js';
-import { basic, createAppPassword, mapLimit, outcomesOf, randomSecret, signInEventsByIp } from '../support/app-passwords.js';
+import {
+  basic,
+  createAppPassword,
+  mapLimit,
+  outcomesOf,
+  randomSecret,
+  signInEventsByIp,
+  type SignInEventRow,
+} from '../support/app-passwords.js';
 import { createEmptyDatabase, type OwnDatabase } from '../support/databases.js';
 import {
   curlWithUser,
@@ -83,11 +91,11 @@ describe.skipIf(process.getuid?.() !== 0)('integrations/dovecot in Debian’s Do
     await database?.drop();
   });
 
-  /** A user with an app password, and a client address of this test's own. */
-  async function mailUser() {
+  /** A user with an app password (for these services, from these networks: default all, anywhere), and a client address of this test's own. */
+  async function mailUser(options: { services?: string[]; networks?: string[] } = {}) {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const appPassword = await createAppPassword(server, user);
+    const appPassword = await createAppPassword(server, user, options);
     recordMailSecrets(user.email, appPassword.password);
     return { user, appPassword, client: newClientAddress() };
   }
@@ -119,6 +127,7 @@ describe.skipIf(process.getuid?.() !== 0)('integrations/dovecot in Debian’s Do
     expect(listed.stdout).toMatch(/^\* LIST .* INBOX\r?$/m);
     const [event] = await signInEventsByIp(server, client);
     expect(event).toMatchObject({ outcome: 'SUCCESS', app_password_id: appPassword.id, user_agent: 'Dovecot (imap)' });
+    expect(serviceOf(event!)).toBe('imap');
   });
 
   it("lets a good app password send mail with SMTP AUTH through Dovecot's submission service", async () => {
@@ -132,6 +141,8 @@ describe.skipIf(process.getuid?.() !== 0)('integrations/dovecot in Debian’s Do
     ]);
     const [event] = await signInEventsByIp(server, client);
     expect(event).toMatchObject({ outcome: 'SUCCESS', app_password_id: appPassword.id, user_agent: 'Dovecot (submission)' });
+    // Dovecot's submission service is App Passwords' smtp.
+    expect(serviceOf(event!)).toBe('smtp');
   });
 
   it('refuses a wrong app password over IMAP and SMTP, and nothing is relayed', async () => {
@@ -142,6 +153,29 @@ describe.skipIf(process.getuid?.() !== 0)('integrations/dovecot in Debian’s Do
     expect((await smtp(client, user.email, randomSecret())).code).toBe(LOGIN_DENIED);
     expect(sink.messages.length).toBe(before);
     expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(['WRONG_PASSWORD', 'WRONG_PASSWORD']);
+  });
+
+  it('refuses an app password without the service imap over IMAP, while it still sends mail over SMTP', async () => {
+    const { user, appPassword, client } = await mailUser({ services: ['smtp'] });
+
+    expect((await imap(client, user.email, appPassword.password)).code).toBe(LOGIN_DENIED);
+    expect((await smtp(client, user.email, appPassword.password)).code).toBe(0);
+    const events = await signInEventsByIp(server, client);
+    expect(events.map((event) => [event.outcome, serviceOf(event)])).toEqual([
+      ['SERVICE_NOT_ALLOWED', 'imap'],
+      ['SUCCESS', 'smtp'],
+    ]);
+  });
+
+  it('refuses an app password used from outside its networks, and lets it in from inside them', async () => {
+    const inside = newClientAddress();
+    const { user, appPassword, client: outside } = await mailUser({ networks: [`${inside}/32`] });
+
+    expect((await imap(outside, user.email, appPassword.password)).code).toBe(LOGIN_DENIED);
+    expect((await smtp(outside, user.email, appPassword.password)).code).toBe(LOGIN_DENIED);
+    expect((await imap(inside, user.email, appPassword.password)).code).toBe(0);
+    expect(outcomesOf(await signInEventsByIp(server, outside))).toEqual(['NETWORK_NOT_ALLOWED', 'NETWORK_NOT_ALLOWED']);
+    expect(outcomesOf(await signInEventsByIp(server, inside))).toEqual(['SUCCESS']);
   });
 
   it('refuses an app password deleted a moment ago at the very next login (no cache in Dovecot)', async () => {
@@ -237,6 +271,11 @@ describe.skipIf(process.getuid?.() !== 0)('integrations/dovecot in Debian’s Do
     for (const secret of secrets) expect(log.includes(secret), 'a password in Dovecot’s log').toBe(false);
   });
 });
+
+/** The service a sign-in log row records (null when the check named none). */
+function serviceOf(event: SignInEventRow): string | null {
+  return JSON.parse(event.json).service;
+}
 
 interface ProcessWatch {
   sweeps: number;
