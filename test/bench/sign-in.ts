@@ -32,7 +32,8 @@ const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 60);
 /** Users with one app password each: the warm load spreads over them, like several apps behind one proxy. */
 const WARM_USERS = 8;
 const MANY = 40;
-const PATH = '/auth/basic';
+/** As a mail server's passdb asks it: the service named (app passwords of the bench have every service). */
+const PATH = '/auth/basic?service=imap';
 
 /** Whoever may create app passwords, as the service declares it. */
 type Owner = Parameters<Services['appPasswords']['create']>[0];

@@ -1,4 +1,5 @@
 import {
+  AccountActivityDocument,
   AddServiceDocument,
   AdminAppPasswordsDocument,
   LimitAppPasswordServicesDocument,
@@ -8,6 +9,7 @@ import {
   SecurityInfoDocument,
   ServicesDocument,
   SetAppPasswordNetworksDocument,
+  SignInActivityDocument,
   SignInEntriesDocument,
   UpdateTenantPolicyDocument,
 } from '@app-passwords/schema';
@@ -343,6 +345,24 @@ describe('networks of an app password', () => {
       [phone.id, 'system', '203.0.113.0/24'],
       [phone.id, 'system', '198.51.100.0/24'],
     ]);
+    // Its owner sees them, newest first; another user of the tenant does not.
+    const mine = dataOf(await who.console.request(AccountActivityDocument, { actionKind: 'APP_PASSWORD_USED_FROM_NEW_NETWORK' }));
+    expect(mine.viewer!.accountActivity.edges.map((e) => [e.node.appPasswordName, e.node.actorKind, e.node.detailsObject.network])).toEqual(
+      [
+        ['Mail app', 'SYSTEM', '198.51.100.0/24'],
+        ['Mail app', 'SYSTEM', '203.0.113.0/24'],
+      ],
+    );
+    const colleague = await signedInClient(server, await createUser(server.db, who.org.tenant));
+    expect(dataOf(await colleague.request(AccountActivityDocument, {})).viewer!.accountActivity.edges).toEqual([]);
+    // Over Basic, the app sees its own app password's events only, not those of its owner's other app passwords.
+    const laptop = await appPassword(who);
+    const overBasic = await graphqlWithAuthorization(server, phone.authorization, AccountActivityDocument, {}, { ip: '203.0.113.10' });
+    const ids = overBasic.data?.viewer?.accountActivity.edges.map((e: any) => e.node.appPasswordId) ?? [];
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids)).toEqual(new Set([phone.id]));
+    const inConsole = dataOf(await who.console.request(AccountActivityDocument, {})).viewer!.accountActivity.edges;
+    expect(inConsole.map((e) => e.node.appPasswordId)).toContain(laptop.id);
 
     // Not used from that network for over 90 days: new again.
     await server.db.query(`UPDATE app_password_networks SET last_used_at = now() - interval '91 days' WHERE app_password_id = $1`, [
@@ -428,6 +448,11 @@ describe('what app passwords are used for', () => {
     await server.app.services.signInLog.flush();
     const entries = dataOf(await who.org.console.request(SignInEntriesDocument, { filter: { service: 'carddav' } })).signInEntries.edges;
     expect(entries.map((e) => e.node.service)).toEqual(['carddav']);
+    const days = async (service?: string) =>
+      dataOf(await who.org.console.request(SignInActivityDocument, { days: 1, timeZone: 'UTC', service })).signInActivity;
+    expect(await days()).toEqual([expect.objectContaining({ succeeded: 2, failed: 0 })]);
+    expect(await days('carddav')).toEqual([expect.objectContaining({ succeeded: 1 })]);
+    expect(await days('webdav')).toEqual([expect.objectContaining({ succeeded: 0 })]);
 
     const csv = await (await getWith(server, '/export/sign-ins.csv?service=imap', { cookie: who.org.console.cookie })).text();
     const [header, ...lines] = csv.trim().split(/\r?\n/);

@@ -84,6 +84,7 @@ describe('GraphQL limits', () => {
       SetAppPasswordNetworks: { input: { id: randomUUID(), networks: ['192.0.2.0/24'] } },
       LimitAppPasswordsToUsedServices: { input: { filter: { allowsMoreThanUsed: true }, dryRun: true } },
       Services: {},
+      AccountActivity: { actionKind: 'APP_PASSWORD_USED_FROM_NEW_NETWORK', first: 200 },
       AddService: { input: { key: 'limits-check', nameEn: 'Limits check', nameNl: 'Limietcontrole' } },
       RenameService: { input: { key: 'pop3', nameEn: 'Old mail', nameNl: 'Oude e-mail' } },
       RemoveService: { input: { key: 'limits-check' } },

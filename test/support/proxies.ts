@@ -104,7 +104,7 @@ export async function startNginx(snippet: string): Promise<RunningProxy> {
   let output = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const log = () => `${output}${readIfThere(errorLog)}${readIfThere(accessLog)}`;
-  return running(child, port, dir, log);
+  return whenListening('nginx', child, port, dir, log);
 }
 
 /**
@@ -132,11 +132,21 @@ export async function startCaddy(siteBlock: (port: number) => string): Promise<R
     },
   });
   closeSync(fd);
-  return running(child, port, dir, () => readIfThere(logFile));
+  return whenListening('Caddy', child, port, dir, () => readIfThere(logFile));
 }
 
-/** Waits until the proxy accepts connections on `port` (or fails with its log when it exits first). */
-async function running(child: ChildProcess, port: number, dir: string, log: () => string): Promise<RunningProxy> {
+/**
+ * Waits until `child` (a proxy, or a server behind one) accepts connections on
+ * `port`, or fails with its log when it exits first; `stop()` ends it
+ * (SIGTERM, SIGKILL after 10 s) and removes its temporary directory `dir`.
+ */
+export async function whenListening(
+  name: string,
+  child: ChildProcess,
+  port: number,
+  dir: string,
+  log: () => string,
+): Promise<RunningProxy> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let gone = false;
   void exited.then(() => (gone = true));
@@ -145,7 +155,7 @@ async function running(child: ChildProcess, port: number, dir: string, log: () =
     if (gone || Date.now() > deadline) {
       killGroup(child, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`The proxy did not start (${gone ? `it exited with ${child.exitCode}` : 'timed out'}):\n${log()}`);
+      throw new Error(`${name} did not start (${gone ? `it exited with ${child.exitCode}` : 'timed out'}):\n${log()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -173,7 +183,7 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-function readIfThere(file: string): string {
+export function readIfThere(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch {

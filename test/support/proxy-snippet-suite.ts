@@ -129,6 +129,37 @@ export function describeProxySnippet(snippet: ProxySnippet): void {
       expect(revoked.reached).toEqual([]);
     });
 
+    it('refuses an app password without the service webdav, whatever service the client names in its own query', async () => {
+      const { user, appPassword, client } = await appUser();
+      const mailOnly = await createAppPassword(server, user, { services: ['imap', 'smtp'], console: appPassword.console });
+      const authorization = basic(user.email, mailOnly.password);
+
+      const refused = await call(client, { authorization });
+      expectRefused(refused.response);
+      expect(refused.reached).toEqual([]);
+      // The snippet's own ?service=webdav is what App Passwords gets, never the request's query.
+      const before = service.received.length;
+      expectRefused(await requestFrom(client, `${proxy.url}/dav/notes.txt?service=imap`, { headers: { authorization } }));
+      expect(service.received.slice(before)).toEqual([]);
+      expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(['SERVICE_NOT_ALLOWED', 'SERVICE_NOT_ALLOWED']);
+
+      // The same user's app password for files passes.
+      const files = await createAppPassword(server, user, { services: ['webdav'], console: appPassword.console });
+      expect((await call(client, { authorization: basic(user.email, files.password) })).response.status).toBe(200);
+    });
+
+    it("checks an app password's networks against the client's address, not the proxy's", async () => {
+      const { user, appPassword, client } = await appUser();
+      const fromClient = await createAppPassword(server, user, { networks: [`${client}/32`], console: appPassword.console });
+      const fromProxy = await createAppPassword(server, user, { networks: ['127.0.0.1/32'], console: appPassword.console });
+
+      expect((await call(client, { authorization: basic(user.email, fromClient.password) })).response.status).toBe(200);
+      const refused = await call(client, { authorization: basic(user.email, fromProxy.password) });
+      expectRefused(refused.response);
+      expect(refused.reached).toEqual([]);
+      expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(['SUCCESS', 'NETWORK_NOT_ALLOWED']);
+    });
+
     it('never passes on X-Auth-* headers a client sends itself, with or without a good password', async () => {
       const { user, appPassword, authorization, client } = await appUser();
 

@@ -67,7 +67,10 @@ export class AuditLogResolver {
   @Query(() => [SignInDay], {
     description: "App-password sign-in attempts of the tenant's users per day, oldest day first. Admins; API tokens with audit:read.",
   })
-  async signInActivity(@Args(() => SignInActivityArgs) { days, timeZone }: SignInActivityArgs, @Ctx() ctx: Context): Promise<SignInDay[]> {
-    return this.auditLog.signInActivity(ctx.transaction, requireActor(ctx), days, timeZone);
+  async signInActivity(
+    @Args(() => SignInActivityArgs) { days, timeZone, service }: SignInActivityArgs,
+    @Ctx() ctx: Context,
+  ): Promise<SignInDay[]> {
+    return this.auditLog.signInActivity(ctx.transaction, requireActor(ctx), days, timeZone, service);
   }
 }

@@ -99,6 +99,31 @@ export class AuditLogService {
   }
 
   /**
+   * What was done to a user's account, newest first: the audit events that
+   * concern them (their app passwords created, limited, used from a new
+   * network, revoked by an admin; their two-step changes …), whoever did it.
+   * Over Basic an app sees only its own app password's events.
+   */
+  async viewerActivity(
+    reader: TenantReader,
+    actor: UserActor,
+    actionKind: AuditFilter['actionKind'] | undefined,
+    page: PageArgs = {},
+  ): Promise<Page<AuditEntry>> {
+    return this.newestFirst<AuditEntry & { sortKey: string }>(
+      reader,
+      actor.tenantId,
+      AUDIT_SELECT,
+      'e',
+      (q) => [
+        ...auditConditions(q, actor.tenantId, { targetUserId: actor.userId, actionKind }),
+        ...(actor.signedInWith === 'app_password' ? [`e.app_password_id = ${q.p(actor.appPasswordId)}`] : []),
+      ],
+      page,
+    );
+  }
+
+  /**
    * A user's own sign-ins, newest first: their console sign-ins and every
    * check of their app passwords, failures and throttling included, so they
    * can see someone trying. Over Basic an app sees only its own checks.
@@ -177,11 +202,14 @@ export class AuditLogService {
 
   /**
    * Sign-in attempts per day for the last `days` days (today included), in
-   * the admin's time zone, with empty days as zeros: what the overview draws.
+   * the admin's time zone, with empty days as zeros: what the overview draws;
+   * for one service when given.
    */
-  async signInActivity(reader: TenantReader, actor: Actor, days: number, timeZone: string): Promise<SignInDay[]> {
+  async signInActivity(reader: TenantReader, actor: Actor, days: number, timeZone: string, service?: string | null): Promise<SignInDay[]> {
     if (!Number.isInteger(days) || days < 1 || days > 366) throw badInput('days must be from 1 to 366.', 'days');
     if (!isTimeZone(timeZone)) throw badInput('timeZone must be an IANA time zone such as Europe/Amsterdam.', 'timeZone');
+    const key = service === undefined || service === null ? null : parseServiceKey(service, 'service');
+    if (key && isProblem(key)) throw badInput(key.problem, key.field);
     return reader.read(actor.tenantId, (m) =>
       m.query(
         `WITH bounds AS (
@@ -192,13 +220,14 @@ export class AuditLogService {
                 sum(s.attempts) FILTER (WHERE s.outcome <> 'SUCCESS') AS failed
            FROM sign_in_events s, bounds
           WHERE s.tenant_id = $1 AND s.method = 'APP_PASSWORD' AND s.occurred_at >= (bounds.first_day AT TIME ZONE $3)
+            AND ($4::text IS NULL OR s.service = $4)
           GROUP BY 1
        )
        SELECT to_char(d.day, 'YYYY-MM-DD') AS date, coalesce(c.succeeded, 0)::int AS succeeded, coalesce(c.failed, 0)::int AS failed
          FROM bounds, generate_series(bounds.first_day, bounds.first_day + make_interval(days => $2 - 1), interval '1 day') AS d(day)
          LEFT JOIN counted c ON c.day = d.day
         ORDER BY d.day`,
-        [actor.tenantId, days, timeZone],
+        [actor.tenantId, days, timeZone, key?.key ?? null],
       ),
     );
   }

@@ -300,4 +300,8 @@ export class SignInActivityArgs {
 
   @Field(() => String, { defaultValue: 'UTC', description: 'An IANA time zone (e.g. Europe/Amsterdam) that says where days begin.' })
   timeZone!: string;
+
+  @Field(() => String, { nullable: true, description: 'Only attempts for this service (its key); all when absent.' })
+  @MaxLength(1000)
+  service?: string;
 }

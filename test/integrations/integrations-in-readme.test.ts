@@ -23,7 +23,10 @@ describe('the README shows each file of integrations/ as it is', () => {
       expect.arrayContaining([
         'nginx/app-passwords.conf',
         'caddy/Caddyfile',
+        'caddy/files.Caddyfile',
         'traefik/app-passwords.yml',
+        'radicale/radicale.conf',
+        'radicale/config',
         'dovecot/auth-app-passwords.conf.ext',
         'dovecot/app-passwords-checkpassword',
       ]),
