@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus } from 'node:os';
 import { consoleFigures, ensureConsoleBuilt, WEB_DIST } from './console.js';
 import { openBenchDatabase, type BenchDatabase } from './database.js';
+import { dovecotFigures } from './dovecot.js';
 import { graphqlFigures, seedGraphql } from './graphql-reads.js';
 import { scaleFigures, seedScale } from './scale.js';
 import type { ServerMode } from './server-process.js';
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
 
     const tables: Table[] = [];
     if (!skip('BENCH_SKIP_SIGN_IN')) tables.push(await signInFigures(start, seeded, pgCpu, log));
+    // App Passwords as the Dovecot integration's README says to run it: cache on (the default TTL), Dovecot's address trusted.
+    if (!skip('BENCH_SKIP_DOVECOT'))
+      tables.push(await dovecotFigures(() => start('app', 300, { BENCH_TRUSTED_PROXIES: '127.0.0.1' }), seeded.warm, log));
     if (!skip('BENCH_SKIP_GRAPHQL')) tables.push(await graphqlFigures(start, await seedGraphql(database.url, lookupKey), log));
     const consoleTable =
       build && (await consoleFigures(() => start('app', 300, { BENCH_WEB_DIST_DIR: WEB_DIST }), seeded.person, build, log));

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
         cookieSecure: false,
         appPasswordLookupKey: Buffer.from(process.env.BENCH_LOOKUP_KEY!, 'hex'),
         webDistDir: process.env.BENCH_WEB_DIST_DIR ?? '/nonexistent',
-        trustedProxies: [],
+        trustedProxies: (process.env.BENCH_TRUSTED_PROXIES ?? '').split(',').filter(Boolean),
         appPasswordCacheTtlSeconds: Number(process.env.BENCH_CACHE_TTL_SECONDS),
         graphqlIntrospection: false,
         metricsToken: undefined,
