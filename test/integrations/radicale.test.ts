@@ -13,6 +13,7 @@ import { basic, createAppPassword, outcomesOf, randomSecret, signInEventsByIp, W
 import { createTenant, createUser, type TestUser } from '../support/factories.js';
 import { integrationFile, startNginx, trustedProxiesIn, withAddresses, type RunningProxy } from '../support/proxies.js';
 import { startRadicale, type RunningRadicale } from '../support/radicale.js';
+import { requirementPath } from '../support/requirements.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { DeleteAppPasswordDocument } from '@app-passwords/schema';
 
@@ -65,7 +66,7 @@ function curl(
   if (options.body !== undefined) args.push('--data-binary', '@-');
   args.push(`${nginx.url}${urlPath}`);
   return new Promise((resolve, reject) => {
-    const child = spawn('curl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(requirementPath('curl'), args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

@@ -290,9 +290,13 @@ export interface CurlResult {
 export function curlWithUser(url: string, from: string, name: string, password: string, args: string[] = []): Promise<CurlResult> {
   const quote = (value: string) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
   return new Promise((resolve, reject) => {
-    const child = spawn('curl', ['--silent', '--show-error', '--max-time', '20', '--interface', from, '-K', '-', ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      requirementPath('curl'),
+      ['--silent', '--show-error', '--max-time', '20', '--interface', from, '-K', '-', ...args],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -93,6 +93,14 @@ export const REQUIREMENTS: readonly Requirement[] = [
     services: ['dovecot'],
   },
   {
+    name: 'curl',
+    usedBy: 'the Dovecot and Radicale integration tests (the mail and calendar client, and the Dovecot script itself)',
+    env: 'CURL_PATH',
+    commands: ['curl'],
+    debian: ['curl'],
+    brew: 'curl',
+  },
+  {
     name: 'radicale',
     usedBy: 'the Radicale (CalDAV/CardDAV) behind nginx integration test',
     env: 'RADICALE_PATH',
