@@ -17,6 +17,7 @@ import { TenantPolicyResolver } from './modules/tenant-policies/tenant-policy.re
 import { ServicesResolver } from './modules/services/services.resolver.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
+import { AppPasswordHistoryResolver } from './modules/logs/app-password-history.resolver.js';
 import type { Services } from './services.js';
 
 /** What the resolvers are built from. */
@@ -50,6 +51,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(TwoStepResolver, ({ services }) => new TwoStepResolver(services.twoStep)),
   resolver(AppPasswordResolver, ({ services }) => new AppPasswordResolver(services.appPasswords)),
   resolver(AppPasswordOwnerResolver, () => new AppPasswordOwnerResolver()),
+  resolver(AppPasswordHistoryResolver, () => new AppPasswordHistoryResolver()),
   resolver(AppPasswordInventoryResolver, ({ services }) => new AppPasswordInventoryResolver(services.appPasswordInventory)),
   resolver(TenantPolicyResolver, ({ services }) => new TenantPolicyResolver(services.tenantPolicies)),
   resolver(ServicesResolver, ({ services }) => new ServicesResolver(services.serviceCatalog)),

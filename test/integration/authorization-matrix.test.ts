@@ -126,6 +126,9 @@ const RULES: Record<string, Rule> = {
   // One's own app password; another tenant's admin aims at tenant A's user's.
   limitAppPasswordServices:  rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   setAppPasswordNetworks:    rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  renameAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  // Sent by a caller whose app passwords are then all gone: each console caller deletes their own.
+  deleteAllMyAppPasswords:   rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   limitAppPasswordsToUsedServices: rule(null,             ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
 };
 
@@ -210,6 +213,16 @@ async function serviceNames(tenant: TestTenant): Promise<string[]> {
 async function servicesOf(appPasswordId: string): Promise<string[] | null> {
   const [row] = await server.db.query('SELECT services FROM app_passwords WHERE id = $1', [appPasswordId]);
   return row.services;
+}
+
+/** Basic credentials of a new app password of `user`. */
+async function basicOf(user: TestUser, console: GraphQLClient): Promise<string> {
+  return basic(user.email, (await createAppPassword(server, user, { console })).password);
+}
+
+async function nameOf(appPasswordId: string): Promise<string> {
+  const [row] = await server.db.query('SELECT name FROM app_passwords WHERE id = $1', [appPasswordId]);
+  return row.name;
 }
 
 async function networksOf(appPasswordId: string): Promise<string[]> {
@@ -608,6 +621,33 @@ const OPERATIONS: Record<string, Operation> = {
       };
     },
   },
+  renameAppPassword: {
+    document: `mutation ($input: RenameAppPasswordInput!) { renameAppPassword(input: $input) { appPassword { id name } } }`,
+    prepare: async (caller) => {
+      const id = await ownAppPassword(caller, 'Matrix to rename');
+      return {
+        variables: { input: { id, name: `Renamed by ${caller.kind}` } },
+        verify: async (outcome) => expect(await nameOf(id)).toBe(outcome === 'ok' ? `Renamed by ${caller.kind}` : 'Matrix to rename'),
+      };
+    },
+  },
+  deleteAllMyAppPasswords: {
+    document: `mutation { deleteAllMyAppPasswords { deletedCount } }`,
+    prepare: async (caller) => {
+      // Tenant A's user keeps one that only they may delete; a console caller's own go.
+      const kept = (await createAppPassword(server, userA, { name: 'Matrix to keep', console: userConsole })).id;
+      return {
+        verify: async (outcome, result) => {
+          if (outcome === 'ok') expect(result.data!.deleteAllMyAppPasswords.deletedCount).toBeGreaterThanOrEqual(0);
+          if (outcome === 'ok' && caller.person) expect(await count('app_passwords WHERE user_id = $1', [caller.person.id])).toBe(0);
+          expect(await exists('app_passwords', kept)).toBe(!(outcome === 'ok' && caller.person === userA));
+          // The app-password callers of the operations after this one sign in with userA's and adminA's: new ones.
+          if (outcome === 'ok' && caller.person === userA) userBasic = await basicOf(userA, userConsole);
+          if (outcome === 'ok' && caller.person === adminA) adminBasic = await basicOf(adminA, adminConsole);
+        },
+      };
+    },
+  },
   limitAppPasswordsToUsedServices: {
     document: `mutation ($input: LimitAppPasswordsToUsedServicesInput!) { limitAppPasswordsToUsedServices(input: $input) { count dryRun } }`,
     prepare: async () => {
@@ -652,8 +692,8 @@ beforeAll(async () => {
   otherAdminConsole = await signedInClient(server, adminB);
   passwordOnlyAdminConsole = await signedInClient(server, passwordOnlyAdminA);
 
-  userBasic = basic(userA.email, (await createAppPassword(server, userA, { console: userConsole })).password);
-  adminBasic = basic(adminA.email, (await createAppPassword(server, adminA, { console: adminConsole })).password);
+  userBasic = await basicOf(userA, userConsole);
+  adminBasic = await basicOf(adminA, adminConsole);
   const userBBasic = basic(userB.email, (await createAppPassword(server, userB)).password);
   await insertAppPasswords(server.db, userB, 2);
 

@@ -18,6 +18,7 @@ import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoSte
 import { AppPasswordRefusal1796500000000 } from './migrations/1796500000000-AppPasswordRefusal.js';
 import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionViewer.js';
 import { Services1796700000000 } from './migrations/1796700000000-Services.js';
+import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppPasswordHistory.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -35,6 +36,7 @@ export const migrations = [
   AppPasswordRefusal1796500000000,
   SessionViewer1796600000000,
   Services1796700000000,
+  AppPasswordHistory1796800000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -1,6 +1,11 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
-import { APP_PASSWORD_NAME_MAX_LENGTH, MAX_APP_PASSWORD_NETWORKS, MAX_SERVICES_PER_TENANT } from '@app-passwords/schema';
+import {
+  APP_PASSWORD_NAME_MAX_LENGTH,
+  MAX_APP_PASSWORD_LIFETIME_DAYS,
+  MAX_APP_PASSWORD_NETWORKS,
+  MAX_SERVICES_PER_TENANT,
+} from '@app-passwords/schema';
 import { AppPassword } from './app-password.entity.js';
 
 @InputType({ description: 'A new app password; the server generates the secret.' })
@@ -31,6 +36,36 @@ export class CreateAppPasswordInput {
   @ArrayMaxSize(1000)
   @MaxLength(1000, { each: true })
   networks?: string[] | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      `It stops working after this many days (1–${MAX_APP_PASSWORD_LIFETIME_DAYS}), at most your organisation's maximum ` +
+      '(SecurityInfo.maxLifetimeDays). Give this or expiresAt, or neither: the maximum, or never when there is none.',
+  })
+  expiresInDays?: number | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: "It stops working at this time: in the future, and within your organisation's maximum lifetime.",
+  })
+  expiresAt?: Date | null;
+}
+
+@InputType({ description: 'A new name for one of your app passwords.' })
+export class RenameAppPasswordInput {
+  @Field(() => ID, { description: 'One of your app passwords.' })
+  @MaxLength(1000)
+  id!: string;
+
+  @Field(() => String, { description: `The app or device it is for (1–${APP_PASSWORD_NAME_MAX_LENGTH} characters).` })
+  @MaxLength(1000)
+  name!: string;
+}
+
+@ObjectType({ description: 'What deleteAllMyAppPasswords did.' })
+export class DeleteAllMyAppPasswordsPayload {
+  @Field(() => Int, { description: 'How many app passwords were deleted; apps using them are refused from their next request.' })
+  deletedCount!: number;
 }
 
 @InputType({ description: 'Fewer services for one of your app passwords.' })

@@ -7,7 +7,9 @@ import {
   LimitAppPasswordServicesInput,
   SetAppPasswordNetworksInput,
   CreateAppPasswordPayload,
+  DeleteAllMyAppPasswordsPayload,
   DeleteAppPasswordArgs,
+  RenameAppPasswordInput,
   DeleteAppPasswordPayload,
 } from './app-password.inputs.js';
 import type { AppPasswordService } from './app-password.service.js';
@@ -73,5 +75,26 @@ export class AppPasswordResolver {
     @Ctx() ctx: Context,
   ): Promise<AppPasswordPayload> {
     return { appPassword: await this.appPasswords.setNetworks(requireUser(ctx), input.id, input.networks, ctx.request) };
+  }
+
+  @Authorized()
+  @Mutation(() => AppPasswordPayload, {
+    description: 'Renames one of your app passwords; its secret and the apps using it are unaffected. Audited. Needs a console session.',
+  })
+  async renameAppPassword(
+    @Arg('input', () => RenameAppPasswordInput, { description: 'Which app password, and its new name.' }) input: RenameAppPasswordInput,
+    @Ctx() ctx: Context,
+  ): Promise<AppPasswordPayload> {
+    return { appPassword: await this.appPasswords.rename(requireUser(ctx), input.id, input.name, ctx.request) };
+  }
+
+  @Authorized()
+  @Mutation(() => DeleteAllMyAppPasswordsPayload, {
+    description:
+      'Deletes every one of your app passwords at once: irreversible, apps using them are refused from their next request. ' +
+      'One audit event each. Needs a console session.',
+  })
+  async deleteAllMyAppPasswords(@Ctx() ctx: Context): Promise<DeleteAllMyAppPasswordsPayload> {
+    return { deletedCount: await this.appPasswords.deleteAll(requireUser(ctx), ctx.request) };
   }
 }

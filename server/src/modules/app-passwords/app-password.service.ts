@@ -9,7 +9,13 @@ import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
-import { allowsAppPasswords, appPasswordLimit, expiryFor, hasRoomForAppPassword } from '../tenant-policies/tenant-policy.rules.js';
+import {
+  allowsAppPasswords,
+  appPasswordLimit,
+  chosenExpiry,
+  hasRoomForAppPassword,
+  type ExpiryChoice,
+} from '../tenant-policies/tenant-policy.rules.js';
 import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
 import type { TwoStepStatus } from '../two-step/two-step.types.js';
 import {
@@ -34,7 +40,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACTIVE = '(expires_at IS NULL OR expires_at > now())';
 
 /** What a user asks for when creating an app password. */
-export interface NewAppPassword {
+export interface NewAppPassword extends ExpiryChoice {
   name: string;
   /** Service keys; none given: every service the tenant allows. */
   services?: readonly string[] | null;
@@ -49,6 +55,8 @@ export interface SecurityInfoData {
   /** The services a new app password may have: those the tenant allows, in its order. */
   services: Service[];
   networksRequired: boolean;
+  /** The longest a new app password may live; null: it may never expire. */
+  maxLifetimeDays: number | null;
   appPasswordCount: number;
   appPasswordLimit: number;
   appPasswordsAllowed: boolean;
@@ -62,6 +70,7 @@ type SecurityInfoRow = TwoStepStatusColumns &
     catalog: ServiceDefinition[];
     allowed_services: string[];
     require_networks: boolean;
+    max_lifetime_days: number | null;
     app_passwords_enabled: boolean;
     max_app_passwords_per_user: number;
     require_two_step_for_app_passwords: boolean;
@@ -86,7 +95,7 @@ export class AppPasswordService {
     const rows: SecurityInfoRow[] = await reader.read(actor.tenantId, (m) =>
       m.query(
         `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
-                tp.services AS catalog, tp.allowed_services, tp.require_networks,
+                tp.services AS catalog, tp.allowed_services, tp.require_networks, tp.max_lifetime_days,
                 ${twoStepStatusColumns('$2', '$1')},
                 ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()}
            FROM tenant_policies tp
@@ -111,6 +120,7 @@ export class AppPasswordService {
       appPasswords,
       services: servicesOf({ services: first.catalog, allowed_services: first.allowed_services }).filter((service) => service.allowed),
       networksRequired: first.require_networks,
+      maxLifetimeDays: first.max_lifetime_days,
       appPasswordCount,
       appPasswordLimit: appPasswordLimit(policy),
       appPasswordsAllowed: allowsAppPasswords(policy),
@@ -138,6 +148,7 @@ export class AppPasswordService {
       const current = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
       this.assertAllowed(current);
       this.scopeFor(current, input, networks.networks);
+      this.expiryOf(current, input);
       await this.assertTwoStep(current, actor, m);
     });
     requireRecentSignIn(actor);
@@ -169,7 +180,7 @@ export class AppPasswordService {
           secretHash,
           lookupTag,
           this.keys.currentId,
-          expiryFor(policy, new Date()),
+          this.expiryOf(policy, input),
           services,
           networks.networks,
         ],
@@ -247,6 +258,55 @@ export class AppPasswordService {
     });
   }
 
+  /**
+   * Renames one of the actor's app passwords (1–64 characters, as when
+   * creating it); audited with the old and the new name. Its secret, and
+   * every app using it, are unaffected.
+   */
+  async rename(actor: UserActor, id: string, rawName: string, request: RequestInfo): Promise<AppPassword> {
+    if (!UUID.test(id)) throw badInput('That is not a valid app password id.', 'id');
+    const parsed = parseAppPasswordName(rawName);
+    if ('problem' in parsed) throw badInput(parsed.problem, 'name');
+    return withTenant(this.db, actor.tenantId, async (m) => {
+      const [before]: Array<{ name: string }> = await m.query(
+        'SELECT name FROM app_passwords WHERE tenant_id = $1 AND id = $2 AND user_id = $3 FOR UPDATE',
+        [actor.tenantId, id, actor.userId],
+      );
+      if (!before) throw notFound('App password');
+      await m.query('UPDATE app_passwords SET name = $3 WHERE tenant_id = $1 AND id = $2', [actor.tenantId, id, parsed.name]);
+      await recordOwnChange(m, actor, AuditAction.APP_PASSWORD_RENAMED, request, {
+        appPassword: { id, name: parsed.name },
+        details: { before: before.name, after: parsed.name },
+      });
+      const [after] = await readAppPasswords(m, actor.tenantId, 'ap.id = $2', [id]);
+      return after!;
+    });
+  }
+
+  /** Deletes every app password of the actor at once (one audit event each); returns how many went. */
+  async deleteAll(actor: UserActor, request: RequestInfo): Promise<number> {
+    return withTenant(this.db, actor.tenantId, (m) => {
+      const q = new SqlParams();
+      return deleteAppPasswords(m, q, {
+        tenantId: actor.tenantId,
+        where: `ap.user_id = ${q.p(actor.userId)}`,
+        actor: { type: 'user', userId: actor.userId },
+        request,
+        action: AuditAction.APP_PASSWORD_DELETED,
+      });
+    });
+  }
+
+  /** One of the actor's own app passwords by id, or null (an app over Basic: only the one it signed in with). */
+  async own(reader: TenantReader, actor: UserActor, id: string): Promise<AppPassword | null> {
+    if (!UUID.test(id)) throw badInput('That is not a valid app password id.', 'id');
+    if (actor.signedInWith === 'app_password' && id.toLowerCase() !== actor.appPasswordId.toLowerCase()) return null;
+    const [found] = await reader.read(actor.tenantId, (m) =>
+      readAppPasswords(m, actor.tenantId, 'ap.id = $2 AND ap.user_id = $3', [id, actor.userId]),
+    );
+    return found ?? null;
+  }
+
   /** The app password an app signed in with (Basic), or null for anyone else. */
   async current(reader: TenantReader, actor: UserActor): Promise<AppPassword | null> {
     if (actor.signedInWith !== 'app_password') return null;
@@ -277,6 +337,13 @@ export class AppPasswordService {
       if (deleted === 0) throw notFound('App password');
       return id.toLowerCase();
     });
+  }
+
+  /** When a new app password stops working: as its owner chose, within the tenant's maximum. */
+  private expiryOf(policy: TenantPolicy, choice: ExpiryChoice): Date | null {
+    const expiry = chosenExpiry(policy, choice, new Date());
+    if ('problem' in expiry) throw badInput(expiry.problem, expiry.field);
+    return expiry.expiresAt;
   }
 
   /** The services a new app password gets, and a check that the networks satisfy the tenant. */

@@ -18,6 +18,7 @@ export const AuditAction = {
   RECOVERY_CODES_REGENERATED: 'two_step.recovery_codes_regenerated',
   RECOVERY_CODE_USED: 'two_step.recovery_code_used',
   USER_SIGN_IN_BLOCKED: 'user.sign_in_blocked',
+  APP_PASSWORD_RENAMED: 'app_password.renamed',
   APP_PASSWORD_SERVICES_LIMITED: 'app_password.services_limited',
   APP_PASSWORD_NETWORKS_CHANGED: 'app_password.networks_changed',
   APP_PASSWORD_USED_FROM_NEW_NETWORK: 'app_password.used_from_new_network',

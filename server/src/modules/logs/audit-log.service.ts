@@ -68,10 +68,13 @@ export const AUDIT_SELECT = `
     LEFT JOIN users actor ON actor.id = e.actor_user_id
     LEFT JOIN users target ON target.id = e.target_user_id`;
 
-export const SIGN_IN_SELECT = `
-  SELECT s.id::text AS id, s.occurred_at AS "occurredAt", s.occurred_at::text AS "sortKey", s.outcome, s.method,
+/** A sign-in entry's columns over `s` (sign_in_events) and `ap` (its app password, if still there). */
+export const SIGN_IN_COLUMNS = `s.id::text AS id, s.occurred_at AS "occurredAt", s.occurred_at::text AS "sortKey", s.outcome, s.method,
          s.sign_in_name AS "signInName", s.user_id AS "userId", s.app_password_id AS "appPasswordId", ap.name AS "appPasswordName",
-         host(s.client_ip) AS "clientIp", s.user_agent AS "userAgent", s.attempts, s.service
+         host(s.client_ip) AS "clientIp", s.user_agent AS "userAgent", s.attempts, s.service`;
+
+export const SIGN_IN_SELECT = `
+  SELECT ${SIGN_IN_COLUMNS}
     FROM sign_in_events s
     LEFT JOIN app_passwords ap ON ap.id = s.app_password_id AND ap.tenant_id = s.tenant_id`;
 

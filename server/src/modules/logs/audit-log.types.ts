@@ -66,6 +66,7 @@ registerEnumType(AuditAction, {
       description:
         'user.sign_in_blocked: too many failed sign-ins for a user from unknown devices; those stop for a while (details: method, blockedForSeconds).',
     },
+    APP_PASSWORD_RENAMED: { description: 'app_password.renamed: its owner renamed an app password (details: before, after).' },
     APP_PASSWORD_SERVICES_LIMITED: {
       description: 'app_password.services_limited: the services an app password may be used for were narrowed (details: before, after).',
     },

@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../common/context.js';
 import { requireUser } from '../../common/require-actor.js';
 import { AppPassword } from '../app-passwords/app-password.entity.js';
@@ -29,6 +29,19 @@ export class SecurityInfoResolver {
     return this.appPasswords.current(ctx.transaction, requireUser(ctx));
   }
 
+  @FieldResolver(() => AppPassword, {
+    nullable: true,
+    description:
+      'One of your app passwords by id, e.g. for its history (recentSignIns, recentAddresses); null when you have none with ' +
+      'that id. An app signed in with an app password finds only that one.',
+  })
+  async appPassword(
+    @Arg('id', () => ID, { description: 'One of your app passwords.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<AppPassword | null> {
+    return this.appPasswords.own(ctx.transaction, requireUser(ctx), id);
+  }
+
   @FieldResolver(() => Boolean, {
     description:
       'You are an admin, your organisation requires two-step verification for admins, and you have not set it up: every ' +
@@ -51,6 +64,7 @@ export class SecurityInfoResolver {
       appPasswords: info.appPasswords,
       services: info.services,
       networksRequired: info.networksRequired,
+      maxLifetimeDays: info.maxLifetimeDays,
       appPasswordCount: info.appPasswordCount,
       appPasswordLimit: info.appPasswordLimit,
       twoStep,

@@ -50,6 +50,12 @@ export class SecurityInfo {
   @Field(() => Boolean, { description: 'Your organisation requires new app passwords to name the networks they may be used from.' })
   networksRequired!: boolean;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The most days a new app password may live (its default expiry); empty: no maximum, it may never expire.',
+  })
+  maxLifetimeDays!: number | null;
+
   @Field(() => [SignInMethod], {
     description:
       'Methods the user may add now. AUTHENTICATOR_APP until one is set up. APP_PASSWORD when the tenant allows app passwords ' +

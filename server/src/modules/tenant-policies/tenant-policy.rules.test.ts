@@ -4,6 +4,7 @@ import { TWO_STEP_REQUIRED_FOR_ADMIN } from '../../db/migrations/1796600000000-S
 import {
   allowsAppPasswords,
   appPasswordLimit,
+  chosenExpiry,
   expiryFor,
   hasRoomForAppPassword,
   twoStepRequiredForAdmin,
@@ -44,5 +45,33 @@ describe('tenant policy rules', () => {
 
   it('is the rule the session lookup installed by the newest migration applies (change it with a new migration)', () => {
     expect(twoStepRequiredForAdminSql('u')).toBe(TWO_STEP_REQUIRED_FOR_ADMIN);
+  });
+});
+
+describe('the expiry an owner chooses', () => {
+  const now = new Date('2026-12-06T12:00:00Z');
+  const capped = { appPasswordsEnabled: true, maxAppPasswordsPerUser: 40, maxLifetimeDays: 90 };
+  const open = { ...capped, maxLifetimeDays: null };
+  const inDays = (days: number) => new Date(now.getTime() + days * 86_400_000);
+
+  it('is the maximum, or never, when nothing is chosen', () => {
+    expect(chosenExpiry(capped, {}, now)).toEqual({ expiresAt: inDays(90) });
+    expect(chosenExpiry(open, {}, now)).toEqual({ expiresAt: null });
+  });
+
+  it('is so many days, or a time, within the maximum', () => {
+    expect(chosenExpiry(capped, { expiresInDays: 30 }, now)).toEqual({ expiresAt: inDays(30) });
+    expect(chosenExpiry(capped, { expiresAt: inDays(89) }, now)).toEqual({ expiresAt: inDays(89) });
+    expect(chosenExpiry(open, { expiresInDays: 3650 }, now)).toEqual({ expiresAt: inDays(3650) });
+  });
+
+  it('refuses beyond the maximum, in the past, out of range, or both at once, naming the field', () => {
+    expect(chosenExpiry(capped, { expiresInDays: 91 }, now)).toMatchObject({ field: 'expiresInDays' });
+    expect(chosenExpiry(capped, { expiresAt: inDays(91) }, now)).toMatchObject({ field: 'expiresAt' });
+    expect(chosenExpiry(open, { expiresAt: new Date(now.getTime() - 1) }, now)).toMatchObject({ field: 'expiresAt' });
+    expect(chosenExpiry(open, { expiresAt: inDays(3651) }, now)).toMatchObject({ field: 'expiresAt' });
+    expect(chosenExpiry(open, { expiresInDays: 0 }, now)).toMatchObject({ field: 'expiresInDays' });
+    expect(chosenExpiry(open, { expiresInDays: 1.5 }, now)).toMatchObject({ field: 'expiresInDays' });
+    expect(chosenExpiry(open, { expiresInDays: 3, expiresAt: inDays(3) }, now)).toMatchObject({ field: 'expiresAt' });
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
+import { MAX_APP_PASSWORD_LIFETIME_DAYS, MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 import { Role } from '../users/user.entity.js';
 import { ExistingAppPasswords } from './tenant-policy.entity.js';
 
@@ -42,9 +42,56 @@ export function hasRoomForAppPassword(policy: AppPasswordPolicy, activeCount: nu
   return activeCount < appPasswordLimit(policy);
 }
 
-/** When a new app password stops working, per the tenant's maximum lifetime; null: never. */
+const DAY_MS = 24 * 3600 * 1000;
+
+/** When a new app password stops working by default, per the tenant's maximum lifetime; null: never. */
 export function expiryFor(policy: AppPasswordPolicy, now: Date): Date | null {
-  return policy.maxLifetimeDays ? new Date(now.getTime() + policy.maxLifetimeDays * 24 * 3600 * 1000) : null;
+  return policy.maxLifetimeDays ? new Date(now.getTime() + policy.maxLifetimeDays * DAY_MS) : null;
+}
+
+/** What the owner chose: in so many days, or at a time; neither: the tenant's default. */
+export interface ExpiryChoice {
+  expiresInDays?: number | null;
+  expiresAt?: Date | null;
+}
+
+/**
+ * When a new app password stops working, as its owner chose, never beyond
+ * the tenant's maximum lifetime (a minute's grace for the clock of the
+ * request that asked). At most one of the two; a time in the past, a number
+ * of days out of 1–MAX_APP_PASSWORD_LIFETIME_DAYS or beyond the maximum is a
+ * problem naming its field.
+ */
+export function chosenExpiry(
+  policy: AppPasswordPolicy,
+  choice: ExpiryChoice,
+  now: Date,
+): { expiresAt: Date | null } | { problem: string; field: string } {
+  const days = choice.expiresInDays ?? null;
+  const at = choice.expiresAt ?? null;
+  if (days !== null && at !== null) return { problem: 'Give expiresInDays or expiresAt, not both.', field: 'expiresAt' };
+  const latest = expiryFor(policy, now);
+  const beyond = (field: string) => ({
+    problem: `Your organisation lets app passwords live at most ${policy.maxLifetimeDays} days.`,
+    field,
+  });
+  if (days !== null) {
+    if (!Number.isInteger(days) || days < 1 || days > MAX_APP_PASSWORD_LIFETIME_DAYS) {
+      return { problem: `expiresInDays is a whole number of days, 1–${MAX_APP_PASSWORD_LIFETIME_DAYS}.`, field: 'expiresInDays' };
+    }
+    if (policy.maxLifetimeDays && days > policy.maxLifetimeDays) return beyond('expiresInDays');
+    return { expiresAt: new Date(now.getTime() + days * DAY_MS) };
+  }
+  if (at !== null) {
+    if (Number.isNaN(at.getTime()) || at.getTime() <= now.getTime())
+      return { problem: 'expiresAt must be in the future.', field: 'expiresAt' };
+    if (at.getTime() > now.getTime() + MAX_APP_PASSWORD_LIFETIME_DAYS * DAY_MS) {
+      return { problem: `expiresAt is at most ${MAX_APP_PASSWORD_LIFETIME_DAYS} days away.`, field: 'expiresAt' };
+    }
+    if (latest && at.getTime() > latest.getTime() + 60_000) return beyond('expiresAt');
+    return { expiresAt: at };
+  }
+  return { expiresAt: latest };
 }
 
 export interface AdminTwoStepPolicy {
