@@ -80,6 +80,8 @@ export default tseslint.config(
               'TenantPolicyChangePreview',
               // Identified by its key within the tenant (`/auth/basic?service=<key>`).
               'Service',
+              // A value of one app password's history: its address is what tells it apart.
+              'AppPasswordAddress',
               'AffectedAppPasswords',
             ],
           },
