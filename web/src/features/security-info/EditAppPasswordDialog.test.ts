@@ -81,4 +81,68 @@ describe('EditAppPasswordDialog', () => {
     expect(wrapper.text()).not.toContain('SERVER TEXT');
     expect(wrapper.emitted('saved')).toBeUndefined();
   });
+
+  describe('rename', () => {
+    it('shows the name, focused; a new name is sent trimmed, alone when nothing else changed', async () => {
+      const { wrapper, requests } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, [
+        { data: { renameAppPassword: { appPassword: saved({ name: 'Thunderbird at work' }) } } },
+      ]);
+      const name = wrapper.find('input[name=name]');
+      expect((name.element as HTMLInputElement).value).toBe('Thunderbird');
+      expect(name.attributes('maxlength')).toBe('64');
+      await flush();
+      expect(document.activeElement).toBe(name.element);
+      await name.setValue('  Thunderbird at work ');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      await flush();
+      expect(requests.map((r) => r.variables)).toEqual([{ input: { id: 'a1', name: 'Thunderbird at work' } }]);
+      expect(wrapper.emitted('saved')).toEqual([[saved({ name: 'Thunderbird at work' })]]);
+    });
+
+    it('an empty name is said at the field and nothing is sent', async () => {
+      const { wrapper, requests } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, []);
+      const name = wrapper.find('input[name=name]');
+      await name.setValue('   ');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      expect(requests).toHaveLength(0);
+      expect(name.attributes('aria-invalid')).toBe('true');
+      expect(wrapper.find(`#${name.attributes('aria-describedby')}`).text()).toBe('Enter a name of 1 to 64 characters.');
+    });
+
+    it("the server's name error shows at the name, never its text; nothing else is sent", async () => {
+      const { wrapper, requests } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, [
+        { errors: [{ message: 'SERVER TEXT', extensions: { code: 'BAD_USER_INPUT', field: 'name' } as never }] },
+      ]);
+      await wrapper.find('input[name=name]').setValue('Two\tlines');
+      await wrapper.find('textarea').setValue('198.51.100.0/24');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      await flush();
+      expect(requests).toHaveLength(1);
+      const name = wrapper.find('input[name=name]');
+      expect(name.attributes('aria-invalid')).toBe('true');
+      expect(wrapper.find(`#${name.attributes('aria-describedby')}`).text()).toBe('A name is 1 to 64 characters, without line breaks.');
+      expect(wrapper.text()).not.toContain('SERVER TEXT');
+      expect(wrapper.emitted('saved')).toBeUndefined();
+    });
+
+    it('renamed, then the networks fail: the page is told to show the new name, the dialog stays with the error', async () => {
+      const { wrapper, requests } = mountWithApi(EditAppPasswordDialog, { props: { appPassword, services } }, [
+        { data: { renameAppPassword: { appPassword: saved({ name: 'Laptop' }) } } },
+        { errors: [{ message: 'SERVER TEXT', extensions: { code: 'BAD_USER_INPUT', field: 'networks' } as never }] },
+      ]);
+      await wrapper.find('input[name=name]').setValue('Laptop');
+      await wrapper.find('textarea').setValue('10.0.0.0/33');
+      await wrapper.find('form').trigger('submit');
+      await flush();
+      await flush();
+      await flush();
+      expect(requests).toHaveLength(2);
+      expect(wrapper.emitted('changed')).toHaveLength(1);
+      expect(wrapper.emitted('saved')).toBeUndefined();
+      expect(wrapper.find('textarea').attributes('aria-invalid')).toBe('true');
+    });
+  });
 });

@@ -9,3 +9,5 @@ export { default as DeleteAppPasswordDialog } from './DeleteAppPasswordDialog.vu
 export { default as NewRecoveryCodesDialog } from './NewRecoveryCodesDialog.vue';
 export { default as RemoveTwoStepDialog } from './RemoveTwoStepDialog.vue';
 export { default as EditAppPasswordDialog } from './EditAppPasswordDialog.vue';
+export { default as DeleteAllAppPasswordsDialog } from './DeleteAllAppPasswordsDialog.vue';
+export { default as AppPasswordHistoryDialog } from './AppPasswordHistoryDialog.vue';
