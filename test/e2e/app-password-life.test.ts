@@ -193,8 +193,10 @@ describe('the life of an app password on the security-info page', () => {
     await page.keyboard.press('Escape');
     await poll(() => dialog.count()).toBe(0);
 
-    // The account's recent sign-ins show the wrong one.
-    await poll(() => page.locator('[data-test="recent-sign-in"]', { hasText: 'Wrong password' }).count()).toBe(1);
+    // The account's recent sign-ins show the wrong one, as a password that matched none of the user's app passwords (not a deleted one).
+    const wrong = page.locator('[data-test="recent-sign-in"]', { hasText: 'Wrong password' });
+    await poll(() => wrong.count()).toBe(1);
+    expect(await wrong.textContent()).toContain('A password that matched none of your app passwords');
     await context.close();
   });
 
