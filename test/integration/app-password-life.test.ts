@@ -237,3 +237,27 @@ describe('history of an app password', () => {
     }
   });
 });
+
+describe('what goes with a deleted app password', () => {
+  it('takes the services and networks it was used for and from with it', async () => {
+    const who = await owner();
+    const gone = await createAppPassword(server, who.user, { console: who.console });
+    const kept = await createAppPassword(server, who.user, { console: who.console, name: 'Kept' });
+    for (const a of [gone, kept]) {
+      expect((await checkBasic(server, basic(who.user.email, a.password), { ip: randomIp(), query: 'service=imap' })).status).toBe(204);
+    }
+    await server.app.services.appPasswordSignIn.drain();
+    const uses = async (id: string) =>
+      (
+        await server.db.query(
+          `SELECT (SELECT count(*)::int FROM app_password_service_uses WHERE app_password_id = $1)
+              + (SELECT count(*)::int FROM app_password_networks WHERE app_password_id = $1) AS n`,
+          [id],
+        )
+      )[0].n as number;
+    expect(await uses(gone.id)).toBe(2);
+    dataOf(await who.console.request(`mutation ($id: ID!) { deleteAppPassword(id: $id) { deletedId } }`, { id: gone.id }));
+    expect(await uses(gone.id)).toBe(0);
+    expect(await uses(kept.id)).toBe(2);
+  });
+});

@@ -102,15 +102,17 @@ describe('services of an app password', () => {
     expect((await imap.check('smtp')).status).toBe(401);
     expect((await imap.check('imap')).status).toBe(204);
 
-    // Repeats for one service within a second are one row (attempts), as for any client.
-    const rows = await signInRows(imap.id);
-    expect(rows.map((r) => [r.outcome, r.service, r.attempts])).toEqual([
-      ['SUCCESS', 'imap', 2],
-      ['SERVICE_NOT_ALLOWED', 'caldav', 1],
-      ['SERVICE_NOT_ALLOWED', null, 1],
-      ['SERVICE_NOT_ALLOWED', 'no-such-service', 1],
-      ['SERVICE_NOT_ALLOWED', 'smtp', 1],
-    ]);
+    // Attempts per outcome and service (repeats within a flush second share a row, so rows are not counted).
+    const attempts = new Map<string, number>();
+    for (const r of await signInRows(imap.id))
+      attempts.set(`${r.outcome} ${r.service}`, (attempts.get(`${r.outcome} ${r.service}`) ?? 0) + r.attempts);
+    expect(Object.fromEntries(attempts)).toEqual({
+      'SUCCESS imap': 2,
+      'SERVICE_NOT_ALLOWED caldav': 1,
+      'SERVICE_NOT_ALLOWED null': 1,
+      'SERVICE_NOT_ALLOWED no-such-service': 1,
+      'SERVICE_NOT_ALLOWED smtp': 1,
+    });
   });
 
   it('a refused service counts as no guess: the right password for the wrong service never throttles the client', async () => {

@@ -19,6 +19,7 @@ import { AppPasswordRefusal1796500000000 } from './migrations/1796500000000-AppP
 import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionViewer.js';
 import { Services1796700000000 } from './migrations/1796700000000-Services.js';
 import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppPasswordHistory.js';
+import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-AppPasswordUsesCleanup.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -37,6 +38,7 @@ export const migrations = [
   SessionViewer1796600000000,
   Services1796700000000,
   AppPasswordHistory1796800000000,
+  AppPasswordUsesCleanup1796900000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */
