@@ -23,6 +23,8 @@ export type ApiScope =
   | 'AUDIT_READ'
   /** policy:read: the tenant policy and its preview. */
   | 'POLICY_READ'
+  /** scim: an identity provider creating, updating and deleting users over SCIM 2.0 (/scim/v2). Only alone: such a token can do nothing else. */
+  | 'SCIM'
   /** users:read: the user list. */
   | 'USERS_READ';
 
