@@ -14,6 +14,7 @@ import {
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
+import { ScimUserService } from './modules/scim/scim-users.service.js';
 import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
 import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';
@@ -40,6 +41,8 @@ export interface Services {
   userAdmin: UserAdminService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
+  /** Users as identity providers provision them over SCIM. */
+  scimUsers: ScimUserService;
   /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
   signInThrottle: SignInThrottle;
   twoStep: TwoStepService;
@@ -91,6 +94,7 @@ export function createServices(
     userAdmin: new UserAdminService(db),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
+    scimUsers: new ScimUserService(db, revokeUserAppPasswords),
     signInThrottle,
     twoStep,
     twoStepReset: new TwoStepResetService(db, twoStep, endSessions, revokeUserAppPasswords),
