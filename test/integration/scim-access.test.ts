@@ -39,8 +39,9 @@ describe('SCIM tokens', () => {
     const { console: admin, token } = await scimTenant(server);
     const graphql = await graphqlWithAuthorization(server, bearer(token), '{ users(first: 1) { edges { node { id } } } }');
     expect(graphql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const viewer = await graphqlWithAuthorization(server, bearer(token), VIEWER_ID);
-    expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const audit = await graphqlWithAuthorization(server, bearer(token), '{ auditEvents(first: 1) { edges { cursor } } }');
+    expect(audit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await graphqlWithAuthorization(server, bearer(token), VIEWER_ID)).data?.viewer ?? null).toBeNull();
     expect((await getWith(server, '/export/audit.csv', { authorization: bearer(token) })).status).toBe(403);
 
     const mixed = await admin.request(

@@ -114,7 +114,6 @@ describe('SCIM under random and malformed input', () => {
     expectScimAnswer(huge, 'huge');
     for (const raw of [
       '['.repeat(20_000) + ']'.repeat(20_000),
-      `{"Operations":[{"op":"replace","value":${'{"name":'.repeat(5_000)}1${'}'.repeat(5_000)}}]}`,
       '{"Operations": [',
       'not json',
       '',
@@ -135,6 +134,9 @@ describe('SCIM under random and malformed input', () => {
       expectScimAnswer(response, raw.slice(0, 80));
       expect(response.status, raw.slice(0, 80)).toBeGreaterThanOrEqual(400);
     }
+    // Deep nesting where only attributes this server does not keep live: parsed, ignored, nothing changed.
+    const nested = await patch(`{"Operations":[{"op":"replace","value":{"name":${'{"x":'.repeat(5_000)}1${'}'.repeat(5_000)}}}]}`);
+    expect(nested.status).toBe(200);
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']) {
       const response = await patch('{"Operations":[{"op":"replace","path":"active","value":false}]}', contentType);
       expectScimAnswer(response, contentType);
