@@ -26,6 +26,7 @@ import { TwoStepResetService } from './modules/two-step/two-step-reset.service.j
 import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { PasswordChangeService } from './modules/users/password-change.service.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
+import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
 
 export interface Services {
@@ -38,6 +39,8 @@ export interface Services {
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
   userAdmin: UserAdminService;
+  /** Creating, re-roling, renaming, disabling and deleting users (admins, SCIM, single sign-on). */
+  userLifecycle: UserLifecycleService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
   /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
@@ -89,6 +92,7 @@ export function createServices(
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
     userAdmin: new UserAdminService(db),
+    userLifecycle: new UserLifecycleService(db, revokeUserAppPasswords),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
     signInThrottle,
