@@ -27,6 +27,7 @@ import { TwoStepResetService } from './modules/two-step/two-step-reset.service.j
 import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { PasswordChangeService } from './modules/users/password-change.service.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
+import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
 
 export interface Services {
@@ -39,6 +40,8 @@ export interface Services {
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
   userAdmin: UserAdminService;
+  /** Creating, re-roling, renaming, disabling and deleting users (admins, SCIM, single sign-on). */
+  userLifecycle: UserLifecycleService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
   /** Users as identity providers provision them over SCIM. */
@@ -92,6 +95,7 @@ export function createServices(
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
     userAdmin: new UserAdminService(db),
+    userLifecycle: new UserLifecycleService(db, revokeUserAppPasswords),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
     scimUsers: new ScimUserService(db, revokeUserAppPasswords),

@@ -109,14 +109,22 @@ export type AuditAction =
   | 'TWO_STEP_RESET'
   /** user.created: a user was created. */
   | 'USER_CREATED'
+  /** user.deleted: a user was deleted, their app passwords and sessions with them (details: email, displayName). */
+  | 'USER_DELETED'
   /** user.disabled: an admin disabled a user. */
   | 'USER_DISABLED'
   /** user.enabled: an admin enabled a user again. */
   | 'USER_ENABLED'
   /** user.password_changed: a user changed their primary password. */
   | 'USER_PASSWORD_CHANGED'
+  /** user.renamed: a user's sign-in name changed (details: from, to). */
+  | 'USER_RENAMED'
+  /** user.role_changed: a user's role changed (details: from, to). */
+  | 'USER_ROLE_CHANGED'
   /** user.sign_in_blocked: too many failed sign-ins for a user from unknown devices; those stop for a while (details: method, blockedForSeconds). */
-  | 'USER_SIGN_IN_BLOCKED';
+  | 'USER_SIGN_IN_BLOCKED'
+  /** user.updated: a user's display name or external id changed (details: what changed, before and after). */
+  | 'USER_UPDATED';
 
 /** Who made a recorded change. Its value in AuditEntry.actorType is given first. */
 export type AuditActorType =

@@ -4,8 +4,8 @@ import type { Actor, RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, isUuid, pageSize, toPage, type Page } from '../../common/pagination.js';
 import { likeContains, SqlParams } from '../../common/sql.js';
-import { AuditAction } from '../audit/audit-event.entity.js';
-import { auditActorOf, recordAudit } from '../audit/audit.service.js';
+import { auditActorOf } from '../audit/audit.service.js';
+import { changeStatus, lockUserForChange } from './user-changes.js';
 import { UserStatus } from './user.entity.js';
 import type { User } from './tenant-user.type.js';
 
@@ -61,30 +61,15 @@ export class UserAdminService {
   }
 
   /**
-   * Disables or enables a user of the actor's tenant. Disabling ends their
-   * console sessions at once, and their app passwords are refused from the
-   * next request (every check confirms the user is active).
+   * Disables or enables a user of the actor's tenant (see changeStatus):
+   * their sessions end at once, their app passwords are refused from the next
+   * request. Nobody disables themselves or the last active admin.
    */
   async setStatus(actor: Actor, userId: string, status: UserStatus, request: RequestInfo): Promise<string> {
     if (!isUuid(userId)) throw badInput('That is not a valid user id.', 'id');
-    if (status === UserStatus.DISABLED && actor.signedInWith !== 'api_token' && actor.userId === userId) {
-      throw badInput('You cannot disable your own account.', 'id');
-    }
     return withTenant(this.db, actor.tenantId, async (m) => {
-      // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, plain rows for a SELECT.
-      const rows: Array<{ id: string }> = await m.query(
-        'WITH changed AS (UPDATE users SET status = $3 WHERE id = $1 AND tenant_id = $2 RETURNING id) SELECT id FROM changed',
-        [userId, actor.tenantId, status],
-      );
-      if (rows.length === 0) throw notFound('User');
-      if (status === UserStatus.DISABLED) await m.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
-      await recordAudit(m, {
-        tenantId: actor.tenantId,
-        action: status === UserStatus.DISABLED ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED,
-        actor: auditActorOf(actor),
-        targetUserId: userId,
-        request,
-      });
+      const { user, activeAdmins } = await lockUserForChange(m, actor.tenantId, userId, status === UserStatus.DISABLED);
+      await changeStatus(m, { user, activeAdmins, status, actor: auditActorOf(actor), request });
       return userId;
     });
   }
