@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRows } from '../support/admin.js';
+import { AuditEntriesDocument } from '@app-passwords/schema';
+import { auditRows, dataOf } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
@@ -53,7 +54,7 @@ const userRow = async (id: string) =>
 
 describe('Microsoft Entra ID', () => {
   it('tests the connection, then creates, reads, disables, enables, renames, changes and deletes a user', async () => {
-    const { tenant, scim, tokenId } = await scimTenant(server, 'Entra ID');
+    const { tenant, scim, tokenId, console: admin } = await scimTenant(server, 'Entra ID');
 
     // "Test connection": a filter on a random GUID, which must be an empty list, not an error.
     const probe = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${randomUUID()}"`)}`);
@@ -177,6 +178,12 @@ describe('Microsoft Entra ID', () => {
       [created.id],
     );
     expect(times).toHaveLength(1);
+
+    // The console's audit log names the token, as a SCIM token.
+    const entries = dataOf(await admin.request(AuditEntriesDocument, { filter: { actionKind: 'USER_DELETED' }, first: 5 })).auditEntries;
+    expect(entries.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({ actorKind: 'API_TOKEN', actorApiTokenName: 'Entra ID', actorApiTokenScopes: ['SCIM'], actorEmail: null }),
+    ]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { ApiScope } from '../../common/context.js';
 import { MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionTypes, NewestFirstPageArgs } from '../../common/pagination.js';
@@ -141,6 +142,15 @@ export class AuditEntry {
 
   @Field(() => ID, { description: 'The acting API token, when an integrator acted.', nullable: true })
   actorApiTokenId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The acting API token's name, while the token exists (e.g. the one an identity provider provisions with).",
+  })
+  actorApiTokenName!: string | null;
+
+  @Field(() => [ApiScope], { nullable: true, description: "The acting API token's scopes, while the token exists: SCIM for provisioning." })
+  actorApiTokenScopes!: ApiScope[] | null;
 
   @Field(() => ID, { description: 'The user the change was about, if any.', nullable: true })
   targetUserId!: string | null;
