@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createApiToken } from '../support/actors.js';
-import { adminTenant, getWith } from '../support/admin.js';
+import { getWith } from '../support/admin.js';
 import { basic, graphqlWithAuthorization } from '../support/app-passwords.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { VIEWER_ID } from '../support/operations.js';
@@ -44,9 +44,7 @@ describe('SCIM tokens', () => {
     expect((await graphqlWithAuthorization(server, bearer(token), VIEWER_ID)).data?.viewer ?? null).toBeNull();
     expect((await getWith(server, '/export/audit.csv', { authorization: bearer(token) })).status).toBe(403);
 
-    const mixed = await admin.request(
-      `mutation { createApiToken(input: { name: "Both", scopes: [SCIM, AUDIT_READ] }) { token } }`,
-    );
+    const mixed = await admin.request(`mutation { createApiToken(input: { name: "Both", scopes: [SCIM, AUDIT_READ] }) { token } }`);
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'scopes' });
     const tokens = await admin.request('{ apiTokens { name scopes } }');
     expect(tokens.data!.apiTokens).toEqual([{ name: 'Entra ID', scopes: ['SCIM'] }]);
@@ -111,7 +109,11 @@ describe('discovery', () => {
       authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken' })],
     });
     const types = await scim('GET', '/ResourceTypes');
-    expect(types.body).toMatchObject({ schemas: [LIST_SCHEMA], totalResults: 1, Resources: [{ id: 'User', endpoint: '/Users', schema: USER_SCHEMA }] });
+    expect(types.body).toMatchObject({
+      schemas: [LIST_SCHEMA],
+      totalResults: 1,
+      Resources: [{ id: 'User', endpoint: '/Users', schema: USER_SCHEMA }],
+    });
     expect((await scim('GET', '/ResourceTypes/User')).body).toEqual(types.body.Resources[0]);
     expectScimError(await scim('GET', '/ResourceTypes/Group'), 404);
     const schemas = await scim('GET', '/Schemas');

@@ -37,8 +37,48 @@ function random(seed: number): () => number {
 
 const next = random(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-const KEYS = ['userName', 'USERNAME', 'active', 'displayName', 'name', 'givenName', 'familyName', 'emails', 'externalId', 'schemas', 'Operations', 'op', 'path', 'value', 'type', 'primary', 'id', 'meta', '__proto__', 'constructor', ''];
-const TEXT = ['', ' ', 'x', 'True', 'FALSE', 'a@b.example', 'emails[type eq "work"].value', 'name.givenName', '\u0000', '\ud800', 'é', '"', '\\', '[', ']', 'x'.repeat(300), 'urn:ietf:params:scim:schemas:core:2.0:User:userName'];
+const KEYS = [
+  'userName',
+  'USERNAME',
+  'active',
+  'displayName',
+  'name',
+  'givenName',
+  'familyName',
+  'emails',
+  'externalId',
+  'schemas',
+  'Operations',
+  'op',
+  'path',
+  'value',
+  'type',
+  'primary',
+  'id',
+  'meta',
+  '__proto__',
+  'constructor',
+  '',
+];
+const TEXT = [
+  '',
+  ' ',
+  'x',
+  'True',
+  'FALSE',
+  'a@b.example',
+  'emails[type eq "work"].value',
+  'name.givenName',
+  '\u0000',
+  '\ud800',
+  'é',
+  '"',
+  '\\',
+  '[',
+  ']',
+  'x'.repeat(300),
+  'urn:ietf:params:scim:schemas:core:2.0:User:userName',
+];
 
 function value(depth: number): unknown {
   const kind = depth > 3 ? pick(['text', 'number', 'bool', 'null']) : pick(['text', 'number', 'bool', 'null', 'array', 'object', 'object']);
@@ -66,7 +106,32 @@ function operation(): unknown {
   return op;
 }
 
-const PATH_PARTS = ['userName', 'active', 'emails', '[', ']', 'type', ' eq ', ' and ', ' or ', '"work"', '.value', '.', 'name', 'givenName', ' pr', '(', ')', 'not', ' ', 'urn:x:y', ':', 'true', '12', '"\\u00"'];
+const PATH_PARTS = [
+  'userName',
+  'active',
+  'emails',
+  '[',
+  ']',
+  'type',
+  ' eq ',
+  ' and ',
+  ' or ',
+  '"work"',
+  '.value',
+  '.',
+  'name',
+  'givenName',
+  ' pr',
+  '(',
+  ')',
+  'not',
+  ' ',
+  'urn:x:y',
+  ':',
+  'true',
+  '12',
+  '"\\u00"',
+];
 const randomPath = () => Array.from({ length: 1 + Math.floor(next() * 8) }, () => pick(PATH_PARTS)).join('');
 
 function expectScimAnswer(response: ScimResponse, what: string): void {
@@ -90,11 +155,20 @@ describe('SCIM under random and malformed input', () => {
         what = `${kind} ${JSON.stringify(body)}`;
         response = await scim(kind === 'post' ? 'POST' : 'PUT', kind === 'post' ? '/Users' : `/Users/${encodeURIComponent(target)}`, body);
       } else if (kind === 'patch') {
-        const body = next() < 0.8 ? { schemas: [pick(['urn:ietf:params:scim:api:messages:2.0:PatchOp', 'x'])], Operations: Array.from({ length: Math.floor(next() * 4) }, operation) } : value(0);
+        const body =
+          next() < 0.8
+            ? {
+                schemas: [pick(['urn:ietf:params:scim:api:messages:2.0:PatchOp', 'x'])],
+                Operations: Array.from({ length: Math.floor(next() * 4) }, operation),
+              }
+            : value(0);
         what = `patch ${JSON.stringify(body)}`;
         response = await scim('PATCH', `/Users/${encodeURIComponent(target)}`, body);
       } else if (kind === 'filter') {
-        const filter = next() < 0.5 ? randomPath() : `${randomPath()} ${pick(['eq', 'sw', 'EQ', 'pr', 'xx'])} ${pick(['"a"', 'true', '1', 'null', '"', ''])}`;
+        const filter =
+          next() < 0.5
+            ? randomPath()
+            : `${randomPath()} ${pick(['eq', 'sw', 'EQ', 'pr', 'xx'])} ${pick(['"a"', 'true', '1', 'null', '"', ''])}`;
         what = `filter ${filter}`;
         response = await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`);
       } else {
@@ -143,7 +217,12 @@ describe('SCIM under random and malformed input', () => {
       expect(response.status).toBeGreaterThanOrEqual(400);
     }
     // After all that, the user is as they were, and JSON sent as application/json is accepted too.
-    const ok = await scim('PATCH', `/Users/${userId}`, { Operations: [{ op: 'replace', value: { displayName: 'Still here', active: true } }] }, { contentType: 'application/json' });
+    const ok = await scim(
+      'PATCH',
+      `/Users/${userId}`,
+      { Operations: [{ op: 'replace', value: { displayName: 'Still here', active: true } }] },
+      { contentType: 'application/json' },
+    );
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ id: userId, displayName: 'Still here', active: true });
     expect(server.problems()).toEqual([]);

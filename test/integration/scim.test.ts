@@ -157,7 +157,9 @@ describe('Microsoft Entra ID', () => {
 
     const byToken = (rows: Awaited<ReturnType<typeof auditRows>>) =>
       rows.map((r) => [r.action, r.actor_type, r.actor_api_token_id, r.target_user_id] as const);
-    const events = byToken(await auditRows(server.db, tenant.id)).filter(([action]) => action.startsWith('user.') || action === 'app_password.revoked');
+    const events = byToken(await auditRows(server.db, tenant.id)).filter(
+      ([action]) => action.startsWith('user.') || action === 'app_password.revoked',
+    );
     expect(events.slice(0, 5)).toEqual([
       ['user.created', 'api_token', tokenId, created.id],
       ['user.disabled', 'api_token', tokenId, created.id],

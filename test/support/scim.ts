@@ -53,7 +53,10 @@ export function scimClient(server: Pick<TestServer, 'url'>, token: string | unde
 }
 
 /** A tenant with an admin, and a SCIM token the admin created in the console (as an identity provider is given). */
-export async function scimTenant(server: TestServer, tokenName = 'Entra ID'): Promise<AdminTenant & { token: string; tokenId: string; scim: Scim }> {
+export async function scimTenant(
+  server: TestServer,
+  tokenName = 'Entra ID',
+): Promise<AdminTenant & { token: string; tokenId: string; scim: Scim }> {
   const tenant = await adminTenant(server);
   const { id, token } = await createApiToken(tenant.console, ['SCIM'], tokenName);
   return { ...tenant, token, tokenId: id, scim: scimClient(server, token) };

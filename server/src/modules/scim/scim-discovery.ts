@@ -76,10 +76,15 @@ export function userSchema(baseUrl: string) {
     name: 'User',
     description: 'The attributes of a user that App Passwords keeps; others are accepted and ignored.',
     attributes: [
-      attribute('userName', 'string', `The sign-in name: an email address, at most ${MAX_EMAIL_LENGTH} characters, unique in the installation.`, {
-        required: true,
-        uniqueness: 'server',
-      }),
+      attribute(
+        'userName',
+        'string',
+        `The sign-in name: an email address, at most ${MAX_EMAIL_LENGTH} characters, unique in the installation.`,
+        {
+          required: true,
+          uniqueness: 'server',
+        },
+      ),
       attribute('name', 'complex', "The person's name.", {
         subAttributes: [
           attribute('formatted', 'string', 'The full name; the display name when none is given.'),
@@ -104,5 +109,11 @@ export function userSchema(baseUrl: string) {
 
 /** A ListResponse of everything in `resources` (the discovery lists are never paged). */
 export function listOf(resources: object[]) {
-  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources };
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults: resources.length,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
 }

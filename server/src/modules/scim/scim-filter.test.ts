@@ -19,7 +19,9 @@ describe('SCIM list filters', () => {
       { field: 'userName', value: 'ad3c1e70-7a4b-4b7e-8c0a-5f1b8d7a9e21' },
     ]);
     expect(conditions('externalId eq "00aa-11"')).toEqual([{ field: 'externalId', value: '00aa-11' }]);
-    expect(conditions('emails[type eq "work"].value eq "adele@contoso.example"')).toEqual([{ field: 'email', value: 'adele@contoso.example' }]);
+    expect(conditions('emails[type eq "work"].value eq "adele@contoso.example"')).toEqual([
+      { field: 'email', value: 'adele@contoso.example' },
+    ]);
     expect(conditions('userName eq "a@b.example" and externalId eq "x"')).toEqual([
       { field: 'userName', value: 'a@b.example' },
       { field: 'externalId', value: 'x' },

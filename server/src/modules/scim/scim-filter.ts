@@ -30,7 +30,8 @@ const MAX_DEPTH = 10;
 const COMPARE_OPS: ReadonlySet<string> = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'ge', 'le']);
 const NAME = /[A-Za-z][\w$-]*/y;
 const URN = /urn:[A-Za-z0-9:._-]*/iy;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\.)*"/y;
+// A JSON string: no raw control characters (\p{Cc}), escapes checked by JSON.parse.
+const STRING = /"(?:[^"\\\p{Cc}]|\\.)*"/uy;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WORD = /[A-Za-z]+/y;
 
@@ -203,13 +204,17 @@ export function parsePath(text: string): AttrPath {
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 /** Whether a path names the core User schema's attribute (no URN, or the User schema's URN). */
-export const isCoreUserPath = (path: AttrPath): boolean => path.schema === undefined || path.schema.toLowerCase() === USER_SCHEMA.toLowerCase();
+export const isCoreUserPath = (path: AttrPath): boolean =>
+  path.schema === undefined || path.schema.toLowerCase() === USER_SCHEMA.toLowerCase();
 
 /** `emails[type eq "work"]` (or `primary eq true`): the one email this server keeps, the work address. */
 export function isWorkEmailFilter(node: FilterNode | undefined): boolean {
   if (!node || node.kind !== 'compare' || node.op !== 'eq' || node.path.filter || node.path.subAttribute) return false;
   const attribute = node.path.attribute.toLowerCase();
-  return (attribute === 'type' && typeof node.value === 'string' && node.value.toLowerCase() === 'work') || (attribute === 'primary' && node.value === true);
+  return (
+    (attribute === 'type' && typeof node.value === 'string' && node.value.toLowerCase() === 'work') ||
+    (attribute === 'primary' && node.value === true)
+  );
 }
 
 /** What the user list can be filtered by: each is an equality, all must hold. */

@@ -12,7 +12,8 @@ const adele: ScimUserFields = {
   workEmail: null,
   active: true,
 };
-const patch = (...operations: unknown[]) => applyPatch(adele, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
+const patch = (...operations: unknown[]) =>
+  applyPatch(adele, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
 const refusal = (run: () => unknown) => {
   try {
     run();
@@ -35,12 +36,14 @@ describe('SCIM PATCH', () => {
 
   it("takes Okta's value object without a path", () => {
     expect(patch({ op: 'replace', value: { active: false } }).active).toBe(false);
-    expect(patch({ op: 'replace', value: { name: { givenName: 'Ada' }, 'name.familyName': 'Lovelace', externalId: 'o-9' } })).toMatchObject({
-      givenName: 'Ada',
-      familyName: 'Lovelace',
-      externalId: 'o-9',
-      displayName: 'Adele Vance',
-    });
+    expect(patch({ op: 'replace', value: { name: { givenName: 'Ada' }, 'name.familyName': 'Lovelace', externalId: 'o-9' } })).toMatchObject(
+      {
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        externalId: 'o-9',
+        displayName: 'Adele Vance',
+      },
+    );
   });
 
   it('ignores attributes and extension schemas it does not keep', () => {

@@ -11,7 +11,15 @@ import {
   workEmailValue,
   type ScimUserFields,
 } from './scim-user.js';
-import { ScimError, scimInvalidPath, scimInvalidSyntax, scimInvalidValue, scimMutability, scimNoTarget, scimTooMany } from './scim.errors.js';
+import {
+  ScimError,
+  scimInvalidPath,
+  scimInvalidSyntax,
+  scimInvalidValue,
+  scimMutability,
+  scimNoTarget,
+  scimTooMany,
+} from './scim.errors.js';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const MAX_PATCH_OPERATIONS = 100;

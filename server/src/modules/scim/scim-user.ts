@@ -76,7 +76,8 @@ export function workEmailOf(value: unknown): string | null {
   const list: unknown[] = Array.isArray(value) ? value : [value];
   if (list.length > 20) throw scimInvalidValue('emails has at most 20 entries.');
   const entries = list.map((entry) => {
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw scimInvalidValue('Each of emails is an object with a value.');
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw scimInvalidValue('Each of emails is an object with a value.');
     return lowerKeys(entry as Record<string, unknown>);
   });
   const chosen =
@@ -105,7 +106,8 @@ export function fieldsFromResource(body: unknown): ScimUserFields {
   const name = attributes.name === undefined || attributes.name === null ? {} : lowerKeys(asObject(attributes.name, 'name'));
   return {
     userName: userNameValue(attributes.username),
-    displayName: textValue(attributes.displayname, 'displayName', MAX_NAME_LENGTH) ?? textValue(name.formatted, 'name.formatted', MAX_NAME_LENGTH),
+    displayName:
+      textValue(attributes.displayname, 'displayName', MAX_NAME_LENGTH) ?? textValue(name.formatted, 'name.formatted', MAX_NAME_LENGTH),
     givenName: textValue(name.givenname, 'name.givenName', MAX_NAME_LENGTH),
     familyName: textValue(name.familyname, 'name.familyName', MAX_NAME_LENGTH),
     externalId: textValue(attributes.externalid, 'externalId', MAX_EXTERNAL_ID_LENGTH),

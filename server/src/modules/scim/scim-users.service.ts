@@ -61,7 +61,10 @@ export class ScimUserService {
       else where.push(isUuid(value) ? `u.id = ${q.p(value)}::uuid` : 'false');
     }
     return withTenant(this.db, actor.tenantId, async (m) => {
-      const [{ total }]: [{ total: number }] = await m.query(`SELECT count(*)::int AS total FROM users u WHERE ${where.join(' AND ')}`, q.values);
+      const [{ total }]: [{ total: number }] = await m.query(
+        `SELECT count(*)::int AS total FROM users u WHERE ${where.join(' AND ')}`,
+        q.values,
+      );
       if (count === 0 || total < startIndex) return { total, rows: [] };
       const rows: ScimUserRow[] = await m.query(
         `SELECT ${ROW_COLUMNS} FROM users u WHERE ${where.join(' AND ')}

@@ -8,14 +8,7 @@ export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** The `scimType` values RFC 7644 §3.12 defines that this server uses. */
 export type ScimType =
-  | 'invalidFilter'
-  | 'tooMany'
-  | 'uniqueness'
-  | 'mutability'
-  | 'invalidSyntax'
-  | 'invalidPath'
-  | 'noTarget'
-  | 'invalidValue';
+  'invalidFilter' | 'tooMany' | 'uniqueness' | 'mutability' | 'invalidSyntax' | 'invalidPath' | 'noTarget' | 'invalidValue';
 
 export class ScimError extends Error {
   constructor(
@@ -30,7 +23,12 @@ export class ScimError extends Error {
 
   /** The response body. */
   body(): { schemas: string[]; status: string; scimType?: ScimType; detail: string } {
-    return { schemas: [SCIM_ERROR_SCHEMA], status: String(this.status), ...(this.scimType ? { scimType: this.scimType } : {}), detail: this.detail };
+    return {
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    };
   }
 }
 
@@ -52,4 +50,6 @@ export const scimTooLarge = (detail: string) => new ScimError(413, detail);
 export const scimUnsupportedMediaType = () =>
   new ScimError(415, 'Send the body as application/scim+json (or application/json).', 'invalidSyntax');
 export const scimUnavailable = (retryAfterSeconds: number) =>
-  new ScimError(503, 'The service is unavailable for a moment; try again shortly.', undefined, { 'retry-after': String(retryAfterSeconds) });
+  new ScimError(503, 'The service is unavailable for a moment; try again shortly.', undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });

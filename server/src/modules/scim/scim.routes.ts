@@ -144,7 +144,10 @@ export function createScimRouter(deps: {
     res.setHeader('Location', (resource.meta as { location: string }).location);
     send(res, status, resource);
   };
-  const notAllowed = (allow: string): RequestHandler => (_req, _res, next) => next(scimMethodNotAllowed(`Only ${allow} here.`, allow));
+  const notAllowed =
+    (allow: string): RequestHandler =>
+    (_req, _res, next) =>
+      next(scimMethodNotAllowed(`Only ${allow} here.`, allow));
 
   router.get(
     '/Users',
@@ -225,7 +228,10 @@ export function createScimRouter(deps: {
   router.all(['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id'], notAllowed('GET'));
 
   // RFC 7644 §3.12: 501 for what this service provider does not do (ServiceProviderConfig and ResourceTypes say so too).
-  const unsupported = (what: string): RequestHandler => (_req, _res, next) => next(scimNotImplemented(what));
+  const unsupported =
+    (what: string): RequestHandler =>
+    (_req, _res, next) =>
+      next(scimNotImplemented(what));
   router.all(['/Groups', '/Groups/*rest'], unsupported('Groups are not supported: provision users only (turn group provisioning off).'));
   router.all(['/Bulk', '/Me', '/.search', '/Users/.search'], unsupported('This server has no /Bulk, /Me or POST .search.'));
 
