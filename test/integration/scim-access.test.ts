@@ -68,6 +68,10 @@ describe('tenants', () => {
     expect(list.body.totalResults).toBe(0);
     expect((await b.scim('GET', '/Users')).body.Resources).toEqual([expect.objectContaining({ userName: b.admin.email })]);
     expect((await a.scim('GET', `/Users/${user.id}`)).body.active).toBe(true);
+    // The identity provider cannot take the organisation's last active admin away.
+    expectScimError(await a.scim('PATCH', `/Users/${a.admin.id}`, { Operations: [{ op: 'replace', path: 'active', value: false }] }), 409);
+    expectScimError(await a.scim('DELETE', `/Users/${a.admin.id}`), 409);
+    expect((await a.scim('GET', `/Users/${a.admin.id}`)).body).toMatchObject({ userName: a.admin.email, active: true });
     expectScimError(await a.scim('GET', '/Users/not-a-uuid'), 404);
     expectScimError(await a.scim('GET', '/Users/00000000-0000-4000-8000-000000000000'), 404);
   });
