@@ -225,6 +225,11 @@ describe('Okta', () => {
       externalId: '00ujl29u0le5T6Aj10h7',
     });
 
+    expect(Date.parse(replaced.body.meta.lastModified)).toBeGreaterThan(Date.parse(created.meta.lastModified));
+    // Nothing this server keeps changed: the same lastModified.
+    const unchanged = await scim('PATCH', `/Users/${created.id}`, patchOf({ op: 'replace', value: { locale: 'nl-NL', title: 'Chef' } }));
+    expect(unchanged.body).toEqual(replaced.body);
+
     const deactivated = await scim('PATCH', `/Users/${created.id}`, patchOf({ op: 'replace', value: { active: false } }));
     expectUser(deactivated, 200, { id: created.id, active: false, displayName: 'Isaiah Langer-Okafor' });
     expect((await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`)).body.Resources[0].active).toBe(false);
