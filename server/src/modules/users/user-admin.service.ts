@@ -3,7 +3,7 @@ import { withTenant } from '../../db/tenant-scope.js';
 import type { Actor, RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, isUuid, pageSize, toPage, type Page } from '../../common/pagination.js';
-import { likeContains, SqlParams } from '../../common/sql.js';
+import { likeContains, likePrefix, SqlParams } from '../../common/sql.js';
 import { auditActorOf } from '../audit/audit.service.js';
 import { changeStatus, lockUserForChange } from './user-changes.js';
 import { UserStatus } from './user.entity.js';
@@ -13,13 +13,25 @@ export class UserAdminService {
   constructor(private readonly db: DataSource) {}
 
   /** The tenant's users by sign-in name, a keyset page at a time, with their app-password count, last use and two-step state. */
-  async list(reader: TenantReader, actor: Actor, filter: { search?: string } = {}, first?: number, after?: string): Promise<Page<User>> {
+  async list(
+    reader: TenantReader,
+    actor: Actor,
+    filter: { search?: string; startsWith?: string } = {},
+    first?: number,
+    after?: string,
+  ): Promise<Page<User>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after, 'text');
     const q = new SqlParams();
     const where = [`u.tenant_id = ${q.p(actor.tenantId)}`];
     const search = filter.search?.trim();
     if (search) where.push(`(u.email ILIKE ${q.p(likeContains(search))} OR u.display_name ILIKE ${q.p(likeContains(search))})`);
+    const prefix = filter.startsWith?.trim().toLowerCase();
+    if (prefix) {
+      // lower(…) LIKE 'x%' uses the two text_pattern_ops indexes (migration UserLifecycle).
+      const pattern = q.p(likePrefix(prefix));
+      where.push(`(lower(u.email) LIKE ${pattern} OR lower(u.display_name) LIKE ${pattern})`);
+    }
     if (cursor) {
       if (!isUuid(cursor.id)) throw badInput('The cursor is not valid; start again from the first page.', 'after');
       where.push(`(lower(u.email), u.id) > (${q.p(cursor.key)}, ${q.p(cursor.id)}::uuid)`);
@@ -48,7 +60,9 @@ export class UserAdminService {
       m.query(
         `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
               lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse",
-              EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS "twoStepEnabled"
+              EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS "twoStepEnabled",
+              upper(u.source) AS origin, u.password_hash IS NOT NULL AS "hasPassword",
+              u.must_change_password AS "mustChangePassword", u.last_sign_in_at AS "lastSignInAt"
          FROM users u
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS count, max(a.last_used_at) AS last_used FROM app_passwords a WHERE a.user_id = u.id
