@@ -14,7 +14,7 @@ import {
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { adminTenant, auditRows, dataOf, documentationIp, uniqueTag } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
-import { createAdmin, createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { createAdmin, createTenant, createUser, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
