@@ -224,13 +224,7 @@ export class AppPasswordSignInService {
         : undefined,
       candidate.rotating ? this.confirmations.finishRotation(candidate, request.clientIp) : undefined,
     ]);
-    if (this.cacheTtlMs > 0)
-      this.remember(headerKey, {
-        appPasswordId: candidate.app_password_id!,
-        secretVersion: candidate.secret_version!,
-        signInName: credentials.signInName,
-        name,
-      });
+    if (this.cacheTtlMs > 0) this.remember(headerKey, candidate, credentials.signInName, name);
     return { check: this.success(candidate), candidate };
   }
 
@@ -288,8 +282,9 @@ export class AppPasswordSignInService {
     return hash('sha256', `${this.cacheHashKey}\0${authorization}`, 'base64');
   }
 
-  private remember(cacheKey: string, entry: Omit<CacheEntry, 'expiresAt'>): void {
+  private remember(cacheKey: string, c: Candidate, signInName: string, name: string): void {
     if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    const entry = { appPasswordId: c.app_password_id!, secretVersion: c.secret_version!, signInName, name };
     this.cache.set(cacheKey, { ...entry, expiresAt: Date.now() + this.cacheTtlMs });
   }
 
