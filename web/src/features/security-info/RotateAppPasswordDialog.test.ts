@@ -50,6 +50,7 @@ describe('RotateAppPasswordDialog', () => {
     expect(requests[0]!.variables).toEqual({ id: appPassword.id });
     expect(wrapper.emitted('rotated')).toHaveLength(1);
     expect(wrapper.find('[data-test="password"]').text()).toBe('abcd efgh ijkl mnop qrst uvwx yzab');
+    expect(wrapper.find('h2').text()).toBe('New password for “Laptop mail”');
     expect(wrapper.text()).toContain('Copy it now. It will not be shown again.');
     expect(wrapper.text()).toContain('The old one stops working as soon as the app signs in with this one');
   });
