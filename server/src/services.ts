@@ -15,6 +15,7 @@ import { AppPasswordRotationService } from './modules/app-passwords/app-password
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
+import { ScimUserService } from './modules/scim/scim-users.service.js';
 import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
 import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';
@@ -27,6 +28,7 @@ import { TwoStepResetService } from './modules/two-step/two-step-reset.service.j
 import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { PasswordChangeService } from './modules/users/password-change.service.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
+import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
 
 export interface Services {
@@ -41,8 +43,12 @@ export interface Services {
   /** New secrets for existing app passwords, and the end of their overlaps. */
   appPasswordRotation: AppPasswordRotationService;
   userAdmin: UserAdminService;
+  /** Creating, re-roling, renaming, disabling and deleting users (admins, SCIM, single sign-on). */
+  userLifecycle: UserLifecycleService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
+  /** Users as identity providers provision them over SCIM. */
+  scimUsers: ScimUserService;
   /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
   signInThrottle: SignInThrottle;
   twoStep: TwoStepService;
@@ -93,8 +99,10 @@ export function createServices(
     appPasswordInventory: new AppPasswordInventoryService(db),
     appPasswordRotation: new AppPasswordRotationService(db, keys),
     userAdmin: new UserAdminService(db),
+    userLifecycle: new UserLifecycleService(db, revokeUserAppPasswords),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
+    scimUsers: new ScimUserService(db, revokeUserAppPasswords),
     signInThrottle,
     twoStep,
     twoStepReset: new TwoStepResetService(db, twoStep, endSessions, revokeUserAppPasswords),

@@ -27,6 +27,10 @@ export const AuditAction = {
   SERVICE_ADDED: 'service.added',
   SERVICE_RENAMED: 'service.renamed',
   SERVICE_REMOVED: 'service.removed',
+  USER_DELETED: 'user.deleted',
+  USER_ROLE_CHANGED: 'user.role_changed',
+  USER_RENAMED: 'user.renamed',
+  USER_UPDATED: 'user.updated',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 
