@@ -20,6 +20,7 @@ import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionVi
 import { Services1796700000000 } from './migrations/1796700000000-Services.js';
 import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppPasswordHistory.js';
 import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-AppPasswordUsesCleanup.js';
+import { UnusedAppPasswordCleanup1797100000000 } from './migrations/1797100000000-UnusedAppPasswordCleanup.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -39,6 +40,7 @@ export const migrations = [
   Services1796700000000,
   AppPasswordHistory1796800000000,
   AppPasswordUsesCleanup1796900000000,
+  UnusedAppPasswordCleanup1797100000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

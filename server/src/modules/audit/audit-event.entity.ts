@@ -25,6 +25,8 @@ export const AuditAction = {
   SERVICE_ADDED: 'service.added',
   SERVICE_RENAMED: 'service.renamed',
   SERVICE_REMOVED: 'service.removed',
+  APP_PASSWORD_UNUSED_NOTICE: 'app_password.unused_notice',
+  APP_PASSWORD_EXPIRING: 'app_password.expiring',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

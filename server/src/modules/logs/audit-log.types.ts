@@ -82,6 +82,17 @@ registerEnumType(AuditAction, {
     SERVICE_REMOVED: {
       description: 'service.removed: an admin removed a service; no app password has it any more (details: key, appPasswordsChanged).',
     },
+    APP_PASSWORD_UNUSED_NOTICE: {
+      description:
+        'app_password.unused_notice: the daily clean-up told the owner that an unused app password will be revoked under the ' +
+        "tenant's revokeUnusedAfterDays unless used before (details: revokeOn, a UTC date; unusedDays; revokeUnusedAfterDays). " +
+        "The revocation is app_password.revoked with reason 'unused'.",
+    },
+    APP_PASSWORD_EXPIRING: {
+      description:
+        'app_password.expiring: the daily job reminded the owner that an app password expires soon (details: expiresAt; ' +
+        'daysLeft, 14 or 3: which reminder).',
+    },
   },
 });
 
