@@ -31,6 +31,7 @@ const TENANT_TABLES = [
   ['recovery_codes', 'tenant_id'],
   ['app_password_service_uses', 'tenant_id'],
   ['app_password_networks', 'tenant_id'],
+  ['tenant_jobs', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -49,6 +50,8 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   // Signing an app in records the service used and the network used from.
   expect((await checkBasic(server, basic(admin.admin.email, appPassword.password), { query: 'service=imap' })).status).toBe(204);
   dataOf(await admin.console.request(CreateApiTokenDocument, { input: { name: 'Report', scopes: ['AUDIT_READ'] } }));
+  // The daily clean-up remembers its run in tenant_jobs.
+  await server.app.services.appPasswordCleanup.runDue({ tenantIds: [admin.tenant.id] });
   return { ...admin, appPasswordId: appPassword.id };
 }
 

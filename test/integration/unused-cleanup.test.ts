@@ -36,7 +36,8 @@ const DAY = 24 * 3600 * 1000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
 const inDays = (days: number) => new Date(Date.now() + days * DAY);
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
-const todayPlus = (days: number) => isoDay(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + days * DAY));
+const todayPlus = (days: number) =>
+  isoDay(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + days * DAY));
 
 /** `days` pass for the tenant: every time of its app passwords and of its job is that much earlier (triggers off, as for a clock). */
 async function passDays(tenantId: string, days: number): Promise<void> {
@@ -59,7 +60,9 @@ async function setPolicy(t: AdminTenant, input: UpdateTenantPolicyInput) {
 const run = (t: { tenant: { id: string } }, job = cleanup) => job.runDue({ tenantIds: [t.tenant.id] });
 
 async function remaining(tenantId: string): Promise<string[]> {
-  const rows: Array<{ name: string }> = await server.db.query('SELECT name FROM app_passwords WHERE tenant_id = $1 ORDER BY name', [tenantId]);
+  const rows: Array<{ name: string }> = await server.db.query('SELECT name FROM app_passwords WHERE tenant_id = $1 ORDER BY name', [
+    tenantId,
+  ]);
   return rows.map((r) => r.name);
 }
 
@@ -192,8 +195,14 @@ describe('revoking unused app passwords', () => {
       for (const step of ['noticed', 'revoked'] as const) {
         if (step === 'revoked') await passDays(t.tenant.id, 7);
         const reports = await Promise.all([run(t, a), run(t, b), run(t, a), run(t, b)]);
-        expect(reports.reduce((sum, r) => sum + r[step], 0), step).toBe(12);
-        expect(reports.reduce((sum, r) => sum + r.tenants, 0), step).toBe(1);
+        expect(
+          reports.reduce((sum, r) => sum + r[step], 0),
+          step,
+        ).toBe(12);
+        expect(
+          reports.reduce((sum, r) => sum + r.tenants, 0),
+          step,
+        ).toBe(1);
       }
     } finally {
       await other.destroy();

@@ -144,10 +144,7 @@ export class AppPasswordCleanupService {
   }
 
   /** Runs `batch` in transactions of its own, from where the last one stopped, until one takes fewer than a full batch. */
-  private async inBatches(
-    tenantId: string,
-    batch: (m: EntityManager, after: Key) => Promise<Batch>,
-  ): Promise<number> {
+  private async inBatches(tenantId: string, batch: (m: EntityManager, after: Key) => Promise<Batch>): Promise<number> {
     let total = 0;
     let after = START;
     for (;;) {

@@ -128,7 +128,8 @@ export class TenantPolicyService {
         throw badInput('existingAppPasswords applies only while app passwords are switched off.', 'existingAppPasswords');
       }
 
-      const unusedProblem = changes.revokeUnusedAfterDays === undefined ? undefined : revokeUnusedAfterDaysProblem(changes.revokeUnusedAfterDays);
+      const unusedProblem =
+        changes.revokeUnusedAfterDays === undefined ? undefined : revokeUnusedAfterDaysProblem(changes.revokeUnusedAfterDays);
       if (unusedProblem) throw badInput(unusedProblem, 'revokeUnusedAfterDays');
 
       let revokedAppPasswords = 0;
