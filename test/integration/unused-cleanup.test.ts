@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { AppPasswordCleanupService } from '../../server/src/modules/app-password-cleanup/app-password-cleanup.service.js';
+import { expiryReminderDue, revokeOn } from '../../server/src/modules/app-password-cleanup/app-password-cleanup.rules.js';
 import { adminTenant, auditRows, dataOf, insertAppPassword, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createUser, signedInClient, type TestUser } from '../support/factories.js';
@@ -97,6 +98,14 @@ describe('revoking unused app passwords', () => {
       expect(notice.details).toMatchObject({ revokeOn: todayPlus(7), revokeUnusedAfterDays: 90 });
     }
     expect(notices.find((n) => n.app_password_name === 'a used long ago')!.details.unusedDays).toBe(200);
+    // The SQL's revokeOn is the rule's (app-password-cleanup.rules.ts).
+    const told: Array<{ id: string; since: Date; noticed: Date }> = await server.db.query(
+      `SELECT id, coalesce(last_used_at, created_at) AS since, unused_notice_at AS noticed FROM app_passwords WHERE tenant_id = $1 AND unused_notice_at IS NOT NULL`,
+      [t.tenant.id],
+    );
+    for (const row of told) {
+      expect(notices.find((n) => n.app_password_id === row.id)!.details.revokeOn).toBe(revokeOn(row.since, 90, row.noticed));
+    }
     // Once a day per tenant: the same day again does nothing.
     expect(await run(t)).toMatchObject({ tenants: 0, noticed: 0, revoked: 0 });
 
@@ -277,7 +286,18 @@ describe('expiry reminders', () => {
 
   it('tells owners 14 and 3 days before, once each', async () => {
     const t = await expiringTenant();
+    // The rule in TypeScript says which are due; the job's SQL sends exactly those.
+    const rows: Array<{ name: string; created_at: Date; expires_at: Date }> = await server.db.query(
+      'SELECT name, created_at, expires_at FROM app_passwords WHERE tenant_id = $1',
+      [t.tenant.id],
+    );
+    const now = new Date();
+    const due = rows.flatMap((r) => {
+      const days = expiryReminderDue({ createdAt: r.created_at, expiresAt: r.expires_at, sent: null }, now);
+      return days ? [`${r.name}: ${days}`] : [];
+    });
     expect(await run(t)).toMatchObject({ reminded: 2 });
+    expect(await reminders(t.tenant.id)).toEqual(due.sort());
     expect(await reminders(t.tenant.id)).toEqual(['in 13 days: 14', 'in 2 days: 3']);
     const [first] = await auditRows(server.db, t.tenant.id, 'app_password.expiring');
     expect(first).toMatchObject({ actor_type: 'system', target_user_id: t.owner.id });
