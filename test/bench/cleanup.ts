@@ -49,19 +49,16 @@ export async function cleanupFigures(
     log(`bench: clean-up, day 0: notices for app passwords unused ${UNUSED_DAYS} days …`);
     const notices = await runJob(url, tenantId);
     // A week passes for the notices (and the job's last run), so the next run revokes; nothing else changes.
-    await sql.query(
-      `UPDATE app_passwords SET unused_notice_at = unused_notice_at - interval '7 days'
-                      WHERE tenant_id = $1 AND unused_notice_at IS NOT NULL`,
-      [tenantId],
-    );
+    await sql.query(`UPDATE app_password_unused_notices SET noticed_at = noticed_at - interval '7 days' WHERE tenant_id = $1`, [tenantId]);
     await sql.query(`UPDATE tenant_jobs SET last_run_at = last_run_at - interval '7 days' WHERE tenant_id = $1`, [tenantId]);
     const { rows } = await sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM app_passwords WHERE tenant_id = $1 AND unused_notice_at IS NOT NULL
-          AND coalesce(last_used_at, created_at) <= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - make_interval(days => $2)`,
+      `SELECT count(*)::int AS n FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id
+        WHERE ap.tenant_id = $1
+          AND coalesce(ap.last_used_at, ap.created_at) <= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - make_interval(days => $2)`,
       [tenantId, UNUSED_DAYS],
     );
     const due = rows[0]!.n;
-    await sql.query('VACUUM ANALYZE app_passwords, audit_events');
+    await sql.query('VACUUM ANALYZE app_passwords, app_password_unused_notices, audit_events');
 
     const requests = warm.map((c) => basicRequest(server.port, '/auth/basic', c.email, c.password));
     const window = (warmupMs: number) =>

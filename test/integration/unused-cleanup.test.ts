@@ -46,10 +46,11 @@ async function passDays(tenantId: string, days: number): Promise<void> {
     await m.query(`SET LOCAL session_replication_role = replica`);
     const by = `make_interval(days => ${days})`;
     await m.query(
-      `UPDATE app_passwords SET created_at = created_at - ${by}, last_used_at = last_used_at - ${by},
-              unused_notice_at = unused_notice_at - ${by}, expires_at = expires_at - ${by} WHERE tenant_id = $1`,
+      `UPDATE app_passwords SET created_at = created_at - ${by}, last_used_at = last_used_at - ${by}, expires_at = expires_at - ${by}
+        WHERE tenant_id = $1`,
       [tenantId],
     );
+    await m.query(`UPDATE app_password_unused_notices SET noticed_at = noticed_at - ${by} WHERE tenant_id = $1`, [tenantId]);
     await m.query(`UPDATE tenant_jobs SET last_run_at = last_run_at - ${by} WHERE tenant_id = $1`, [tenantId]);
   });
 }
@@ -100,9 +101,11 @@ describe('revoking unused app passwords', () => {
     expect(notices.find((n) => n.app_password_name === 'a used long ago')!.details.unusedDays).toBe(200);
     // The SQL's revokeOn is the rule's (app-password-cleanup.rules.ts).
     const told: Array<{ id: string; since: Date; noticed: Date }> = await server.db.query(
-      `SELECT id, coalesce(last_used_at, created_at) AS since, unused_notice_at AS noticed FROM app_passwords WHERE tenant_id = $1 AND unused_notice_at IS NOT NULL`,
+      `SELECT ap.id, coalesce(ap.last_used_at, ap.created_at) AS since, n.noticed_at AS noticed
+         FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id WHERE ap.tenant_id = $1`,
       [t.tenant.id],
     );
+    expect(told).toHaveLength(3);
     for (const row of told) {
       expect(notices.find((n) => n.app_password_id === row.id)!.details.revokeOn).toBe(revokeOn(row.since, 90, row.noticed));
     }
@@ -140,9 +143,12 @@ describe('revoking unused app passwords', () => {
 
     expect((await checkBasic(server, basic(owner.email, appPassword.password))).status).toBe(204);
     await server.app.services.appPasswordSignIn.drain();
-    const [row] = await server.db.query('SELECT unused_notice_at, last_used_at FROM app_passwords WHERE id = $1', [appPassword.id]);
-    expect(row.unused_notice_at).toBeNull();
-    expect(row.last_used_at).not.toBeNull();
+    // Used after the notice: the notice no longer holds.
+    const [row] = await server.db.query(
+      'SELECT ap.last_used_at > n.noticed_at AS used_since FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id WHERE ap.id = $1',
+      [appPassword.id],
+    );
+    expect(row.used_since).toBe(true);
 
     await passDays(t.tenant.id, 7);
     expect(await run(t)).toMatchObject({ tenants: 1, noticed: 0, revoked: 0 });

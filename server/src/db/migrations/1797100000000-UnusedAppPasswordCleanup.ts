@@ -5,9 +5,11 @@ import { RUNTIME_ROLE } from './1796200000000-RowLevelSecurity.js';
  * The daily clean-up of app passwords (issue 14): tenant policy
  * `revokeUnusedAfterDays` (off, or 30–730 days) revokes app passwords not
  * used for that long, 7 days after a notice to their owner; `expiryReminders`
- * tells owners 14 and 3 days before one expires. What is remembered per app
- * password: when the notice went (`unused_notice_at`, forgotten when it is
- * used again) and the last expiry reminder (`expiry_reminder_days`, 14 or 3;
+ * tells owners 14 and 3 days before one expires. Remembered: the notices, in a
+ * table of their own (`app_password_unused_notices`: an insert, where a column
+ * of app_passwords would cost an update of all its indexes per notice; a
+ * notice older than the app password's last use no longer holds), and the
+ * last expiry reminder per app password (`expiry_reminder_days`, 14 or 3;
  * forgotten when its expiry changes). `tenant_jobs` makes the job run once a
  * day per tenant however many instances run it. The rules themselves are in
  * app-password-cleanup/.
@@ -24,7 +26,6 @@ export class UnusedAppPasswordCleanup1797100000000 implements MigrationInterface
         ADD CONSTRAINT tenant_policies_revoke_unused_after_days_range CHECK (revoke_unused_after_days BETWEEN 30 AND 730)`);
     await db.query(`
       ALTER TABLE app_passwords
-        ADD COLUMN unused_notice_at timestamptz,
         ADD COLUMN expiry_reminder_days smallint,
         ADD CONSTRAINT app_passwords_expiry_reminder_days_check CHECK (expiry_reminder_days IN (14, 3))`);
     // Unused since: last used, or created when never used. Ordered with the id for the job's keyset batches; the owner
@@ -32,27 +33,35 @@ export class UnusedAppPasswordCleanup1797100000000 implements MigrationInterface
     await db.query(`
       CREATE INDEX app_passwords_tenant_id_unused_since_idx
         ON app_passwords (tenant_id, (coalesce(last_used_at, created_at)), id) INCLUDE (user_id)`);
+    // Deleted with their app password by app-password-revocation.ts (set-based, no foreign key: see AppPasswordUsesCleanup).
     await db.query(`
-      CREATE INDEX app_passwords_tenant_id_unused_notice_idx
-        ON app_passwords (tenant_id, unused_notice_at, id) WHERE unused_notice_at IS NOT NULL`);
+      CREATE TABLE app_password_unused_notices (
+        tenant_id uuid NOT NULL,
+        app_password_id uuid NOT NULL,
+        noticed_at timestamptz NOT NULL,
+        CONSTRAINT app_password_unused_notices_pkey PRIMARY KEY (app_password_id))`);
+    await db.query(`
+      CREATE INDEX app_password_unused_notices_tenant_id_noticed_at_idx
+        ON app_password_unused_notices (tenant_id, noticed_at, app_password_id)`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON app_password_unused_notices TO ${RUNTIME_ROLE}`);
+    await db.query('ALTER TABLE app_password_unused_notices ENABLE ROW LEVEL SECURITY');
+    await db.query(`
+      CREATE POLICY app_password_unused_notices_tenant_isolation ON app_password_unused_notices
+        USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())`);
     await db.query(`
       CREATE INDEX app_passwords_tenant_id_expires_at_idx ON app_passwords (tenant_id, expires_at, id) WHERE expires_at IS NOT NULL`);
 
-    // Used again: the notice no longer holds. A new expiry: its reminders are due again. Called only for rows that have
-    // something to forget (the WHEN clause), so the hot path's last-use update pays nothing otherwise.
+    // A new expiry: its reminders are due again. Called only for rows that have something to forget (the WHEN clause).
     await db.query(`
-      CREATE FUNCTION app_password_cleanup_forget() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      CREATE FUNCTION app_password_expiry_reminders_forget() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        IF NEW.last_used_at IS DISTINCT FROM OLD.last_used_at THEN NEW.unused_notice_at := NULL; END IF;
-        IF NEW.expires_at IS DISTINCT FROM OLD.expires_at THEN NEW.expiry_reminder_days := NULL; END IF;
+        NEW.expiry_reminder_days := NULL;
         RETURN NEW;
       END $fn$`);
     await db.query(`
-      CREATE TRIGGER app_passwords_cleanup_forget BEFORE UPDATE OF last_used_at, expires_at ON app_passwords
-        FOR EACH ROW
-        WHEN ((NEW.unused_notice_at IS NOT NULL AND NEW.last_used_at IS DISTINCT FROM OLD.last_used_at)
-           OR (NEW.expiry_reminder_days IS NOT NULL AND NEW.expires_at IS DISTINCT FROM OLD.expires_at))
-        EXECUTE FUNCTION app_password_cleanup_forget()`);
+      CREATE TRIGGER app_passwords_expiry_reminders_forget BEFORE UPDATE OF expires_at ON app_passwords
+        FOR EACH ROW WHEN (NEW.expiry_reminder_days IS NOT NULL AND NEW.expires_at IS DISTINCT FROM OLD.expires_at)
+        EXECUTE FUNCTION app_password_expiry_reminders_forget()`);
 
     await db.query(`
       CREATE TABLE tenant_jobs (
@@ -103,14 +112,14 @@ export class UnusedAppPasswordCleanup1797100000000 implements MigrationInterface
   async down(db: QueryRunner): Promise<void> {
     await db.query('DROP FUNCTION claim_tenant_job');
     await db.query('DROP TABLE tenant_jobs');
-    await db.query('DROP TRIGGER app_passwords_cleanup_forget ON app_passwords');
-    await db.query('DROP FUNCTION app_password_cleanup_forget');
+    await db.query('DROP TRIGGER app_passwords_expiry_reminders_forget ON app_passwords');
+    await db.query('DROP FUNCTION app_password_expiry_reminders_forget');
+    await db.query('DROP TABLE app_password_unused_notices');
     await db.query('DROP INDEX app_passwords_tenant_id_expires_at_idx');
-    await db.query('DROP INDEX app_passwords_tenant_id_unused_notice_idx');
     await db.query('DROP INDEX app_passwords_tenant_id_unused_since_idx');
     await db.query(`
       ALTER TABLE app_passwords DROP CONSTRAINT app_passwords_expiry_reminder_days_check,
-        DROP COLUMN expiry_reminder_days, DROP COLUMN unused_notice_at`);
+        DROP COLUMN expiry_reminder_days`);
     await db.query(`
       ALTER TABLE tenant_policies DROP CONSTRAINT tenant_policies_revoke_unused_after_days_range,
         DROP COLUMN expiry_reminders, DROP COLUMN revoke_unused_after_days`);

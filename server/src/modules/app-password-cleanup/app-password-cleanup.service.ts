@@ -60,7 +60,8 @@ const unusedSince = unusedSinceSql('ap');
  * tenant's revokeUnusedAfterDays, and expiry reminders. Every instance runs
  * it; a tenant's run is claimed through claim_tenant_job (once per UTC day,
  * another instance's claim is skipped), and each batch is a short
- * transaction of its own that skips rows an app's sign-in holds, so
+ * transaction of its own; revocations and reminders skip rows an app's
+ * sign-in holds, and a notice is an insert into a table of its own, so
  * `/auth/basic` never waits on it. The rules are app-password-cleanup.rules.ts.
  */
 export class AppPasswordCleanupService {
@@ -118,13 +119,22 @@ export class AppPasswordCleanupService {
 
   /** One tenant's run, which this instance claimed; marked done at the end. */
   private async runTenant(tenantId: string) {
-    const policy = await withTenant(this.db, tenantId, (m) => m.findOneByOrFail(TenantPolicy, { tenantId }));
+    const { policy, lastRunAt } = await withTenant(this.db, tenantId, async (m) => {
+      const [job]: Array<{ last_run_at: Date | null }> = await m.query(
+        'SELECT last_run_at FROM tenant_jobs WHERE tenant_id = $1 AND job = $2',
+        [tenantId, CLEANUP_JOB],
+      );
+      return { policy: await m.findOneByOrFail(TenantPolicy, { tenantId }), lastRunAt: job?.last_run_at ?? null };
+    });
     const now = new Date();
     const done = { noticed: 0, revoked: 0, reminded: 0, noticesWithdrawn: 0 };
     const days = policy.revokeUnusedAfterDays;
     const moments = days === null ? null : unusedMoments(now, days);
-    // Notices that no longer hold go first: with the policy off, all; raised, those no longer due within 7 days.
-    done.noticesWithdrawn = await this.inBatches(tenantId, (m, after) => this.withdrawNotices(m, tenantId, moments, after));
+    // Notices that no longer hold go first: with the policy off, all; changed since the last run, those it no longer makes
+    // due within 7 days. (One older than its app password's last use is ignored, and replaced when due again.)
+    if (days === null || !lastRunAt || policy.updatedAt >= lastRunAt) {
+      done.noticesWithdrawn = await this.inBatches(tenantId, (m, after) => this.withdrawNotices(m, tenantId, moments, after));
+    }
     if (days !== null && moments) {
       done.revoked = await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
       done.noticed = await this.inBatches(tenantId, (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after));
@@ -155,33 +165,36 @@ export class AppPasswordCleanupService {
     }
   }
 
-  /** The rows of one batch, locked, skipping those another transaction holds (an app signing in right now). */
-  private pick(q: SqlParams, key: [string, string], where: string, after: Key): string {
-    return `SELECT ap.id, ${key[0]} AS key_at FROM app_passwords ap
-             WHERE ${where} AND (${key[0]}, ap.id) > (${q.p(after[0])}::timestamptz, ${q.p(after[1])}::uuid)
-             ORDER BY ${key[0]}, ap.id LIMIT ${q.p(this.batchSize)} FOR UPDATE OF ap SKIP LOCKED`;
+  /**
+   * One batch of rows in keyset order, `key` = [time, id] expressions of `from`, after `after`. `lock`: locked,
+   * skipping rows another transaction holds (an app signing in right now).
+   */
+  private pick(q: SqlParams, from: string, key: [string, string], where: string, after: Key, lock = '', more = ''): string {
+    return `SELECT ${key[1]} AS id, ${key[0]} AS key_at ${more} FROM ${from}
+             WHERE ${where} AND (${key[0]}, ${key[1]}) > (${q.p(after[0])}::timestamptz, ${q.p(after[1])}::uuid)
+             ORDER BY ${key[0]}, ${key[1]} LIMIT ${q.p(this.batchSize)} ${lock}`;
   }
 
   /** A statement over `picked` that counts `counted`, with the batch's last key. */
   private async countWithLast(m: EntityManager, q: SqlParams, ctes: string, counted: string): Promise<Batch> {
-    const [row]: [{ count: number; key_at: Date | null; id: string | null }] = await m.query(
+    const [row]: [{ count: number; taken: number; key_at: Date | null; id: string | null }] = await m.query(
       `WITH ${ctes}
-       SELECT (SELECT count(*)::int FROM ${counted}) AS count, last.key_at, last.id
+       SELECT (SELECT count(*)::int FROM ${counted}) AS count, (SELECT count(*)::int FROM picked) AS taken, last.key_at, last.id
          FROM (SELECT 1) one LEFT JOIN (SELECT key_at, id FROM picked ORDER BY key_at DESC, id DESC LIMIT 1) last ON true`,
       q.values,
     );
-    return { count: row.count, taken: row.count, last: row.id ? [row.key_at!, row.id] : null };
+    return { count: row.count, taken: row.taken, last: row.id ? [row.key_at!, row.id] : null };
   }
 
   private withdrawNotices(m: EntityManager, tenantId: string, moments: { noticeIfUnusedSince: Date } | null, after: Key) {
     const q = new SqlParams();
-    const stillDue = moments ? `AND ${unusedSince} > ${q.p(moments.noticeIfUnusedSince)}` : '';
-    const where = `ap.tenant_id = ${q.p(tenantId)} AND ap.unused_notice_at IS NOT NULL ${stillDue}`;
+    const notDue = moments ? `AND ${unusedSince} > ${q.p(moments.noticeIfUnusedSince)}` : '';
+    const from = 'app_password_unused_notices n JOIN app_passwords ap ON ap.id = n.app_password_id';
     return this.countWithLast(
       m,
       q,
-      `picked AS (${this.pick(q, ['ap.unused_notice_at', 'id'], where, after)}),
-       withdrawn AS (UPDATE app_passwords ap SET unused_notice_at = NULL FROM picked WHERE ap.id = picked.id RETURNING 1)`,
+      `picked AS (${this.pick(q, from, ['n.noticed_at', 'n.app_password_id'], `n.tenant_id = ${q.p(tenantId)} ${notDue}`, after)}),
+       withdrawn AS (DELETE FROM app_password_unused_notices n USING picked WHERE n.app_password_id = picked.id RETURNING 1)`,
       'withdrawn',
     );
   }
@@ -189,14 +202,20 @@ export class AppPasswordCleanupService {
   /** Revokes, through the one revocation function, the app passwords due today whose owner was told 7 days ago or more. */
   private async revokeNoticed(m: EntityManager, tenantId: string, moments: ReturnType<typeof unusedMoments>, after: Key): Promise<Batch> {
     const q = new SqlParams();
-    const where = `ap.tenant_id = ${q.p(tenantId)} AND ap.unused_notice_at IS NOT NULL
-                   AND ap.unused_notice_at < ${q.p(moments.revokeIfNoticedBefore)} AND ${unusedSince} <= ${q.p(moments.revokeIfUnusedSince)}`;
-    const picked: Array<{ id: string; key_at: Date }> = await m.query(this.pick(q, ['ap.unused_notice_at', 'id'], where, after), q.values);
+    const revokeIfUnusedSince = q.p(moments.revokeIfUnusedSince);
+    const where = `n.tenant_id = ${q.p(tenantId)} AND n.noticed_at < ${q.p(moments.revokeIfNoticedBefore)}
+                   AND n.noticed_at > coalesce(ap.last_used_at, '-infinity') AND ${unusedSince} <= ${revokeIfUnusedSince}`;
+    const from = 'app_password_unused_notices n JOIN app_passwords ap ON ap.id = n.app_password_id';
+    const picked: Array<{ id: string; key_at: Date }> = await m.query(
+      this.pick(q, from, ['n.noticed_at', 'n.app_password_id'], where, after, 'FOR UPDATE OF ap SKIP LOCKED'),
+      q.values,
+    );
     if (picked.length === 0) return { count: 0, taken: 0, last: null };
     const d = new SqlParams();
     const count = await deleteAppPasswords(m, d, {
       tenantId,
-      where: `ap.id = ANY(${d.p(picked.map((p) => p.id))}::uuid[])`,
+      // Checked again as it deletes: an app that signed in meanwhile keeps its app password.
+      where: `ap.id = ANY(${d.p(picked.map((p) => p.id))}::uuid[]) AND ${unusedSince} <= ${d.p(moments.revokeIfUnusedSince)}`,
       actor: SYSTEM,
       reason: 'unused',
       request: null,
@@ -205,26 +224,34 @@ export class AppPasswordCleanupService {
     return { count, taken: picked.length, last: [last.key_at, last.id] };
   }
 
-  /** Tells owners, once, of app passwords that will be due within 7 days. */
+  /**
+   * Tells owners, once, of app passwords that will be due within 7 days: one without a notice, or whose notice is older
+   * than its last use (replaced).
+   */
   private notice(m: EntityManager, tenantId: string, days: number, noticeIfUnusedSince: Date, after: Key) {
     const q = new SqlParams();
-    const where = `ap.tenant_id = ${q.p(tenantId)} AND ${unusedSince} <= ${q.p(noticeIfUnusedSince)} AND ap.unused_notice_at IS NULL`;
-    const pick = this.pick(q, [unusedSince, 'id'], where, after);
+    const tenant = q.p(tenantId);
+    const where = `ap.tenant_id = ${tenant} AND ${unusedSince} <= ${q.p(noticeIfUnusedSince)}
+                   AND NOT EXISTS (SELECT 1 FROM app_password_unused_notices n
+                                    WHERE n.app_password_id = ap.id AND n.noticed_at > coalesce(ap.last_used_at, '-infinity'))`;
+    const pick = this.pick(q, 'app_passwords ap', [unusedSince, 'ap.id'], where, after, '', ', ap.name, ap.user_id');
     const policyDays = q.p(days);
     return this.countWithLast(
       m,
       q,
       `picked AS (${pick}),
        noticed AS (
-         UPDATE app_passwords ap SET unused_notice_at = now() FROM picked WHERE ap.id = picked.id
-         RETURNING ap.id, ap.name, ap.user_id, ap.tenant_id, picked.key_at AS unused_since
+         INSERT INTO app_password_unused_notices AS n (tenant_id, app_password_id, noticed_at)
+         SELECT ${tenant}::uuid, id, now() FROM picked
+         ON CONFLICT (app_password_id) DO UPDATE SET noticed_at = EXCLUDED.noticed_at
+         RETURNING n.app_password_id
        ), logged AS (
          INSERT INTO audit_events (tenant_id, action, actor_type, target_user_id, app_password_id, app_password_name, details)
-         SELECT tenant_id, ${q.p(AuditAction.APP_PASSWORD_UNUSED_NOTICE)}, 'system', user_id, id, name,
-                jsonb_build_object('revokeOn', ${revokeOnSql('unused_since', `${policyDays}::int`, 'now()')}::text,
-                                   'unusedDays', floor(extract(epoch FROM now() - unused_since) / 86400)::int,
+         SELECT ${tenant}::uuid, ${q.p(AuditAction.APP_PASSWORD_UNUSED_NOTICE)}, 'system', p.user_id, p.id, p.name,
+                jsonb_build_object('revokeOn', ${revokeOnSql('p.key_at', `${policyDays}::int`, 'now()')}::text,
+                                   'unusedDays', floor(extract(epoch FROM now() - p.key_at) / 86400)::int,
                                    'revokeUnusedAfterDays', ${policyDays}::int)
-           FROM noticed
+           FROM picked p JOIN noticed ON noticed.app_password_id = p.id
          RETURNING 1
        )`,
       'logged',
@@ -240,7 +267,7 @@ export class AppPasswordCleanupService {
     return this.countWithLast(
       m,
       q,
-      `picked AS (${this.pick(q, ['ap.expires_at', 'id'], where, after)}),
+      `picked AS (${this.pick(q, 'app_passwords ap', ['ap.expires_at', 'ap.id'], where, after, 'FOR UPDATE OF ap SKIP LOCKED')}),
        reminded AS (
          UPDATE app_passwords ap SET expiry_reminder_days = ${days}::smallint FROM picked WHERE ap.id = picked.id
          RETURNING ap.id, ap.name, ap.user_id, ap.tenant_id, ap.expires_at
