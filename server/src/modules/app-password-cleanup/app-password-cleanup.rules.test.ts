@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expiryReminderDue, revokeOn, revokeUnusedAfterDaysProblem, unusedMoments } from './app-password-cleanup.rules.js';
+import { revokeUnusedAfterDaysProblem } from '../tenant-policies/tenant-policy.rules.js';
+import { expiryReminderDue, revokeOn, unusedMoments } from './app-password-cleanup.rules.js';
 
 const at = (iso: string) => new Date(iso);
 const DAY = 24 * 3600 * 1000;

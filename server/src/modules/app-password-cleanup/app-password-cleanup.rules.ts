@@ -1,4 +1,4 @@
-import { MAX_REVOKE_UNUSED_AFTER_DAYS, MIN_REVOKE_UNUSED_AFTER_DAYS, UNUSED_NOTICE_DAYS } from '@app-passwords/schema';
+import { UNUSED_NOTICE_DAYS } from '@app-passwords/schema';
 
 /**
  * When the daily clean-up tells owners and revokes unused app passwords, and
@@ -17,15 +17,6 @@ import { MAX_REVOKE_UNUSED_AFTER_DAYS, MIN_REVOKE_UNUSED_AFTER_DAYS, UNUSED_NOTI
  */
 
 const DAY_MS = 24 * 3600 * 1000;
-
-/** Why a value of revokeUnusedAfterDays is refused, or undefined when it is fine (null: off). */
-export function revokeUnusedAfterDaysProblem(days: number | null): string | undefined {
-  if (days === null) return undefined;
-  if (!Number.isInteger(days) || days < MIN_REVOKE_UNUSED_AFTER_DAYS || days > MAX_REVOKE_UNUSED_AFTER_DAYS) {
-    return `revokeUnusedAfterDays is off (null) or a whole number of days, ${MIN_REVOKE_UNUSED_AFTER_DAYS}–${MAX_REVOKE_UNUSED_AFTER_DAYS}.`;
-  }
-  return undefined;
-}
 
 /** Midnight UTC of the day `at` falls on. */
 export function startOfUtcDay(at: Date): Date {

@@ -6,11 +6,11 @@ import { withTenant } from '../../db/tenant-scope.js';
 import { deleteAppPasswords } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
+import { revokeUnusedAfterDaysProblem } from '../tenant-policies/tenant-policy.rules.js';
 import {
   EXPIRY_REMINDER_DAYS,
   expiryReminderDueSql,
   revokeOnSql,
-  revokeUnusedAfterDaysProblem,
   unusedMoments,
   unusedSinceSql,
   type ExpiryReminderDays,

@@ -6,8 +6,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role } from '../users/user.entity.js';
 import { chooseServices, isProblem } from '../services/service-catalog.js';
-import { revokeUnusedAfterDaysProblem } from '../app-password-cleanup/app-password-cleanup.rules.js';
-import { twoStepRequiredForAdmin } from './tenant-policy.rules.js';
+import { revokeUnusedAfterDaysProblem, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 export interface TenantPolicyChanges {
