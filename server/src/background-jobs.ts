@@ -1,48 +1,42 @@
 import type { Logger } from './common/logger.js';
 import type { Services } from './services.js';
 
-/** How often an instance looks for tenants whose daily app-password clean-up is due (each runs once per UTC day). */
-const CLEANUP_CHECK_MS = 10 * 60_000;
-
 /**
  * The server's timers: sweeping the sign-in throttles (every 10 minutes),
- * deleting audit events past their tenant's retention (hourly), and the
- * daily app-password clean-up (looked for every 10 minutes; each tenant's
- * run is claimed by one instance per UTC day). None keeps the process
- * alive; `stop` ends them all.
+ * ending app-password rotations whose overlap is over (every 5 minutes; the
+ * checks refuse those old secrets at the hour anyway, this forgets and audits
+ * them), deleting audit events past their tenant's retention (hourly), and the
+ * daily app-password clean-up (looked for every 10 minutes; each tenant's run
+ * is claimed by one instance per UTC day, and a check while this instance's
+ * last one is still going is skipped). None keeps the process alive; `stop`
+ * ends them all.
  */
 export function startBackgroundJobs(
-  services: Pick<Services, 'signInThrottle' | 'auditLog' | 'appPasswordCleanup'>,
+  services: Pick<Services, 'signInThrottle' | 'auditLog' | 'appPasswordRotation' | 'appPasswordCleanup'>,
   logger: Logger,
 ): { stop(): void } {
-  const sweep = setInterval(
-    () => void services.signInThrottle.sweep().catch((error) => logger.error({ err: error }, 'Could not sweep sign-in throttles')),
-    10 * 60_000,
-  );
-  sweep.unref();
-  const retention = setInterval(
-    () => void services.auditLog.applyRetention().catch((error) => logger.error({ err: error }, 'Could not apply audit retention')),
-    60 * 60_000,
-  );
-  retention.unref();
-  let cleaning = false;
-  const cleanup = setInterval(() => {
-    if (cleaning) return; // a long run (a million rows) is still going: the next check picks up what is left
-    cleaning = true;
-    services.appPasswordCleanup
-      .runDue()
-      .then((report) => {
-        if (report.tenants > 0) logger.info({ cleanup: report }, 'Daily app-password clean-up done');
-      })
-      .catch((error) => logger.error({ err: error }, 'Could not run the daily app-password clean-up'))
-      .finally(() => (cleaning = false));
-  }, CLEANUP_CHECK_MS);
-  cleanup.unref();
-  return {
-    stop: () => {
-      clearInterval(sweep);
-      clearInterval(retention);
-      clearInterval(cleanup);
-    },
+  const every = (minutes: number, job: () => Promise<unknown>, failure: string) => {
+    const timer = setInterval(() => void job().catch((error) => logger.error({ err: error }, failure)), minutes * 60_000);
+    timer.unref();
+    return timer;
   };
+  let cleaning: Promise<unknown> | undefined;
+  const cleanup = async () => {
+    if (cleaning) return; // a long run (a million rows) is still going
+    cleaning = services.appPasswordCleanup.runDue().then((report) => {
+      if (report.tenants > 0) logger.info({ cleanup: report }, 'Daily app-password clean-up done');
+    });
+    try {
+      await cleaning;
+    } finally {
+      cleaning = undefined;
+    }
+  };
+  const timers = [
+    every(10, () => services.signInThrottle.sweep(), 'Could not sweep sign-in throttles'),
+    every(5, () => services.appPasswordRotation.endOverlaps(), 'Could not end app-password rotation overlaps'),
+    every(60, () => services.auditLog.applyRetention(), 'Could not apply audit retention'),
+    every(10, cleanup, 'Could not run the daily app-password clean-up'),
+  ];
+  return { stop: () => timers.forEach((timer) => clearInterval(timer)) };
 }

@@ -12,6 +12,7 @@ import {
   revokeTenantAppPasswords,
   revokeUserAppPasswords,
 } from './modules/app-passwords/app-password-revocation.js';
+import { AppPasswordRotationService } from './modules/app-passwords/app-password-rotation.service.js';
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
@@ -40,6 +41,8 @@ export interface Services {
   appPasswordInventory: AppPasswordInventoryService;
   /** The daily clean-up: unused app passwords (notice, then revoke) and expiry reminders. */
   appPasswordCleanup: AppPasswordCleanupService;
+  /** New secrets for existing app passwords, and the end of their overlaps. */
+  appPasswordRotation: AppPasswordRotationService;
   userAdmin: UserAdminService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
@@ -94,6 +97,7 @@ export function createServices(
     appPasswordCleanup: new AppPasswordCleanupService(db, {
       onError: (error, tenantId) => logger.error({ err: error, tenantId }, 'The daily app-password clean-up failed for a tenant'),
     }),
+    appPasswordRotation: new AppPasswordRotationService(db, keys),
     userAdmin: new UserAdminService(db),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
