@@ -78,6 +78,7 @@ export default tseslint.config(
               'TwoStepEnrollment',
               'TenantPolicy',
               'TenantPolicyChangePreview',
+              'UnusedAppPasswordsPreview',
               // Identified by its key within the tenant (`/auth/basic?service=<key>`).
               'Service',
               // A value of one app password's history: its address is what tells it apart.

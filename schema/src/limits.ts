@@ -36,3 +36,10 @@ export const MAX_SERVICES_PER_TENANT = 50;
 export const SERVICE_KEY_PATTERN = '^[a-z0-9][a-z0-9._-]{0,31}$';
 /** A service's display name, in each language. */
 export const SERVICE_NAME_MAX_LENGTH = 64;
+
+/** Revoking app passwords unused for this many days (tenant policy revokeUnusedAfterDays): at least … */
+export const MIN_REVOKE_UNUSED_AFTER_DAYS = 30;
+/** … and at most this many. */
+export const MAX_REVOKE_UNUSED_AFTER_DAYS = 730;
+/** Owners are told this many days before an unused app password is revoked. */
+export const UNUSED_NOTICE_DAYS = 7;

@@ -19,6 +19,7 @@ import { ServicesResolver } from './modules/services/services.resolver.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { AppPasswordHistoryResolver } from './modules/logs/app-password-history.resolver.js';
+import { AppPasswordCleanupResolver } from './modules/app-password-cleanup/app-password-cleanup.resolver.js';
 import type { Services } from './services.js';
 
 /** What the resolvers are built from. */
@@ -56,6 +57,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(AppPasswordHistoryResolver, () => new AppPasswordHistoryResolver()),
   resolver(AppPasswordInventoryResolver, ({ services }) => new AppPasswordInventoryResolver(services.appPasswordInventory)),
   resolver(TenantPolicyResolver, ({ services }) => new TenantPolicyResolver(services.tenantPolicies)),
+  resolver(AppPasswordCleanupResolver, ({ services }) => new AppPasswordCleanupResolver(services.appPasswordCleanup)),
   resolver(ServicesResolver, ({ services }) => new ServicesResolver(services.serviceCatalog)),
   resolver(TenantUserResolver, ({ services }) => new TenantUserResolver(services.userAdmin, services.twoStepReset, services.userLifecycle)),
   resolver(AuditLogResolver, ({ services }) => new AuditLogResolver(services.auditLog)),

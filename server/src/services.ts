@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './common/logger.js';
 import { ServerKeys } from './common/server-keys.js';
 import { WorkLimiter } from './common/work-limiter.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
+import { AppPasswordCleanupService } from './modules/app-password-cleanup/app-password-cleanup.service.js';
 import { AppPasswordInventoryService } from './modules/app-passwords/app-password-inventory.service.js';
 import {
   revokeAfterPasswordChange,
@@ -40,6 +41,8 @@ export interface Services {
   sessions: SessionService;
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
+  /** The daily clean-up: unused app passwords (notice, then revoke) and expiry reminders. */
+  appPasswordCleanup: AppPasswordCleanupService;
   /** New secrets for existing app passwords, and the end of their overlaps. */
   appPasswordRotation: AppPasswordRotationService;
   userAdmin: UserAdminService;
@@ -97,6 +100,9 @@ export function createServices(
     sessions,
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
+    appPasswordCleanup: new AppPasswordCleanupService(db, {
+      onError: (error, tenantId) => logger.error({ err: error, tenantId }, 'The daily app-password clean-up failed for a tenant'),
+    }),
     appPasswordRotation: new AppPasswordRotationService(db, keys),
     userAdmin: new UserAdminService(db),
     userLifecycle: new UserLifecycleService(db, revokeUserAppPasswords),

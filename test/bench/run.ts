@@ -12,6 +12,7 @@ import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus } from 'node:os';
+import { cleanupFigures } from './cleanup.js';
 import { consoleFigures, ensureConsoleBuilt, WEB_DIST } from './console.js';
 import { openBenchDatabase, type BenchDatabase } from './database.js';
 import { dovecotFigures } from './dovecot.js';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     if (!skip('BENCH_SKIP_SCALE')) {
       const scale = await seedScale(database.url, lookupKey, log);
       tables.push(await scaleFigures(() => start('app', 300), database.url, scale, log));
+      // Last: it revokes most of the big tenant, which figures 5–8 need whole.
+      tables.push(await cleanupFigures(() => start('app', 300), database.url, scale, seeded.warm, log));
     }
     if (!skip('BENCH_SKIP_USERS')) {
       const users = await seedUsers(database.url, lookupKey, log);

@@ -98,6 +98,7 @@ const RULES: Record<string, Rule> = {
   viewer:                    rule(null,                   ['null',             'ok',         'ok',         'ok',               'ok',             'null',            'null',         'ok',         'ok']),
   tenantPolicy:              rule('POLICY_READ',          ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
   previewTenantPolicyChange: rule('POLICY_READ',          ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
+  unusedAppPasswordsPreview: rule('POLICY_READ',          ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
   users:                     rule('USERS_READ',           ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'ok',           'ok',         'TWO_STEP_REQUIRED']),
   createApiToken:            rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
   revokeApiToken:            rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
@@ -359,6 +360,15 @@ const OPERATIONS: Record<string, Operation> = {
     prepare: async (caller) => ({
       verify: async (outcome, result) => {
         if (outcome === 'ok') expect(result.data!.previewTenantPolicyChange.block.appPasswords).toBe(await appPasswordCount(caller.tenant));
+      },
+    }),
+  },
+  unusedAppPasswordsPreview: {
+    // Every app password of the caller's tenant was made just now: none is unused for 30 days, whoever asks.
+    document: `query { unusedAppPasswordsPreview(days: 30) { count owners } }`,
+    prepare: async () => ({
+      verify: async (outcome, result) => {
+        if (outcome === 'ok') expect(result.data!.unusedAppPasswordsPreview).toEqual({ count: 0, owners: 0 });
       },
     }),
   },

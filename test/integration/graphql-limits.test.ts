@@ -59,6 +59,7 @@ describe('GraphQL limits', () => {
       DeleteAppPassword: { id: randomUUID() },
       ChangePassword: { input: { currentPassword: 'not the password', newPassword: 'a new long password' } },
       TenantPolicy: {},
+      UnusedAppPasswordsPreview: { days: 90 },
       UpdateTenantPolicy: { input: { auditRetentionDays: 90 } },
       AdminUsers: page,
       DisableUser: { id: randomUUID() },

@@ -31,6 +31,8 @@ const TENANT_TABLES = [
   ['recovery_codes', 'tenant_id'],
   ['app_password_service_uses', 'tenant_id'],
   ['app_password_networks', 'tenant_id'],
+  ['tenant_jobs', 'tenant_id'],
+  ['app_password_unused_notices', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -49,6 +51,12 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   // Signing an app in records the service used and the network used from.
   expect((await checkBasic(server, basic(admin.admin.email, appPassword.password), { query: 'service=imap' })).status).toBe(204);
   dataOf(await admin.console.request(CreateApiTokenDocument, { input: { name: 'Report', scopes: ['AUDIT_READ'] } }));
+  // The daily clean-up remembers its run in tenant_jobs, and its notices (this one as if the app password had gone unused).
+  await server.app.services.appPasswordCleanup.runDue({ tenantIds: [admin.tenant.id] });
+  await server.db.query(`INSERT INTO app_password_unused_notices (tenant_id, app_password_id, noticed_at) VALUES ($1, $2, now())`, [
+    admin.tenant.id,
+    appPassword.id,
+  ]);
   return { ...admin, appPasswordId: appPassword.id };
 }
 

@@ -19,6 +19,8 @@ const POLICY_FIELDS = /* GraphQL */ `
   auditRetentionDays
   allowedServices
   requireNetworks
+  revokeUnusedAfterDays
+  expiryReminders
 `;
 const POLICY = /* GraphQL */ `
   query {
@@ -103,6 +105,8 @@ describe('reading the policy', () => {
       auditRetentionDays: 90,
       allowedServices: ['imap', 'smtp', 'pop3', 'caldav', 'carddav', 'webdav', 'graphql'],
       requireNetworks: false,
+      revokeUnusedAfterDays: null,
+      expiryReminders: true,
     });
   });
 
@@ -323,6 +327,8 @@ describe('the other rules', () => {
       auditRetentionDays: 30,
       allowedServices: ['imap', 'smtp', 'pop3', 'caldav', 'carddav', 'webdav', 'graphql'],
       requireNetworks: false,
+      revokeUnusedAfterDays: null,
+      expiryReminders: true,
     });
 
     const events = await auditRows(server.db, tenant.id, 'tenant_policy.updated');
@@ -339,6 +345,8 @@ describe('the other rules', () => {
       auditRetentionDays: 90,
       allowedServices: ['imap', 'smtp', 'pop3', 'caldav', 'carddav', 'webdav', 'graphql'],
       requireNetworks: false,
+      revokeUnusedAfterDays: null,
+      expiryReminders: true,
     });
     expect(events[0]!.details.after).toEqual(result.updateTenantPolicy.policy);
 

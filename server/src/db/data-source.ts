@@ -23,6 +23,7 @@ import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-
 import { AppPasswordRotation1797000000000 } from './migrations/1797000000000-AppPasswordRotation.js';
 import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
+import { UnusedAppPasswordCleanup1797100000000 } from './migrations/1797100000000-UnusedAppPasswordCleanup.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -45,6 +46,7 @@ export const migrations = [
   AppPasswordRotation1797000000000,
   UserLifecycle1797400000000,
   ScimProvisioning1797600000000,
+  UnusedAppPasswordCleanup1797100000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

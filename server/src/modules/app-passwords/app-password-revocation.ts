@@ -21,7 +21,7 @@ export interface AppPasswordDeletion {
 
 /**
  * The one way app passwords are deleted: the tenant's app passwords matching
- * `where` go, with what they were used for and from, and one audit event per
+ * `where` go, with what they were used for and from and any clean-up notice, and one audit event per
  * app password records the actor and the reason, in one statement (40 000 rows cost one round trip), all or nothing
  * with the caller's transaction. Returns how many went. Apps using them are
  * refused from their next request on every instance.
@@ -37,6 +37,8 @@ export async function deleteAppPasswords(m: EntityManager, q: SqlParams, deletio
        DELETE FROM app_password_service_uses u USING deleted WHERE u.app_password_id = deleted.id
      ), networks_gone AS (
        DELETE FROM app_password_networks n USING deleted WHERE n.app_password_id = deleted.id
+     ), notices_gone AS (
+       DELETE FROM app_password_unused_notices n USING deleted WHERE n.app_password_id = deleted.id
      ), logged AS (
        INSERT INTO audit_events (tenant_id, action, actor_type, actor_user_id, actor_api_token_id, target_user_id,
                                  app_password_id, app_password_name, client_ip, user_agent, details)

@@ -31,6 +31,8 @@ export const AuditAction = {
   USER_ROLE_CHANGED: 'user.role_changed',
   USER_RENAMED: 'user.renamed',
   USER_UPDATED: 'user.updated',
+  APP_PASSWORD_UNUSED_NOTICE: 'app_password.unused_notice',
+  APP_PASSWORD_EXPIRING: 'app_password.expiring',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -97,6 +97,17 @@ registerEnumType(AuditAction, {
     USER_ROLE_CHANGED: { description: "user.role_changed: a user's role changed (details: from, to)." },
     USER_RENAMED: { description: "user.renamed: a user's sign-in name changed (details: from, to)." },
     USER_UPDATED: { description: "user.updated: a user's display name or external id changed (details: what changed, before and after)." },
+    APP_PASSWORD_UNUSED_NOTICE: {
+      description:
+        'app_password.unused_notice: the daily clean-up told the owner that an unused app password will be revoked under the ' +
+        "tenant's revokeUnusedAfterDays unless used before (details: revokeOn, a UTC date; unusedDays; revokeUnusedAfterDays). " +
+        "The revocation is app_password.revoked with reason 'unused'.",
+    },
+    APP_PASSWORD_EXPIRING: {
+      description:
+        'app_password.expiring: the daily job reminded the owner that an app password expires soon (details: expiresAt; ' +
+        'daysLeft, 14 or 3: which reminder).',
+    },
   },
 });
 

@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MAX_APP_PASSWORDS_PER_USER, MAX_AUDIT_RETENTION_DAYS } from '@app-passwords/schema';
+import {
+  MAX_APP_PASSWORDS_PER_USER,
+  MAX_AUDIT_RETENTION_DAYS,
+  MAX_REVOKE_UNUSED_AFTER_DAYS,
+  MIN_REVOKE_UNUSED_AFTER_DAYS,
+  UNUSED_NOTICE_DAYS,
+} from '@app-passwords/schema';
 import type { ServiceDefinition } from '../services/service-catalog.js';
 
 /** What happens to existing app passwords when a tenant switches app passwords off. */
@@ -89,6 +95,22 @@ export class TenantPolicy {
     description: 'New app passwords must name the networks they may be used from. Existing ones are left alone.',
   })
   requireNetworks!: boolean;
+
+  @Column({ name: 'revoke_unused_after_days', type: 'integer', nullable: true })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      `App passwords not used for this many days (${MIN_REVOKE_UNUSED_AFTER_DAYS}–${MAX_REVOKE_UNUSED_AFTER_DAYS}; never used: since ` +
+      `created) are revoked by a daily job, ${UNUSED_NOTICE_DAYS} days after their owner was told (app_password.unused_notice); ` +
+      'null: never (the default). Switching it on revokes nothing before those days have passed.',
+  })
+  revokeUnusedAfterDays!: number | null;
+
+  @Column({ name: 'expiry_reminders', type: 'boolean', default: true })
+  @Field(() => Boolean, {
+    description: 'Owners are told 14 and 3 days before an app password expires (app_password.expiring). New tenants: on.',
+  })
+  expiryReminders!: boolean;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   @Field(() => Date, { description: 'When the policy last changed.' })

@@ -5,6 +5,9 @@ import {
   MAX_APP_PASSWORDS_PER_USER,
   MAX_AUDIT_RETENTION_DAYS,
   MAX_SERVICES_PER_TENANT,
+  MAX_REVOKE_UNUSED_AFTER_DAYS,
+  MIN_REVOKE_UNUSED_AFTER_DAYS,
+  UNUSED_NOTICE_DAYS,
 } from '@app-passwords/schema';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
@@ -64,6 +67,17 @@ export class UpdateTenantPolicyInput {
   @Min(1)
   @Max(MAX_AUDIT_RETENTION_DAYS)
   auditRetentionDays?: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      `Revoke app passwords unused for this many days (${MIN_REVOKE_UNUSED_AFTER_DAYS}–${MAX_REVOKE_UNUSED_AFTER_DAYS}), ` +
+      `each ${UNUSED_NOTICE_DAYS} days after its owner was told; null: never. See unusedAppPasswordsPreview first.`,
+  })
+  revokeUnusedAfterDays?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Tell owners 14 and 3 days before an app password expires.' })
+  expiryReminders?: boolean;
 }
 
 @ObjectType({ description: 'The policy after the change.' })

@@ -1,4 +1,9 @@
-import { MAX_APP_PASSWORD_LIFETIME_DAYS, MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
+import {
+  MAX_APP_PASSWORD_LIFETIME_DAYS,
+  MAX_APP_PASSWORDS_PER_USER,
+  MAX_REVOKE_UNUSED_AFTER_DAYS,
+  MIN_REVOKE_UNUSED_AFTER_DAYS,
+} from '@app-passwords/schema';
 import { Role } from '../users/user.entity.js';
 import { ExistingAppPasswords } from './tenant-policy.entity.js';
 
@@ -121,4 +126,13 @@ export function twoStepRequiredForAdminSql(u: string): string {
         AND NOT EXISTS (SELECT 1 FROM totp_authenticators t
                          WHERE t.user_id = ${u}.id AND t.tenant_id = ${u}.tenant_id AND t.confirmed_at IS NOT NULL)
       ELSE false END`;
+}
+
+/** Why a value of revokeUnusedAfterDays is refused, or undefined when it is fine (null: off). */
+export function revokeUnusedAfterDaysProblem(days: number | null): string | undefined {
+  if (days === null) return undefined;
+  if (!Number.isInteger(days) || days < MIN_REVOKE_UNUSED_AFTER_DAYS || days > MAX_REVOKE_UNUSED_AFTER_DAYS) {
+    return `revokeUnusedAfterDays is off (null) or a whole number of days, ${MIN_REVOKE_UNUSED_AFTER_DAYS}–${MAX_REVOKE_UNUSED_AFTER_DAYS}.`;
+  }
+  return undefined;
 }

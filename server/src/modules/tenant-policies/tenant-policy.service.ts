@@ -6,7 +6,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role } from '../users/user.entity.js';
 import { chooseServices, isProblem } from '../services/service-catalog.js';
-import { twoStepRequiredForAdmin } from './tenant-policy.rules.js';
+import { revokeUnusedAfterDaysProblem, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 export interface TenantPolicyChanges {
@@ -22,6 +22,9 @@ export interface TenantPolicyChanges {
   auditRetentionDays?: number;
   allowedServices?: string[];
   requireNetworks?: boolean;
+  /** null: off; else 30–730 days. */
+  revokeUnusedAfterDays?: number | null;
+  expiryReminders?: boolean;
 }
 
 /**
@@ -50,6 +53,8 @@ const POLICY_FIELDS = [
   'auditRetentionDays',
   'allowedServices',
   'requireNetworks',
+  'revokeUnusedAfterDays',
+  'expiryReminders',
 ] as const;
 
 function snapshot(policy: TenantPolicy) {
@@ -122,6 +127,10 @@ export class TenantPolicyService {
         throw badInput('existingAppPasswords applies only while app passwords are switched off.', 'existingAppPasswords');
       }
 
+      const unusedProblem =
+        changes.revokeUnusedAfterDays === undefined ? undefined : revokeUnusedAfterDaysProblem(changes.revokeUnusedAfterDays);
+      if (unusedProblem) throw badInput(unusedProblem, 'revokeUnusedAfterDays');
+
       let revokedAppPasswords = 0;
       if (changes.existingAppPasswords === ExistingAppPasswords.REVOKE) {
         revokedAppPasswords = await this.revokeAppPasswords(m, {
@@ -152,6 +161,8 @@ export class TenantPolicyService {
         policy.allowedServices = chosen.services;
       }
       if (changes.requireNetworks !== undefined) policy.requireNetworks = changes.requireNetworks;
+      if (changes.revokeUnusedAfterDays !== undefined) policy.revokeUnusedAfterDays = changes.revokeUnusedAfterDays;
+      if (changes.expiryReminders !== undefined) policy.expiryReminders = changes.expiryReminders;
 
       const saved = await m.save(policy);
       await recordAudit(m, {
