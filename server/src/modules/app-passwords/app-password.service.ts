@@ -15,6 +15,7 @@ import {
   chosenExpiry,
   hasRoomForAppPassword,
   type ExpiryChoice,
+  hasSecondFactor,
 } from '../tenant-policies/tenant-policy.rules.js';
 import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
 import type { TwoStepStatus } from '../two-step/two-step.types.js';
@@ -363,6 +364,7 @@ export class AppPasswordService {
   /** While the tenant requires it, only users with two-step verification may create app passwords. */
   private async assertTwoStep(policy: TenantPolicy, actor: UserActor, m: EntityManager): Promise<void> {
     if (!policy.requireTwoStepForAppPasswords) return;
+    if (actor.signedInWith === 'session' && hasSecondFactor({ twoStepEnabled: false, twoStepAtProvider: actor.twoStepAtProvider })) return;
     const enrolled = await m.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 AND confirmed_at IS NOT NULL', [
       actor.userId,
       actor.tenantId,

@@ -25,6 +25,8 @@ export const AuditAction = {
   SERVICE_ADDED: 'service.added',
   SERVICE_RENAMED: 'service.renamed',
   SERVICE_REMOVED: 'service.removed',
+  IDENTITY_PROVIDER_CONFIGURED: 'identity_provider.configured',
+  IDENTITY_PROVIDER_REMOVED: 'identity_provider.removed',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

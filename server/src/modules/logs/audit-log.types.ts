@@ -82,6 +82,10 @@ registerEnumType(AuditAction, {
     SERVICE_REMOVED: {
       description: 'service.removed: an admin removed a service; no app password has it any more (details: key, appPasswordsChanged).',
     },
+    IDENTITY_PROVIDER_CONFIGURED: {
+      description: 'identity_provider.configured: an admin set up or changed single sign-on; details has the configuration (never the client secret).',
+    },
+    IDENTITY_PROVIDER_REMOVED: { description: 'identity_provider.removed: an admin removed single sign-on.' },
   },
 });
 

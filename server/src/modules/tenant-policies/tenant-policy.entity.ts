@@ -90,6 +90,14 @@ export class TenantPolicy {
   })
   requireNetworks!: boolean;
 
+  @Column({ name: 'password_sign_in', type: 'boolean', default: true })
+  @Field(() => Boolean, {
+    description:
+      'Users may sign in to the console with their password. Off: only single sign-on, except the break-glass admins ' +
+      '(admins with two-step verification, who sign in with password and code). Needs single sign-on and such an admin to be off.',
+  })
+  passwordSignIn!: boolean;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   @Field(() => Date, { description: 'When the policy last changed.' })
   updatedAt!: Date;

@@ -6,7 +6,8 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role } from '../users/user.entity.js';
 import { chooseServices, isProblem } from '../services/service-catalog.js';
-import { twoStepRequiredForAdmin } from './tenant-policy.rules.js';
+import { passwordSignInOffProblem, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
+import { passwordSignInOffState } from './break-glass-admins.js';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 export interface TenantPolicyChanges {
@@ -22,6 +23,8 @@ export interface TenantPolicyChanges {
   auditRetentionDays?: number;
   allowedServices?: string[];
   requireNetworks?: boolean;
+  /** Off needs single sign-on configured and a break-glass admin. */
+  passwordSignIn?: boolean;
 }
 
 /**
@@ -50,6 +53,7 @@ const POLICY_FIELDS = [
   'auditRetentionDays',
   'allowedServices',
   'requireNetworks',
+  'passwordSignIn',
 ] as const;
 
 function snapshot(policy: TenantPolicy) {
@@ -152,6 +156,11 @@ export class TenantPolicyService {
         policy.allowedServices = chosen.services;
       }
       if (changes.requireNetworks !== undefined) policy.requireNetworks = changes.requireNetworks;
+      if (changes.passwordSignIn === false && policy.passwordSignIn) {
+        const problem = passwordSignInOffProblem(await passwordSignInOffState(m, tenantId));
+        if (problem) throw badInput(problem, 'passwordSignIn');
+      }
+      if (changes.passwordSignIn !== undefined) policy.passwordSignIn = changes.passwordSignIn;
 
       const saved = await m.save(policy);
       await recordAudit(m, {
