@@ -131,7 +131,10 @@ export class SingleSignOnService {
 
       const user = await this.userFor(provider, signInName, claims);
       const { token } = await this.sessions.openThroughProvider(user, twoStepAtProvider, request);
-      this.logger.info({ tenantId: saved.tenantId, userId: user.id, twoStepAtProvider }, 'Signed in through the identity provider');
+      this.logger.info(
+        { tenantId: saved.tenantId, userId: user.id, twoStepAtProvider, amr: claims.amr, acr: claims.acr },
+        'Signed in through the identity provider',
+      );
       return { outcome: 'signed_in', token, next: saved.next };
     } catch (error) {
       return { outcome: 'failed', failure: this.failureFrom(error, 'callback', saved?.tenantId), next };
