@@ -31,6 +31,7 @@ const TENANT_TABLES = [
   ['recovery_codes', 'tenant_id'],
   ['app_password_service_uses', 'tenant_id'],
   ['app_password_networks', 'tenant_id'],
+  ['identity_providers', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -49,6 +50,11 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   // Signing an app in records the service used and the network used from.
   expect((await checkBasic(server, basic(admin.admin.email, appPassword.password), { query: 'service=imap' })).status).toBe(204);
   dataOf(await admin.console.request(CreateApiTokenDocument, { input: { name: 'Report', scopes: ['AUDIT_READ'] } }));
+  // Single sign-on (its configuration goes through the provider's discovery, tested in sso.test.ts).
+  await server.db.query(
+    `INSERT INTO identity_providers (tenant_id, issuer, client_id, client_secret, display_name) VALUES ($1, 'https://idp.example.test', 'console', '\\x00', 'IdP')`,
+    [admin.tenant.id],
+  );
   return { ...admin, appPasswordId: appPassword.id };
 }
 

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../common/context.js';
+import { forbidden } from '../../common/errors.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { requireActor, requireUser } from '../../common/require-actor.js';
 import { auditActorOf } from '../audit/audit.service.js';
@@ -24,11 +25,13 @@ export class SingleSignOnResolver {
   @Query(() => SignInOptions, {
     description:
       'How a sign-in name signs in to the console: through the organisation’s identity provider, and whether the password ' +
-      'form is offered. Answered by the name’s domain alone, the same for names that exist and names that do not.',
+      'form is offered. Answered by the name’s domain alone, the same for names that exist and names that do not. Not for API tokens.',
   })
   async signInOptions(
     @Arg('signInName', () => String, { description: 'The sign-in name typed on the sign-in page.' }) signInName: string,
+    @Ctx() ctx: Context,
   ): Promise<SignInOptions> {
+    if (ctx.actor?.signedInWith === 'api_token') throw forbidden('API tokens never sign in to the console.');
     return this.signIns.signInOptions(signInName.slice(0, 320));
   }
 
