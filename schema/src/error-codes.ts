@@ -22,6 +22,12 @@ export const ErrorCode = {
   TWO_STEP_REQUIRED: 'TWO_STEP_REQUIRED',
   /** Two-step verification cannot be removed while the user has app passwords that need it (`extensions.appPasswords`). */
   TWO_STEP_NEEDED_BY_APP_PASSWORDS: 'TWO_STEP_NEEDED_BY_APP_PASSWORDS',
+  /** Another user already has this sign-in name (or external id, `extensions.field`); nothing was changed. */
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  /** The change would leave the tenant without an active admin (demoting, disabling or deleting the last one). */
+  LAST_ADMIN: 'LAST_ADMIN',
+  /** The signed-in user was given a one-time password by an admin and must choose their own (changePassword) before anything else. */
+  PASSWORD_CHANGE_REQUIRED: 'PASSWORD_CHANGE_REQUIRED',
   /** Too many failed sign-ins from here or for this name; `extensions.retryAfterSeconds` says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** The server is too busy verifying passwords, or its database is unreachable; try again shortly. */

@@ -26,6 +26,7 @@ import { TwoStepResetService } from './modules/two-step/two-step-reset.service.j
 import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { PasswordChangeService } from './modules/users/password-change.service.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
+import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
 import { createUserOnFirstSignIn } from './modules/single-sign-on/first-sign-in-user.js';
 import { IdentityProviderService } from './modules/single-sign-on/identity-provider.service.js';
@@ -41,6 +42,8 @@ export interface Services {
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
   userAdmin: UserAdminService;
+  /** Creating, re-roling, renaming, disabling and deleting users (admins, SCIM, single sign-on). */
+  userLifecycle: UserLifecycleService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
   /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
@@ -85,6 +88,7 @@ export function createServices(
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
   const users = new UserService(db);
+  const userLifecycle = new UserLifecycleService(db, revokeUserAppPasswords);
   const identityProviders = new IdentityProviderService(db, keys, publicUrl, logger);
   return {
     tenants: new TenantService(db),
@@ -100,6 +104,7 @@ export function createServices(
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
     userAdmin: new UserAdminService(db),
+    userLifecycle,
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
     signInThrottle,
@@ -118,6 +123,6 @@ export function createServices(
     argon2,
     keys,
     identityProviders,
-    singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(users), logger),
+    singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), logger),
   };
 }

@@ -43,6 +43,12 @@ export type UserActor = {
       email: string;
       displayName: string;
       tenantName: string;
+      /**
+       * Signed in with a one-time password from an admin: until they choose
+       * their own (changePassword), every other field answers
+       * PASSWORD_CHANGE_REQUIRED. Found with the session, at no extra cost.
+       */
+      mustChangePassword: boolean;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

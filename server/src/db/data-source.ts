@@ -21,6 +21,7 @@ import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionVi
 import { Services1796700000000 } from './migrations/1796700000000-Services.js';
 import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppPasswordHistory.js';
 import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-AppPasswordUsesCleanup.js';
+import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
 import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { StatementCounter } from './statement-count.js';
 
@@ -41,6 +42,7 @@ export const migrations = [
   Services1796700000000,
   AppPasswordHistory1796800000000,
   AppPasswordUsesCleanup1796900000000,
+  UserLifecycle1797400000000,
   SingleSignOn1797500000000,
 ];
 

@@ -11,13 +11,16 @@ import { TWO_STEP_REQUIRED_FOR_ADMIN } from './1796600000000-SessionViewer.js';
 export const TWO_STEP_REQUIRED_FOR_ADMIN_IN_SESSION = `(${TWO_STEP_REQUIRED_FOR_ADMIN}
       AND NOT ('provider_mfa' = ANY(s.authentication_methods)))`;
 
-/** The session lookup of migration SessionViewer, with the admin rule `rule` and, when `methods`, the session's methods. */
+/**
+ * The session lookup of migration UserLifecycle (with must_change_password),
+ * with the admin rule `rule` and, when `methods`, the session's methods.
+ */
 function sessionForToken(schema: string, rule: string, methods: boolean): string {
   return `
     CREATE FUNCTION session_for_token(p_token_hash bytea, p_idle_seconds int)
       RETURNS TABLE (id uuid, user_id uuid, tenant_id uuid, role text, authenticated_at timestamptz,
-                     two_step_required_for_admin boolean, email text, display_name text, tenant_name text
-                     ${methods ? ', authentication_methods text[]' : ''})
+                     two_step_required_for_admin boolean, email text, display_name text, tenant_name text,
+                     must_change_password boolean${methods ? ', authentication_methods text[]' : ''})
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = ${schema}, pg_temp
     AS $fn$
     #variable_conflict use_column
@@ -26,7 +29,7 @@ function sessionForToken(schema: string, rule: string, methods: boolean): string
       WITH found AS (
         SELECT s.id, s.user_id, s.tenant_id, u.role, s.authenticated_at, s.last_seen_at,
                ${rule} AS two_step_required_for_admin, u.email, u.display_name, t.name AS tenant_name,
-               s.authentication_methods
+               u.must_change_password, s.authentication_methods
           FROM sessions s JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id JOIN tenants t ON t.id = s.tenant_id
          WHERE s.token_hash = p_token_hash AND NOT s.two_step_pending AND s.expires_at > now()
            AND s.last_seen_at > now() - make_interval(secs => p_idle_seconds) AND u.status = 'ACTIVE'
@@ -35,8 +38,8 @@ function sessionForToken(schema: string, rule: string, methods: boolean): string
          WHERE s.id = found.id AND found.last_seen_at < now() - interval '1 minute'
       )
       SELECT found.id, found.user_id, found.tenant_id, found.role, found.authenticated_at,
-             found.two_step_required_for_admin, found.email, found.display_name, found.tenant_name
-             ${methods ? ', found.authentication_methods' : ''} FROM found;
+             found.two_step_required_for_admin, found.email, found.display_name, found.tenant_name,
+             found.must_change_password${methods ? ', found.authentication_methods' : ''} FROM found;
     END $fn$`;
 }
 

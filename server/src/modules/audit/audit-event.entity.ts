@@ -25,6 +25,10 @@ export const AuditAction = {
   SERVICE_ADDED: 'service.added',
   SERVICE_RENAMED: 'service.renamed',
   SERVICE_REMOVED: 'service.removed',
+  USER_DELETED: 'user.deleted',
+  USER_ROLE_CHANGED: 'user.role_changed',
+  USER_RENAMED: 'user.renamed',
+  USER_UPDATED: 'user.updated',
   IDENTITY_PROVIDER_CONFIGURED: 'identity_provider.configured',
   IDENTITY_PROVIDER_REMOVED: 'identity_provider.removed',
 } as const;

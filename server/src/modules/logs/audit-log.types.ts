@@ -82,6 +82,12 @@ registerEnumType(AuditAction, {
     SERVICE_REMOVED: {
       description: 'service.removed: an admin removed a service; no app password has it any more (details: key, appPasswordsChanged).',
     },
+    USER_DELETED: {
+      description: 'user.deleted: a user was deleted, their app passwords and sessions with them (details: email, displayName).',
+    },
+    USER_ROLE_CHANGED: { description: "user.role_changed: a user's role changed (details: from, to)." },
+    USER_RENAMED: { description: "user.renamed: a user's sign-in name changed (details: from, to)." },
+    USER_UPDATED: { description: "user.updated: a user's display name or external id changed (details: what changed, before and after)." },
     IDENTITY_PROVIDER_CONFIGURED: {
       description: 'identity_provider.configured: an admin set up or changed single sign-on; details has the configuration (never the client secret).',
     },

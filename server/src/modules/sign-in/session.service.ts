@@ -19,7 +19,8 @@ interface ConsoleSignInRow {
   tenant_id: string;
   email: string;
   role: Role;
-  password_hash: string;
+  /** null: no password (single sign-on only). */
+  password_hash: string | null;
   status: UserStatus;
 }
 
@@ -29,7 +30,8 @@ interface ConsoleSignInRow {
  * an instance still running the older code.
  */
 const SESSION_FOR_TOKEN_SQL =
-  'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, authentication_methods ' +
+  'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, ' +
+  'must_change_password, authentication_methods ' +
   'FROM session_for_token($1, $2)';
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -59,8 +61,9 @@ export class SessionService {
   ) {}
 
   /**
-   * Checks the primary password. An unknown name, a wrong password and a
-   * disabled user all fail the same way after the same argon2 work, so neither
+   * Checks the primary password. An unknown name, a wrong password, a user
+   * without a password (single sign-on only) and a disabled user all fail the
+   * same way after the same argon2 work, so neither
    * the answer nor its timing tells them apart. Each attempt takes a place on
    * the console's counters before argon2 runs (aliases in one GraphQL document
    * are attempts too), and only a wrong password counts as a failure. Users
@@ -76,7 +79,7 @@ export class SessionService {
       user: found && { tenant_id: found.tenant_id, user_id: found.id },
     };
     const verdict = await this.attempts.run(passwordCounters('console', name, request.clientIp), subject, request, async () => {
-      const valid = found ? await verifySecret(found.password_hash, password) : await verifyAgainstNothing(password);
+      const valid = found?.password_hash ? await verifySecret(found.password_hash, password) : await verifyAgainstNothing(password);
       if (!found) return { outcome: SignInOutcome.UNKNOWN_USER, counts: 'failed' };
       if (!valid) return { outcome: SignInOutcome.WRONG_PASSWORD, counts: 'failed' };
       if (found.status !== UserStatus.ACTIVE) return { outcome: SignInOutcome.USER_DISABLED, counts: 'refund' };
@@ -92,7 +95,7 @@ export class SessionService {
       const { token } = await this.insertSession(user, ['password'], 'two_step_pending', request);
       return { stage: 'two_step', token, user };
     }
-    return { stage: 'signed_in', ...(await this.open(user, ['password'], request)), user };
+    return { stage: 'signed_in', ...(await this.startSession(user, ['password'], request)), user };
   }
 
   /**
@@ -132,7 +135,7 @@ export class SessionService {
       m.query('WITH claimed AS (DELETE FROM sessions WHERE id = $1 AND two_step_pending RETURNING id) SELECT id FROM claimed', [row.id]),
     );
     if (claimed.length === 0) throw expired();
-    return { stage: 'signed_in', ...(await this.open(user, ['password', factor], request)), user };
+    return { stage: 'signed_in', ...(await this.startSession(user, ['password', factor], request)), user };
   }
 
   /**
@@ -168,7 +171,7 @@ export class SessionService {
     if (!user) return false;
     const subject = { signInName: user.email, method: SignInCredential.PASSWORD, user: { tenant_id: user.tenantId, user_id: user.id } };
     const verdict = await this.attempts.run(passwordCounters('console', user.email, request.clientIp), subject, request, async () =>
-      (await verifySecret(user.passwordHash, password))
+      (user.passwordHash ? await verifySecret(user.passwordHash, password) : await verifyAgainstNothing(password))
         ? { outcome: SignInOutcome.SUCCESS, counts: 'succeeded' }
         : { outcome: SignInOutcome.WRONG_PASSWORD, counts: 'failed' },
     );
@@ -195,6 +198,7 @@ export class SessionService {
       email: string;
       display_name: string;
       tenant_name: string;
+      must_change_password: boolean;
       authentication_methods: AuthenticationMethod[];
     }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
@@ -209,6 +213,7 @@ export class SessionService {
       email: row.email,
       displayName: row.display_name,
       tenantName: row.tenant_name,
+      mustChangePassword: row.must_change_password,
       signedInThroughProvider: row.authentication_methods.includes('oidc'),
       twoStepAtProvider: row.authentication_methods.includes('provider_mfa'),
     };
@@ -220,27 +225,7 @@ export class SessionService {
    * says the user passed a second factor there.
    */
   async openThroughProvider(user: SignedInUser, twoStepAtProvider: boolean, request: RequestInfo): Promise<{ token: string }> {
-    return this.open(user, twoStepAtProvider ? ['oidc', 'provider_mfa'] : ['oidc'], request);
-  }
-
-  /**
-   * The session's user authenticated again at the provider (max_age=0): the
-   * sign-in counts as recent for 10 more minutes, and a second factor there
-   * counts from now on. False when the session has ended meanwhile.
-   */
-  async confirmedAtProvider(session: { sessionId: string; tenantId: string; userId: string }, twoStepAtProvider: boolean): Promise<boolean> {
-    const rows = await withTenant(this.db, session.tenantId, (m) =>
-      m.query(
-        `WITH updated AS (
-           UPDATE sessions SET authenticated_at = now(), last_seen_at = now(),
-                  authentication_methods = CASE WHEN $3 AND NOT 'provider_mfa' = ANY(authentication_methods)
-                                                THEN authentication_methods || '{provider_mfa}'::text[] ELSE authentication_methods END
-            WHERE id = $1 AND user_id = $2 AND NOT two_step_pending AND expires_at > now() RETURNING id)
-         SELECT id FROM updated`,
-        [session.sessionId, session.userId, twoStepAtProvider],
-      ),
-    );
-    return rows.length > 0;
+    return this.startSession(user, twoStepAtProvider ? ['oidc', 'provider_mfa'] : ['oidc'], request);
   }
 
   /** Whether the tenant lets this user sign in with the password (policy passwordSignIn, break-glass admins). */
@@ -261,8 +246,12 @@ export class SessionService {
     await this.db.query('SELECT end_sign_in_for_token($1)', [sha256(token)]);
   }
 
-  /** A new session for a user who has proved who they are. */
-  private async open(user: SignedInUser, methods: AuthenticationMethod[], request: RequestInfo): Promise<{ token: string }> {
+  /**
+   * A new session for a user who has proved who they are: every way into the
+   * console ends here (password, two-step code, single sign-on), which also
+   * records the user's last sign-in.
+   */
+  async startSession(user: SignedInUser, methods: AuthenticationMethod[], request: RequestInfo): Promise<{ token: string }> {
     // The user is here: their app passwords may be tried from unknown devices again, even after 100 failures in a row.
     await this.throttle.clearUser(user.email);
     return this.insertSession(user, methods, 'signed_in', request);
@@ -283,6 +272,7 @@ export class SessionService {
     const now = Date.now();
     await withTenant(this.db, user.tenantId, async (m) => {
       await m.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()', [user.id]);
+      if (stage === 'signed_in') await m.query('UPDATE users SET last_sign_in_at = now() WHERE id = $1', [user.id]);
       await m.insert(Session, {
         tokenHash: sha256(token),
         tenantId: user.tenantId,

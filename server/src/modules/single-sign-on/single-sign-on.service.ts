@@ -9,11 +9,17 @@ import { UserCreation } from './identity-provider.entity.js';
 import { domainOf, failureOf, OIDC_START_PATH, secondFactorAtProvider, signInNameFrom } from './identity-provider.rules.js';
 import type { IdentityProviderService, ProviderForSignIn } from './identity-provider.service.js';
 import { authorizationRequest, discover, redeemCode } from './oidc-client.js';
+import { confirmSessionAtProvider } from './session-confirmation.js';
 import { SIGN_IN_STATE_TTL_MS, type SignInState } from './sign-in-state.js';
 import type { SignInOptions } from './single-sign-on.types.js';
 
 /** Creates a user who signed in through the provider for the first time (CREATE_ON_FIRST_SIGN_IN); null when the name is taken elsewhere. */
-export type CreateUserOnFirstSignIn = (tenantId: string, signInName: string, displayName: string) => Promise<SignedInUser | null>;
+export type CreateUserOnFirstSignIn = (
+  tenantId: string,
+  signInName: string,
+  displayName: string,
+  request: RequestInfo,
+) => Promise<SignedInUser | null>;
 
 /** Where a round trip ends: a new session, a session confirmed again, or a failure with its stable code. */
 export type RoundTripEnd =
@@ -123,13 +129,13 @@ export class SingleSignOnService {
       if (saved.reauthenticate) {
         if (signInName !== saved.reauthenticate.email.toLowerCase()) fail(SsoFailure.WRONG_ACCOUNT);
         const { sessionId, userId } = saved.reauthenticate;
-        if (!(await this.sessions.confirmedAtProvider({ sessionId, userId, tenantId: saved.tenantId }, twoStepAtProvider))) {
+        if (!(await confirmSessionAtProvider(this.db, { sessionId, userId, tenantId: saved.tenantId }, twoStepAtProvider))) {
           fail(SsoFailure.STATE_MISMATCH);
         }
         return { outcome: 'reauthenticated', next: saved.next };
       }
 
-      const user = await this.userFor(provider, signInName, claims);
+      const user = await this.userFor(provider, signInName, claims, request);
       const { token } = await this.sessions.openThroughProvider(user, twoStepAtProvider, request);
       this.logger.info(
         { tenantId: saved.tenantId, userId: user.id, twoStepAtProvider, amr: claims.amr, acr: claims.acr },
@@ -142,7 +148,12 @@ export class SingleSignOnService {
   }
 
   /** The user the provider vouched for: found by sign-in name in the tenant, or created when the tenant says so. */
-  private async userFor(provider: ProviderForSignIn, signInName: string, claims: Record<string, unknown>): Promise<SignedInUser> {
+  private async userFor(
+    provider: ProviderForSignIn,
+    signInName: string,
+    claims: Record<string, unknown>,
+    request: RequestInfo,
+  ): Promise<SignedInUser> {
     const found = await withTenant(this.db, provider.tenantId, (m) =>
       m.getRepository(User).createQueryBuilder('u').where('u.tenant_id = :t AND lower(u.email) = :name', { t: provider.tenantId, name: signInName }).getOne(),
     );
@@ -152,7 +163,7 @@ export class SingleSignOnService {
     }
     if (provider.userCreation !== UserCreation.CREATE_ON_FIRST_SIGN_IN) return fail(SsoFailure.UNKNOWN_USER);
     const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : signInName;
-    return (await this.createUser(provider.tenantId, signInName, name)) ?? fail(SsoFailure.UNKNOWN_USER);
+    return (await this.createUser(provider.tenantId, signInName, name, request)) ?? fail(SsoFailure.UNKNOWN_USER);
   }
 
   private discovered(provider: ProviderForSignIn) {
