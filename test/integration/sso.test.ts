@@ -113,6 +113,8 @@ describe('signing in through the provider', () => {
     expect(end).toMatchObject({ status: 302, location: '/security-info', error: null });
     const viewer = dataOf(await consoleOf(browser).request(VIEWER)).viewer;
     expect(viewer).toMatchObject({ email: people.alice.email, role: 'USER', signedInThroughProvider: true });
+    const [user] = await server.db.query('SELECT last_sign_in_at FROM users WHERE email = $1', [people.alice.email]);
+    expect(user.last_sign_in_at).toBeInstanceOf(Date);
   });
 
   it('counts amr mfa/otp or an accepted acr as two-step verification, for app passwords and admin work', async () => {
@@ -139,8 +141,12 @@ describe('signing in through the provider', () => {
     const { browser, end } = await signIn(people.newcomer);
     expect(end).toMatchObject({ location: '/security-info', error: null });
     expect(dataOf(await consoleOf(browser).request(VIEWER)).viewer).toMatchObject({ email: people.newcomer.email, role: 'USER' });
-    const [row] = await server.db.query('SELECT display_name, role, tenant_id FROM users WHERE email = $1', [people.newcomer.email]);
-    expect(row).toEqual({ display_name: 'Nieuwe Collega', role: 'USER', tenant_id: b.tenant.id });
+    const [row] = await server.db.query(
+      `SELECT display_name, role, tenant_id, source, password_hash IS NULL AS "noPassword", last_sign_in_at IS NOT NULL AS "signedIn"
+         FROM users WHERE email = $1`,
+      [people.newcomer.email],
+    );
+    expect(row).toEqual({ display_name: 'Nieuwe Collega', role: 'USER', tenant_id: b.tenant.id, source: 'sso', noPassword: true, signedIn: true });
     expect((await auditRows(server.db, b.tenant.id, 'user.created')).length).toBe(1);
   });
 
