@@ -168,7 +168,9 @@ function parsePublicUrl(raw: string | undefined, port: number, problems: string[
     url = undefined;
   }
   if (!url || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username) {
-    problems.push(`PUBLIC_URL must be an http:// or https:// origin without a path, such as https://apppasswords.example.com (got "${raw}")`);
+    problems.push(
+      `PUBLIC_URL must be an http:// or https:// origin without a path, such as https://apppasswords.example.com (got "${raw}")`,
+    );
     return `http://localhost:${port}`;
   }
   return url.origin;

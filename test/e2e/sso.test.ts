@@ -112,7 +112,9 @@ describe('single sign-on in the console', () => {
     const context = await newContext(browser, server.url, 'nl-NL');
     const page = await context.newPage();
     await page.goto('/sign-in?sso_error=unknown_user');
-    await poll(() => page.locator('[data-test="sso-error"]').textContent()).toBe('U hebt hier nog geen account. Vraag uw beheerder u toe te voegen.');
+    await poll(() => page.locator('[data-test="sso-error"]').textContent()).toBe(
+      'U hebt hier nog geen account. Vraag uw beheerder u toe te voegen.',
+    );
     await expectAccessible(page);
   });
 });

@@ -97,7 +97,9 @@ describe('GraphQL limits', () => {
       RemoveService: { input: { key: 'limits-check' } },
       SignInOptions: { signInName: admin.admin.email },
       SingleSignOn: {},
-      ConfigureIdentityProvider: { input: { issuer: 'ftp://idp.example.test', clientId: 'console', clientSecret: 'x', displayName: 'IdP' } },
+      ConfigureIdentityProvider: {
+        input: { issuer: 'ftp://idp.example.test', clientId: 'console', clientSecret: 'x', displayName: 'IdP' },
+      },
       RemoveIdentityProvider: {},
       SignOut: {},
     };

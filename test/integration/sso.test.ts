@@ -94,7 +94,11 @@ beforeAll(async () => {
   });
   a = await ssoTenant(server, provider, secret, { domain: domainA });
   // Saved again: an accepted acr, the secret left out (kept).
-  dataOf(await a.console.request(CONFIGURE, { input: { issuer: provider.issuer, clientId: CLIENT_ID, displayName: 'Test IdP', acceptedAcrValues: ['gold'] } }));
+  dataOf(
+    await a.console.request(CONFIGURE, {
+      input: { issuer: provider.issuer, clientId: CLIENT_ID, displayName: 'Test IdP', acceptedAcrValues: ['gold'] },
+    }),
+  );
   b = await ssoTenant(server, provider, secret, { domain: domainB, userCreation: 'CREATE_ON_FIRST_SIGN_IN' });
   for (const local of ['alice', 'mfa', 'expired', 'other-audience', 'unverified']) await userAt(server, a.tenant, local, domainA);
   for (const local of ['boss', 'gold', 'deputy']) await userAt(server, a.tenant, local, domainA, Role.TENANT_ADMIN);
@@ -133,7 +137,10 @@ describe('signing in through the provider', () => {
       const viewer = dataOf(await admin.request(VIEWER)).viewer;
       expect({ who: who.login, required: viewer.twoStepRequiredForAdmin }).toEqual({ who: who.login, required });
       const users = await admin.request(SingleSignOnDocument);
-      expect({ who: who.login, code: GraphQLClient.code(users) }).toEqual({ who: who.login, code: required ? 'TWO_STEP_REQUIRED' : undefined });
+      expect({ who: who.login, code: GraphQLClient.code(users) }).toEqual({
+        who: who.login,
+        code: required ? 'TWO_STEP_REQUIRED' : undefined,
+      });
     }
   });
 
@@ -146,7 +153,14 @@ describe('signing in through the provider', () => {
          FROM users WHERE email = $1`,
       [people.newcomer.email],
     );
-    expect(row).toEqual({ display_name: 'Nieuwe Collega', role: 'USER', tenant_id: b.tenant.id, source: 'sso', noPassword: true, signedIn: true });
+    expect(row).toEqual({
+      display_name: 'Nieuwe Collega',
+      role: 'USER',
+      tenant_id: b.tenant.id,
+      source: 'sso',
+      noPassword: true,
+      signedIn: true,
+    });
     expect((await auditRows(server.db, b.tenant.id, 'user.created')).length).toBe(1);
   });
 
@@ -344,7 +358,9 @@ describe('configuring the provider', () => {
     expect(sso.breakGlassAdmins.map((admin) => admin.email)).toEqual([c.admin.email]);
     expect(dataOf(await c.console.request(UpdateTenantPolicyDocument, off)).updateTenantPolicy.policy.passwordSignIn).toBe(false);
 
-    const userTries = await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password: user.password } });
+    const userTries = await new GraphQLClient(server.url).request(SignInDocument, {
+      input: { email: user.email, password: user.password },
+    });
     expect(GraphQLClient.code(userTries)).toBe('UNAUTHENTICATED');
     expect(userTries.errors?.[0]?.message).toMatch(/identity provider/);
     await expect(signedInClient(server, c.admin)).resolves.toBeDefined(); // password and code

@@ -164,7 +164,10 @@ export async function throughProvider(browser: FormBrowser, server: TestServer, 
   const page = await atLogin.response!.text();
   const action = /action="([^"]+)"/.exec(page)?.[1];
   if (!action) throw new Error(`no login form at ${atLogin.url}: ${page.slice(0, 300)}`);
-  const posted = await browser.request(new URL(action, atLogin.url).href, { method: 'POST', form: { login: who.login, password: who.password } });
+  const posted = await browser.request(new URL(action, atLogin.url).href, {
+    method: 'POST',
+    form: { login: who.login, password: who.password },
+  });
   const location = posted.headers.get('location');
   if (!location) throw new Error(`the provider did not accept the login: ${(await posted.text()).slice(0, 300)}`);
   const back = await browser.follow(new URL(location, atLogin.url).href, isCallback);

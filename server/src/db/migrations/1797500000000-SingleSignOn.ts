@@ -94,7 +94,7 @@ export class SingleSignOn1797500000000 implements MigrationInterface {
       $fn$`);
     await db.query('REVOKE ALL ON FUNCTION sso_tenant_for_domain FROM PUBLIC');
     await db.query(`GRANT EXECUTE ON FUNCTION sso_tenant_for_domain TO ${RUNTIME_ROLE}`);
-    await db.query('CREATE INDEX users_email_domain ON users ((split_part(email, \'@\', 2)))');
+    await db.query("CREATE INDEX users_email_domain ON users ((split_part(email, '@', 2)))");
 
     await this.replace(db, schema, TWO_STEP_REQUIRED_FOR_ADMIN_IN_SESSION, true);
   }

@@ -89,7 +89,8 @@ registerEnumType(AuditAction, {
     USER_RENAMED: { description: "user.renamed: a user's sign-in name changed (details: from, to)." },
     USER_UPDATED: { description: "user.updated: a user's display name or external id changed (details: what changed, before and after)." },
     IDENTITY_PROVIDER_CONFIGURED: {
-      description: 'identity_provider.configured: an admin set up or changed single sign-on; details has the configuration (never the client secret).',
+      description:
+        'identity_provider.configured: an admin set up or changed single sign-on; details has the configuration (never the client secret).',
     },
     IDENTITY_PROVIDER_REMOVED: { description: 'identity_provider.removed: an admin removed single sign-on.' },
   },

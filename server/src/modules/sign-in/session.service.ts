@@ -144,8 +144,13 @@ export class SessionService {
    * logged like a sign-in.
    */
   async reauthenticate(actor: SessionActor, password: string, request: RequestInfo): Promise<Date> {
-    if (actor.signedInThroughProvider || !(await this.passwordSignInAllowed(actor, await this.twoStep.isEnabled({ id: actor.userId, tenantId: actor.tenantId })))) {
-      throw forbidden('You signed in through your organisation’s identity provider: confirm it is you there (/auth/oidc/start?reauthenticate=1).');
+    if (
+      actor.signedInThroughProvider ||
+      !(await this.passwordSignInAllowed(actor, await this.twoStep.isEnabled({ id: actor.userId, tenantId: actor.tenantId })))
+    ) {
+      throw forbidden(
+        'You signed in through your organisation’s identity provider: confirm it is you there (/auth/oidc/start?reauthenticate=1).',
+      );
     }
     if (!(await this.verifyPassword(actor, password, request))) throw unauthenticated('That password is not right.');
     // A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].

@@ -36,7 +36,13 @@ export function signInNameFrom(claims: Record<string, unknown>, claim: string): 
 /** The domain of a sign-in name (`adele@contoso.example` → `contoso.example`), or null when it has none. */
 export function domainOf(signInName: string): string | null {
   const at = signInName.lastIndexOf('@');
-  const domain = at > 0 ? signInName.slice(at + 1).trim().toLowerCase() : '';
+  const domain =
+    at > 0
+      ? signInName
+          .slice(at + 1)
+          .trim()
+          .toLowerCase()
+      : '';
   return domain && !domain.includes('@') ? domain : null;
 }
 

@@ -78,7 +78,12 @@ export class IdentityProviderService {
     const acceptedAcrValues = [...new Set((input.acceptedAcrValues ?? []).map((v) => v.trim()).filter(Boolean))];
 
     const existing = await withTenant(this.db, tenantId, (m) =>
-      m.getRepository(IdentityProvider).createQueryBuilder('p').addSelect('p.clientSecret').where('p.tenant_id = :tenantId', { tenantId }).getOne(),
+      m
+        .getRepository(IdentityProvider)
+        .createQueryBuilder('p')
+        .addSelect('p.clientSecret')
+        .where('p.tenant_id = :tenantId', { tenantId })
+        .getOne(),
     );
     if (!input.clientSecret && !existing) throw badInput('Enter the client secret.', 'clientSecret');
     const sealedSecret = input.clientSecret ? this.box.seal(input.clientSecret) : existing!.clientSecret;
@@ -119,7 +124,10 @@ export class IdentityProviderService {
       const provider = await m.findOneBy(IdentityProvider, { tenantId });
       if (!provider) return false;
       if (policy && !policy.passwordSignIn) {
-        throw badInput('Switch password sign-in on before you remove single sign-on, or nobody but the break-glass admins can sign in.', 'passwordSignIn');
+        throw badInput(
+          'Switch password sign-in on before you remove single sign-on, or nobody but the break-glass admins can sign in.',
+          'passwordSignIn',
+        );
       }
       await m.delete(IdentityProvider, { tenantId });
       await recordAudit(m, {
@@ -136,7 +144,12 @@ export class IdentityProviderService {
   /** The tenant's provider with its secret, for a sign-in; null when there is none. */
   async forSignIn(tenantId: string): Promise<ProviderForSignIn | null> {
     const provider = await withTenant(this.db, tenantId, (m) =>
-      m.getRepository(IdentityProvider).createQueryBuilder('p').addSelect('p.clientSecret').where('p.tenant_id = :tenantId', { tenantId }).getOne(),
+      m
+        .getRepository(IdentityProvider)
+        .createQueryBuilder('p')
+        .addSelect('p.clientSecret')
+        .where('p.tenant_id = :tenantId', { tenantId })
+        .getOne(),
     );
     if (!provider) return null;
     return Object.assign(provider, { clientSecret: this.box.open(provider.clientSecret) }) as unknown as ProviderForSignIn;

@@ -26,7 +26,8 @@ export async function discover(provider: ProviderClient): Promise<oidc.Configura
   });
   const methods = config.serverMetadata().token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
   const auth = methods.find((m) => m === 'client_secret_basic' || m === 'client_secret_post');
-  const clientAuth = auth === 'client_secret_post' ? oidc.ClientSecretPost(provider.clientSecret) : oidc.ClientSecretBasic(provider.clientSecret);
+  const clientAuth =
+    auth === 'client_secret_post' ? oidc.ClientSecretPost(provider.clientSecret) : oidc.ClientSecretBasic(provider.clientSecret);
   const configured = new oidc.Configuration(config.serverMetadata(), provider.clientId, undefined, clientAuth);
   configured.timeout = PROVIDER_TIMEOUT_SECONDS;
   if (isLoopbackHttp(issuer)) oidc.allowInsecureRequests(configured);

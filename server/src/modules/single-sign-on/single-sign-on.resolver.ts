@@ -45,7 +45,9 @@ export class SingleSignOnResolver {
   }
 
   @Authorized(Role.TENANT_ADMIN)
-  @Query(() => SingleSignOn, { description: "Your tenant's single sign-on: provider, redirect URI, password sign-in, break-glass admins. Admins." })
+  @Query(() => SingleSignOn, {
+    description: "Your tenant's single sign-on: provider, redirect URI, password sign-in, break-glass admins. Admins.",
+  })
   async singleSignOn(@Ctx() ctx: Context): Promise<SingleSignOn> {
     return this.providers.singleSignOn(ctx.transaction, requireActor(ctx).tenantId);
   }

@@ -75,9 +75,11 @@ export class SingleSignOnService {
    * bring back. `reauthenticate`: the session's user confirms who they are
    * (prompt=login, max_age=0) in their own tenant.
    */
-  async start(
-    options: { loginHint?: string; reauthenticate?: SessionActor; next: string },
-  ): Promise<{ redirect: URL; state: SignInState } | { failure: SsoFailure }> {
+  async start(options: {
+    loginHint?: string;
+    reauthenticate?: SessionActor;
+    next: string;
+  }): Promise<{ redirect: URL; state: SignInState } | { failure: SsoFailure }> {
     try {
       const actor = options.reauthenticate;
       let tenantId: string | undefined = actor?.tenantId;
@@ -155,7 +157,11 @@ export class SingleSignOnService {
     request: RequestInfo,
   ): Promise<SignedInUser> {
     const found = await withTenant(this.db, provider.tenantId, (m) =>
-      m.getRepository(User).createQueryBuilder('u').where('u.tenant_id = :t AND lower(u.email) = :name', { t: provider.tenantId, name: signInName }).getOne(),
+      m
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .where('u.tenant_id = :t AND lower(u.email) = :name', { t: provider.tenantId, name: signInName })
+        .getOne(),
     );
     if (found) {
       if (found.status !== UserStatus.ACTIVE) fail(SsoFailure.USER_DISABLED);
@@ -168,7 +174,10 @@ export class SingleSignOnService {
 
   private discovered(provider: ProviderForSignIn) {
     return discover(provider).catch((error: unknown) => {
-      this.logger.warn({ tenantId: provider.tenantId, issuer: provider.issuer, reason: (error as Error).message }, 'Identity provider unreachable');
+      this.logger.warn(
+        { tenantId: provider.tenantId, issuer: provider.issuer, reason: (error as Error).message },
+        'Identity provider unreachable',
+      );
       return fail(SsoFailure.PROVIDER_UNAVAILABLE);
     });
   }
@@ -176,7 +185,8 @@ export class SingleSignOnService {
   /** The failure's stable code, logged with the library's reason (which never holds a token or a code). */
   private failureFrom(error: unknown, stage: 'start' | 'callback', tenantId?: string): SsoFailure {
     const failure = error instanceof RoundTripFailure ? error.failure : failureOf(error);
-    const reason = error instanceof RoundTripFailure ? undefined : { code: (error as { code?: unknown }).code, message: (error as Error).message };
+    const reason =
+      error instanceof RoundTripFailure ? undefined : { code: (error as { code?: unknown }).code, message: (error as Error).message };
     this.logger.warn({ tenantId, stage, failure, ...(reason ? { reason } : {}) }, 'Single sign-on did not complete');
     return failure;
   }

@@ -42,7 +42,8 @@ export class SignInOptions {
   providerName!: string | null;
 
   @Field(() => Boolean, {
-    description: 'Whether the password form is offered too. False only where the organisation signs in with single sign-on only (its break-glass admins may still use it).',
+    description:
+      'Whether the password form is offered too. False only where the organisation signs in with single sign-on only (its break-glass admins may still use it).',
   })
   passwordSignIn!: boolean;
 }

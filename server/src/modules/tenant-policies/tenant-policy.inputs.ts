@@ -62,7 +62,8 @@ export class UpdateTenantPolicyInput {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'Password sign-in to the console; false needs single sign-on configured and a break-glass admin (an admin with two-step verification).',
+    description:
+      'Password sign-in to the console; false needs single sign-on configured and a break-glass admin (an admin with two-step verification).',
   })
   passwordSignIn?: boolean;
 

@@ -137,7 +137,9 @@ export function twoStepRequiredForAdminSql(u: string, s?: string): string {
         AND NOT EXISTS (SELECT 1 FROM totp_authenticators t
                          WHERE t.user_id = ${u}.id AND t.tenant_id = ${u}.tenant_id AND t.confirmed_at IS NOT NULL)
       ELSE false END`;
-  return s === undefined ? enrolment : `(${enrolment}
+  return s === undefined
+    ? enrolment
+    : `(${enrolment}
       AND NOT ('provider_mfa' = ANY(${s}.authentication_methods)))`;
 }
 
