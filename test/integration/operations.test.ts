@@ -280,6 +280,7 @@ describe('/metrics', () => {
     await fetch(`${server.url}/users/${marker}`);
     await fetch(`${server.url}/auth/${marker}?tenant=${marker}`);
     await fetch(`${server.url}/graphql?${marker}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${server.url}/scim/v2/Users/${marker}?filter=${marker}`);
     await checkBasic(server, basic(`${marker}@example.test`, randomSecret()), { ip: randomIp(), query: `tenant=${marker}` });
     const text = await scrape(server);
     expect(text).not.toContain(marker);
@@ -293,6 +294,7 @@ describe('/metrics', () => {
       'metrics',
       'other',
       'readyz',
+      'scim',
       'single_sign_on',
     ]);
   });

@@ -1,5 +1,5 @@
 import { Extensions, type AuthCheckerInterface, type ResolverData } from 'type-graphql';
-import type { ApiScope, Context } from './context.js';
+import { ApiScope, type Context } from './context.js';
 import { forbidden, passwordChangeRequired, twoStepRequired, unauthenticated } from './errors.js';
 import { Role } from '../modules/users/user.entity.js';
 
@@ -56,6 +56,7 @@ export class AuthChecker implements AuthCheckerInterface<Context, Role> {
     const extensions = info.parentType.getFields()[info.fieldName]?.extensions ?? {};
     switch (actor.signedInWith) {
       case 'api_token': {
+        if (actor.scopes.includes(ApiScope.SCIM)) throw forbidden('A SCIM token only provisions users, at /scim/v2.');
         const scope = extensions[REQUIRED_SCOPE] as ApiScope | undefined;
         if (!scope) throw forbidden('API tokens cannot do this; an admin signed in to the console can.');
         if (!actor.scopes.includes(scope)) throw forbidden(`This API token does not have the ${scope} scope.`);

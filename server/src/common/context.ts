@@ -13,6 +13,8 @@ export enum ApiScope {
   AUDIT_READ = 'audit:read',
   USERS_READ = 'users:read',
   POLICY_READ = 'policy:read',
+  /** Provisioning over SCIM 2.0 (`/scim/v2`) and nothing else; a token with it has no other scope. */
+  SCIM = 'scim',
 }
 
 /**

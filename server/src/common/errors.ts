@@ -61,6 +61,8 @@ export const passwordChangeRequired = () =>
   new AppError(ErrorCode.PASSWORD_CHANGE_REQUIRED, 'Choose a new password first: the one you were given works only once.');
 export const appPasswordsDisabled = () =>
   new AppError(ErrorCode.APP_PASSWORDS_DISABLED, 'Your organisation has switched app passwords off.');
+export const appPasswordExpired = () =>
+  new AppError(ErrorCode.APP_PASSWORD_EXPIRED, 'This app password has expired, so it cannot be rotated. Create a new one instead.');
 /** The user has `count` app passwords, and the tenant allows `limit`. */
 export const appPasswordLimitReached = (count: number, limit: number) =>
   new AppError(

@@ -44,7 +44,10 @@ function sessionForToken(schema: string, withMustChange: boolean): string {
  *   sso) for provisioning.
  * - The server may delete users (their app passwords go first, audited); audit
  *   events keep their ids, they have no foreign key to users.
- * - Prefix search over sign-in and display names uses two pattern indexes.
+ * - The users page pages and searches by prefix on `email_key` and
+ *   `display_name_key` (lower case, bytewise): plain stored columns, because
+ *   under row-level security a condition on `lower(email)` cannot use an index
+ *   (lower() is not leakproof, so PostgreSQL filters row by row instead).
  */
 export class UserLifecycle1797400000000 implements MigrationInterface {
   name = 'UserLifecycle1797400000000';
@@ -57,11 +60,13 @@ export class UserLifecycle1797400000000 implements MigrationInterface {
         ADD COLUMN last_sign_in_at timestamptz,
         ADD COLUMN external_id text,
         ADD COLUMN source text NOT NULL DEFAULT 'local',
+        ADD COLUMN email_key text COLLATE "C" GENERATED ALWAYS AS (lower(email)) STORED,
+        ADD COLUMN display_name_key text COLLATE "C" GENERATED ALWAYS AS (lower(display_name)) STORED,
         ADD CONSTRAINT users_source_check CHECK (source IN ('local', 'scim', 'sso')),
         ADD CONSTRAINT users_external_id_length_check CHECK (char_length(external_id) BETWEEN 1 AND 256)`);
     await db.query('CREATE UNIQUE INDEX users_tenant_id_external_id_key ON users (tenant_id, external_id) WHERE external_id IS NOT NULL');
-    await db.query('CREATE INDEX users_tenant_id_email_prefix_idx ON users (tenant_id, lower(email) text_pattern_ops)');
-    await db.query('CREATE INDEX users_tenant_id_display_name_prefix_idx ON users (tenant_id, lower(display_name) text_pattern_ops)');
+    await db.query('CREATE INDEX users_tenant_id_email_key_idx ON users (tenant_id, email_key, id)');
+    await db.query('CREATE INDEX users_tenant_id_display_name_key_idx ON users (tenant_id, display_name_key)');
     await db.query(`GRANT DELETE ON users TO ${RUNTIME_ROLE}`);
     await this.replaceSessionLookup(db, true);
   }
@@ -69,8 +74,8 @@ export class UserLifecycle1797400000000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await this.replaceSessionLookup(db, false);
     await db.query(`REVOKE DELETE ON users FROM ${RUNTIME_ROLE}`);
-    await db.query('DROP INDEX users_tenant_id_display_name_prefix_idx');
-    await db.query('DROP INDEX users_tenant_id_email_prefix_idx');
+    await db.query('DROP INDEX users_tenant_id_display_name_key_idx');
+    await db.query('DROP INDEX users_tenant_id_email_key_idx');
     await db.query('DROP INDEX users_tenant_id_external_id_key');
     // Users without a password get one nobody knows (a hash of nothing that verifies).
     await db.query(`UPDATE users SET password_hash = '!' WHERE password_hash IS NULL`);
@@ -78,6 +83,8 @@ export class UserLifecycle1797400000000 implements MigrationInterface {
       ALTER TABLE users
         DROP CONSTRAINT users_external_id_length_check,
         DROP CONSTRAINT users_source_check,
+        DROP COLUMN display_name_key,
+        DROP COLUMN email_key,
         DROP COLUMN source,
         DROP COLUMN external_id,
         DROP COLUMN last_sign_in_at,

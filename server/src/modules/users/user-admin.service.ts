@@ -3,7 +3,7 @@ import { withTenant } from '../../db/tenant-scope.js';
 import type { Actor, RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, isUuid, pageSize, toPage, type Page } from '../../common/pagination.js';
-import { likeContains, likePrefix, SqlParams } from '../../common/sql.js';
+import { likeContains, SqlParams } from '../../common/sql.js';
 import { auditActorOf } from '../audit/audit.service.js';
 import { changeStatus, lockUserForChange } from './user-changes.js';
 import { UserStatus } from './user.entity.js';
@@ -28,15 +28,17 @@ export class UserAdminService {
     if (search) where.push(`(u.email ILIKE ${q.p(likeContains(search))} OR u.display_name ILIKE ${q.p(likeContains(search))})`);
     const prefix = filter.startsWith?.trim().toLowerCase();
     if (prefix) {
-      // lower(…) LIKE 'x%' uses the two text_pattern_ops indexes (migration UserLifecycle).
-      const pattern = q.p(likePrefix(prefix));
-      where.push(`(lower(u.email) LIKE ${pattern} OR lower(u.display_name) LIKE ${pattern})`);
+      // starts_with on the stored lower-case keys: leakproof, so the indexes serve it under row-level security.
+      const p = q.p(prefix);
+      where.push(`(u.email_key ^@ ${p} OR u.display_name_key ^@ ${p})`);
     }
     if (cursor) {
       if (!isUuid(cursor.id)) throw badInput('The cursor is not valid; start again from the first page.', 'after');
-      where.push(`(lower(u.email), u.id) > (${q.p(cursor.key)}, ${q.p(cursor.id)}::uuid)`);
+      // Not a row comparison (record_gt is not leakproof): the index serves the first condition, the second settles ties.
+      const key = q.p(cursor.key);
+      where.push(`u.email_key >= ${key} AND (u.email_key > ${key} OR u.id > ${q.p(cursor.id)}::uuid)`);
     }
-    const rows = await this.select(reader, actor.tenantId, q, where, `ORDER BY lower(u.email), u.id LIMIT ${q.p(size + 1)}`);
+    const rows = await this.select(reader, actor.tenantId, q, where, `ORDER BY u.email_key, u.id LIMIT ${q.p(size + 1)}`);
     return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
   }
 
@@ -59,7 +61,7 @@ export class UserAdminService {
     return reader.read(tenantId, (m) =>
       m.query(
         `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
-              lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse",
+              u.email_key AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse",
               EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS "twoStepEnabled",
               upper(u.source) AS origin, u.password_hash IS NOT NULL AS "hasPassword",
               u.must_change_password AS "mustChangePassword", u.last_sign_in_at AS "lastSignInAt"

@@ -85,7 +85,8 @@ function checkUserId(userId: string): void {
  */
 export class UserLifecycleService {
   constructor(
-    private readonly db: DataSource,
+    /** A data source, or a caller's transaction (SCIM writes its own columns in it): each method's transaction is then a savepoint of it. */
+    private readonly db: DataSource | EntityManager,
     /** The one way app passwords are deleted (app-passwords provides it). */
     private readonly revokeAppPasswords: RevokeUserAppPasswords,
   ) {}
