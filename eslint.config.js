@@ -84,6 +84,10 @@ export default tseslint.config(
               // A value of one app password's history: its address is what tells it apart.
               'AppPasswordAddress',
               'AffectedAppPasswords',
+              // Single sign-on: one provider per tenant, like its policy; the sign-in page's answer for a name.
+              'IdentityProvider',
+              'SingleSignOn',
+              'SignInOptions',
             ],
           },
         },

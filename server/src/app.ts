@@ -27,6 +27,9 @@ import { createForwardAuthHandler } from './modules/app-passwords/forward-auth.h
 import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic-auth.js';
 import { createScimRouter, SCIM_PATH } from './modules/scim/scim.routes.js';
 import { createIdentifyCaller } from './modules/sign-in/identify-caller.js';
+import { OIDC_CALLBACK_PATH, OIDC_START_PATH } from './modules/single-sign-on/identity-provider.rules.js';
+import { SignInStateCookie } from './modules/single-sign-on/sign-in-state.js';
+import { createSingleSignOnHandlers } from './modules/single-sign-on/single-sign-on.handler.js';
 import { buildAppSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
 import { RequestTransaction } from './db/request-transaction.js';
@@ -43,7 +46,7 @@ export type AppConfig = Pick<
   | 'graphqlIntrospection'
   | 'metricsToken'
 > &
-  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService'>>;
+  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl'>>;
 
 export interface App {
   server: http.Server;
@@ -62,7 +65,9 @@ const HTTP_DRAIN_GRACE_MS = 10_000;
  * id (`X-Request-Id`) that is on every log line about it.
  */
 export async function createApp(config: AppConfig, db: DataSource, logger: Logger): Promise<App> {
-  const services = createServices(db, config, logger);
+  // Without PUBLIC_URL (tests), browsers reach this server where it listens.
+  const publicUrl = () => config.publicUrl ?? `http://127.0.0.1:${(server.address() as AddressInfo | null)?.port ?? 0}`;
+  const services = createServices(db, config, logger, publicUrl);
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema({ services, cookieSecure: config.cookieSecure });
 
@@ -151,6 +156,18 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       },
     }),
   );
+
+  const sso = createSingleSignOnHandlers({
+    singleSignOn: services.singleSignOn,
+    providers: services.identityProviders,
+    sessions: services.sessions,
+    stateCookie: new SignInStateCookie(services.keys, config.cookieSecure),
+    identifyCaller: (req) => identifyCaller(req, requestInfo(req)),
+    requestInfo,
+    cookieSecure: config.cookieSecure,
+  });
+  app.get(OIDC_START_PATH, sso.start);
+  app.get(OIDC_CALLBACK_PATH, sso.callback);
 
   const exports = createAuditExportHandlers(db, (req) => identifyCaller(req, requestInfo(req)));
   app.get('/export/audit.csv', exports.audit);

@@ -124,6 +124,18 @@ describe('loadConfig: logs and metrics', () => {
   });
 });
 
+describe('PUBLIC_URL', () => {
+  it('defaults to localhost on the port and keeps an origin without its trailing slash', () => {
+    expect(loadConfig({ DATA_DIR: freshDir(), PORT: '4100' }).publicUrl).toBe('http://localhost:4100');
+    expect(loadConfig({ DATA_DIR: freshDir(), PUBLIC_URL: 'https://ap.example.com/' }).publicUrl).toBe('https://ap.example.com');
+  });
+
+  it('refuses a path, another scheme or no URL at all, naming the variable', () => {
+    for (const bad of ['https://ap.example.com/console', 'ftp://ap.example.com', 'ap.example.com'])
+      expect(() => loadConfig({ DATA_DIR: freshDir(), PUBLIC_URL: bad })).toThrow(/PUBLIC_URL must be/);
+  });
+});
+
 describe('parseKey', () => {
   it('accepts 32+ bytes as hex or base64 and nothing shorter', () => {
     expect(parseKey(HEX_KEY)).toHaveLength(32);

@@ -42,6 +42,11 @@ export interface Config {
    * Unset: /metrics answers only loopback peers whose request no proxy forwarded.
    */
   metricsToken: string | undefined;
+  /**
+   * PUBLIC_URL: where browsers reach this server (scheme, host, port, no path), for links that leave it:
+   * the single sign-on redirect URI `${publicUrl}/auth/oidc/callback`.
+   */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
     // Never echo a secret, not even a bad one.
     problems.push('METRICS_TOKEN must be at least 32 printable characters without spaces (e.g. `openssl rand -hex 32`)');
   }
+  const publicUrl = parsePublicUrl(nonEmpty(env.PUBLIC_URL), port, problems);
   const trustedProxies = (nonEmpty(env.TRUSTED_PROXIES) ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -148,7 +154,26 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlIntrospection,
     logLevel,
     metricsToken,
+    publicUrl,
   };
+}
+
+/** An http(s) origin without path, query or fragment, given without the trailing slash. */
+function parsePublicUrl(raw: string | undefined, port: number, problems: string[]): string {
+  if (raw === undefined) return `http://localhost:${port}`;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username) {
+    problems.push(
+      `PUBLIC_URL must be an http:// or https:// origin without a path, such as https://apppasswords.example.com (got "${raw}")`,
+    );
+    return `http://localhost:${port}`;
+  }
+  return url.origin;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -20,6 +20,7 @@ import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { AppPasswordHistoryResolver } from './modules/logs/app-password-history.resolver.js';
 import { AppPasswordCleanupResolver } from './modules/app-password-cleanup/app-password-cleanup.resolver.js';
+import { SingleSignOnResolver } from './modules/single-sign-on/single-sign-on.resolver.js';
 import type { Services } from './services.js';
 
 /** What the resolvers are built from. */
@@ -63,6 +64,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(AuditLogResolver, ({ services }) => new AuditLogResolver(services.auditLog)),
   resolver(ViewerSignInsResolver, ({ services }) => new ViewerSignInsResolver(services.auditLog)),
   resolver(ApiTokenResolver, ({ services }) => new ApiTokenResolver(services.apiTokens)),
+  resolver(SingleSignOnResolver, ({ services }) => new SingleSignOnResolver(services.identityProviders, services.singleSignOn)),
 ];
 
 /** graphql-scalars' DateTimeISO, saying which standard it follows (`@specifiedBy` in the SDL). */

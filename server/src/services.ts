@@ -31,6 +31,9 @@ import { PasswordChangeService } from './modules/users/password-change.service.j
 import { UserAdminService } from './modules/users/user-admin.service.js';
 import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
+import { createUserOnFirstSignIn } from './modules/single-sign-on/first-sign-in-user.js';
+import { IdentityProviderService } from './modules/single-sign-on/identity-provider.service.js';
+import { SingleSignOnService } from './modules/single-sign-on/single-sign-on.service.js';
 
 export interface Services {
   tenants: TenantService;
@@ -59,6 +62,10 @@ export interface Services {
   twoStepReset: TwoStepResetService;
   signInLog: SignInLog;
   appPasswordSignIn: AppPasswordSignInService;
+  /** The tenant's OpenID Connect provider, as its admins configure it. */
+  identityProviders: IdentityProviderService;
+  /** Console sign-in through the tenant's provider. */
+  singleSignOn: SingleSignOnService;
   /** The server key and the ones it replaced. */
   keys: ServerKeys;
   /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
@@ -75,8 +82,10 @@ export interface Services {
 export function createServices(
   db: DataSource,
   config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> &
-    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService'>>,
+    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl'>>,
   logger: Logger = createLogger('warn', process.stderr),
+  /** Where browsers reach this server (PUBLIC_URL); the HTTP server passes where it listens when none is configured. */
+  publicUrl: () => string = () => config.publicUrl ?? 'http://localhost:4000',
 ): Services {
   const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
   const cores = availableParallelism();
@@ -87,11 +96,14 @@ export function createServices(
   const twoStep = new TwoStepService(db, keys, endSessions, revokeUserAppPasswords);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
   const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
+  const users = new UserService(db);
+  const userLifecycle = new UserLifecycleService(db, revokeUserAppPasswords);
+  const identityProviders = new IdentityProviderService(db, keys, publicUrl, logger);
   return {
     tenants: new TenantService(db),
     tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords),
     serviceCatalog: new ServiceCatalogService(db),
-    users: new UserService(db),
+    users,
     passwordChange: new PasswordChangeService(
       db,
       (who, password, request) => sessions.verifyPassword(who, password, request),
@@ -105,7 +117,7 @@ export function createServices(
     }),
     appPasswordRotation: new AppPasswordRotationService(db, keys),
     userAdmin: new UserAdminService(db),
-    userLifecycle: new UserLifecycleService(db, revokeUserAppPasswords),
+    userLifecycle,
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
     scimUsers: new ScimUserService(db, revokeUserAppPasswords),
@@ -124,5 +136,7 @@ export function createServices(
     ),
     argon2,
     keys,
+    identityProviders,
+    singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), logger),
   };
 }

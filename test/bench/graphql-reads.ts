@@ -72,6 +72,8 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         signedInWith: 'session' as const,
         sessionId: randomUUID(),
         authenticatedAt: new Date(),
+        signedInThroughProvider: false,
+        twoStepAtProvider: false,
         twoStepRequiredForAdmin: false,
         email,
         displayName: email,

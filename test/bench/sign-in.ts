@@ -94,6 +94,8 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
         signedInWith: 'session',
         sessionId: randomUUID(),
         authenticatedAt: new Date(),
+        signedInThroughProvider: false,
+        twoStepAtProvider: false,
         twoStepRequiredForAdmin: false,
         email,
         displayName: email,

@@ -144,6 +144,13 @@ const RULES: Record<string, Rule> = {
   // Sent by a caller whose app passwords are then all gone: each console caller deletes their own.
   deleteAllMyAppPasswords:   rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   limitAppPasswordsToUsedServices: rule(null,             ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  // The sign-in page asks before anyone is signed in; the answer depends on the name's domain only.
+  signInOptions:             rule(null,                   ['ok',               'ok',         'ok',         'ok',               'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  singleSignOn:              rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  // Sent with an issuer that is no https URL: BAD_USER_INPUT proves the caller got past authorization, and nothing is saved.
+  configureIdentityProvider: rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT', 'TWO_STEP_REQUIRED']),
+  // Neither tenant has a provider: removed is false for whoever gets past authorization.
+  removeIdentityProvider:    rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
 };
 
 /** Someone calling: which tenant they act in, the person behind them (none for anonymous and tokens), how they send. */
@@ -627,6 +634,27 @@ const OPERATIONS: Record<string, Operation> = {
         verify: async (outcome) => expect(await enabledTwoStep(locked)).toBe(outcome === 'ok' ? 0 : 1),
       };
     },
+  },
+  signInOptions: {
+    document: `query { signInOptions(signInName: "someone@example.test") { singleSignOnUrl passwordSignIn } }`,
+  },
+  singleSignOn: {
+    document: `query { singleSignOn { redirectUri identityProvider { issuer } breakGlassAdmins { email } } }`,
+  },
+  configureIdentityProvider: {
+    document: `mutation ($input: ConfigureIdentityProviderInput!) { configureIdentityProvider(input: $input) { identityProvider { issuer } } }`,
+    prepare: async () => ({
+      variables: { input: { issuer: 'ftp://idp.example.test', clientId: 'console', clientSecret: 'never-saved', displayName: 'IdP' } },
+      verify: async () => expect(await count('identity_providers WHERE tenant_id = $1', [tenantA.id])).toBe(0),
+    }),
+  },
+  removeIdentityProvider: {
+    document: `mutation { removeIdentityProvider { removed } }`,
+    prepare: async () => ({
+      verify: async (outcome, result) => {
+        if (outcome === 'ok') expect(result.data!.removeIdentityProvider.removed).toBe(false);
+      },
+    }),
   },
   services: {
     document: `query { services { key nameEn allowed } }`,

@@ -97,6 +97,12 @@ describe('GraphQL limits', () => {
       AddService: { input: { key: 'limits-check', nameEn: 'Limits check', nameNl: 'Limietcontrole' } },
       RenameService: { input: { key: 'pop3', nameEn: 'Old mail', nameNl: 'Oude e-mail' } },
       RemoveService: { input: { key: 'limits-check' } },
+      SignInOptions: { signInName: admin.admin.email },
+      SingleSignOn: {},
+      ConfigureIdentityProvider: {
+        input: { issuer: 'ftp://idp.example.test', clientId: 'console', clientSecret: 'x', displayName: 'IdP' },
+      },
+      RemoveIdentityProvider: {},
       SignOut: {},
     };
     expect(consoleOperations.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());

@@ -285,7 +285,18 @@ describe('/metrics', () => {
     const text = await scrape(server);
     expect(text).not.toContain(marker);
     const routes = new Set([...text.matchAll(/^app_passwords_http_requests_total\{route="([^"]+)"/gm)].map((m) => m[1]));
-    expect([...routes].sort()).toEqual(['auth_basic', 'console', 'export', 'graphql', 'healthz', 'metrics', 'other', 'readyz', 'scim']);
+    expect([...routes].sort()).toEqual([
+      'auth_basic',
+      'console',
+      'export',
+      'graphql',
+      'healthz',
+      'metrics',
+      'other',
+      'readyz',
+      'scim',
+      'single_sign_on',
+    ]);
   });
 
   it('keeps each app instance’s counts apart (one registry per app)', async () => {

@@ -33,6 +33,7 @@ const TENANT_TABLES = [
   ['app_password_networks', 'tenant_id'],
   ['tenant_jobs', 'tenant_id'],
   ['app_password_unused_notices', 'tenant_id'],
+  ['identity_providers', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -57,6 +58,11 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
     admin.tenant.id,
     appPassword.id,
   ]);
+  // Single sign-on (its configuration goes through the provider's discovery, tested in sso.test.ts).
+  await server.db.query(
+    `INSERT INTO identity_providers (tenant_id, issuer, client_id, client_secret, display_name) VALUES ($1, 'https://idp.example.test', 'console', '\\x00', 'IdP')`,
+    [admin.tenant.id],
+  );
   return { ...admin, appPasswordId: appPassword.id };
 }
 

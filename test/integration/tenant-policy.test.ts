@@ -347,8 +347,10 @@ describe('the other rules', () => {
       requireNetworks: false,
       revokeUnusedAfterDays: null,
       expiryReminders: true,
+      passwordSignIn: true,
     });
-    expect(events[0]!.details.after).toEqual(result.updateTenantPolicy.policy);
+    // The audit event records every policy field, also those this document did not select.
+    expect(events[0]!.details.after).toEqual({ ...result.updateTenantPolicy.policy, passwordSignIn: true });
 
     dataOf(await console.request(UPDATE, { input: { appPasswordsEnabled: false, existingAppPasswords: 'REVOKE' } }));
     const after = await auditRows(server.db, tenant.id, 'tenant_policy.updated');

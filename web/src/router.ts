@@ -35,6 +35,7 @@ export const router = createRouter({
         { path: 'audit', name: 'admin-audit', component: () => import('./features/admin/AuditPage.vue') },
         { path: 'sign-ins', name: 'admin-sign-ins', component: () => import('./features/admin/SignInsPage.vue') },
         { path: 'api-tokens', name: 'admin-api-tokens', component: () => import('./features/admin/ApiTokensPage.vue') },
+        { path: 'single-sign-on', name: 'admin-sso', component: () => import('./features/admin/SingleSignOnPage.vue') },
       ],
     },
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { public: true } },

@@ -37,6 +37,10 @@ export type UserActor = {
        * admin fields answer TWO_STEP_REQUIRED. Found with the session, at no extra cost.
        */
       twoStepRequiredForAdmin: boolean;
+      /** Opened through the tenant's identity provider (single sign-on): confirming who you are goes through it again. */
+      signedInThroughProvider: boolean;
+      /** The provider vouched for a second factor (ID token `amr`/`acr`): counts as two-step verification for this session. */
+      twoStepAtProvider: boolean;
       /** Who the user is, found with the session: `viewer` needs no query of its own. */
       email: string;
       displayName: string;

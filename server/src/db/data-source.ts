@@ -2,6 +2,7 @@ import { DataSource, MigrationExecutor } from 'typeorm';
 import { ApiToken } from '../modules/api-tokens/api-token.entity.js';
 import { AppPassword } from '../modules/app-passwords/app-password.entity.js';
 import { AuditEvent } from '../modules/audit/audit-event.entity.js';
+import { IdentityProvider } from '../modules/single-sign-on/identity-provider.entity.js';
 import { Session } from '../modules/sign-in/session.entity.js';
 import { TenantPolicy } from '../modules/tenant-policies/tenant-policy.entity.js';
 import { Tenant } from '../modules/tenants/tenant.entity.js';
@@ -23,11 +24,12 @@ import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-
 import { AppPasswordRotation1797000000000 } from './migrations/1797000000000-AppPasswordRotation.js';
 import { UnusedAppPasswordCleanup1797100000000 } from './migrations/1797100000000-UnusedAppPasswordCleanup.js';
 import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
+import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
-export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
+export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken, IdentityProvider];
 export const migrations = [
   Initial1795600000000,
   SignInByApps1795700000000,
@@ -46,6 +48,7 @@ export const migrations = [
   AppPasswordRotation1797000000000,
   UnusedAppPasswordCleanup1797100000000,
   UserLifecycle1797400000000,
+  SingleSignOn1797500000000,
   ScimProvisioning1797600000000,
 ];
 

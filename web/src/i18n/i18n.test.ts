@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorCodes } from '@app-passwords/schema';
+import { errorCodes, ssoFailures } from '@app-passwords/schema';
 import enBase from './en.json';
 import enAdmin from './en.admin.json';
 import nlBase from './nl.json';
@@ -30,6 +30,13 @@ describe('translations', () => {
       expect(english.trim(), key).not.toBe('');
       expect(dutch.trim(), key).not.toBe('');
       expect((dutch.match(/\{\w+\}/g) ?? []).sort(), key).toEqual((english.match(/\{\w+\}/g) ?? []).sort());
+    }
+  });
+
+  it('every single sign-on failure the server can send has a message in both languages', () => {
+    for (const failure of ssoFailures) {
+      expect(get(en, `sso.errors.${failure}`), failure).toBeTypeOf('string');
+      expect(get(nl, `sso.errors.${failure}`), failure).toBeTypeOf('string');
     }
   });
 

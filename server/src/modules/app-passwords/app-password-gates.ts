@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { UserActor } from '../../common/context.js';
 import { appPasswordsDisabled, twoStepRequired } from '../../common/errors.js';
 import type { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
-import { allowsAppPasswords } from '../tenant-policies/tenant-policy.rules.js';
+import { allowsAppPasswords, hasSecondFactor } from '../tenant-policies/tenant-policy.rules.js';
 
 /*
  * What a user must satisfy to be given an app password's secret, by creating
@@ -17,6 +17,8 @@ export function assertAppPasswordsAllowed(policy: TenantPolicy): void {
 /** While the tenant requires it, only users with two-step verification get app passwords. */
 export async function assertTwoStepForAppPasswords(m: EntityManager, policy: TenantPolicy, actor: UserActor): Promise<void> {
   if (!policy.requireTwoStepForAppPasswords) return;
+  // A second factor at the identity provider in this session counts (single sign-on, `amr`/`acr`).
+  if (actor.signedInWith === 'session' && hasSecondFactor({ twoStepEnabled: false, twoStepAtProvider: actor.twoStepAtProvider })) return;
   const enrolled = await m.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 AND confirmed_at IS NOT NULL', [
     actor.userId,
     actor.tenantId,

@@ -33,6 +33,8 @@ export const AuditAction = {
   USER_UPDATED: 'user.updated',
   APP_PASSWORD_UNUSED_NOTICE: 'app_password.unused_notice',
   APP_PASSWORD_EXPIRING: 'app_password.expiring',
+  IDENTITY_PROVIDER_CONFIGURED: 'identity_provider.configured',
+  IDENTITY_PROVIDER_REMOVED: 'identity_provider.removed',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -108,6 +108,11 @@ registerEnumType(AuditAction, {
         'app_password.expiring: the daily job reminded the owner that an app password expires soon (details: expiresAt; ' +
         'daysLeft, 14 or 3: which reminder).',
     },
+    IDENTITY_PROVIDER_CONFIGURED: {
+      description:
+        'identity_provider.configured: an admin set up or changed single sign-on; details has the configuration (never the client secret).',
+    },
+    IDENTITY_PROVIDER_REMOVED: { description: 'identity_provider.removed: an admin removed single sign-on.' },
   },
 });
 

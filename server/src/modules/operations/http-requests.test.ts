@@ -5,6 +5,7 @@ describe('routeOf', () => {
   it('names each endpoint, and everything else the console', () => {
     expect(routeOf('/graphql')).toBe('graphql');
     expect(routeOf('/auth/basic')).toBe('auth_basic');
+    expect(routeOf('/auth/oidc/callback')).toBe('single_sign_on');
     expect(routeOf('/export/sign-ins.csv')).toBe('export');
     expect(routeOf('/export/audit.csv')).toBe('export');
     expect(routeOf('/healthz')).toBe('healthz');
@@ -61,6 +62,6 @@ describe('HttpRequestCounts', () => {
       ['auth_basic', '4xx', 2],
       ['console', '3xx', 1],
     ]);
-    expect([...counts.entries()]).toHaveLength(9 * 5);
+    expect([...counts.entries()]).toHaveLength(10 * 5);
   });
 });

@@ -9,7 +9,18 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
  * set, never the URL, so the number of time series stays bounded whatever
  * clients send. `other` is a path nobody serves (404).
  */
-export const ROUTES = ['graphql', 'auth_basic', 'export', 'scim', 'healthz', 'readyz', 'metrics', 'console', 'other'] as const;
+export const ROUTES = [
+  'graphql',
+  'auth_basic',
+  'single_sign_on',
+  'export',
+  'scim',
+  'healthz',
+  'readyz',
+  'metrics',
+  'console',
+  'other',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** How a request ended: the class of its status code, or `aborted` when the client went away before the answer was sent. */
@@ -30,6 +41,8 @@ export const FORWARD_AUTH_PATH = '/auth/basic';
 const API_ROUTES: ReadonlyMap<string, Route> = new Map([
   ['/graphql', 'graphql'],
   [FORWARD_AUTH_PATH, 'auth_basic'],
+  ['/auth/oidc/start', 'single_sign_on'],
+  ['/auth/oidc/callback', 'single_sign_on'],
   ['/export/audit.csv', 'export'],
   ['/export/sign-ins.csv', 'export'],
   ['/healthz', 'healthz'],

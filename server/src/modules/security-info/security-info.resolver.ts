@@ -4,6 +4,7 @@ import { requireUser } from '../../common/require-actor.js';
 import { AppPassword } from '../app-passwords/app-password.entity.js';
 import type { AppPasswordService } from '../app-passwords/app-password.service.js';
 import type { TenantPolicyService } from '../tenant-policies/tenant-policy.service.js';
+import { hasSecondFactor } from '../tenant-policies/tenant-policy.rules.js';
 import { Viewer } from '../users/viewer.type.js';
 import { SecurityInfo, SignInMethod } from './security-info.type.js';
 
@@ -48,6 +49,8 @@ export class SecurityInfoResolver {
       'admin query and mutation answers TWO_STEP_REQUIRED until you do. False for everyone else.',
   })
   async twoStepRequiredForAdmin(@Root() viewer: Viewer, @Ctx() ctx: Context): Promise<boolean> {
+    // A second factor at the identity provider counts for this session only (the session lookup applied the same rule).
+    if (ctx.actor?.signedInWith === 'session' && ctx.actor.userId === viewer.id && ctx.actor.twoStepAtProvider) return false;
     return this.policies.twoStepRequiredForAdmin(ctx.transaction, { id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
   }
 
@@ -59,7 +62,11 @@ export class SecurityInfoResolver {
     const { twoStep } = info;
     const availableMethods: SignInMethod[] = [];
     if (!twoStep.enabled) availableMethods.push(SignInMethod.AUTHENTICATOR_APP);
-    if (info.appPasswordsAllowed && (twoStep.enabled || !info.appPasswordsRequireTwoStep)) availableMethods.push(SignInMethod.APP_PASSWORD);
+    const secondFactor = hasSecondFactor({
+      twoStepEnabled: twoStep.enabled,
+      twoStepAtProvider: actor.signedInWith === 'session' && actor.twoStepAtProvider,
+    });
+    if (info.appPasswordsAllowed && (secondFactor || !info.appPasswordsRequireTwoStep)) availableMethods.push(SignInMethod.APP_PASSWORD);
     return {
       appPasswords: info.appPasswords,
       services: info.services,

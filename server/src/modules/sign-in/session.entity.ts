@@ -4,7 +4,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 
 /** How a session proved who its user is: the password, then (with two-step verification) a code or a recovery code. */
-export type AuthenticationMethod = 'password' | 'totp' | 'recovery_code';
+export type AuthenticationMethod = 'password' | 'totp' | 'recovery_code' | 'oidc' | 'provider_mfa';
 
 /** A console session. The cookie holds a random token; only its SHA-256 is stored. */
 @Entity({ name: 'sessions' })

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo, SessionActor } from '../../common/context.js';
-import { unauthenticated } from '../../common/errors.js';
+import { forbidden, unauthenticated } from '../../common/errors.js';
+import { passwordSignInAllowed } from '../tenant-policies/tenant-policy.rules.js';
 import { randomToken, sha256 } from '../../common/secure-random.js';
 import { normaliseTotpCode } from '../two-step/two-step.secret.js';
 import type { SecondFactor, TwoStepService } from '../two-step/two-step.service.js';
@@ -30,7 +31,7 @@ interface ConsoleSignInRow {
  */
 const SESSION_FOR_TOKEN_SQL =
   'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, ' +
-  'must_change_password ' +
+  'must_change_password, authentication_methods ' +
   'FROM session_for_token($1, $2)';
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -39,6 +40,7 @@ export const TWO_STEP_PENDING_MS = 5 * 60_000;
 
 /** Deliberately vague: never says whether the sign-in name exists. */
 const WRONG_CREDENTIALS = 'The sign-in name or password is incorrect.';
+const SINGLE_SIGN_ON_ONLY = 'Your organisation signs in through its identity provider: use its sign-in button instead of the password.';
 
 /** Who signed in. */
 export type SignedInUser = Pick<User, 'id' | 'tenantId' | 'email' | 'role'>;
@@ -86,7 +88,10 @@ export class SessionService {
     if (verdict.outcome !== SignInOutcome.SUCCESS) throw unauthenticated(WRONG_CREDENTIALS);
     const user: SignedInUser = { id: found!.id, tenantId: found!.tenant_id, email: found!.email, role: found!.role };
 
-    if (await this.twoStep.isEnabled(user)) {
+    const twoStepEnabled = await this.twoStep.isEnabled(user);
+    // Only someone who knew the password learns that the organisation signs in through its provider.
+    if (!(await this.passwordSignInAllowed(user, twoStepEnabled))) throw unauthenticated(SINGLE_SIGN_ON_ONLY);
+    if (twoStepEnabled) {
       const { token } = await this.insertSession(user, ['password'], 'two_step_pending', request);
       return { stage: 'two_step', token, user };
     }
@@ -139,6 +144,14 @@ export class SessionService {
    * logged like a sign-in.
    */
   async reauthenticate(actor: SessionActor, password: string, request: RequestInfo): Promise<Date> {
+    if (
+      actor.signedInThroughProvider ||
+      !(await this.passwordSignInAllowed(actor, await this.twoStep.isEnabled({ id: actor.userId, tenantId: actor.tenantId })))
+    ) {
+      throw forbidden(
+        'You signed in through your organisation’s identity provider: confirm it is you there (/auth/oidc/start?reauthenticate=1).',
+      );
+    }
     if (!(await this.verifyPassword(actor, password, request))) throw unauthenticated('That password is not right.');
     // A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
     const [{ authenticated_at }] = await withTenant(this.db, actor.tenantId, (m) =>
@@ -191,6 +204,7 @@ export class SessionService {
       display_name: string;
       tenant_name: string;
       must_change_password: boolean;
+      authentication_methods: AuthenticationMethod[];
     }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {
@@ -205,7 +219,26 @@ export class SessionService {
       displayName: row.display_name,
       tenantName: row.tenant_name,
       mustChangePassword: row.must_change_password,
+      signedInThroughProvider: row.authentication_methods.includes('oidc'),
+      twoStepAtProvider: row.authentication_methods.includes('provider_mfa'),
     };
+  }
+
+  /**
+   * A new session for a user the tenant's identity provider vouched for
+   * (single sign-on): methods `oidc`, and `provider_mfa` when the ID token
+   * says the user passed a second factor there.
+   */
+  async openThroughProvider(user: SignedInUser, twoStepAtProvider: boolean, request: RequestInfo): Promise<{ token: string }> {
+    return this.startSession(user, twoStepAtProvider ? ['oidc', 'provider_mfa'] : ['oidc'], request);
+  }
+
+  /** Whether the tenant lets this user sign in with the password (policy passwordSignIn, break-glass admins). */
+  private async passwordSignInAllowed(user: { tenantId: string; role: Role }, twoStepEnabled: boolean): Promise<boolean> {
+    const [policy]: Array<{ password_sign_in: boolean }> = await withTenant(this.db, user.tenantId, (m) =>
+      m.query('SELECT password_sign_in FROM tenant_policies WHERE tenant_id = $1', [user.tenantId]),
+    );
+    return passwordSignInAllowed({ passwordSignIn: policy?.password_sign_in ?? true }, { role: user.role, twoStepEnabled });
   }
 
   /** Ends a session. */

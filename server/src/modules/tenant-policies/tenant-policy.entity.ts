@@ -111,6 +111,13 @@ export class TenantPolicy {
     description: 'Owners are told 14 and 3 days before an app password expires (app_password.expiring). New tenants: on.',
   })
   expiryReminders!: boolean;
+  @Column({ name: 'password_sign_in', type: 'boolean', default: true })
+  @Field(() => Boolean, {
+    description:
+      'Users may sign in to the console with their password. Off: only single sign-on, except the break-glass admins ' +
+      '(admins with two-step verification, who sign in with password and code). Needs single sign-on and such an admin to be off.',
+  })
+  passwordSignIn!: boolean;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   @Field(() => Date, { description: 'When the policy last changed.' })

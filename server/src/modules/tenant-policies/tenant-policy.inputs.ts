@@ -63,6 +63,13 @@ export class UpdateTenantPolicyInput {
   @Field(() => Boolean, { nullable: true, description: 'New app passwords must name the networks they may be used from.' })
   requireNetworks?: boolean;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Password sign-in to the console; false needs single sign-on configured and a break-glass admin (an admin with two-step verification).',
+  })
+  passwordSignIn?: boolean;
+
   @Field(() => Int, { nullable: true, description: `1–${MAX_AUDIT_RETENTION_DAYS} days.` })
   @Min(1)
   @Max(MAX_AUDIT_RETENTION_DAYS)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Role } from '../users/user.entity.js';
 import { TWO_STEP_REQUIRED_FOR_ADMIN } from '../../db/migrations/1796600000000-SessionViewer.js';
+import { TWO_STEP_REQUIRED_FOR_ADMIN_IN_SESSION } from '../../db/migrations/1797500000000-SingleSignOn.js';
 import {
   allowsAppPasswords,
   appPasswordLimit,
@@ -9,6 +10,9 @@ import {
   hasRoomForAppPassword,
   twoStepRequiredForAdmin,
   twoStepRequiredForAdminSql,
+  hasSecondFactor,
+  passwordSignInAllowed,
+  passwordSignInOffProblem,
 } from './tenant-policy.rules.js';
 
 describe('tenant policy rules', () => {
@@ -45,6 +49,32 @@ describe('tenant policy rules', () => {
 
   it('is the rule the session lookup installed by the newest migration applies (change it with a new migration)', () => {
     expect(twoStepRequiredForAdminSql('u')).toBe(TWO_STEP_REQUIRED_FOR_ADMIN);
+    expect(twoStepRequiredForAdminSql('u', 's')).toBe(TWO_STEP_REQUIRED_FOR_ADMIN_IN_SESSION);
+  });
+
+  it('counts a second factor at the identity provider as two-step verification, for admins and app passwords alike', () => {
+    const on = { requireTwoStepForAdmins: true };
+    expect(twoStepRequiredForAdmin(on, { role: Role.TENANT_ADMIN, twoStepEnabled: false, twoStepAtProvider: true })).toBe(false);
+    expect(twoStepRequiredForAdmin(on, { role: Role.TENANT_ADMIN, twoStepEnabled: false, twoStepAtProvider: false })).toBe(true);
+    expect(hasSecondFactor({ twoStepEnabled: false, twoStepAtProvider: true })).toBe(true);
+    expect(hasSecondFactor({ twoStepEnabled: true })).toBe(true);
+    expect(hasSecondFactor({ twoStepEnabled: false })).toBe(false);
+  });
+});
+
+describe('password sign-in', () => {
+  it('is open to everyone while on, and only to admins with two-step verification while off', () => {
+    const off = { passwordSignIn: false };
+    expect(passwordSignInAllowed({ passwordSignIn: true }, { role: Role.USER, twoStepEnabled: false })).toBe(true);
+    expect(passwordSignInAllowed(off, { role: Role.USER, twoStepEnabled: true })).toBe(false);
+    expect(passwordSignInAllowed(off, { role: Role.TENANT_ADMIN, twoStepEnabled: false })).toBe(false);
+    expect(passwordSignInAllowed(off, { role: Role.TENANT_ADMIN, twoStepEnabled: true })).toBe(true);
+  });
+
+  it('can be switched off only with single sign-on set up and a break-glass admin', () => {
+    expect(passwordSignInOffProblem({ providerConfigured: false, breakGlassAdmins: 2 })).toMatch(/single sign-on/);
+    expect(passwordSignInOffProblem({ providerConfigured: true, breakGlassAdmins: 0 })).toMatch(/admin with two-step/);
+    expect(passwordSignInOffProblem({ providerConfigured: true, breakGlassAdmins: 1 })).toBeNull();
   });
 });
 

@@ -104,28 +104,80 @@ export interface AdminTwoStepPolicy {
 }
 
 /**
- * An admin of a tenant that requires two-step verification for admins, who
- * has not set it up: every admin query and mutation (and the CSV exports)
- * answers TWO_STEP_REQUIRED until they do. Signing in and setting it up stay
- * open. Users are never affected; API tokens neither (an admin who had it
- * minted them).
+ * Whether the user has a second factor in this session: their authenticator
+ * app here, or (for a session opened through the tenant's identity provider)
+ * a second factor the provider vouched for in the ID token (`amr`, or an
+ * accepted `acr`; see single-sign-on/identity-provider.rules.ts). This is the
+ * one place both two-step rules (admins, app passwords) ask.
  */
-export function twoStepRequiredForAdmin(policy: AdminTwoStepPolicy, user: { role: Role; twoStepEnabled: boolean }): boolean {
-  return user.role === Role.TENANT_ADMIN && policy.requireTwoStepForAdmins && !user.twoStepEnabled;
+export function hasSecondFactor(user: { twoStepEnabled: boolean; twoStepAtProvider?: boolean }): boolean {
+  return user.twoStepEnabled || user.twoStepAtProvider === true;
+}
+
+/**
+ * An admin of a tenant that requires two-step verification for admins, who
+ * has not set it up (and did not pass a second factor at the identity
+ * provider for this session): every admin query and mutation (and the CSV
+ * exports) answers TWO_STEP_REQUIRED until they do. Signing in and setting it
+ * up stay open. Users are never affected; API tokens neither (an admin who
+ * had it minted them).
+ */
+export function twoStepRequiredForAdmin(
+  policy: AdminTwoStepPolicy,
+  user: { role: Role; twoStepEnabled: boolean; twoStepAtProvider?: boolean },
+): boolean {
+  return user.role === Role.TENANT_ADMIN && policy.requireTwoStepForAdmins && !hasSecondFactor(user);
 }
 
 /**
  * The same rule in SQL over the users row `u`, for the session lookup
  * (`session_for_token`): admin fields refuse without a query of their own,
  * and CASE looks at the policy and the authenticator app only for admins, so
- * nobody else pays for it.
+ * nobody else pays for it. With the sessions row `s`, a second factor at the
+ * identity provider (`provider_mfa` among the session's methods) counts too.
  */
-export function twoStepRequiredForAdminSql(u: string): string {
-  return `CASE WHEN ${u}.role = '${Role.TENANT_ADMIN}' THEN
+export function twoStepRequiredForAdminSql(u: string, s?: string): string {
+  const enrolment = `CASE WHEN ${u}.role = '${Role.TENANT_ADMIN}' THEN
         EXISTS (SELECT 1 FROM tenant_policies tp WHERE tp.tenant_id = ${u}.tenant_id AND tp.require_two_step_for_admins)
         AND NOT EXISTS (SELECT 1 FROM totp_authenticators t
                          WHERE t.user_id = ${u}.id AND t.tenant_id = ${u}.tenant_id AND t.confirmed_at IS NOT NULL)
       ELSE false END`;
+  return s === undefined
+    ? enrolment
+    : `(${enrolment}
+      AND NOT ('provider_mfa' = ANY(${s}.authentication_methods)))`;
+}
+
+export interface PasswordSignInPolicy {
+  passwordSignIn: boolean;
+}
+
+/**
+ * Whether the primary password may open a console session: always while the
+ * tenant allows password sign-in; while it is off (single sign-on only), only
+ * for the break-glass admins, admins with an authenticator app, who then
+ * still need its code.
+ */
+export function passwordSignInAllowed(policy: PasswordSignInPolicy, user: { role: Role; twoStepEnabled: boolean }): boolean {
+  return policy.passwordSignIn || isBreakGlassAdmin(user);
+}
+
+/** An admin who can still sign in with password and two-step verification when password sign-in is off. */
+export function isBreakGlassAdmin(user: { role: Role; twoStepEnabled: boolean }): boolean {
+  return user.role === Role.TENANT_ADMIN && user.twoStepEnabled;
+}
+
+/**
+ * Why password sign-in cannot be switched off now, or null: the tenant needs
+ * single sign-on configured, and at least one active break-glass admin, so
+ * nobody is locked out when the provider is away.
+ */
+export function passwordSignInOffProblem(state: { providerConfigured: boolean; breakGlassAdmins: number }): string | null {
+  if (!state.providerConfigured) return 'Set up single sign-on before you switch password sign-in off.';
+  if (state.breakGlassAdmins === 0) {
+    return 'At least one admin with two-step verification must be able to sign in with a password when single sign-on is off.';
+  }
+  return null;
 }
 
 /** Why a value of revokeUnusedAfterDays is refused, or undefined when it is fine (null: off). */

@@ -6,7 +6,8 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role } from '../users/user.entity.js';
 import { chooseServices, isProblem } from '../services/service-catalog.js';
-import { revokeUnusedAfterDaysProblem, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
+import { passwordSignInOffProblem, revokeUnusedAfterDaysProblem, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
+import { passwordSignInOffState } from './break-glass-admins.js';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 export interface TenantPolicyChanges {
@@ -25,6 +26,8 @@ export interface TenantPolicyChanges {
   /** null: off; else 30–730 days. */
   revokeUnusedAfterDays?: number | null;
   expiryReminders?: boolean;
+  /** Off needs single sign-on configured and a break-glass admin. */
+  passwordSignIn?: boolean;
 }
 
 /**
@@ -55,6 +58,7 @@ const POLICY_FIELDS = [
   'requireNetworks',
   'revokeUnusedAfterDays',
   'expiryReminders',
+  'passwordSignIn',
 ] as const;
 
 function snapshot(policy: TenantPolicy) {
@@ -163,6 +167,11 @@ export class TenantPolicyService {
       if (changes.requireNetworks !== undefined) policy.requireNetworks = changes.requireNetworks;
       if (changes.revokeUnusedAfterDays !== undefined) policy.revokeUnusedAfterDays = changes.revokeUnusedAfterDays;
       if (changes.expiryReminders !== undefined) policy.expiryReminders = changes.expiryReminders;
+      if (changes.passwordSignIn === false && policy.passwordSignIn) {
+        const problem = passwordSignInOffProblem(await passwordSignInOffState(m, tenantId));
+        if (problem) throw badInput(problem, 'passwordSignIn');
+      }
+      if (changes.passwordSignIn !== undefined) policy.passwordSignIn = changes.passwordSignIn;
 
       const saved = await m.save(policy);
       await recordAudit(m, {
