@@ -36,3 +36,10 @@ export const MAX_SERVICES_PER_TENANT = 50;
 export const SERVICE_KEY_PATTERN = '^[a-z0-9][a-z0-9._-]{0,31}$';
 /** A service's display name, in each language. */
 export const SERVICE_NAME_MAX_LENGTH = 64;
+
+/** A webhook endpoint's URL, in characters. */
+export const WEBHOOK_URL_MAX_LENGTH = 2000;
+/** What a webhook endpoint is for, in characters (may be empty). */
+export const WEBHOOK_DESCRIPTION_MAX_LENGTH = 200;
+/** Webhook endpoints per tenant. */
+export const WEBHOOK_ENDPOINTS_MAX = 20;

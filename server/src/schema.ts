@@ -18,6 +18,7 @@ import { ServicesResolver } from './modules/services/services.resolver.js';
 import { TwoStepResolver } from './modules/two-step/two-step.resolver.js';
 import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { AppPasswordHistoryResolver } from './modules/logs/app-password-history.resolver.js';
+import { WebhookResolver } from './modules/webhooks/webhook.resolver.js';
 import type { Services } from './services.js';
 
 /** What the resolvers are built from. */
@@ -59,6 +60,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(AuditLogResolver, ({ services }) => new AuditLogResolver(services.auditLog)),
   resolver(ViewerSignInsResolver, ({ services }) => new ViewerSignInsResolver(services.auditLog)),
   resolver(ApiTokenResolver, ({ services }) => new ApiTokenResolver(services.apiTokens)),
+  resolver(WebhookResolver, ({ services }) => new WebhookResolver(services.webhooks)),
 ];
 
 /** graphql-scalars' DateTimeISO, saying which standard it follows (`@specifiedBy` in the SDL). */

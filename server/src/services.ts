@@ -27,6 +27,7 @@ import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { PasswordChangeService } from './modules/users/password-change.service.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
 import { UserService } from './modules/users/user.service.js';
+import { WebhookService } from './modules/webhooks/webhook.service.js';
 
 export interface Services {
   tenants: TenantService;
@@ -51,6 +52,8 @@ export interface Services {
   keys: ServerKeys;
   /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
   argon2: WorkLimiter;
+  /** Tenant admins' webhook endpoints and their deliveries (the posting is WebhookDispatcher's, started by the app). */
+  webhooks: WebhookService;
 }
 
 /**
@@ -63,7 +66,7 @@ export interface Services {
 export function createServices(
   db: DataSource,
   config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> &
-    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService'>>,
+    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'webhooks'>>,
   logger: Logger = createLogger('warn', process.stderr),
 ): Services {
   const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
@@ -106,5 +109,7 @@ export function createServices(
     ),
     argon2,
     keys,
+    // Without webhook settings (the CLI, the benchmarks' services): production's rules, no local addresses.
+    webhooks: new WebhookService(db, keys, config.webhooks?.allowLocal ?? false),
   };
 }

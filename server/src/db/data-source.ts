@@ -6,6 +6,7 @@ import { Session } from '../modules/sign-in/session.entity.js';
 import { TenantPolicy } from '../modules/tenant-policies/tenant-policy.entity.js';
 import { Tenant } from '../modules/tenants/tenant.entity.js';
 import { User } from '../modules/users/user.entity.js';
+import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 import { Initial1795600000000 } from './migrations/1795600000000-Initial.js';
 import { SignInByApps1795700000000 } from './migrations/1795700000000-SignInByApps.js';
 import { TenantAdmin1795800000000 } from './migrations/1795800000000-TenantAdmin.js';
@@ -20,10 +21,11 @@ import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionVi
 import { Services1796700000000 } from './migrations/1796700000000-Services.js';
 import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppPasswordHistory.js';
 import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-AppPasswordUsesCleanup.js';
+import { Webhooks1797200000000 } from './migrations/1797200000000-Webhooks.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
-export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken];
+export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken, WebhookEndpoint];
 export const migrations = [
   Initial1795600000000,
   SignInByApps1795700000000,
@@ -39,6 +41,7 @@ export const migrations = [
   Services1796700000000,
   AppPasswordHistory1796800000000,
   AppPasswordUsesCleanup1796900000000,
+  Webhooks1797200000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

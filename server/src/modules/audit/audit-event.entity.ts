@@ -25,6 +25,11 @@ export const AuditAction = {
   SERVICE_ADDED: 'service.added',
   SERVICE_RENAMED: 'service.renamed',
   SERVICE_REMOVED: 'service.removed',
+  WEBHOOK_ENDPOINT_CREATED: 'webhook_endpoint.created',
+  WEBHOOK_ENDPOINT_UPDATED: 'webhook_endpoint.updated',
+  WEBHOOK_ENDPOINT_DELETED: 'webhook_endpoint.deleted',
+  WEBHOOK_SECRET_ROTATED: 'webhook_endpoint.secret_rotated',
+  WEBHOOK_DELIVERY_RESENT: 'webhook_delivery.resent',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -1,0 +1,175 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../../common/logger.js';
+import { SecretBox } from '../../common/secret-box.js';
+import type { ServerKeys } from '../../common/server-keys.js';
+import type { WebhookConfig } from '../../config.js';
+import { pgPool } from '../../db/pg-pool.js';
+import { nextAttemptAt } from './webhook-delivery.rules.js';
+import { postWebhook, webhookAgents, type PostOutcome } from './webhook-post.js';
+import { webhookSignature } from './webhook-secret.js';
+import { WEBHOOK_SECRET_PURPOSE } from './webhook.service.js';
+
+/** A delivery this instance claimed (claim_webhook_deliveries). */
+interface Claimed {
+  id: string;
+  endpoint_id: string;
+  message_id: string;
+  attempts: number;
+  payload: string;
+  retry_from: Date;
+  url: string;
+  secret_sealed: Buffer;
+  previous_secret_sealed: Buffer | null;
+}
+
+interface Finished extends PostOutcome {
+  id: string;
+  attempt: number;
+  retryAt: Date | null;
+}
+
+/** The webhook-id of a delivery: the same on every attempt and resend. */
+export const webhookMessageId = (messageId: string) => `msg_${messageId.replaceAll('-', '')}`;
+
+/**
+ * Posts the outbox's deliveries, on every instance. It claims due ones
+ * across tenants (claim_webhook_deliveries: FOR UPDATE SKIP LOCKED, then a
+ * lease, so two instances never post the same delivery at once and one that
+ * dies mid-POST leaves it to be posted again after the lease, with the same
+ * webhook-id), posts them with at most `concurrency` in flight on this
+ * instance and `endpointConcurrency` to one endpoint, and records what came
+ * of them in batches (finish_webhook_deliveries). A finished delivery wakes
+ * it at once: the next one of the same app password may be due.
+ */
+export class WebhookDispatcher {
+  private readonly secrets: SecretBox;
+  private readonly agents;
+  private readonly leaseMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private stopped = false;
+  private finished: Finished[] = [];
+  private flushing: Promise<void> | null = null;
+  private idle: Array<() => void> = [];
+
+  constructor(
+    private readonly db: DataSource,
+    keys: ServerKeys,
+    private readonly config: WebhookConfig,
+    private readonly logger: Logger,
+  ) {
+    this.secrets = new SecretBox(keys.all, WEBHOOK_SECRET_PURPOSE);
+    this.agents = webhookAgents(config.endpointConcurrency);
+    // Longer than any POST and the write of its outcome: another instance takes a delivery over only from one that died.
+    this.leaseMs = 2 * config.timeoutMs + 5_000;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.config.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Looks for due deliveries now (also called by the timer). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump()
+      .catch((error) => this.logger.error({ err: error }, 'Could not claim webhook deliveries; will retry'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Stops claiming, lets the POSTs in flight end (each within the timeout) and writes their outcomes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.flushing;
+    if (this.finished.length > 0) await this.flush();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.stopped) {
+      const free = this.config.concurrency - this.inFlight;
+      if (free <= 0) return;
+      const { rows } = await pgPool(this.db).query<Claimed>('SELECT * FROM claim_webhook_deliveries($1, $2, $3)', [
+        free,
+        this.config.endpointConcurrency,
+        this.leaseMs,
+      ]);
+      for (const row of rows) {
+        this.inFlight++;
+        void this.deliver(row).finally(() => {
+          this.inFlight--;
+          if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+        });
+      }
+      if (rows.length < free) return;
+    }
+  }
+
+  private async deliver(row: Claimed): Promise<void> {
+    let outcome: PostOutcome;
+    try {
+      const secrets = [this.secrets.open(row.secret_sealed)];
+      if (row.previous_secret_sealed) secrets.push(this.secrets.open(row.previous_secret_sealed));
+      const messageId = webhookMessageId(row.message_id);
+      const timestamp = new Date();
+      const headers = {
+        'webhook-id': messageId,
+        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-signature': webhookSignature(secrets, messageId, timestamp, row.payload),
+        'user-agent': 'App-Passwords-Webhooks/1',
+      };
+      outcome = await postWebhook(row.url, headers, row.payload, { ...this.config, agents: this.agents });
+    } catch (error) {
+      this.logger.error({ err: error, deliveryId: row.id }, 'Could not post a webhook delivery');
+      outcome = { statusCode: null, durationMs: 0, error: 'could not be sent' };
+    }
+    const retryAt = outcome.error === null ? null : nextAttemptAt(row.attempts, row.retry_from, new Date(), this.config);
+    this.finished.push({ ...outcome, id: row.id, attempt: row.attempts, retryAt });
+    if (!this.flushing) this.flushing = this.flush();
+  }
+
+  /** Writes the outcomes that finished so far in one statement, and again while more finish meanwhile. */
+  private async flush(): Promise<void> {
+    try {
+      while (this.finished.length > 0) {
+        const batch = this.finished.splice(0);
+        try {
+          await pgPool(this.db).query('SELECT finish_webhook_deliveries($1, $2, $3, $4, $5, $6)', [
+            batch.map((f) => f.id),
+            batch.map((f) => f.attempt),
+            batch.map((f) => f.statusCode),
+            batch.map((f) => f.durationMs),
+            batch.map((f) => f.error),
+            batch.map((f) => f.retryAt),
+          ]);
+        } catch (error) {
+          // Kept for the next try; should their leases run out first, they are posted again (same webhook-id).
+          this.finished.unshift(...batch);
+          this.logger.error({ err: error }, 'Could not record webhook deliveries; will retry');
+          await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+          if (this.stopped) return;
+        }
+        this.wake();
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+}
