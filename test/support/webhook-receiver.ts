@@ -16,7 +16,12 @@ export interface ReceivedWebhook {
   answered: number;
 }
 
-export type ReceiverMode = { status: number } | { delayMs: number; status: number };
+/** How the receiver answers: a status, maybe late, maybe with headers (e.g. a redirect's Location). */
+export interface ReceiverMode {
+  status: number;
+  delayMs?: number;
+  headers?: Record<string, string>;
+}
 
 /**
  * An integrator's webhook receiver: a node:http server on a loopback port
@@ -30,6 +35,8 @@ export class WebhookReceiver {
   /** POSTs whose signature none of the secrets verified. */
   readonly unverified: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
   secrets: string[] = [];
+  /** Method and path of every request, in order: a followed redirect would show here. */
+  readonly requests: string[] = [];
   mode: ReceiverMode = { status: 204 };
   openConnections = 0;
   mostOpenConnections = 0;
@@ -77,6 +84,7 @@ export class WebhookReceiver {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.requests.push(`${req.method} ${req.url}`);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -107,8 +115,8 @@ export class WebhookReceiver {
           answered: mode.status,
         });
       }
-      const answer = () => res.writeHead(mode.status).end();
-      if ('delayMs' in mode) {
+      const answer = () => res.writeHead(mode.status, mode.headers).end();
+      if (mode.delayMs) {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           answer();
