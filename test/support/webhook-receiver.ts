@@ -38,6 +38,9 @@ export class WebhookReceiver {
   /** Method and path of every request, in order: a followed redirect would show here. */
   readonly requests: string[] = [];
   mode: ReceiverMode = { status: 204 };
+  /** Times a webhook-id arrived while a POST with the same id was still being answered (two senders at once). */
+  overlaps = 0;
+  private readonly answering = new Map<string, number>();
   openConnections = 0;
   mostOpenConnections = 0;
   port = 0;
@@ -103,6 +106,10 @@ export class WebhookReceiver {
         }
       });
       const mode = this.mode;
+      const id = headers['webhook-id'];
+      if ((this.answering.get(id) ?? 0) > 0) this.overlaps++;
+      this.answering.set(id, (this.answering.get(id) ?? 0) + 1);
+      res.once('close', () => this.answering.set(id, this.answering.get(id)! - 1));
       if (verifiedWith.length === 0) this.unverified.push({ headers: req.headers, body });
       else {
         this.received.push({
