@@ -1,3 +1,6 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateWebhookEndpointDocument,
@@ -5,10 +8,16 @@ import {
   DisableUserDocument,
   RevokeAppPasswordsDocument,
   RotateWebhookSecretDocument,
+  UpdateWebhookEndpointDocument,
   UpdateTenantPolicyDocument,
   WebhookDeliveriesDocument,
   WebhookEndpointsDocument,
 } from '@app-passwords/schema';
+import { ServerKeys } from '../../server/src/common/server-keys.js';
+import { WEBHOOK_EVENTS, webhookEventOf } from '../../server/src/modules/webhooks/webhook-events.js';
+import { postWebhook, webhookAgents } from '../../server/src/modules/webhooks/webhook-post.js';
+import { isPublicAddress } from '../../server/src/modules/webhooks/webhook-url.rules.js';
+import { resolveHost, WebhookService } from '../../server/src/modules/webhooks/webhook.service.js';
 import { adminTenant, dataOf, type AdminTenant } from '../support/admin.js';
 import { createAppPassword } from '../support/app-passwords.js';
 import { createUser, insertAppPasswords } from '../support/factories.js';
@@ -145,5 +154,68 @@ describe('webhook endpoints receive the events they subscribed to', () => {
     await createAppPassword(server, user);
     await until(() => r.received.length > before + 1, 'a delivery after the overlap');
     expect(r.received.at(-1)!.verifiedWith).toEqual([1]);
+  });
+});
+
+describe('the event table (webhook-events.ts) through the real trigger', () => {
+  it('makes one delivery per subscribed event, named as the table says, with only the details it lists', async () => {
+    const t = await adminTenant(server);
+    const other = await adminTenant(server);
+    const r = await receiver();
+    const allEvents = WEBHOOK_EVENTS.map((e) => e.event.toUpperCase().replace('.', '_'));
+    const endpoint = await endpointFor(t.console, r, allEvents);
+    const off = await endpointFor(t.console, r, allEvents, 'Switched off');
+    dataOf(await t.console.request(UpdateWebhookEndpointDocument, { input: { id: off.id, enabled: false } }));
+    const elsewhere = await endpointFor(other.console, r, allEvents, 'Another tenant');
+    const user = await createUser(server.db, t.tenant);
+    const actions = [...WEBHOOK_EVENTS.map((e) => e.auditAction), 'user.enabled', 'app_password.renamed', 'two_step.reset'];
+    // Every detail the table lets through, and one it does not.
+    const details = { ...Object.fromEntries(WEBHOOK_EVENTS.flatMap((e) => e.details.map((d) => [d, `${d} value`]))), internal: 'stays out' };
+    // One statement for all of them, as a bulk change writes its audit events.
+    await server.db.query(
+      `INSERT INTO audit_events (tenant_id, action, actor_type, target_user_id, details)
+       SELECT $1, a, 'system', $2, $3::jsonb FROM unnest($4::text[]) AS a`,
+      [t.tenant.id, user.id, JSON.stringify(details), actions],
+    );
+    const rows: Array<{ endpoint_id: string; event_type: string; payload: any }> = await server.db.query(
+      'SELECT endpoint_id, event_type, payload FROM webhook_deliveries WHERE endpoint_id = ANY($1) ORDER BY id',
+      [[endpoint.id, off.id, elsewhere.id]],
+    );
+    expect(rows.every((row) => row.endpoint_id === endpoint.id)).toBe(true);
+    expect(rows.map((row) => row.event_type)).toEqual(actions.map(webhookEventOf).filter((e) => e !== null));
+    for (const row of rows) {
+      const listed = WEBHOOK_EVENTS.find((e) => e.event === row.event_type)!;
+      expect(row.payload.type).toBe(row.event_type);
+      expect(Object.keys(row.payload.data.details).sort()).toEqual([...listed.details].sort());
+      expect(row.payload.data.user).toEqual({ id: user.id, signInName: user.email });
+    }
+    await until(() => r.received.filter((x) => x.payload.data.tenantId === t.tenant.id).length === rows.length, 'every delivery');
+  });
+});
+
+describe('in production, private addresses are refused', () => {
+  it('at save time: a name that resolves to a private or loopback address', async () => {
+    const addresses = await resolveHost(hostname());
+    const production = new WebhookService(server.runtimeDb, new ServerKeys(randomBytes(32)), false);
+    expect(addresses.length).toBeGreaterThan(0);
+    if (addresses.every(isPublicAddress)) return; // this machine's name is public: nothing private to refuse here
+    await expect(production.checkUrl(`https://${hostname()}/hooks`)).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'url' },
+    });
+    await expect(production.checkUrl('https://127.0.0.1/hooks')).rejects.toMatchObject({ extensions: { field: 'url' } });
+  });
+
+  it('and again at delivery time, whatever the name resolved to when it was saved', async () => {
+    const r = await receiver();
+    const agents = webhookAgents(1);
+    const outcome = await postWebhook(`http://localhost:${r.port}/hooks`, {}, '{}', { timeoutMs: 2_000, allowLocal: false, agents });
+    expect(outcome).toMatchObject({ statusCode: null, error: expect.stringMatching(/private, loopback or link-local/) });
+    expect(r.requests).toEqual([]);
+    // The same receiver where local addresses are allowed (outside production; agents of its own, as a process has).
+    const localAgents = webhookAgents(1);
+    const allowed = await postWebhook(`http://localhost:${r.port}/hooks`, {}, '{}', { timeoutMs: 2_000, allowLocal: true, agents: localAgents });
+    expect(allowed).toMatchObject({ statusCode: 204, error: null });
+    agents.http.destroy();
+    localAgents.http.destroy();
   });
 });
