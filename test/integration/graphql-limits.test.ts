@@ -91,6 +91,13 @@ describe('GraphQL limits', () => {
       AddService: { input: { key: 'limits-check', nameEn: 'Limits check', nameNl: 'Limietcontrole' } },
       RenameService: { input: { key: 'pop3', nameEn: 'Old mail', nameNl: 'Oude e-mail' } },
       RemoveService: { input: { key: 'limits-check' } },
+      WebhookEndpoints: {},
+      WebhookDeliveries: { endpointId: randomUUID(), first: 100 },
+      CreateWebhookEndpoint: { input: { url: 'https://hooks.invalid/limits', description: 'Limits check', events: ['USER_DISABLED'] } },
+      UpdateWebhookEndpoint: { input: { id: randomUUID(), enabled: false } },
+      DeleteWebhookEndpoint: { id: randomUUID() },
+      RotateWebhookSecret: { id: randomUUID() },
+      ResendWebhookDelivery: { id: '1' },
       SignOut: {},
     };
     expect(consoleOperations.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());

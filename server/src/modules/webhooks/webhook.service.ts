@@ -184,7 +184,8 @@ export class WebhookService {
    * Sends a delivery again, with the same webhook-id (receivers that have it
    * already can tell): due now, and retried for another 24 hours. Later
    * deliveries of the same app password to the endpoint that have not gone
-   * yet wait for it, as they would have the first time.
+   * yet wait for it, as they would have the first time. One in flight
+   * right now keeps its lease: it is not posted twice at once.
    */
   async resend(actor: UserActor, id: string, request: RequestInfo): Promise<WebhookDelivery> {
     if (!/^\d{1,18}$/.test(id)) throw notFound('Webhook delivery');
@@ -192,7 +193,7 @@ export class WebhookService {
       const rows: Array<{ endpoint_id: string; event_type: string }> = await m.query(
         `WITH again AS (
            UPDATE webhook_deliveries SET status = '${WebhookDeliveryStatus.PENDING}', next_attempt_at = now(), retry_from = now()
-            WHERE id = $1 AND tenant_id = $2 AND (status <> '${WebhookDeliveryStatus.PENDING}' OR lease_until IS NULL)
+            WHERE id = $1 AND tenant_id = $2
            RETURNING endpoint_id, event_type)
          SELECT * FROM again`,
         [id, actor.tenantId],
