@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../common/logger.js';
 import { SecretBox } from '../../common/secret-box.js';
@@ -45,6 +46,7 @@ export class WebhookDispatcher {
   private readonly secrets: SecretBox;
   private readonly agents;
   private readonly leaseMs: number;
+  private readonly pool: pg.Pool;
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private pumping = false;
@@ -55,7 +57,7 @@ export class WebhookDispatcher {
   private idle: Array<() => void> = [];
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     keys: ServerKeys,
     private readonly config: WebhookConfig,
     private readonly logger: Logger,
@@ -64,6 +66,16 @@ export class WebhookDispatcher {
     this.agents = webhookAgents(config.endpointConcurrency);
     // Longer than any POST and the write of its outcome: another instance takes a delivery over only from one that died.
     this.leaseMs = 2 * config.timeoutMs + 5_000;
+    // Connections of its own, as the server's role, whose commits do not wait for the disk: a claim or an outcome lost
+    // in a PostgreSQL crash only means a delivery is posted again, with the same webhook-id, which receivers expect
+    // anyway. The outbox rows themselves are written with the change, synchronously as ever.
+    const options = pgPool(db).options;
+    this.pool = new pg.Pool({
+      ...options,
+      max: 2,
+      options: [options.options, '-c synchronous_commit=off'].filter(Boolean).join(' '),
+    });
+    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'A webhook dispatcher connection failed'));
   }
 
   start(): void {
@@ -100,13 +112,14 @@ export class WebhookDispatcher {
     if (this.finished.length > 0) await this.flush();
     this.agents.http.destroy();
     this.agents.https.destroy();
+    await this.pool.end();
   }
 
   private async pump(): Promise<void> {
     while (!this.stopped) {
       const free = this.config.concurrency - this.inFlight;
       if (free <= 0) return;
-      const { rows } = await pgPool(this.db).query<Claimed>('SELECT * FROM claim_webhook_deliveries($1, $2, $3)', [
+      const { rows } = await this.pool.query<Claimed>('SELECT * FROM claim_webhook_deliveries($1, $2, $3)', [
         free,
         this.config.endpointConcurrency,
         this.leaseMs,
@@ -151,7 +164,7 @@ export class WebhookDispatcher {
       while (this.finished.length > 0) {
         const batch = this.finished.splice(0);
         try {
-          await pgPool(this.db).query('SELECT finish_webhook_deliveries($1, $2, $3, $4, $5, $6)', [
+          await this.pool.query('SELECT finish_webhook_deliveries($1, $2, $3, $4, $5, $6)', [
             batch.map((f) => f.id),
             batch.map((f) => f.attempt),
             batch.map((f) => f.statusCode),
