@@ -33,6 +33,7 @@ export const router = createRouter({
         { path: 'audit', name: 'admin-audit', component: () => import('./features/admin/AuditPage.vue') },
         { path: 'sign-ins', name: 'admin-sign-ins', component: () => import('./features/admin/SignInsPage.vue') },
         { path: 'api-tokens', name: 'admin-api-tokens', component: () => import('./features/admin/ApiTokensPage.vue') },
+        { path: 'webhooks', name: 'admin-webhooks', component: () => import('./features/admin/WebhooksPage.vue') },
       ],
     },
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { public: true } },
