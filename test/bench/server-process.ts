@@ -29,13 +29,9 @@ export interface ServerStats {
 }
 
 export type ToServer =
-  | { type: 'stats' }
-  | { type: 'stop' }
-  | { type: 'rawPosts'; url: string; body: string; count: number; concurrency: number };
+  { type: 'stats' } | { type: 'stop' } | { type: 'rawPosts'; url: string; body: string; count: number; concurrency: number };
 export type FromServer =
-  | { type: 'ready'; port: number }
-  | { type: 'stats'; stats: ServerStats }
-  | { type: 'rawPosts'; seconds: number; failed: number };
+  { type: 'ready'; port: number } | { type: 'stats'; stats: ServerStats } | { type: 'rawPosts'; seconds: number; failed: number };
 
 /** `count` POSTs of `body` to `url` over `concurrency` keep-alive connections, one after another on each. */
 async function rawPosts(url: string, body: string, count: number, concurrency: number): Promise<{ seconds: number; failed: number }> {

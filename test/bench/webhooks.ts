@@ -86,7 +86,9 @@ export async function webhookFigures(start: Start, url: string, lookupKey: Buffe
     for (let i = 0; i < ROUNDS; i++) {
       log(`bench: webhooks round ${i + 1} of ${ROUNDS}: ${EVENTS} deliveries through the outbox, then as many plain POSTs …`);
       const outboxPerSecond = await outboxRound(db, tenantId, userId, endpointId);
-      const [{ body }] = await db.query('SELECT payload::text AS body FROM webhook_deliveries WHERE endpoint_id = $1 LIMIT 1', [endpointId]);
+      const [{ body }] = await db.query('SELECT payload::text AS body FROM webhook_deliveries WHERE endpoint_id = $1 LIMIT 1', [
+        endpointId,
+      ]);
       const raw = await app.rawPosts(receiverUrl, body, EVENTS, DEFAULT_WEBHOOK_CONFIG.endpointConcurrency);
       if (raw.failed > 0) throw new Error(`bench: ${raw.failed} plain POSTs failed`);
       rounds.push({ outboxPerSecond, rawPerSecond: EVENTS / raw.seconds });
@@ -107,7 +109,9 @@ export async function webhookFigures(start: Start, url: string, lookupKey: Buffe
           'info',
         ],
       ],
-      notes: [`per round: ${rounds.map((r) => `${Math.round(r.outboxPerSecond)} ÷ ${Math.round(r.rawPerSecond)} = ${fixed(r.outboxPerSecond / r.rawPerSecond)}`).join('; ')}`],
+      notes: [
+        `per round: ${rounds.map((r) => `${Math.round(r.outboxPerSecond)} ÷ ${Math.round(r.rawPerSecond)} = ${fixed(r.outboxPerSecond / r.rawPerSecond)}`).join('; ')}`,
+      ],
     };
   } finally {
     await app.stop();

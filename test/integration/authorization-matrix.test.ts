@@ -323,10 +323,10 @@ async function webhookEndpointOfA(): Promise<string> {
 /** A delivery to a new endpoint of tenant A: a user.disabled event, as the audit trail records it. */
 async function webhookDeliveryOfA(): Promise<string> {
   const endpointId = await webhookEndpointOfA();
-  await server.db.query(`INSERT INTO audit_events (tenant_id, action, actor_type, target_user_id) VALUES ($1, 'user.disabled', 'system', $2)`, [
-    tenantA.id,
-    userA.id,
-  ]);
+  await server.db.query(
+    `INSERT INTO audit_events (tenant_id, action, actor_type, target_user_id) VALUES ($1, 'user.disabled', 'system', $2)`,
+    [tenantA.id, userA.id],
+  );
   const [{ id }] = await server.db.query('SELECT id::text AS id FROM webhook_deliveries WHERE endpoint_id = $1', [endpointId]);
   return id;
 }

@@ -84,7 +84,10 @@ describe('delivery through failures', () => {
     await r.start();
     await until(() => r.received.length >= 20, 'all 20 deliveries');
     for (const id of ids) {
-      const networks = r.payloads().filter((p) => p.data.appPassword.id === id).map((p) => p.data.details.network);
+      const networks = r
+        .payloads()
+        .filter((p) => p.data.appPassword.id === id)
+        .map((p) => p.data.details.network);
       expect(networks).toEqual(['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24', '10.4.0.0/24']);
     }
     expect(new Set(r.received.map((x) => x.id)).size).toBe(20);
@@ -101,7 +104,11 @@ describe('delivery through failures', () => {
     await usedFromNewNetworks(t, await insertAppPasswords(server.db, user, 20), user.id, 1);
     await until(async () => (await deliveries(t, endpointId)).some((d) => d.error !== null), 'a timed-out attempt');
     const timedOut = (await deliveries(t, endpointId)).find((d) => d.error !== null)!;
-    expect(timedOut).toMatchObject({ status: 'PENDING', responseStatus: null, error: `no answer within ${TEST_WEBHOOK_CONFIG.timeoutMs} ms` });
+    expect(timedOut).toMatchObject({
+      status: 'PENDING',
+      responseStatus: null,
+      error: `no answer within ${TEST_WEBHOOK_CONFIG.timeoutMs} ms`,
+    });
     expect(timedOut.durationMs).toBeGreaterThanOrEqual(TEST_WEBHOOK_CONFIG.timeoutMs);
     expect(r.mostOpenConnections).toBeGreaterThan(1);
     expect(r.mostOpenConnections).toBeLessThanOrEqual(TEST_WEBHOOK_CONFIG.endpointConcurrency);
@@ -176,7 +183,12 @@ describe('endpoint input', () => {
   });
 
   it('takes https and, outside production, http to loopback; a bad change leaves the endpoint as it was', async () => {
-    for (const url of ['https://hooks.example.com/app-passwords', 'http://127.0.0.1:9/hooks', 'http://localhost:9/hooks', 'http://[::1]:9/x']) {
+    for (const url of [
+      'https://hooks.example.com/app-passwords',
+      'http://127.0.0.1:9/hooks',
+      'http://localhost:9/hooks',
+      'http://[::1]:9/x',
+    ]) {
       const result = await t.console.request(CreateWebhookEndpointDocument, { input: { url, events: ['USER_DISABLED'] } });
       expect(result.errors).toBeUndefined();
       recordSecret(result.data!.createWebhookEndpoint.secret);

@@ -46,7 +46,9 @@ async function receiver(): Promise<WebhookReceiver> {
 
 /** An endpoint for `receiver`, whose secret the receiver then verifies with. */
 async function endpointFor(console: GraphQLClient, r: WebhookReceiver, events: string[], description = 'Test receiver') {
-  const created = dataOf(await console.request(CreateWebhookEndpointDocument, { input: { url: r.url, description, events: events as never } }));
+  const created = dataOf(
+    await console.request(CreateWebhookEndpointDocument, { input: { url: r.url, description, events: events as never } }),
+  );
   const { secret, webhookEndpoint } = created.createWebhookEndpoint;
   recordSecret(secret);
   r.secrets.push(secret);
@@ -61,12 +63,7 @@ describe('webhook endpoints receive the events they subscribed to', () => {
   beforeAll(async () => {
     t = await adminTenant(server);
     r = await receiver();
-    endpoint = await endpointFor(t.console, r, [
-      'APP_PASSWORD_CREATED',
-      'APP_PASSWORD_REVOKED',
-      'USER_DISABLED',
-      'TENANT_POLICY_CHANGED',
-    ]);
+    endpoint = await endpointFor(t.console, r, ['APP_PASSWORD_CREATED', 'APP_PASSWORD_REVOKED', 'USER_DISABLED', 'TENANT_POLICY_CHANGED']);
   });
 
   it('signed (Standard Webhooks, verified by its library), with what an integrator needs and no secret', async () => {
@@ -83,13 +80,12 @@ describe('webhook endpoints receive the events they subscribed to', () => {
     await until(() => r.received.length >= 5, 'five deliveries');
     const byType = (type: string) => r.payloads().filter((p) => p.type === type);
     expect(r.unverified).toEqual([]);
-    expect(r.payloads().map((p) => p.type).sort()).toEqual([
-      'app_password.created',
-      'app_password.created',
-      'app_password.revoked',
-      'tenant_policy.changed',
-      'user.disabled',
-    ]);
+    expect(
+      r
+        .payloads()
+        .map((p) => p.type)
+        .sort(),
+    ).toEqual(['app_password.created', 'app_password.created', 'app_password.revoked', 'tenant_policy.changed', 'user.disabled']);
     const thunderbird = byType('app_password.created').find((p) => p.data.appPassword.name === 'Thunderbird')!;
     expect(thunderbird.data).toMatchObject({
       tenantId: t.tenant.id,
@@ -128,7 +124,8 @@ describe('webhook endpoints receive the events they subscribed to', () => {
       return list.length >= 5 && list.every((d) => d.status === 'DELIVERED');
     }, 'every delivery recorded as delivered');
     const list = dataOf(await t.console.request(WebhookDeliveriesDocument, { endpointId: endpoint.id, first: 50 })).webhookDeliveries;
-    for (const d of list) expect(d).toMatchObject({ status: 'DELIVERED', responseStatus: 204, attempts: 1, error: null, nextAttemptAt: null });
+    for (const d of list)
+      expect(d).toMatchObject({ status: 'DELIVERED', responseStatus: 204, attempts: 1, error: null, nextAttemptAt: null });
     expect(new Set(list.map((d) => d.messageId))).toEqual(new Set(r.received.map((x) => x.id)));
     const endpoints = dataOf(await t.console.request(WebhookEndpointsDocument)).webhookEndpoints;
     expect(endpoints).toEqual([expect.objectContaining({ id: endpoint.id, failingSince: null, enabled: true })]);
@@ -170,7 +167,10 @@ describe('the event table (webhook-events.ts) through the real trigger', () => {
     const user = await createUser(server.db, t.tenant);
     const actions = [...WEBHOOK_EVENTS.map((e) => e.auditAction), 'user.enabled', 'app_password.renamed', 'two_step.reset'];
     // Every detail the table lets through, and one it does not.
-    const details = { ...Object.fromEntries(WEBHOOK_EVENTS.flatMap((e) => e.details.map((d) => [d, `${d} value`]))), internal: 'stays out' };
+    const details = {
+      ...Object.fromEntries(WEBHOOK_EVENTS.flatMap((e) => e.details.map((d) => [d, `${d} value`]))),
+      internal: 'stays out',
+    };
     // One statement for all of them, as a bulk change writes its audit events.
     await server.db.query(
       `INSERT INTO audit_events (tenant_id, action, actor_type, target_user_id, details)
@@ -213,7 +213,11 @@ describe('in production, private addresses are refused', () => {
     expect(r.requests).toEqual([]);
     // The same receiver where local addresses are allowed (outside production; agents of its own, as a process has).
     const localAgents = webhookAgents(1);
-    const allowed = await postWebhook(`http://localhost:${r.port}/hooks`, {}, '{}', { timeoutMs: 2_000, allowLocal: true, agents: localAgents });
+    const allowed = await postWebhook(`http://localhost:${r.port}/hooks`, {}, '{}', {
+      timeoutMs: 2_000,
+      allowLocal: true,
+      agents: localAgents,
+    });
     expect(allowed).toMatchObject({ statusCode: 204, error: null });
     agents.http.destroy();
     localAgents.http.destroy();

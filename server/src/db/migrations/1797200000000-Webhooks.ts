@@ -189,9 +189,7 @@ export class Webhooks1797200000000 implements MigrationInterface {
         CONSTRAINT webhook_deliveries_status_check CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED'))
       )`);
     await db.query(`CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at, id) WHERE status = 'PENDING'`);
-    await db.query(
-      `CREATE INDEX webhook_deliveries_order_idx ON webhook_deliveries (endpoint_id, order_key, id) WHERE status = 'PENDING'`,
-    );
+    await db.query(`CREATE INDEX webhook_deliveries_order_idx ON webhook_deliveries (endpoint_id, order_key, id) WHERE status = 'PENDING'`);
     await db.query(`CREATE INDEX webhook_deliveries_leased_idx ON webhook_deliveries (endpoint_id) WHERE lease_until IS NOT NULL`);
     await db.query('CREATE INDEX webhook_deliveries_endpoint_id_idx ON webhook_deliveries (endpoint_id, id)');
 

@@ -82,15 +82,20 @@ registerEnumType(AuditAction, {
     SERVICE_REMOVED: {
       description: 'service.removed: an admin removed a service; no app password has it any more (details: key, appPasswordsChanged).',
     },
-    WEBHOOK_ENDPOINT_CREATED: { description: 'webhook_endpoint.created: an admin added a webhook endpoint (details: endpointId, url, events).' },
+    WEBHOOK_ENDPOINT_CREATED: {
+      description: 'webhook_endpoint.created: an admin added a webhook endpoint (details: endpointId, url, events).',
+    },
     WEBHOOK_ENDPOINT_UPDATED: {
       description: 'webhook_endpoint.updated: an admin changed a webhook endpoint (details: endpointId, before, after).',
     },
     WEBHOOK_ENDPOINT_DELETED: { description: 'webhook_endpoint.deleted: an admin removed a webhook endpoint (details: endpointId, url).' },
     WEBHOOK_SECRET_ROTATED: {
-      description: "webhook_endpoint.secret_rotated: an admin replaced a webhook endpoint's signing secret (details: endpointId, previousSecretUntil).",
+      description:
+        "webhook_endpoint.secret_rotated: an admin replaced a webhook endpoint's signing secret (details: endpointId, previousSecretUntil).",
     },
-    WEBHOOK_DELIVERY_RESENT: { description: 'webhook_delivery.resent: an admin sent a webhook delivery again (details: endpointId, deliveryId, eventType).' },
+    WEBHOOK_DELIVERY_RESENT: {
+      description: 'webhook_delivery.resent: an admin sent a webhook delivery again (details: endpointId, deliveryId, eventType).',
+    },
   },
 });
 

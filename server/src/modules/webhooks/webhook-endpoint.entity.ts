@@ -3,9 +3,10 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { WEBHOOK_EVENTS, type WebhookEventName } from './webhook-events.js';
 
 /** GraphQL's names for the events (no dots in an enum value), each standing for its event name. */
-export const WebhookEvent = Object.fromEntries(
-  WEBHOOK_EVENTS.map((e) => [e.event.toUpperCase().replace(/[.]/g, '_'), e.event]),
-) as Record<string, WebhookEventName>;
+export const WebhookEvent = Object.fromEntries(WEBHOOK_EVENTS.map((e) => [e.event.toUpperCase().replace(/[.]/g, '_'), e.event])) as Record<
+  string,
+  WebhookEventName
+>;
 
 registerEnumType(WebhookEvent, {
   name: 'WebhookEvent',
@@ -13,7 +14,9 @@ registerEnumType(WebhookEvent, {
   valuesConfig: {
     APP_PASSWORD_CREATED: { description: 'app_password.created: a user created an app password.' },
     APP_PASSWORD_DELETED: { description: 'app_password.deleted: a user deleted one of their app passwords.' },
-    APP_PASSWORD_REVOKED: { description: 'app_password.revoked: an app password was deleted by someone else or the server (details: reason).' },
+    APP_PASSWORD_REVOKED: {
+      description: 'app_password.revoked: an app password was deleted by someone else or the server (details: reason).',
+    },
     APP_PASSWORD_EXPIRING: { description: 'app_password.expiring: an app password expires soon (details: expiresAt, daysLeft).' },
     APP_PASSWORD_USED_FROM_NEW_NETWORK: {
       description: 'app_password.used_from_new_network: an app password was used from a network new to it (details: network).',

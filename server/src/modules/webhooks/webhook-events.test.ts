@@ -17,7 +17,7 @@ describe('which audit action is delivered as which webhook event', () => {
     expect(new Set(WEBHOOK_EVENTS.map((e) => e.event)).size).toBe(WEBHOOK_EVENTS.length);
   });
 
-  it("names audit actions this server writes, or the ones other branches write (rotation, clean-up)", () => {
+  it('names audit actions this server writes, or the ones other branches write (rotation, clean-up)', () => {
     const known = new Set<string>([...Object.values(AuditAction), 'app_password.rotated', 'app_password.expiring']);
     for (const e of WEBHOOK_EVENTS) expect(known).toContain(e.auditAction);
   });

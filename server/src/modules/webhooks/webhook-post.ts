@@ -74,7 +74,10 @@ export function postWebhook(
         const status = response.statusCode ?? 0;
         response.on('data', () => undefined);
         response.on('end', () =>
-          finish(status, isDelivered(status) ? null : status >= 300 && status < 400 ? `redirect (${status}), not followed` : `HTTP ${status}`),
+          finish(
+            status,
+            isDelivered(status) ? null : status >= 300 && status < 400 ? `redirect (${status}), not followed` : `HTTP ${status}`,
+          ),
         );
         response.on('error', () => finish(status, 'the answer broke off'));
       },

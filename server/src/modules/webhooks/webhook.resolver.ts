@@ -6,13 +6,14 @@ import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import type { WebhookService } from './webhook.service.js';
 import {
   CreateWebhookEndpointInput,
+  CreateWebhookEndpointPayload,
   DeleteWebhookEndpointPayload,
+  RotateWebhookSecretPayload,
   UpdateWebhookEndpointInput,
   WebhookDeliveriesArgs,
   WebhookDelivery,
   WebhookDeliveryIdArgs,
   WebhookEndpointIdArgs,
-  WebhookEndpointWithSecret,
 } from './webhook.types.js';
 
 /** Webhook endpoints are managed by an admin signed in to the console, like API tokens: a token never sees a signing secret. */
@@ -33,11 +34,13 @@ export class WebhookResolver {
   }
 
   @Authorized(Role.TENANT_ADMIN)
-  @Mutation(() => WebhookEndpointWithSecret, { description: 'Adds a webhook endpoint; the payload is the only place its secret appears.' })
+  @Mutation(() => CreateWebhookEndpointPayload, {
+    description: 'Adds a webhook endpoint; the payload is the only place its secret appears.',
+  })
   async createWebhookEndpoint(
     @Arg('input', () => CreateWebhookEndpointInput, { description: 'Its URL, description and events.' }) input: CreateWebhookEndpointInput,
     @Ctx() ctx: Context,
-  ): Promise<WebhookEndpointWithSecret> {
+  ): Promise<CreateWebhookEndpointPayload> {
     const created = await this.webhooks.create(requireUser(ctx), input, ctx.request);
     ctx.res.setHeader('Cache-Control', 'no-store');
     return created;
@@ -59,7 +62,7 @@ export class WebhookResolver {
   }
 
   @Authorized(Role.TENANT_ADMIN)
-  @Mutation(() => WebhookEndpointWithSecret, {
+  @Mutation(() => RotateWebhookSecretPayload, {
     description: 'A new signing secret, returned only here; the previous one keeps signing beside it for 24 hours.',
   })
   async rotateWebhookSecret(@Args(() => WebhookEndpointIdArgs) { id }: WebhookEndpointIdArgs, @Ctx() ctx: Context) {
@@ -69,7 +72,9 @@ export class WebhookResolver {
   }
 
   @Authorized(Role.TENANT_ADMIN)
-  @Mutation(() => WebhookDelivery, { description: 'Sends a delivery again now, with the same webhook-id, and retries it for another 24 hours.' })
+  @Mutation(() => WebhookDelivery, {
+    description: 'Sends a delivery again now, with the same webhook-id, and retries it for another 24 hours.',
+  })
   async resendWebhookDelivery(@Args(() => WebhookDeliveryIdArgs) { id }: WebhookDeliveryIdArgs, @Ctx() ctx: Context) {
     return this.webhooks.resend(requireUser(ctx), id, ctx.request);
   }

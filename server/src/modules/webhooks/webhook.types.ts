@@ -43,7 +43,10 @@ export class WebhookDelivery {
   @Field(() => Date, { nullable: true, description: 'When the last POST ended (null: none yet).' })
   lastAttemptAt!: Date | null;
 
-  @Field(() => Int, { nullable: true, description: "The HTTP status of the last answer (null: none, e.g. a timeout or a refused connection)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The HTTP status of the last answer (null: none, e.g. a timeout or a refused connection).',
+  })
   responseStatus!: number | null;
 
   @Field(() => Int, { nullable: true, description: 'How long the last POST took, in milliseconds.' })
@@ -64,7 +67,11 @@ export class CreateWebhookEndpointInput {
   @MaxLength(WEBHOOK_URL_MAX_LENGTH)
   url!: string;
 
-  @Field(() => String, { nullable: true, defaultValue: '', description: `What it is for (0–${WEBHOOK_DESCRIPTION_MAX_LENGTH} characters).` })
+  @Field(() => String, {
+    nullable: true,
+    defaultValue: '',
+    description: `What it is for (0–${WEBHOOK_DESCRIPTION_MAX_LENGTH} characters).`,
+  })
   @MaxLength(WEBHOOK_DESCRIPTION_MAX_LENGTH)
   description?: string;
 
@@ -96,12 +103,21 @@ export class UpdateWebhookEndpointInput {
   enabled?: boolean;
 }
 
-@ObjectType({ description: 'A webhook endpoint with its signing secret, shown only here.' })
-export class WebhookEndpointWithSecret {
+@ObjectType({ description: 'The new webhook endpoint with its signing secret, shown only here.' })
+export class CreateWebhookEndpointPayload {
   @Field(() => WebhookEndpoint, { description: 'The endpoint.' })
   webhookEndpoint!: WebhookEndpoint;
 
   @Field(() => String, { description: 'The signing secret (whsec_…). Returned only here, never again.' })
+  secret!: string;
+}
+
+@ObjectType({ description: 'The endpoint with its new signing secret, shown only here.' })
+export class RotateWebhookSecretPayload {
+  @Field(() => WebhookEndpoint, { description: 'The endpoint; previousSecretUntil says until when the old secret signs too.' })
+  webhookEndpoint!: WebhookEndpoint;
+
+  @Field(() => String, { description: 'The new signing secret (whsec_…). Returned only here, never again.' })
   secret!: string;
 }
 
