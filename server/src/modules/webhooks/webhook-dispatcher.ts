@@ -32,15 +32,20 @@ interface Finished extends PostOutcome {
 /** The webhook-id of a delivery: the same on every attempt and resend. */
 export const webhookMessageId = (messageId: string) => `msg_${messageId.replaceAll('-', '')}`;
 
+/** Deliveries claimed ahead of the POSTs, per POST slot: claims come in batches, not one per delivery. */
+const CLAIM_AHEAD = 4;
+
 /**
  * Posts the outbox's deliveries, on every instance. It claims due ones
- * across tenants (claim_webhook_deliveries: FOR UPDATE SKIP LOCKED, then a
- * lease, so two instances never post the same delivery at once and one that
- * dies mid-POST leaves it to be posted again after the lease, with the same
- * webhook-id), posts them with at most `concurrency` in flight on this
- * instance and `endpointConcurrency` to one endpoint, and records what came
- * of them in batches (finish_webhook_deliveries). A finished delivery wakes
- * it at once: the next one of the same app password may be due.
+ * across tenants in batches (claim_webhook_deliveries: FOR UPDATE SKIP
+ * LOCKED, then a lease, so two instances never post the same delivery at
+ * once and one that dies mid-POST leaves it to be posted again after the
+ * lease, with the same webhook-id): up to CLAIM_AHEAD × the POST slots, of
+ * this instance and of one endpoint. It posts them with at most
+ * `concurrency` POSTs in flight on this instance and `endpointConcurrency`
+ * to one endpoint, and records what came of them in batches
+ * (finish_webhook_deliveries). A finished delivery wakes it at once: the
+ * next one of the same app password may be due.
  */
 export class WebhookDispatcher {
   private readonly secrets: SecretBox;
@@ -48,7 +53,11 @@ export class WebhookDispatcher {
   private readonly leaseMs: number;
   private readonly pool: pg.Pool;
   private timer: NodeJS.Timeout | undefined;
-  private inFlight = 0;
+  /** Claimed and not yet finished (waiting for a POST slot, or being posted). */
+  private claimed = 0;
+  private posting = 0;
+  private readonly waiting: Claimed[] = [];
+  private readonly postingTo = new Map<string, number>();
   private pumping = false;
   private pumpAgain = false;
   private stopped = false;
@@ -64,8 +73,9 @@ export class WebhookDispatcher {
   ) {
     this.secrets = new SecretBox(keys.all, WEBHOOK_SECRET_PURPOSE);
     this.agents = webhookAgents(config.endpointConcurrency);
-    // Longer than any POST and the write of its outcome: another instance takes a delivery over only from one that died.
-    this.leaseMs = 2 * config.timeoutMs + 5_000;
+    // Longer than a claimed delivery's wait for a slot, its POST and the write of its outcome: another instance takes a
+    // delivery over only from one that died.
+    this.leaseMs = (CLAIM_AHEAD + 1) * config.timeoutMs + 5_000;
     // Connections of its own, as the server's role, whose commits do not wait for the disk: a claim or an outcome lost
     // in a PostgreSQL crash only means a delivery is posted again, with the same webhook-id, which receivers expect
     // anyway. The outbox rows themselves are written with the change, synchronously as ever.
@@ -103,11 +113,26 @@ export class WebhookDispatcher {
       });
   }
 
-  /** Stops claiming, lets the POSTs in flight end (each within the timeout) and writes their outcomes. */
+  /**
+   * Stops claiming, lets the POSTs in flight end (each within the timeout) and writes their outcomes; deliveries
+   * claimed but not posted yet are handed back, due at once, for any instance.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    const now = new Date();
+    for (const row of this.waiting.splice(0)) {
+      this.claimed--;
+      this.finished.push({
+        id: row.id,
+        attempt: row.attempts,
+        statusCode: null,
+        durationMs: 0,
+        error: 'not sent: the server stopped',
+        retryAt: now,
+      });
+    }
+    if (this.posting > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.flushing;
     if (this.finished.length > 0) await this.flush();
     this.agents.http.destroy();
@@ -117,21 +142,41 @@ export class WebhookDispatcher {
 
   private async pump(): Promise<void> {
     while (!this.stopped) {
-      const free = this.config.concurrency - this.inFlight;
+      const free = CLAIM_AHEAD * this.config.concurrency - this.claimed;
       if (free <= 0) return;
       const { rows } = await this.pool.query<Claimed>('SELECT * FROM claim_webhook_deliveries($1, $2, $3)', [
         free,
-        this.config.endpointConcurrency,
+        CLAIM_AHEAD * this.config.endpointConcurrency,
         this.leaseMs,
       ]);
-      for (const row of rows) {
-        this.inFlight++;
-        void this.deliver(row).finally(() => {
-          this.inFlight--;
-          if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
-        });
-      }
+      this.claimed += rows.length;
+      this.waiting.push(...rows);
+      this.post();
       if (rows.length < free) return;
+    }
+  }
+
+  /** Starts the POSTs there is room for: in claim order, skipping endpoints that have all their slots busy. */
+  private post(): void {
+    for (let i = 0; i < this.waiting.length && this.posting < this.config.concurrency;) {
+      const row = this.waiting[i]!;
+      const busy = this.postingTo.get(row.endpoint_id) ?? 0;
+      if (busy >= this.config.endpointConcurrency) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      this.posting++;
+      this.postingTo.set(row.endpoint_id, busy + 1);
+      void this.deliver(row).finally(() => {
+        this.posting--;
+        this.claimed--;
+        const left = this.postingTo.get(row.endpoint_id)! - 1;
+        if (left === 0) this.postingTo.delete(row.endpoint_id);
+        else this.postingTo.set(row.endpoint_id, left);
+        if (this.posting === 0) for (const resolve of this.idle.splice(0)) resolve();
+        if (!this.stopped) this.post();
+      });
     }
   }
 
