@@ -43,3 +43,9 @@ export const MIN_REVOKE_UNUSED_AFTER_DAYS = 30;
 export const MAX_REVOKE_UNUSED_AFTER_DAYS = 730;
 /** Owners are told this many days before an unused app password is revoked. */
 export const UNUSED_NOTICE_DAYS = 7;
+/** A webhook endpoint's URL, in characters. */
+export const WEBHOOK_URL_MAX_LENGTH = 2000;
+/** What a webhook endpoint is for, in characters (may be empty). */
+export const WEBHOOK_DESCRIPTION_MAX_LENGTH = 200;
+/** Webhook endpoints per tenant. */
+export const WEBHOOK_ENDPOINTS_MAX = 20;

@@ -8,7 +8,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { startBackgroundJobs } from './background-jobs.js';
-import type { Config } from './config.js';
+import { DEFAULT_WEBHOOK_CONFIG, type Config } from './config.js';
 import { createRequestInfo, type Context } from './common/context.js';
 import { serviceUnavailableStatus } from './common/database-unavailable.js';
 import { createErrorLogging } from './common/error-logging.js';
@@ -30,6 +30,7 @@ import { createIdentifyCaller } from './modules/sign-in/identify-caller.js';
 import { OIDC_CALLBACK_PATH, OIDC_START_PATH } from './modules/single-sign-on/identity-provider.rules.js';
 import { SignInStateCookie } from './modules/single-sign-on/sign-in-state.js';
 import { createSingleSignOnHandlers } from './modules/single-sign-on/single-sign-on.handler.js';
+import { WebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js';
 import { buildAppSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
 import { RequestTransaction } from './db/request-transaction.js';
@@ -46,7 +47,7 @@ export type AppConfig = Pick<
   | 'graphqlIntrospection'
   | 'metricsToken'
 > &
-  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl'>>;
+  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl' | 'webhooks'>>;
 
 export interface App {
   server: http.Server;
@@ -87,6 +88,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     else app(req, res);
   });
   const jobs = startBackgroundJobs(services, logger);
+  const webhooks = new WebhookDispatcher(db, services.keys, config.webhooks ?? { allowLocal: false, ...DEFAULT_WEBHOOK_CONFIG }, logger);
+  webhooks.start();
 
   const identifyCaller = createIdentifyCaller({
     sessions: services.sessions,
@@ -207,7 +210,10 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       }),
     close: async () => {
       jobs.stop();
+      // Webhook POSTs in flight end within their timeout and their outcomes are written, while HTTP drains.
+      const webhooksStopped = webhooks.stop();
       await drainHttpServer(server, HTTP_DRAIN_GRACE_MS); // in-flight requests finish first
+      await webhooksStopped;
       await apollo.stop();
       // Checks whose client has gone (so the drain did not wait): their last-used writes and sign-in log entries.
       await services.appPasswordSignIn.drain();

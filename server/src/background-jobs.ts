@@ -5,14 +5,15 @@ import type { Services } from './services.js';
  * The server's timers: sweeping the sign-in throttles (every 10 minutes),
  * ending app-password rotations whose overlap is over (every 5 minutes; the
  * checks refuse those old secrets at the hour anyway, this forgets and audits
- * them), deleting audit events past their tenant's retention (hourly), and the
- * daily app-password clean-up (looked for every 10 minutes; each tenant's run
- * is claimed by one instance per UTC day, and a check while this instance's
- * last one is still going is skipped). None keeps the process alive; `stop`
- * ends them all.
+ * them), deleting audit events past their tenant's retention (hourly), webhook
+ * deliveries that ended more than 30 days ago (hourly), and the daily
+ * app-password clean-up (looked for every 10 minutes; each tenant's run is
+ * claimed by one instance per UTC day, and a check while this instance's last
+ * one is still going is skipped). None keeps the process alive; `stop` ends
+ * them all.
  */
 export function startBackgroundJobs(
-  services: Pick<Services, 'signInThrottle' | 'auditLog' | 'appPasswordRotation' | 'appPasswordCleanup'>,
+  services: Pick<Services, 'signInThrottle' | 'auditLog' | 'appPasswordRotation' | 'appPasswordCleanup' | 'webhooks'>,
   logger: Logger,
 ): { stop(): void } {
   const every = (minutes: number, job: () => Promise<unknown>, failure: string) => {
@@ -37,6 +38,7 @@ export function startBackgroundJobs(
     every(5, () => services.appPasswordRotation.endOverlaps(), 'Could not end app-password rotation overlaps'),
     every(60, () => services.auditLog.applyRetention(), 'Could not apply audit retention'),
     every(10, cleanup, 'Could not run the daily app-password clean-up'),
+    every(60, () => services.webhooks.applyRetention(), 'Could not delete old webhook deliveries'),
   ];
   return { stop: () => timers.forEach((timer) => clearInterval(timer)) };
 }

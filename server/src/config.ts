@@ -47,7 +47,40 @@ export interface Config {
    * the single sign-on redirect URI `${publicUrl}/auth/oidc/callback`.
    */
   publicUrl: string;
+  /** Webhook deliveries (modules/webhooks). */
+  webhooks: WebhookConfig;
 }
+
+/** How webhooks are delivered; the defaults suit production, tests shorten the delays. */
+export interface WebhookConfig {
+  /** Outside production: endpoints may be http:// on loopback, and hosts may resolve to private addresses. */
+  allowLocal: boolean;
+  /** WEBHOOK_TIMEOUT_MS: one POST, connecting to the whole answer. */
+  timeoutMs: number;
+  /** WEBHOOK_RETRY_BASE_MS: the delay after the first failure, doubling each time (with jitter) … */
+  retryBaseMs: number;
+  /** WEBHOOK_RETRY_MAX_DELAY_MS: … up to this. */
+  retryMaxDelayMs: number;
+  /** WEBHOOK_RETRY_WINDOW_SECONDS × 1000: how long a delivery is retried before it fails for good. */
+  retryWindowMs: number;
+  /** WEBHOOK_POLL_MS: how often each instance looks for due deliveries when it has nothing in flight. */
+  pollMs: number;
+  /** WEBHOOK_CONCURRENCY: POSTs in flight per instance. */
+  concurrency: number;
+  /** WEBHOOK_ENDPOINT_CONCURRENCY: POSTs in flight to one endpoint. */
+  endpointConcurrency: number;
+}
+
+/** The webhook settings of a production server with no WEBHOOK_* variables set. */
+export const DEFAULT_WEBHOOK_CONFIG: Omit<WebhookConfig, 'allowLocal'> = {
+  timeoutMs: 10_000,
+  retryBaseMs: 5_000,
+  retryMaxDelayMs: 3_600_000,
+  retryWindowMs: 24 * 3_600_000,
+  pollMs: 1_000,
+  concurrency: 16,
+  endpointConcurrency: 4,
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -93,6 +126,17 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('METRICS_TOKEN must be at least 32 printable characters without spaces (e.g. `openssl rand -hex 32`)');
   }
   const publicUrl = parsePublicUrl(nonEmpty(env.PUBLIC_URL), port, problems);
+  const d = DEFAULT_WEBHOOK_CONFIG;
+  const webhooks: WebhookConfig = {
+    allowLocal: !production,
+    timeoutMs: parseInteger(env, 'WEBHOOK_TIMEOUT_MS', d.timeoutMs, 100, 60_000, problems),
+    retryBaseMs: parseInteger(env, 'WEBHOOK_RETRY_BASE_MS', d.retryBaseMs, 10, 3_600_000, problems),
+    retryMaxDelayMs: parseInteger(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', d.retryMaxDelayMs, 10, 86_400_000, problems),
+    retryWindowMs: parseInteger(env, 'WEBHOOK_RETRY_WINDOW_SECONDS', d.retryWindowMs / 1000, 1, 7 * 86_400, problems) * 1000,
+    pollMs: parseInteger(env, 'WEBHOOK_POLL_MS', d.pollMs, 10, 60_000, problems),
+    concurrency: parseInteger(env, 'WEBHOOK_CONCURRENCY', d.concurrency, 1, 256, problems),
+    endpointConcurrency: parseInteger(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', d.endpointConcurrency, 1, 64, problems),
+  };
   const trustedProxies = (nonEmpty(env.TRUSTED_PROXIES) ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -155,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     metricsToken,
     publicUrl,
+    webhooks,
   };
 }
 

@@ -21,6 +21,7 @@ import { TenantUserResolver } from './modules/users/tenant-user.resolver.js';
 import { AppPasswordHistoryResolver } from './modules/logs/app-password-history.resolver.js';
 import { AppPasswordCleanupResolver } from './modules/app-password-cleanup/app-password-cleanup.resolver.js';
 import { SingleSignOnResolver } from './modules/single-sign-on/single-sign-on.resolver.js';
+import { WebhookResolver } from './modules/webhooks/webhook.resolver.js';
 import type { Services } from './services.js';
 
 /** What the resolvers are built from. */
@@ -65,6 +66,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   resolver(ViewerSignInsResolver, ({ services }) => new ViewerSignInsResolver(services.auditLog)),
   resolver(ApiTokenResolver, ({ services }) => new ApiTokenResolver(services.apiTokens)),
   resolver(SingleSignOnResolver, ({ services }) => new SingleSignOnResolver(services.identityProviders, services.singleSignOn)),
+  resolver(WebhookResolver, ({ services }) => new WebhookResolver(services.webhooks)),
 ];
 
 /** graphql-scalars' DateTimeISO, saying which standard it follows (`@specifiedBy` in the SDL). */

@@ -34,6 +34,7 @@ import { UserService } from './modules/users/user.service.js';
 import { createUserOnFirstSignIn } from './modules/single-sign-on/first-sign-in-user.js';
 import { IdentityProviderService } from './modules/single-sign-on/identity-provider.service.js';
 import { SingleSignOnService } from './modules/single-sign-on/single-sign-on.service.js';
+import { WebhookService } from './modules/webhooks/webhook.service.js';
 
 export interface Services {
   tenants: TenantService;
@@ -70,6 +71,8 @@ export interface Services {
   keys: ServerKeys;
   /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
   argon2: WorkLimiter;
+  /** Tenant admins' webhook endpoints and their deliveries (the posting is WebhookDispatcher's, started by the app). */
+  webhooks: WebhookService;
 }
 
 /**
@@ -82,7 +85,7 @@ export interface Services {
 export function createServices(
   db: DataSource,
   config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> &
-    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl'>>,
+    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl' | 'webhooks'>>,
   logger: Logger = createLogger('warn', process.stderr),
   /** Where browsers reach this server (PUBLIC_URL); the HTTP server passes where it listens when none is configured. */
   publicUrl: () => string = () => config.publicUrl ?? 'http://localhost:4000',
@@ -138,5 +141,7 @@ export function createServices(
     keys,
     identityProviders,
     singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), logger),
+    // Without webhook settings (the CLI, the benchmarks' services): production's rules, no local addresses.
+    webhooks: new WebhookService(db, keys, config.webhooks?.allowLocal ?? false),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * `pnpm bench`: how fast apps sign in at `/auth/basic` (figures 1–4), how a
  * tenant admin's pages hold up with a million app passwords (5–8), how
- * heavy and quick the console is (9–10), and how fast GraphQL reads are
- * against the API they sit on (11), each figure as a ratio to a baseline
+ * heavy and quick the console is (9–10), how fast GraphQL reads are
+ * against the API they sit on (11), and how fast the webhook outbox
+ * empties (15), each figure as a ratio to a baseline
  * measured in the same run on the same machine, or against an absolute
  * target where the issue sets one. A measurement, not a test: it exits 0
  * whether figures meet their targets or not, and only fails when something
@@ -23,6 +24,7 @@ import type { ServerMode } from './server-process.js';
 import { postgresCpuMicros, seedSignIn, signInFigures } from './sign-in.js';
 import { startServer } from './start-server.js';
 import { formatTable, type Table } from './table.js';
+import { webhookFigures } from './webhooks.js';
 
 const skip = (name: string) => process.env[name] === '1';
 
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
     if (!skip('BENCH_SKIP_GRAPHQL')) tables.push(await graphqlFigures(start, await seedGraphql(database.url, lookupKey), log));
     const consoleTable =
       build && (await consoleFigures(() => start('app', 300, { BENCH_WEB_DIST_DIR: WEB_DIST }), seeded.person, build, log));
+    // Before the scale figures: its endpoint stays, so figure 7's revoke runs the trigger's join (another tenant has one).
+    if (!skip('BENCH_SKIP_WEBHOOKS')) tables.push(await webhookFigures(start, database.url, lookupKey, log));
     if (!skip('BENCH_SKIP_SCALE')) {
       const scale = await seedScale(database.url, lookupKey, log);
       tables.push(await scaleFigures(() => start('app', 300), database.url, scale, log));

@@ -7,8 +7,11 @@
  *                            console from BENCH_WEB_DIST_DIR when set
  *
  * Reports `{ type: 'ready', port }` once listening; answers `{ type: 'stats' }`
- * with its CPU time and memory (current and peak RSS); `{ type: 'stop' }`
- * closes it gracefully.
+ * with its CPU time and memory (current and peak RSS); `{ type: 'rawPosts' }`
+ * by posting a body to a URL that many times, from this process, as plain
+ * keep-alive HTTP (the baseline of the webhook figure); `{ type: 'stop' }`
+ * closes it gracefully. BENCH_WEBHOOKS=1: the app delivers webhooks to
+ * loopback receivers (as outside production), with the default settings.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,8 +28,43 @@ export interface ServerStats {
   signIn?: { argon2Verifications: number; cacheHits: number; cacheMisses: number };
 }
 
-export type ToServer = { type: 'stats' } | { type: 'stop' };
-export type FromServer = { type: 'ready'; port: number } | { type: 'stats'; stats: ServerStats };
+export type ToServer =
+  { type: 'stats' } | { type: 'stop' } | { type: 'rawPosts'; url: string; body: string; count: number; concurrency: number };
+export type FromServer =
+  { type: 'ready'; port: number } | { type: 'stats'; stats: ServerStats } | { type: 'rawPosts'; seconds: number; failed: number };
+
+/** `count` POSTs of `body` to `url` over `concurrency` keep-alive connections, one after another on each. */
+async function rawPosts(url: string, body: string, count: number, concurrency: number): Promise<{ seconds: number; failed: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let next = 0;
+  let failed = 0;
+  const post = () =>
+    new Promise<void>((resolve) => {
+      const request = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          if ((response.statusCode ?? 0) >= 300) failed++;
+          response.resume();
+          response.on('end', resolve);
+        },
+      );
+      request.on('error', () => {
+        failed++;
+        resolve();
+      });
+      request.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < count) await post();
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { seconds, failed };
+}
 
 const send = (message: FromServer) => process.send!(message);
 
@@ -48,6 +86,7 @@ async function main(): Promise<void> {
     const { createApp } = await import('../../server/src/app.js');
     const { createDataSource } = await import('../../server/src/db/data-source.js');
     const { createLogger } = await import('../../server/src/common/logger.js');
+    const { DEFAULT_WEBHOOK_CONFIG } = await import('../../server/src/config.js');
     const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? 10), { runtime: true });
     await db.initialize();
     const app = await createApp(
@@ -59,6 +98,7 @@ async function main(): Promise<void> {
         appPasswordCacheTtlSeconds: Number(process.env.BENCH_CACHE_TTL_SECONDS),
         graphqlIntrospection: false,
         metricsToken: undefined,
+        ...(process.env.BENCH_WEBHOOKS === '1' ? { webhooks: { ...DEFAULT_WEBHOOK_CONFIG, allowLocal: true } } : {}),
       },
       db,
       // Warnings and errors only, on stderr: an access log on the measured hot path would measure the log.
@@ -87,6 +127,8 @@ async function main(): Promise<void> {
           signIn: stats(),
         },
       });
+    } else if (message.type === 'rawPosts') {
+      void rawPosts(message.url, message.body, message.count, message.concurrency).then((result) => send({ type: 'rawPosts', ...result }));
     } else if (message.type === 'stop') {
       void close().then(() => process.disconnect());
     }

@@ -6,6 +6,8 @@ export interface ServerHandle {
   port: number;
   url: string;
   stats(): Promise<ServerStats>;
+  /** POSTs from the server's own process (see server-process.ts): how long `count` took. */
+  rawPosts(url: string, body: string, count: number, concurrency: number): Promise<{ seconds: number; failed: number }>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,12 @@ export function startServer(mode: ServerMode, children: Set<ChildProcess>, env: 
         const reply = next('stats');
         ask({ type: 'stats' });
         return ((await reply) as Extract<FromServer, { type: 'stats' }>).stats;
+      },
+      rawPosts: async (url, body, count, concurrency) => {
+        const reply = next('rawPosts');
+        ask({ type: 'rawPosts', url, body, count, concurrency });
+        const { seconds, failed } = (await reply) as Extract<FromServer, { type: 'rawPosts' }>;
+        return { seconds, failed };
       },
       stop: async () => {
         ask({ type: 'stop' });

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, Kind, parse, type GraphQLEnumType, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@app-passwords/schema';
+import { SecretBox } from '../../server/src/common/secret-box.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
+import { generateWebhookSecret } from '../../server/src/modules/webhooks/webhook-secret.js';
+import { WEBHOOK_SECRET_PURPOSE } from '../../server/src/modules/webhooks/webhook.service.js';
 import { anonymous, bearer, createApiToken, session, withAuthorization, type Send } from '../support/actors.js';
 import { basic, createAppPassword } from '../support/app-passwords.js';
 import {
@@ -15,6 +18,7 @@ import {
   type TestUser,
 } from '../support/factories.js';
 import type { GraphQLClient, GraphQLResult } from '../support/graphql-client.js';
+import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /*
@@ -151,6 +155,14 @@ const RULES: Record<string, Rule> = {
   configureIdentityProvider: rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'BAD_USER_INPUT', 'FORBIDDEN',       'FORBIDDEN',    'BAD_USER_INPUT', 'TWO_STEP_REQUIRED']),
   // Neither tenant has a provider: removed is false for whoever gets past authorization.
   removeIdentityProvider:    rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  webhookEndpoints:          rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  webhookDeliveries:         rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  // Another tenant's admin adds one to their own tenant, never to tenant A (checked after the call).
+  createWebhookEndpoint:     rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  updateWebhookEndpoint:     rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  deleteWebhookEndpoint:     rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  rotateWebhookSecret:       rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
+  resendWebhookDelivery:     rule(null,                   ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
 };
 
 /** Someone calling: which tenant they act in, the person behind them (none for anonymous and tokens), how they send. */
@@ -315,7 +327,94 @@ async function callerFor(kind: CallerKind, rule: Rule, operation: Operation): Pr
   }
 }
 
+/**
+ * A webhook endpoint of tenant A, straight into the table (the API allows 20 per tenant; the matrix needs more), with
+ * a secret sealed as the server seals it, at an address nothing answers at (deliveries to it just fail).
+ */
+async function webhookEndpointOfA(): Promise<string> {
+  const sealed = new SecretBox(server.lookupKey, WEBHOOK_SECRET_PURPOSE).seal(generateWebhookSecret());
+  const [{ id }] = await server.db.query(
+    `INSERT INTO webhook_endpoints (tenant_id, url, events, secret_sealed) VALUES ($1, 'https://hooks.invalid/app-passwords', '{user.disabled}', $2)
+     RETURNING id`,
+    [tenantA.id, sealed],
+  );
+  return id;
+}
+
+/** A delivery to a new endpoint of tenant A: a user.disabled event, as the audit trail records it. */
+async function webhookDeliveryOfA(): Promise<string> {
+  const endpointId = await webhookEndpointOfA();
+  await server.db.query(
+    `INSERT INTO audit_events (tenant_id, action, actor_type, target_user_id) VALUES ($1, 'user.disabled', 'system', $2)`,
+    [tenantA.id, userA.id],
+  );
+  const [{ id }] = await server.db.query('SELECT id::text AS id FROM webhook_deliveries WHERE endpoint_id = $1', [endpointId]);
+  return id;
+}
+
+const webhookEndpointRow = (id: string) =>
+  server.db.query('SELECT url, description, enabled, secret_sealed FROM webhook_endpoints WHERE id = $1', [id]) as Promise<unknown[]>;
+
 const OPERATIONS: Record<string, Operation> = {
+  webhookEndpoints: {
+    document: `query { webhookEndpoints { id url } }`,
+  },
+  webhookDeliveries: {
+    document: `query ($endpointId: ID!) { webhookDeliveries(endpointId: $endpointId) { id status } }`,
+    prepare: async () => ({ variables: { endpointId: await webhookEndpointOfA() } }),
+  },
+  createWebhookEndpoint: {
+    document: `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { webhookEndpoint { id } secret } }`,
+    prepare: async (caller) => {
+      const before = await count('webhook_endpoints WHERE tenant_id = $1', [tenantA.id]);
+      return {
+        variables: { input: { url: 'https://hooks.invalid/matrix', events: ['USER_DISABLED'] } },
+        verify: async (outcome, result) => {
+          if (outcome === 'ok') recordSecret(result.data!.createWebhookEndpoint.secret);
+          const added = outcome === 'ok' && caller.tenant === tenantA ? 1 : 0;
+          expect(await count('webhook_endpoints WHERE tenant_id = $1', [tenantA.id])).toBe(before + added);
+        },
+      };
+    },
+  },
+  updateWebhookEndpoint: {
+    document: `mutation ($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { id description } }`,
+    prepare: async () => {
+      const id = await webhookEndpointOfA();
+      const before = await webhookEndpointRow(id);
+      return {
+        variables: { input: { id, description: 'Changed by the matrix' } },
+        verify: async (outcome) => {
+          if (outcome !== 'ok') expect(await webhookEndpointRow(id)).toEqual(before);
+        },
+      };
+    },
+  },
+  deleteWebhookEndpoint: {
+    document: `mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) { deletedId } }`,
+    prepare: async () => {
+      const id = await webhookEndpointOfA();
+      return { variables: { id }, verify: async (outcome) => expect((await webhookEndpointRow(id)).length).toBe(outcome === 'ok' ? 0 : 1) };
+    },
+  },
+  rotateWebhookSecret: {
+    document: `mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`,
+    prepare: async () => {
+      const id = await webhookEndpointOfA();
+      const before = await webhookEndpointRow(id);
+      return {
+        variables: { id },
+        verify: async (outcome, result) => {
+          if (outcome === 'ok') recordSecret(result.data!.rotateWebhookSecret.secret);
+          else expect(await webhookEndpointRow(id)).toEqual(before);
+        },
+      };
+    },
+  },
+  resendWebhookDelivery: {
+    document: `mutation ($id: ID!) { resendWebhookDelivery(id: $id) { id status } }`,
+    prepare: async () => ({ variables: { id: await webhookDeliveryOfA() } }),
+  },
   apiTokens: {
     document: `query { apiTokens { id name scopes } }`,
     rows: (data) => data.apiTokens,

@@ -103,6 +103,13 @@ describe('GraphQL limits', () => {
         input: { issuer: 'ftp://idp.example.test', clientId: 'console', clientSecret: 'x', displayName: 'IdP' },
       },
       RemoveIdentityProvider: {},
+      WebhookEndpoints: {},
+      WebhookDeliveries: { endpointId: randomUUID(), first: 100 },
+      CreateWebhookEndpoint: { input: { url: 'https://hooks.invalid/limits', description: 'Limits check', events: ['USER_DISABLED'] } },
+      UpdateWebhookEndpoint: { input: { id: randomUUID(), enabled: false } },
+      DeleteWebhookEndpoint: { id: randomUUID() },
+      RotateWebhookSecret: { id: randomUUID() },
+      ResendWebhookDelivery: { id: '1' },
       SignOut: {},
     };
     expect(consoleOperations.map((o) => o.name).sort()).toEqual(Object.keys(variables).sort());

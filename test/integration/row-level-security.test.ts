@@ -9,7 +9,7 @@ import { adminTenant, dataOf, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateApiTokenDocument } from '@app-passwords/schema';
+import { CreateApiTokenDocument, CreateWebhookEndpointDocument } from '@app-passwords/schema';
 
 /**
  * Row-level security is the second lock: the server's queries name their
@@ -34,6 +34,8 @@ const TENANT_TABLES = [
   ['tenant_jobs', 'tenant_id'],
   ['app_password_unused_notices', 'tenant_id'],
   ['identity_providers', 'tenant_id'],
+  ['webhook_endpoints', 'tenant_id'],
+  ['webhook_deliveries', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -48,6 +50,13 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   const admin = await adminTenant(server);
   // The admin has an authenticator app; recovery codes too, from here.
   dataOf(await admin.console.request(`mutation { regenerateRecoveryCodes { recoveryCodes } }`));
+  // A webhook endpoint, which gets a delivery of the app password created next (to an address nothing answers at).
+  const endpoint = dataOf(
+    await admin.console.request(CreateWebhookEndpointDocument, {
+      input: { url: 'https://hooks.invalid/rls', events: ['APP_PASSWORD_CREATED'] },
+    }),
+  );
+  recordSecret(endpoint.createWebhookEndpoint.secret);
   const appPassword = await createAppPassword(server, admin.admin, { console: admin.console });
   // Signing an app in records the service used and the network used from.
   expect((await checkBasic(server, basic(admin.admin.email, appPassword.password), { query: 'service=imap' })).status).toBe(204);

@@ -60,6 +60,12 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir, // unused with DATABASE_URL and the key set; never the repository's .data/
+      // Webhooks as in every test server (support/test-server.ts): quick retries, short timeouts, an 8-second retry window.
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_RETRY_MAX_DELAY_MS: '500',
+      WEBHOOK_RETRY_WINDOW_SECONDS: '8',
+      WEBHOOK_POLL_MS: '100',
       ...options.env,
     },
   });

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../server/src/app.js';
 import { createLogger, type Logger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
+import { DEFAULT_WEBHOOK_CONFIG, type WebhookConfig } from '../../server/src/config.js';
 import { recordSecret, serverLogFile } from './secrets.js';
 
 export interface TestServer {
@@ -46,9 +47,26 @@ export interface TestServerOptions {
   metricsToken?: string;
   /** Another database than the run's (one a test may take away). */
   databaseUrl?: string;
+  /** Webhook delivery settings over the tests' own (loopback allowed, short delays: `TEST_WEBHOOK_CONFIG`). */
+  webhooks?: Partial<WebhookConfig>;
   /** Where the log lines go besides `logs` (default: the run's directory, scanned at the end of the run). */
   logFile?: string;
 }
+
+/**
+ * Webhooks in tests: receivers on loopback over plain HTTP, retries within a second, 2-second timeouts, given up
+ * after 8 seconds. Every server of a run delivers every tenant's deliveries, so all of them (server processes
+ * too: support/server-process.ts) use these.
+ */
+export const TEST_WEBHOOK_CONFIG: WebhookConfig = {
+  ...DEFAULT_WEBHOOK_CONFIG,
+  allowLocal: true,
+  timeoutMs: 2_000,
+  retryWindowMs: 8_000,
+  retryBaseMs: 50,
+  retryMaxDelayMs: 500,
+  pollMs: 100,
+};
 
 const PROBLEM_LEVELS = new Set(['warn', 'error', 'fatal']);
 
@@ -82,6 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       graphqlIntrospection: options.graphqlIntrospection ?? true,
       metricsToken: options.metricsToken,
       requireService: options.requireService ?? false,
+      webhooks: { ...TEST_WEBHOOK_CONFIG, ...options.webhooks },
     },
     runtimeDb,
     logger,

@@ -36,6 +36,7 @@ export const router = createRouter({
         { path: 'sign-ins', name: 'admin-sign-ins', component: () => import('./features/admin/SignInsPage.vue') },
         { path: 'api-tokens', name: 'admin-api-tokens', component: () => import('./features/admin/ApiTokensPage.vue') },
         { path: 'single-sign-on', name: 'admin-sso', component: () => import('./features/admin/SingleSignOnPage.vue') },
+        { path: 'webhooks', name: 'admin-webhooks', component: () => import('./features/admin/WebhooksPage.vue') },
       ],
     },
     { path: '/:unknown(.*)*', name: 'not-found', component: () => import('./NotFoundPage.vue'), meta: { public: true } },

@@ -7,6 +7,7 @@ import { Session } from '../modules/sign-in/session.entity.js';
 import { TenantPolicy } from '../modules/tenant-policies/tenant-policy.entity.js';
 import { Tenant } from '../modules/tenants/tenant.entity.js';
 import { User } from '../modules/users/user.entity.js';
+import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 import { Initial1795600000000 } from './migrations/1795600000000-Initial.js';
 import { SignInByApps1795700000000 } from './migrations/1795700000000-SignInByApps.js';
 import { TenantAdmin1795800000000 } from './migrations/1795800000000-TenantAdmin.js';
@@ -23,13 +24,14 @@ import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppP
 import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-AppPasswordUsesCleanup.js';
 import { AppPasswordRotation1797000000000 } from './migrations/1797000000000-AppPasswordRotation.js';
 import { UnusedAppPasswordCleanup1797100000000 } from './migrations/1797100000000-UnusedAppPasswordCleanup.js';
+import { Webhooks1797200000000 } from './migrations/1797200000000-Webhooks.js';
 import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
 import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
-export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken, IdentityProvider];
+export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken, IdentityProvider, WebhookEndpoint];
 export const migrations = [
   Initial1795600000000,
   SignInByApps1795700000000,
@@ -47,6 +49,7 @@ export const migrations = [
   AppPasswordUsesCleanup1796900000000,
   AppPasswordRotation1797000000000,
   UnusedAppPasswordCleanup1797100000000,
+  Webhooks1797200000000,
   UserLifecycle1797400000000,
   SingleSignOn1797500000000,
   ScimProvisioning1797600000000,

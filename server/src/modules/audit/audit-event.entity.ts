@@ -35,6 +35,11 @@ export const AuditAction = {
   APP_PASSWORD_EXPIRING: 'app_password.expiring',
   IDENTITY_PROVIDER_CONFIGURED: 'identity_provider.configured',
   IDENTITY_PROVIDER_REMOVED: 'identity_provider.removed',
+  WEBHOOK_ENDPOINT_CREATED: 'webhook_endpoint.created',
+  WEBHOOK_ENDPOINT_UPDATED: 'webhook_endpoint.updated',
+  WEBHOOK_ENDPOINT_DELETED: 'webhook_endpoint.deleted',
+  WEBHOOK_SECRET_ROTATED: 'webhook_endpoint.secret_rotated',
+  WEBHOOK_DELIVERY_RESENT: 'webhook_delivery.resent',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

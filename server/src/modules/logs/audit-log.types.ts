@@ -113,6 +113,20 @@ registerEnumType(AuditAction, {
         'identity_provider.configured: an admin set up or changed single sign-on; details has the configuration (never the client secret).',
     },
     IDENTITY_PROVIDER_REMOVED: { description: 'identity_provider.removed: an admin removed single sign-on.' },
+    WEBHOOK_ENDPOINT_CREATED: {
+      description: 'webhook_endpoint.created: an admin added a webhook endpoint (details: endpointId, url, events).',
+    },
+    WEBHOOK_ENDPOINT_UPDATED: {
+      description: 'webhook_endpoint.updated: an admin changed a webhook endpoint (details: endpointId, before, after).',
+    },
+    WEBHOOK_ENDPOINT_DELETED: { description: 'webhook_endpoint.deleted: an admin removed a webhook endpoint (details: endpointId, url).' },
+    WEBHOOK_SECRET_ROTATED: {
+      description:
+        "webhook_endpoint.secret_rotated: an admin replaced a webhook endpoint's signing secret (details: endpointId, previousSecretUntil).",
+    },
+    WEBHOOK_DELIVERY_RESENT: {
+      description: 'webhook_delivery.resent: an admin sent a webhook delivery again (details: endpointId, deliveryId, eventType).',
+    },
   },
 });
 
