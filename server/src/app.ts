@@ -42,7 +42,7 @@ export type AppConfig = Pick<
   | 'graphqlIntrospection'
   | 'metricsToken'
 > &
-  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService'>>;
+  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'smtp' | 'mailFrom' | 'publicUrl'>>;
 
 export interface App {
   server: http.Server;
@@ -62,6 +62,7 @@ const HTTP_DRAIN_GRACE_MS = 10_000;
  */
 export async function createApp(config: AppConfig, db: DataSource, logger: Logger): Promise<App> {
   const services = createServices(db, config, logger);
+  if (config.smtp) await expectMailQueued(db);
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema({ services, cookieSecure: config.cookieSecure });
 
@@ -81,6 +82,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     else app(req, res);
   });
   const jobs = startBackgroundJobs(services, logger);
+  services.mailDelivery.start();
 
   const identifyCaller = createIdentifyCaller({
     sessions: services.sessions,
@@ -183,6 +185,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       }),
     close: async () => {
       jobs.stop();
+      await services.mailDelivery.close();
       await drainHttpServer(server, HTTP_DRAIN_GRACE_MS); // in-flight requests finish first
       await apollo.stop();
       // Checks whose client has gone (so the drain did not wait): their last-used writes and sign-in log entries.
@@ -190,4 +193,14 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       await services.signInLog.close(); // the last batch of sign-in events
     },
   };
+}
+
+/**
+ * With SMTP_URL, changes must queue mails: the data source must have been
+ * made with `mail: true` (db/data-source.ts), or mails would silently never
+ * exist.
+ */
+async function expectMailQueued(db: DataSource): Promise<void> {
+  const [{ mail }] = await db.query(`SELECT current_setting('app_passwords.mail', true) AS mail`);
+  if (mail !== 'on') throw new Error('SMTP_URL is set, but the database connections do not queue mails: create them with { mail: true }.');
 }

@@ -14,6 +14,7 @@ import {
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
+import { MailDelivery } from './modules/notifications/mail-delivery.js';
 import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
 import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';
@@ -51,6 +52,8 @@ export interface Services {
   keys: ServerKeys;
   /** argon2 for app-password checks: about one job per core, a short queue, then "busy". */
   argon2: WorkLimiter;
+  /** Sends queued mail notifications once started (only with SMTP_URL). */
+  mailDelivery: MailDelivery;
 }
 
 /**
@@ -63,7 +66,7 @@ export interface Services {
 export function createServices(
   db: DataSource,
   config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> &
-    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService'>>,
+    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'smtp' | 'mailFrom' | 'publicUrl'>>,
   logger: Logger = createLogger('warn', process.stderr),
 ): Services {
   const keys = new ServerKeys(config.appPasswordLookupKey, config.appPasswordPreviousLookupKeys);
@@ -106,5 +109,10 @@ export function createServices(
     ),
     argon2,
     keys,
+    mailDelivery: new MailDelivery(
+      db,
+      config.smtp && config.mailFrom ? { smtp: config.smtp, from: config.mailFrom, publicUrl: config.publicUrl ?? 'http://localhost:4000' } : undefined,
+      logger,
+    ),
   };
 }

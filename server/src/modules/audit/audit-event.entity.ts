@@ -25,6 +25,7 @@ export const AuditAction = {
   SERVICE_ADDED: 'service.added',
   SERVICE_RENAMED: 'service.renamed',
   SERVICE_REMOVED: 'service.removed',
+  USER_LANGUAGE_CHANGED: 'user.language_changed',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -82,6 +82,9 @@ registerEnumType(AuditAction, {
     SERVICE_REMOVED: {
       description: 'service.removed: an admin removed a service; no app password has it any more (details: key, appPasswordsChanged).',
     },
+    USER_LANGUAGE_CHANGED: {
+      description: 'user.language_changed: a user chose the language of their console and mails (details: before, after: en or nl).',
+    },
   },
 });
 

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { registerEnumType } from 'type-graphql';
+import { Language } from './language.js';
 
 export enum Role {
   USER = 'USER',
@@ -43,6 +44,10 @@ export class User {
   /** argon2id hash of the primary password. */
   @Column({ name: 'password_hash', type: 'text', select: false })
   passwordHash!: string;
+
+  /** What the console saves when they switch language; their mails are in it. */
+  @Column({ type: 'text', default: Language.EN })
+  language!: Language;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
