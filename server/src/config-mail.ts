@@ -48,7 +48,9 @@ export function parseMailConfig(env: Record<string, string | undefined>, port: n
   if (rawPublic !== undefined) {
     const parsed = parseUrl(rawPublic);
     if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash || parsed.username || parsed.password) {
-      problems.push(`PUBLIC_URL must be an http:// or https:// URL without query or fragment, e.g. https://apps.example.com (got "${rawPublic}")`);
+      problems.push(
+        `PUBLIC_URL must be an http:// or https:// URL without query or fragment, e.g. https://apps.example.com (got "${rawPublic}")`,
+      );
     } else {
       publicUrl = parsed.toString().replace(/\/+$/, '');
     }

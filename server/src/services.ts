@@ -111,7 +111,9 @@ export function createServices(
     keys,
     mailDelivery: new MailDelivery(
       db,
-      config.smtp && config.mailFrom ? { smtp: config.smtp, from: config.mailFrom, publicUrl: config.publicUrl ?? 'http://localhost:4000' } : undefined,
+      config.smtp && config.mailFrom
+        ? { smtp: config.smtp, from: config.mailFrom, publicUrl: config.publicUrl ?? 'http://localhost:4000' }
+        : undefined,
       logger,
     ),
   };

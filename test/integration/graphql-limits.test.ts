@@ -87,6 +87,7 @@ describe('GraphQL limits', () => {
       RenameAppPassword: { input: { id: randomUUID(), name: 'Limits check' } },
       AppPasswordHistory: { id: randomUUID() },
       DeleteAllMyAppPasswords: {},
+      SetMyLanguage: { language: 'EN' },
       AccountActivity: { actionKind: 'APP_PASSWORD_USED_FROM_NEW_NETWORK', first: 200 },
       AddService: { input: { key: 'limits-check', nameEn: 'Limits check', nameNl: 'Limietcontrole' } },
       RenameService: { input: { key: 'pop3', nameEn: 'Old mail', nameNl: 'Oude e-mail' } },

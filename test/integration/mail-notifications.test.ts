@@ -102,9 +102,10 @@ describe('a new app password', () => {
     expect(dataOf(await console.request(`query { viewer { language } }`))).toEqual({ viewer: { language: 'EN' } });
     for (let i = 0; i < 2; i++) dataOf(await console.request(SetMyLanguageDocument, { language: 'NL' }));
     expect(dataOf(await console.request(`query { viewer { language } }`))).toEqual({ viewer: { language: 'NL' } });
-    const changes = await server.db.query(`SELECT details FROM audit_events WHERE target_user_id = $1 AND action = 'user.language_changed'`, [
-      user.id,
-    ]);
+    const changes = await server.db.query(
+      `SELECT details FROM audit_events WHERE target_user_id = $1 AND action = 'user.language_changed'`,
+      [user.id],
+    );
     expect(changes).toEqual([{ details: { before: 'en', after: 'nl' } }]);
 
     const created = await createAppPassword(server, user, { name: 'Agenda op de telefoon', console });
@@ -157,11 +158,13 @@ describe('a mail server that is down', () => {
 describe('bulk changes', () => {
   it('a bulk revoke of 100 app passwords of 3 owners mails each owner once, listing theirs', async () => {
     const admin = await adminTenant(server);
-    const owners = await Promise.all([34, 33, 33].map(async (count) => {
-      const user = await createUser(server.db, admin.tenant);
-      await insertAppPasswords(server.db, user, count);
-      return user;
-    }));
+    const owners = await Promise.all(
+      [34, 33, 33].map(async (count) => {
+        const user = await createUser(server.db, admin.tenant);
+        await insertAppPasswords(server.db, user, count);
+        return user;
+      }),
+    );
     const result = await admin.console.request(REVOKE_COUNT, {
       input: { userIds: owners.map((o) => o.id), reason: 'Laptops <lost> at the airport' },
     });

@@ -31,6 +31,7 @@ const TENANT_TABLES = [
   ['recovery_codes', 'tenant_id'],
   ['app_password_service_uses', 'tenant_id'],
   ['app_password_networks', 'tenant_id'],
+  ['mail_messages', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -49,6 +50,13 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   // Signing an app in records the service used and the network used from.
   expect((await checkBasic(server, basic(admin.admin.email, appPassword.password), { query: 'service=imap' })).status).toBe(204);
   dataOf(await admin.console.request(CreateApiTokenDocument, { input: { name: 'Report', scopes: ['AUDIT_READ'] } }));
+  // A mail notification as a server with SMTP_URL leaves it once sent (this file's server has none, so it queues none).
+  await server.db.query(
+    `INSERT INTO mail_messages (tenant_id, user_id, kind, audit_event_ids, status, finished_at)
+     SELECT tenant_id, target_user_id, action, ARRAY[id], 'sent', now() FROM audit_events
+      WHERE tenant_id = $1 AND action = 'app_password.created'`,
+    [admin.tenant.id],
+  );
   return { ...admin, appPasswordId: appPassword.id };
 }
 

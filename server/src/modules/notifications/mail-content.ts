@@ -102,11 +102,11 @@ export function renderMail(texts: MailTexts, language: Language, view: MailView,
     '<body style="font-family: sans-serif; line-height: 1.5; color: #1b1b1b; max-width: 40em">',
     p(texts.greeting(view.displayName)),
     ...content.paragraphs.map(p),
-    ...(content.list ? [`<ul>${content.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`, ...(more ? [p(more)] : [])] : []),
-    ...closing.map(p),
-    ...(content.action
-      ? [`<p><a href="${escapeHtml(content.action.url)}">${escapeHtml(content.action.label)}</a></p>`]
+    ...(content.list
+      ? [`<ul>${content.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`, ...(more ? [p(more)] : [])]
       : []),
+    ...closing.map(p),
+    ...(content.action ? [`<p><a href="${escapeHtml(content.action.url)}">${escapeHtml(content.action.label)}</a></p>`] : []),
     `<hr><p style="color: #5c5c5c; font-size: 0.9em">${escapeHtml(footer)}</p>`,
     '</body></html>',
   ].join('\n');

@@ -39,18 +39,20 @@ describe('composeMail', () => {
     expect([...MAIL_KINDS].sort()).toEqual([...MAILED_ACTIONS].sort());
   });
 
-  it.each(MAIL_KINDS.flatMap((kind) => [{ kind, language: 'en' }, { kind, language: 'nl' }]))(
-    'renders $kind in $language: a subject, plain text and HTML with the link to the security info',
-    ({ kind, language }) => {
-      const mail = composeMail(message({ kind, language }), 'https://apps.example.com')!;
-      expect(mail.subject.length).toBeGreaterThan(10);
-      expect(mail.text).toContain(language === 'nl' ? 'Hallo Ada,' : 'Hello Ada,');
-      expect(mail.text).toContain('https://apps.example.com/security-info');
-      expect(mail.html).toContain('href="https://apps.example.com/security-info"');
-      expect(mail.html).toContain(`<html lang="${language}">`);
-      expect(mail.text).not.toMatch(/undefined|NaN|\[object/);
-    },
-  );
+  it.each(
+    MAIL_KINDS.flatMap((kind) => [
+      { kind, language: 'en' },
+      { kind, language: 'nl' },
+    ]),
+  )('renders $kind in $language: a subject, plain text and HTML with the link to the security info', ({ kind, language }) => {
+    const mail = composeMail(message({ kind, language }), 'https://apps.example.com')!;
+    expect(mail.subject.length).toBeGreaterThan(10);
+    expect(mail.text).toContain(language === 'nl' ? 'Hallo Ada,' : 'Hello Ada,');
+    expect(mail.text).toContain('https://apps.example.com/security-info');
+    expect(mail.html).toContain('href="https://apps.example.com/security-info"');
+    expect(mail.html).toContain(`<html lang="${language}">`);
+    expect(mail.text).not.toMatch(/undefined|NaN|\[object/);
+  });
 
   it('escapes every value in the HTML part: a name is shown, never run', () => {
     const name = '<script>alert("x")</script> & <b>';

@@ -56,7 +56,9 @@ export class UserService {
       if (!before) throw notFound('User');
       if (before.language === language) return;
       await m.query('UPDATE users SET language = $3 WHERE id = $1 AND tenant_id = $2', [actor.userId, actor.tenantId, language]);
-      await recordOwnChange(m, actor, AuditAction.USER_LANGUAGE_CHANGED, request, { details: { before: before.language, after: language } });
+      await recordOwnChange(m, actor, AuditAction.USER_LANGUAGE_CHANGED, request, {
+        details: { before: before.language, after: language },
+      });
     });
     return language;
   }

@@ -53,9 +53,7 @@ export const EN_TEMPLATES: MailTemplates = {
     const e = first(view);
     const one = countOf(view) === 1;
     return {
-      subject: one
-        ? `Your app password “${nameOf(e)}” was revoked`
-        : `${countOf(view)} of your app passwords were revoked`,
+      subject: one ? `Your app password “${nameOf(e)}” was revoked` : `${countOf(view)} of your app passwords were revoked`,
       paragraphs: [
         `${one ? 'This app password was revoked' : 'These app passwords were revoked'} ${revokedBy(view, e)}. ` +
           'Apps that use them can no longer sign in.',

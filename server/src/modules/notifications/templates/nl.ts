@@ -53,9 +53,7 @@ export const NL_TEMPLATES: MailTemplates = {
     const e = first(view);
     const one = countOf(view) === 1;
     return {
-      subject: one
-        ? `Je app-wachtwoord ‘${nameOf(e)}’ is ingetrokken`
-        : `${countOf(view)} van je app-wachtwoorden zijn ingetrokken`,
+      subject: one ? `Je app-wachtwoord ‘${nameOf(e)}’ is ingetrokken` : `${countOf(view)} van je app-wachtwoorden zijn ingetrokken`,
       paragraphs: [
         `${one ? 'Dit app-wachtwoord is' : 'Deze app-wachtwoorden zijn'} ${revokedBy(view, e)}. ` +
           'Apps die ze gebruiken, kunnen zich niet meer aanmelden.',
@@ -114,7 +112,9 @@ export const NL_TEMPLATES: MailTemplates = {
     const e = first(view);
     return {
       subject: `Je app-wachtwoord ‘${nameOf(e)}’ is vanaf een nieuw netwerk gebruikt`,
-      paragraphs: ['Een app heeft zich met je app-wachtwoord aangemeld vanaf een netwerk waar het de afgelopen 90 dagen niet vandaan kwam:'],
+      paragraphs: [
+        'Een app heeft zich met je app-wachtwoord aangemeld vanaf een netwerk waar het de afgelopen 90 dagen niet vandaan kwam:',
+      ],
       list: view.events.map(
         (ev) => `‘${nameOf(ev)}’, ${formatTime(t, ev.occurredAt)}${from(ev)}${detail(ev, 'network') ? ` (${detail(ev, 'network')})` : ''}`,
       ),
