@@ -111,5 +111,6 @@ export function renderMail(texts: MailTexts, language: Language, view: MailView,
     '</body></html>',
   ].join('\n');
 
-  return { subject: content.subject, text, html };
+  // A header holds no line break, whatever a name held.
+  return { subject: content.subject.replace(/\p{Cc}+/gu, ' '), text, html };
 }

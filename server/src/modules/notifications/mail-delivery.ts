@@ -117,6 +117,7 @@ export class MailDelivery {
 
   private async tick(): Promise<void> {
     let claimed = 0;
+    let failed = false;
     try {
       claimed = await this.deliverDue();
       if (Date.now() - this.lastPrune > 60 * 60_000) {
@@ -124,10 +125,12 @@ export class MailDelivery {
         await this.db.query('SELECT prune_mail_messages()');
       }
     } catch (error) {
+      failed = true;
       this.logger.error({ err: error }, 'Could not look for mail notifications to send; will try again');
     }
     this.running = undefined;
-    this.schedule(claimed >= this.timing.batch ? 0 : this.timing.pollMs);
+    // The database away: look again in a while, not every poll (one error line each time).
+    this.schedule(failed ? 10 * this.timing.pollMs : claimed >= this.timing.batch ? 0 : this.timing.pollMs);
   }
 
   /** One batch: claims due mails and sends them; how many were claimed. */

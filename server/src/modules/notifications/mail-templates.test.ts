@@ -68,6 +68,11 @@ describe('composeMail', () => {
     expect(mail.text).toContain(name);
   });
 
+  it('keeps line breaks of a name out of the subject: no header can be added through it', () => {
+    const mail = composeMail(message({ events: [event({ appPasswordName: 'Phone\r\nBcc: all@example.test' })] }), 'https://a.example')!;
+    expect(mail.subject).toBe('New app password “Phone Bcc: all@example.test” on your account');
+  });
+
   it('lists at most the events it got and says how many more there were', () => {
     const events = Array.from({ length: 20 }, (_, i) => event({ appPasswordName: `Printer ${i + 1}`, actorType: 'api_token' }));
     const en = composeMail(message({ kind: 'app_password.revoked', events, eventCount: 120 }), 'https://a.example')!;
