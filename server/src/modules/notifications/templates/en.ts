@@ -14,12 +14,12 @@ const from = (event: MailEvent) => (event.clientIp ? ` from ${event.clientIp}` :
 const notYou = 'If this was not you, sign in, delete what you do not recognise and change your password:';
 
 /** Who revoked app passwords, as their owner should read it. */
-function revokedBy(view: MailView, event: MailEvent): string {
+function revokedBy(view: MailView, event: MailEvent, one: boolean): string {
   const reason = detail(event, 'reason');
   switch (event.actorType) {
     case 'system':
       return reason === 'unused'
-        ? 'automatically, because they had not been used for a long time'
+        ? `automatically, because ${one ? 'it' : 'they'} had not been used for a long time`
         : 'automatically, by a rule of your organisation';
     case 'api_token':
       return `by an integration of ${view.tenantName} (an API token)`;
@@ -55,7 +55,7 @@ export const EN_TEMPLATES: MailTemplates = {
     return {
       subject: one ? `Your app password “${nameOf(e)}” was revoked` : `${countOf(view)} of your app passwords were revoked`,
       paragraphs: [
-        `${one ? 'This app password was revoked' : 'These app passwords were revoked'} ${revokedBy(view, e)}. ` +
+        `${one ? 'This app password was revoked' : 'These app passwords were revoked'} ${revokedBy(view, e, one)}. ` +
           'Apps that use them can no longer sign in.',
         ...reasonGiven(e),
       ],

@@ -14,12 +14,12 @@ const from = (event: MailEvent) => (event.clientIp ? ` vanaf ${event.clientIp}` 
 const notYou = 'Was jij dit niet? Meld je aan, verwijder wat je niet herkent en wijzig je wachtwoord:';
 
 /** Wie app-wachtwoorden heeft ingetrokken, zoals de eigenaar het moet lezen. */
-function revokedBy(view: MailView, event: MailEvent): string {
+function revokedBy(view: MailView, event: MailEvent, one: boolean): string {
   const reason = detail(event, 'reason');
   switch (event.actorType) {
     case 'system':
       return reason === 'unused'
-        ? 'automatisch ingetrokken, omdat ze lange tijd niet zijn gebruikt'
+        ? `automatisch ingetrokken, omdat ${one ? 'het' : 'ze'} lange tijd niet ${one ? 'is' : 'zijn'} gebruikt`
         : 'automatisch ingetrokken, door een regel van je organisatie';
     case 'api_token':
       return `ingetrokken door een koppeling van ${view.tenantName} (een API-token)`;
@@ -55,7 +55,7 @@ export const NL_TEMPLATES: MailTemplates = {
     return {
       subject: one ? `Je app-wachtwoord ‘${nameOf(e)}’ is ingetrokken` : `${countOf(view)} van je app-wachtwoorden zijn ingetrokken`,
       paragraphs: [
-        `${one ? 'Dit app-wachtwoord is' : 'Deze app-wachtwoorden zijn'} ${revokedBy(view, e)}. ` +
+        `${one ? 'Dit app-wachtwoord is' : 'Deze app-wachtwoorden zijn'} ${revokedBy(view, e, one)}. ` +
           'Apps die ze gebruiken, kunnen zich niet meer aanmelden.',
         ...reasonGiven(e),
       ],
