@@ -88,7 +88,7 @@ describe('composeMail', () => {
       message({ kind: 'app_password.revoked', events: [event({ actorType: 'system', details: { reason: 'unused' } })] }),
       'https://a.example',
     )!;
-    expect(unused.text).toMatch(/automatically, because they had not been used/);
+    expect(unused.text).toMatch(/automatically, because it had not been used/);
     const admin = composeMail(
       message({ kind: 'app_password.revoked', events: [event({ byOwner: false, details: { reason: 'Laptop stolen' } })] }),
       'https://a.example',
