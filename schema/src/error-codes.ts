@@ -16,6 +16,8 @@ export const ErrorCode = {
   APP_PASSWORDS_DISABLED: 'APP_PASSWORDS_DISABLED',
   /** The user has as many app passwords as the tenant allows; delete one first. */
   APP_PASSWORD_LIMIT_REACHED: 'APP_PASSWORD_LIMIT_REACHED',
+  /** The app password has expired: it can no longer be rotated (or used); create a new one. */
+  APP_PASSWORD_EXPIRED: 'APP_PASSWORD_EXPIRED',
   /** The signed-in user must enter their password again first (the last sign-in is over 10 minutes old); then retry. */
   REAUTHENTICATION_REQUIRED: 'REAUTHENTICATION_REQUIRED',
   /** The tenant lets only users with two-step verification create app passwords: set up an authenticator app first. */

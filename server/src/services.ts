@@ -11,6 +11,7 @@ import {
   revokeTenantAppPasswords,
   revokeUserAppPasswords,
 } from './modules/app-passwords/app-password-revocation.js';
+import { AppPasswordRotationService } from './modules/app-passwords/app-password-rotation.service.js';
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
@@ -38,6 +39,8 @@ export interface Services {
   sessions: SessionService;
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
+  /** New secrets for existing app passwords, and the end of their overlaps. */
+  appPasswordRotation: AppPasswordRotationService;
   userAdmin: UserAdminService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
@@ -91,6 +94,7 @@ export function createServices(
     sessions,
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
+    appPasswordRotation: new AppPasswordRotationService(db, keys),
     userAdmin: new UserAdminService(db),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),

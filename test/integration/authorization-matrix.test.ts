@@ -127,6 +127,8 @@ const RULES: Record<string, Rule> = {
   limitAppPasswordServices:  rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   setAppPasswordNetworks:    rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   renameAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  // Only the owner, as for renaming: an admin cannot give anyone else's app password a secret the admin would see.
+  rotateAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   // Sent by a caller whose app passwords are then all gone: each console caller deletes their own.
   deleteAllMyAppPasswords:   rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   // One's own language (console sessions only).
@@ -630,6 +632,19 @@ const OPERATIONS: Record<string, Operation> = {
       return {
         variables: { input: { id, name: `Renamed by ${caller.kind}` } },
         verify: async (outcome) => expect(await nameOf(id)).toBe(outcome === 'ok' ? `Renamed by ${caller.kind}` : 'Matrix to rename'),
+      };
+    },
+  },
+  rotateAppPassword: {
+    document: `mutation ($id: ID!) { rotateAppPassword(id: $id) { appPassword { id rotatingUntil } password } }`,
+    prepare: async (caller) => {
+      const id = await ownAppPassword(caller, 'Matrix to rotate');
+      return {
+        variables: { id },
+        verify: async (outcome) => {
+          const [row] = await server.db.query('SELECT secret_version FROM app_passwords WHERE id = $1', [id]);
+          expect(row.secret_version).toBe(outcome === 'ok' ? 2 : 1);
+        },
       };
     },
   },

@@ -85,6 +85,7 @@ describe('GraphQL limits', () => {
       LimitAppPasswordsToUsedServices: { input: { filter: { allowsMoreThanUsed: true }, dryRun: true } },
       Services: {},
       RenameAppPassword: { input: { id: randomUUID(), name: 'Limits check' } },
+      RotateAppPassword: { id: randomUUID() },
       AppPasswordHistory: { id: randomUUID() },
       DeleteAllMyAppPasswords: {},
       SetMyLanguage: { language: 'EN' },

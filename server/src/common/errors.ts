@@ -55,6 +55,8 @@ export const twoStepNeededByAppPasswords = (appPasswords: number, message: strin
   new AppError(ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS, message, { appPasswords });
 export const appPasswordsDisabled = () =>
   new AppError(ErrorCode.APP_PASSWORDS_DISABLED, 'Your organisation has switched app passwords off.');
+export const appPasswordExpired = () =>
+  new AppError(ErrorCode.APP_PASSWORD_EXPIRED, 'This app password has expired, so it cannot be rotated. Create a new one instead.');
 /** The user has `count` app passwords, and the tenant allows `limit`. */
 export const appPasswordLimitReached = (count: number, limit: number) =>
   new AppError(

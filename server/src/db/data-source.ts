@@ -20,6 +20,7 @@ import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionVi
 import { Services1796700000000 } from './migrations/1796700000000-Services.js';
 import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppPasswordHistory.js';
 import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-AppPasswordUsesCleanup.js';
+import { AppPasswordRotation1797000000000 } from './migrations/1797000000000-AppPasswordRotation.js';
 import { MailNotifications1797300000000 } from './migrations/1797300000000-MailNotifications.js';
 import { StatementCounter } from './statement-count.js';
 
@@ -40,6 +41,7 @@ export const migrations = [
   Services1796700000000,
   AppPasswordHistory1796800000000,
   AppPasswordUsesCleanup1796900000000,
+  AppPasswordRotation1797000000000,
   MailNotifications1797300000000,
 ];
 

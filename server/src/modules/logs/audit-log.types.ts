@@ -77,6 +77,14 @@ registerEnumType(AuditAction, {
       description:
         'app_password.used_from_new_network: an app password signed an app in from a network (/24 or /64) it was not used from in the last 90 days (details: network).',
     },
+    APP_PASSWORD_ROTATED: {
+      description:
+        'app_password.rotated: its owner gave an app password a new secret; the previous one works until the new one is first used, at most until overlapEndsAt (details: overlapEndsAt, replacedUnusedSecret).',
+    },
+    APP_PASSWORD_ROTATION_FINISHED: {
+      description:
+        "app_password.rotation_finished: a rotated app password's previous secret stopped working, recorded by the server (details: reason, new_secret_used or overlap_ended).",
+    },
     SERVICE_ADDED: { description: "service.added: an admin added a service to the tenant's list (details: key, nameEn, nameNl)." },
     SERVICE_RENAMED: { description: 'service.renamed: an admin renamed a service (details: key, before, after).' },
     SERVICE_REMOVED: {
