@@ -47,7 +47,7 @@ export type AppConfig = Pick<
   | 'graphqlIntrospection'
   | 'metricsToken'
 > &
-  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl' | 'webhooks'>>;
+  Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl' | 'webhooks' | 'smtp' | 'mailFrom'>>;
 
 export interface App {
   server: http.Server;
@@ -69,6 +69,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   // Without PUBLIC_URL (tests), browsers reach this server where it listens.
   const publicUrl = () => config.publicUrl ?? `http://127.0.0.1:${(server.address() as AddressInfo | null)?.port ?? 0}`;
   const services = createServices(db, config, logger, publicUrl);
+  if (config.smtp) await expectMailQueued(db);
   const requestInfo = createRequestInfo(config.trustedProxies);
   const schema = await buildAppSchema({ services, cookieSecure: config.cookieSecure });
 
@@ -90,6 +91,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const jobs = startBackgroundJobs(services, logger);
   const webhooks = new WebhookDispatcher(db, services.keys, config.webhooks ?? { allowLocal: false, ...DEFAULT_WEBHOOK_CONFIG }, logger);
   webhooks.start();
+  services.mailDelivery.start();
 
   const identifyCaller = createIdentifyCaller({
     sessions: services.sessions,
@@ -212,6 +214,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       jobs.stop();
       // Webhook POSTs in flight end within their timeout and their outcomes are written, while HTTP drains.
       const webhooksStopped = webhooks.stop();
+      await services.mailDelivery.close();
       await drainHttpServer(server, HTTP_DRAIN_GRACE_MS); // in-flight requests finish first
       await webhooksStopped;
       await apollo.stop();
@@ -220,4 +223,14 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       await services.signInLog.close(); // the last batch of sign-in events
     },
   };
+}
+
+/**
+ * With SMTP_URL, changes must queue mails: the data source must have been
+ * made with `mail: true` (db/data-source.ts), or mails would silently never
+ * exist.
+ */
+async function expectMailQueued(db: DataSource): Promise<void> {
+  const [{ mail }] = await db.query(`SELECT current_setting('app_passwords.mail', true) AS mail`);
+  if (mail !== 'on') throw new Error('SMTP_URL is set, but the database connections do not queue mails: create them with { mail: true }.');
 }

@@ -170,3 +170,46 @@ describe('APP_PASSWORD_LOOKUP_KEYS_PREVIOUS', () => {
     }
   });
 });
+
+describe('SMTP_URL and MAIL_FROM', () => {
+  const env = { DATA_DIR: freshDir(), APP_PASSWORD_LOOKUP_KEY: HEX_KEY };
+  const problemsOf = (more: Record<string, string>) => {
+    try {
+      loadConfig({ ...env, ...more });
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('sends no mail by default, and links to http://localhost:<PORT> (PUBLIC_URL, above)', () => {
+    expect(loadConfig({ ...env, PORT: '8080' })).toMatchObject({
+      smtp: undefined,
+      mailFrom: undefined,
+      publicUrl: 'http://localhost:8080',
+    });
+  });
+
+  it('reads the server, port, TLS and percent-encoded credentials from the URL', () => {
+    const config = loadConfig({ ...env, SMTP_URL: 'smtp://mailer:p%40ss%3Aword@mail.example.com', MAIL_FROM: 'no-reply@example.com' });
+    expect(config.smtp).toEqual({ host: 'mail.example.com', port: 587, secure: false, user: 'mailer', pass: 'p@ss:word' });
+    expect(loadConfig({ ...env, SMTP_URL: 'smtps://[::1]', MAIL_FROM: 'A <a@example.com>' }).smtp).toEqual({
+      host: '::1',
+      port: 465,
+      secure: true,
+      user: undefined,
+      pass: undefined,
+    });
+  });
+
+  it('names each bad one, and never repeats SMTP_URL, which may hold a password', () => {
+    const problems = problemsOf({ SMTP_URL: 'http://mailer:hunter2hunter2@mail.example.com', MAIL_FROM: 'nobody', PUBLIC_URL: 'ftp://x' });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).not.toContain('hunter2');
+    expect(problemsOf({ SMTP_URL: 'smtp://mailer:hunter2hunter2@mail.example.com' })).toEqual([
+      expect.stringMatching(/^MAIL_FROM is required with SMTP_URL/),
+    ]);
+    expect(problemsOf({ SMTP_URL: 'smtp://mail.example.com/path', MAIL_FROM: 'a@example.com' })).toHaveLength(1);
+    expect(problemsOf({ PUBLIC_URL: 'https://apps.example.com/?x=1' })).toHaveLength(1);
+  });
+});

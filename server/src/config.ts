@@ -4,11 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proxyaddr from 'proxy-addr';
 import { LOG_LEVELS, type LogLevel } from './common/logger.js';
+import { parseMailConfig, type MailConfig } from './config-mail.js';
 
 /** The repository root, whether we run from `server/src` (swc) or `server/dist` (tsc). */
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface Config {
+export interface Config extends MailConfig {
   production: boolean;
   port: number;
   host: string | undefined;
@@ -172,6 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
     else problems.push(`APP_PASSWORD_LOOKUP_KEYS_PREVIOUS: key ${i + 1} is not at least 32 bytes, hex- or base64-encoded`);
   }
 
+  const mail = parseMailConfig(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   if (rawKey === undefined) {
@@ -200,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     publicUrl,
     webhooks,
+    ...mail,
   };
 }
 

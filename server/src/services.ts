@@ -17,6 +17,7 @@ import { AppPasswordSignInService } from './modules/app-passwords/app-password-s
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
 import { ScimUserService } from './modules/scim/scim-users.service.js';
+import { MailDelivery } from './modules/notifications/mail-delivery.js';
 import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
 import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';
@@ -73,6 +74,8 @@ export interface Services {
   argon2: WorkLimiter;
   /** Tenant admins' webhook endpoints and their deliveries (the posting is WebhookDispatcher's, started by the app). */
   webhooks: WebhookService;
+  /** Sends queued mail notifications once started (only with SMTP_URL). */
+  mailDelivery: MailDelivery;
 }
 
 /**
@@ -85,7 +88,7 @@ export interface Services {
 export function createServices(
   db: DataSource,
   config: Pick<Config, 'appPasswordLookupKey' | 'appPasswordCacheTtlSeconds'> &
-    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl' | 'webhooks'>>,
+    Partial<Pick<Config, 'appPasswordPreviousLookupKeys' | 'requireService' | 'publicUrl' | 'webhooks' | 'smtp' | 'mailFrom'>>,
   logger: Logger = createLogger('warn', process.stderr),
   /** Where browsers reach this server (PUBLIC_URL); the HTTP server passes where it listens when none is configured. */
   publicUrl: () => string = () => config.publicUrl ?? 'http://localhost:4000',
@@ -143,5 +146,12 @@ export function createServices(
     singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), logger),
     // Without webhook settings (the CLI, the benchmarks' services): production's rules, no local addresses.
     webhooks: new WebhookService(db, keys, config.webhooks?.allowLocal ?? false),
+    mailDelivery: new MailDelivery(
+      db,
+      config.smtp && config.mailFrom
+        ? { smtp: config.smtp, from: config.mailFrom, publicUrl: config.publicUrl ?? 'http://localhost:4000' }
+        : undefined,
+      logger,
+    ),
   };
 }

@@ -261,4 +261,23 @@ describe('the security-info page', () => {
     await expectAccessible(page);
     await context.close();
   });
+
+  it('the language switch in the header saves the choice for a signed-in user: their mails are in it', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    const language = async () => (await server.db.query('SELECT language FROM users WHERE id = $1', [user.id]))[0].language;
+    await signIn(page, user);
+    await poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
+    expect(await language()).toBe('en');
+
+    await page.getByLabel('Language').selectOption({ label: 'Nederlands' });
+    await poll(() => page.getByRole('heading', { name: 'Beveiligingsgegevens' }).isVisible()).toBe(true);
+    await poll(language).toBe('nl');
+    await page.getByLabel('Taal').selectOption({ label: 'English' });
+    await poll(() => page.getByRole('heading', { name: 'Security info' }).isVisible()).toBe(true);
+    await poll(language).toBe('en');
+    await context.close();
+  });
 });

@@ -147,6 +147,8 @@ const RULES: Record<string, Rule> = {
   rotateAppPassword:         rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   // Sent by a caller whose app passwords are then all gone: each console caller deletes their own.
   deleteAllMyAppPasswords:   rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
+  // One's own language (console sessions only).
+  setMyLanguage:             rule(null,                   ['UNAUTHENTICATED',  'ok',         'FORBIDDEN',  'FORBIDDEN',        'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
   limitAppPasswordsToUsedServices: rule(null,             ['UNAUTHENTICATED',  'FORBIDDEN',  'FORBIDDEN',  'FORBIDDEN',        'NOT_FOUND',      'FORBIDDEN',       'FORBIDDEN',    'ok',         'TWO_STEP_REQUIRED']),
   // The sign-in page asks before anyone is signed in; the answer depends on the name's domain only.
   signInOptions:             rule(null,                   ['ok',               'ok',         'ok',         'ok',               'ok',             'FORBIDDEN',       'FORBIDDEN',    'ok',         'ok']),
@@ -852,6 +854,21 @@ const OPERATIONS: Record<string, Operation> = {
           // The app-password callers of the operations after this one sign in with userA's and adminA's: new ones.
           if (outcome === 'ok' && caller.person === userA) userBasic = await basicOf(userA, userConsole);
           if (outcome === 'ok' && caller.person === adminA) adminBasic = await basicOf(adminA, adminConsole);
+        },
+      };
+    },
+  },
+  setMyLanguage: {
+    document: `mutation ($language: Language!) { setMyLanguage(language: $language) { language } }`,
+    prepare: async (caller) => {
+      // The person behind the caller (tenant A's user for tokens and anonymous) starts in English; only an allowed call changes it.
+      const person = caller.person ?? userA;
+      await server.db.query(`UPDATE users SET language = 'en' WHERE id = $1`, [person.id]);
+      return {
+        variables: { language: 'NL' },
+        verify: async (outcome) => {
+          const [row] = await server.db.query('SELECT language FROM users WHERE id = $1', [person.id]);
+          expect(row.language).toBe(outcome === 'ok' ? 'nl' : 'en');
         },
       };
     },

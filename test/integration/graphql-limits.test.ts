@@ -93,6 +93,7 @@ describe('GraphQL limits', () => {
       RotateAppPassword: { id: randomUUID() },
       AppPasswordHistory: { id: randomUUID() },
       DeleteAllMyAppPasswords: {},
+      SetMyLanguage: { language: 'EN' },
       AccountActivity: { actionKind: 'APP_PASSWORD_USED_FROM_NEW_NETWORK', first: 200 },
       AddService: { input: { key: 'limits-check', nameEn: 'Limits check', nameNl: 'Limietcontrole' } },
       RenameService: { input: { key: 'pop3', nameEn: 'Old mail', nameNl: 'Oude e-mail' } },

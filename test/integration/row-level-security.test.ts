@@ -36,6 +36,7 @@ const TENANT_TABLES = [
   ['identity_providers', 'tenant_id'],
   ['webhook_endpoints', 'tenant_id'],
   ['webhook_deliveries', 'tenant_id'],
+  ['mail_messages', 'tenant_id'],
 ] as const;
 
 let server: TestServer;
@@ -70,6 +71,13 @@ async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string 
   // Single sign-on (its configuration goes through the provider's discovery, tested in sso.test.ts).
   await server.db.query(
     `INSERT INTO identity_providers (tenant_id, issuer, client_id, client_secret, display_name) VALUES ($1, 'https://idp.example.test', 'console', '\\x00', 'IdP')`,
+    [admin.tenant.id],
+  );
+  // A mail notification as a server with SMTP_URL leaves it once sent (this file's server has none, so it queues none).
+  await server.db.query(
+    `INSERT INTO mail_messages (tenant_id, user_id, kind, audit_event_ids, status, finished_at)
+     SELECT tenant_id, target_user_id, action, ARRAY[id], 'sent', now() FROM audit_events
+      WHERE tenant_id = $1 AND action = 'app_password.created'`,
     [admin.tenant.id],
   );
   return { ...admin, appPasswordId: appPassword.id };

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../server/src/app.js';
 import { createLogger, type Logger } from '../../server/src/common/logger.js';
+import type { SmtpSettings } from '../../server/src/config-mail.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { DEFAULT_WEBHOOK_CONFIG, type WebhookConfig } from '../../server/src/config.js';
 import { recordSecret, serverLogFile } from './secrets.js';
@@ -51,6 +52,10 @@ export interface TestServerOptions {
   webhooks?: Partial<WebhookConfig>;
   /** Where the log lines go besides `logs` (default: the run's directory, scanned at the end of the run). */
   logFile?: string;
+  /** SMTP_URL, parsed: changes queue mail notifications and this server sends them (with `mailFrom`, `publicUrl`). */
+  smtp?: SmtpSettings;
+  mailFrom?: string;
+  publicUrl?: string;
 }
 
 /**
@@ -74,7 +79,7 @@ const PROBLEM_LEVELS = new Set(['warn', 'error', 'fatal']);
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const url = options.databaseUrl ?? inject('databaseUrl');
   const db = createDataSource(url, 5);
-  const runtimeDb = createDataSource(url, 20, { runtime: true });
+  const runtimeDb = createDataSource(url, 20, { runtime: true, mail: options.smtp !== undefined });
   await Promise.all([db.initialize(), runtimeDb.initialize()]);
   const logs: string[] = [];
   const logFile = options.logFile ?? serverLogFile();
@@ -101,6 +106,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       metricsToken: options.metricsToken,
       requireService: options.requireService ?? false,
       webhooks: { ...TEST_WEBHOOK_CONFIG, ...options.webhooks },
+      smtp: options.smtp,
+      mailFrom: options.mailFrom,
+      publicUrl: options.publicUrl,
     },
     runtimeDb,
     logger,

@@ -28,6 +28,7 @@ import { Webhooks1797200000000 } from './migrations/1797200000000-Webhooks.js';
 import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
 import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
+import { MailNotifications1797300000000 } from './migrations/1797300000000-MailNotifications.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -53,6 +54,7 @@ export const migrations = [
   UserLifecycle1797400000000,
   SingleSignOn1797500000000,
   ScimProvisioning1797600000000,
+  MailNotifications1797300000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */
@@ -63,8 +65,12 @@ const MIGRATION_LOCK_KEY = 0x6170702d707764n;
  * setting in the start-up packet, so not even the first query runs as the
  * owner), which row-level security holds to one tenant per transaction.
  * Without it: the owner, for migrations, the CLI and test fixtures.
+ * `mail`: changes made through these connections queue mail notifications
+ * (`app_passwords.mail = on`, which the trigger on audit_events reads; see
+ * migration MailNotifications): set by servers and the CLI with SMTP_URL.
  */
-export function createDataSource(url: string, poolSize = 10, options: { runtime?: boolean } = {}): DataSource {
+export function createDataSource(url: string, poolSize = 10, options: { runtime?: boolean; mail?: boolean } = {}): DataSource {
+  const settings = [...(options.runtime ? [`-c role=${RUNTIME_ROLE}`] : []), ...(options.mail ? ['-c app_passwords.mail=on'] : [])];
   return new DataSource({
     type: 'postgres',
     url,
@@ -78,7 +84,7 @@ export function createDataSource(url: string, poolSize = 10, options: { runtime?
     extra: {
       max: poolSize,
       application_name: 'app-passwords',
-      ...(options.runtime ? { options: `-c role=${RUNTIME_ROLE}` } : {}),
+      ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
     },
   });
 }

@@ -18,14 +18,18 @@ export interface Database {
  * With `runtime` (the server), also opens the pool it answers requests with.
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'> & Partial<Pick<Config, 'databaseRuntimeUrl'>>,
+  config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'> & Partial<Pick<Config, 'databaseRuntimeUrl' | 'smtp'>>,
   log: (message: string) => void,
   options: { runtime: boolean } = { runtime: true },
 ): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log);
   const url = config.databaseUrl ?? embedded!.url;
-  const owner = createDataSource(url, options.runtime ? 2 : config.databasePoolSize);
-  const db = options.runtime ? createDataSource(config.databaseRuntimeUrl ?? url, config.databasePoolSize, { runtime: true }) : undefined;
+  // Changes queue mails where SMTP_URL is set: the server's requests and jobs, or the CLI's (never migrations or demo data).
+  const mail = config.smtp !== undefined;
+  const owner = createDataSource(url, options.runtime ? 2 : config.databasePoolSize, { mail: mail && !options.runtime });
+  const db = options.runtime
+    ? createDataSource(config.databaseRuntimeUrl ?? url, config.databasePoolSize, { runtime: true, mail })
+    : undefined;
   try {
     await owner.initialize();
     const applied = await migrate(owner);

@@ -40,6 +40,7 @@ export const AuditAction = {
   WEBHOOK_ENDPOINT_DELETED: 'webhook_endpoint.deleted',
   WEBHOOK_SECRET_ROTATED: 'webhook_endpoint.secret_rotated',
   WEBHOOK_DELIVERY_RESENT: 'webhook_delivery.resent',
+  USER_LANGUAGE_CHANGED: 'user.language_changed',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -127,6 +127,9 @@ registerEnumType(AuditAction, {
     WEBHOOK_DELIVERY_RESENT: {
       description: 'webhook_delivery.resent: an admin sent a webhook delivery again (details: endpointId, deliveryId, eventType).',
     },
+    USER_LANGUAGE_CHANGED: {
+      description: 'user.language_changed: a user chose the language of their console and mails (details: before, after: en or nl).',
+    },
   },
 });
 

@@ -57,6 +57,20 @@ export function createMetricsRegistry(services: Services, db: DataSource, reques
     },
   });
 
+  const mail = services.mailDelivery;
+  new Counter({
+    name: 'app_passwords_mail_notifications_total',
+    help:
+      'Attempts to send a mail notification, by outcome: sent; retried (the mail server was down or busy: tried again later); ' +
+      'failed (given up after three days, or refused by the mail server for good); skipped (its user or events are gone).',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(mail.stats)) this.inc({ outcome }, count);
+    },
+  });
+
   counterOf(registers, 'app_passwords_cache_hits_total', 'App-password checks answered from the warm cache (no argon2).', () => {
     return signIn.stats.cacheHits;
   });

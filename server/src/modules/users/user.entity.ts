@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { registerEnumType } from 'type-graphql';
+import { Language } from './language.js';
 
 export enum Role {
   USER = 'USER',
@@ -59,6 +60,10 @@ export class User {
   /** Where the user came from: `local`, `scim` or `sso`. */
   @Column({ type: 'text', default: 'local' })
   source!: 'local' | 'scim' | 'sso';
+
+  /** What the console saves when they switch language; their mails are in it. */
+  @Column({ type: 'text', default: Language.EN })
+  language!: Language;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

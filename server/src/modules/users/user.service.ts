@@ -1,11 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@app-passwords/schema';
 import { hashSecret } from '../../common/argon2.js';
-import { badInput, isUniqueViolation } from '../../common/errors.js';
+import { badInput, isUniqueViolation, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { OPERATOR, recordAudit } from '../audit/audit.service.js';
+import { OPERATOR, recordAudit, recordOwnChange } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
-import type { TenantReader, UserActor } from '../../common/context.js';
+import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
+import type { Language } from './language.js';
 import { Role, User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
 
@@ -44,6 +45,32 @@ export class UserService {
         mustChangePassword: user.mustChangePassword,
       }
     );
+  }
+
+  /** The language of a user's console and mails. */
+  async language(reader: TenantReader, user: { id: string; tenantId: string }): Promise<Language> {
+    const rows: Array<{ language: Language }> = await reader.read(user.tenantId, (m) =>
+      m.query('SELECT language FROM users WHERE id = $1 AND tenant_id = $2', [user.id, user.tenantId]),
+    );
+    if (!rows[0]) throw notFound('User');
+    return rows[0].language;
+  }
+
+  /** Saves the language the user chose (the console's switch); audited when it changes. Their mails are in it from now on. */
+  async setLanguage(actor: UserActor, language: Language, request: RequestInfo): Promise<Language> {
+    await withTenant(this.db, actor.tenantId, async (m) => {
+      const [before]: Array<{ language: Language }> = await m.query(
+        'SELECT language FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
+        [actor.userId, actor.tenantId],
+      );
+      if (!before) throw notFound('User');
+      if (before.language === language) return;
+      await m.query('UPDATE users SET language = $3 WHERE id = $1 AND tenant_id = $2', [actor.userId, actor.tenantId, language]);
+      await recordOwnChange(m, actor, AuditAction.USER_LANGUAGE_CHANGED, request, {
+        details: { before: before.language, after: language },
+      });
+    });
+    return language;
   }
 
   /** Creates a user with an argon2id-hashed primary password. */
