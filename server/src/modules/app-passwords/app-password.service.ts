@@ -6,6 +6,7 @@ import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoS
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, recordOwnChange } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
+import { preparedRead } from '../../db/pg-pool.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
@@ -92,8 +93,11 @@ export class AppPasswordService {
     // One statement and one row, no entity hydration: the policy and the actor's two-step status once, their app passwords as
     // one JSON array (a row per app password repeated the policy's columns, and parsing those cost more than the query).
     const onlyThis = actor.signedInWith === 'app_password';
-    const rows: SecurityInfoRow[] = await reader.read(actor.tenantId, (m) =>
-      m.query(
+    // A named statement: PostgreSQL plans it once per connection (planning cost as much as running it).
+    const rows = await reader.read(actor.tenantId, (m) =>
+      preparedRead<SecurityInfoRow>(
+        m,
+        onlyThis ? 'security_info_of_app_password' : 'security_info',
         `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
                 tp.services AS catalog, tp.allowed_services, tp.require_networks, tp.max_lifetime_days,
                 ${twoStepStatusColumns('$2', '$1')},
