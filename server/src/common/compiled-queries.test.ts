@@ -37,10 +37,13 @@ function server(compiled: boolean) {
   return { apollo, calls };
 }
 
+/** The answer to `query` sent twice (a document is compiled on its second use), and the resolver calls of the second. */
 async function answer(compiled: boolean, query: string) {
   const { apollo, calls } = server(compiled);
   await apollo.start();
   try {
+    await apollo.executeOperation({ query }, { contextValue: {} as Context });
+    Object.assign(calls, { rows: 0, touch: 0 });
     const response = await apollo.executeOperation({ query }, { contextValue: {} as Context });
     const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
     return { body: JSON.stringify(body), calls };

@@ -3,8 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Context } from './context.js';
 
-/** Distinct query documents kept compiled; past it the oldest goes (the console sends a few dozen). */
-const MAX_COMPILED = 500;
+/** Distinct query documents kept (compiled, or counted until their second use); past it the oldest goes. */
+const MAX_KEPT = 500;
 
 /**
  * Runs GraphQL queries through graphql-jit: each document (Apollo has parsed
@@ -14,22 +14,30 @@ const MAX_COMPILED = 500;
  * generality (an info object, argument values and type checks for every
  * field of every row); compiled, the same answer costs a fifth.
  *
- * Only queries, and only answers without errors: when the compiled query
+ * Compiling costs milliseconds, so a document is compiled on its second use:
+ * the console sends the same few dozen again and again, while documents that
+ * come once (hand-written, generated, hostile) run the ordinary way and cost
+ * no compiling. Only queries, and only answers without errors: when the compiled query
  * reports any error, Apollo runs the query again the ordinary way, so every
  * error is found, masked and logged as always. A query only reads (in the
  * request's read-only transaction), so running it twice changes nothing.
  * Mutations always run the ordinary way.
  */
 export function compiledQueries(schema: GraphQLSchema): ApolloServerPlugin<Context> {
-  const compiled = new Map<string, CompiledQuery | null>();
+  /** By query hash and operation: the compiled query, null when it cannot be compiled, or how often it was seen. */
+  const kept = new Map<string, CompiledQuery | null | number>();
 
   const compiledFor = (key: string, compile: () => CompiledQuery | null): CompiledQuery | null => {
-    let query = compiled.get(key);
-    if (query !== undefined) return query;
-    query = compile();
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, query);
-    return query;
+    const found = kept.get(key);
+    if (found === undefined) {
+      if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
+      kept.set(key, 1);
+      return null;
+    }
+    if (typeof found !== 'number') return found;
+    const made = compile();
+    kept.set(key, made);
+    return made;
   };
 
   const listener: GraphQLRequestListener<Context> = {
@@ -40,7 +48,12 @@ export function compiledQueries(schema: GraphQLSchema): ApolloServerPlugin<Conte
         return isCompiledQuery(made) ? made : null;
       });
       if (!query) return null;
-      const result = await query.query(undefined, contextValue, request.variables ?? {});
+      let result: Awaited<ReturnType<CompiledQuery['query']>>;
+      try {
+        result = await query.query(undefined, contextValue, request.variables ?? {});
+      } catch {
+        return null; // graphql-js will meet (and report) the same problem
+      }
       if (result.errors?.length || !result.data) return null;
       return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: result.data } } };
     },
