@@ -26,6 +26,7 @@ import { createMetricsHandler } from './modules/operations/metrics.handler.js';
 import { createMetricsRegistry } from './modules/operations/metrics.js';
 import { createForwardAuthHandler } from './modules/app-passwords/forward-auth.handler.js';
 import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic-auth.js';
+import { createScimRouter, SCIM_PATH } from './modules/scim/scim.routes.js';
 import { createIdentifyCaller } from './modules/sign-in/identify-caller.js';
 import { buildAppSchema } from './schema.js';
 import { createServices, type Services } from './services.js';
@@ -57,8 +58,8 @@ export interface App {
 const HTTP_DRAIN_GRACE_MS = 10_000;
 
 /**
- * Builds the HTTP server: GraphQL, /auth/basic, exports, health, readiness,
- * metrics and the built console. Tests call this too. Every request gets an
+ * Builds the HTTP server: GraphQL, /auth/basic, exports, SCIM, health,
+ * readiness, metrics and the built console. Tests call this too. Every request gets an
  * id (`X-Request-Id`) that is on every log line about it.
  */
 export async function createApp(config: AppConfig, db: DataSource, logger: Logger): Promise<App> {
@@ -160,6 +161,12 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   const exports = createAuditExportHandlers(db, (req) => identifyCaller(req, requestInfo(req)));
   app.get('/export/audit.csv', exports.audit);
   app.get('/export/sign-ins.csv', exports.signIns);
+
+  // Identity providers provisioning users: SCIM 2.0 with a SCIM-scoped API token, answering in SCIM's own format.
+  app.use(
+    SCIM_PATH,
+    createScimRouter({ apiTokens: services.apiTokens, users: services.scimUsers, requestInfo, https: config.cookieSecure, logger }),
+  );
 
   serveConsole(app, config.webDistDir);
 

@@ -128,6 +128,7 @@ const commands: Record<string, Command> = {
             : `${id} (unknown key!)`;
     const kinds = [
       ['app passwords', 'app_passwords', 'lookup_key_id', 'true'],
+      ['previous secrets of app passwords being rotated', 'app_passwords', 'previous_lookup_key_id', 'previous_valid_until > now()'],
       ['API tokens', 'api_tokens', 'token_key_id', 'expires_at > now()'],
       ['authenticator apps', 'totp_authenticators', 'secret_key_id', 'true'],
       ['unused recovery codes', 'recovery_codes', 'code_key_id', 'used_at IS NULL'],

@@ -6,6 +6,7 @@ import { validateArguments } from './common/input-validation.js';
 import { ApiTokenResolver } from './modules/api-tokens/api-token.resolver.js';
 import { AppPasswordInventoryResolver, AppPasswordOwnerResolver } from './modules/app-passwords/app-password-inventory.resolver.js';
 import { AppPasswordResolver } from './modules/app-passwords/app-password.resolver.js';
+import { AppPasswordRotationResolver } from './modules/app-passwords/app-password-rotation.resolver.js';
 import { AuditLogResolver } from './modules/logs/audit-log.resolver.js';
 import { ViewerSignInsResolver } from './modules/logs/viewer-sign-ins.resolver.js';
 // The viewer's resolvers before sign-in's: the order of imports is the order of fields in the emitted schema.
@@ -50,12 +51,13 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
   ),
   resolver(TwoStepResolver, ({ services }) => new TwoStepResolver(services.twoStep)),
   resolver(AppPasswordResolver, ({ services }) => new AppPasswordResolver(services.appPasswords)),
+  resolver(AppPasswordRotationResolver, ({ services }) => new AppPasswordRotationResolver(services.appPasswordRotation)),
   resolver(AppPasswordOwnerResolver, () => new AppPasswordOwnerResolver()),
   resolver(AppPasswordHistoryResolver, () => new AppPasswordHistoryResolver()),
   resolver(AppPasswordInventoryResolver, ({ services }) => new AppPasswordInventoryResolver(services.appPasswordInventory)),
   resolver(TenantPolicyResolver, ({ services }) => new TenantPolicyResolver(services.tenantPolicies)),
   resolver(ServicesResolver, ({ services }) => new ServicesResolver(services.serviceCatalog)),
-  resolver(TenantUserResolver, ({ services }) => new TenantUserResolver(services.userAdmin, services.twoStepReset)),
+  resolver(TenantUserResolver, ({ services }) => new TenantUserResolver(services.userAdmin, services.twoStepReset, services.userLifecycle)),
   resolver(AuditLogResolver, ({ services }) => new AuditLogResolver(services.auditLog)),
   resolver(ViewerSignInsResolver, ({ services }) => new ViewerSignInsResolver(services.auditLog)),
   resolver(ApiTokenResolver, ({ services }) => new ApiTokenResolver(services.apiTokens)),

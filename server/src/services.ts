@@ -11,9 +11,11 @@ import {
   revokeTenantAppPasswords,
   revokeUserAppPasswords,
 } from './modules/app-passwords/app-password-revocation.js';
+import { AppPasswordRotationService } from './modules/app-passwords/app-password-rotation.service.js';
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
+import { ScimUserService } from './modules/scim/scim-users.service.js';
 import { ConsoleAttempts } from './modules/sign-in/console-attempts.js';
 import { endSessions } from './modules/sign-in/end-sessions.js';
 import { SessionService } from './modules/sign-in/session.service.js';
@@ -26,6 +28,7 @@ import { TwoStepResetService } from './modules/two-step/two-step-reset.service.j
 import { TwoStepService } from './modules/two-step/two-step.service.js';
 import { PasswordChangeService } from './modules/users/password-change.service.js';
 import { UserAdminService } from './modules/users/user-admin.service.js';
+import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
 
 export interface Services {
@@ -37,9 +40,15 @@ export interface Services {
   sessions: SessionService;
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
+  /** New secrets for existing app passwords, and the end of their overlaps. */
+  appPasswordRotation: AppPasswordRotationService;
   userAdmin: UserAdminService;
+  /** Creating, re-roling, renaming, disabling and deleting users (admins, SCIM, single sign-on). */
+  userLifecycle: UserLifecycleService;
   auditLog: AuditLogService;
   apiTokens: ApiTokenService;
+  /** Users as identity providers provision them over SCIM. */
+  scimUsers: ScimUserService;
   /** Failure counters of every kind of sign-in: app passwords, console passwords, two-step codes. */
   signInThrottle: SignInThrottle;
   twoStep: TwoStepService;
@@ -88,9 +97,12 @@ export function createServices(
     sessions,
     appPasswords: new AppPasswordService(db, keys),
     appPasswordInventory: new AppPasswordInventoryService(db),
+    appPasswordRotation: new AppPasswordRotationService(db, keys),
     userAdmin: new UserAdminService(db),
+    userLifecycle: new UserLifecycleService(db, revokeUserAppPasswords),
     auditLog: new AuditLogService(db),
     apiTokens: new ApiTokenService(db, keys),
+    scimUsers: new ScimUserService(db, revokeUserAppPasswords),
     signInThrottle,
     twoStep,
     twoStepReset: new TwoStepResetService(db, twoStep, endSessions, revokeUserAppPasswords),

@@ -76,6 +76,7 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         email,
         displayName: email,
         tenantName: tenant.name,
+        mustChangePassword: false,
       };
       for (let i = 0; i < appPasswords; i++)
         await services.appPasswords.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });

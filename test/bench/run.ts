@@ -17,6 +17,7 @@ import { openBenchDatabase, type BenchDatabase } from './database.js';
 import { dovecotFigures } from './dovecot.js';
 import { graphqlFigures, seedGraphql } from './graphql-reads.js';
 import { scaleFigures, seedScale } from './scale.js';
+import { seedUsers, usersPageFigures } from './users-page.js';
 import type { ServerMode } from './server-process.js';
 import { postgresCpuMicros, seedSignIn, signInFigures } from './sign-in.js';
 import { startServer } from './start-server.js';
@@ -66,6 +67,10 @@ async function main(): Promise<void> {
     if (!skip('BENCH_SKIP_SCALE')) {
       const scale = await seedScale(database.url, lookupKey, log);
       tables.push(await scaleFigures(() => start('app', 300), database.url, scale, log));
+    }
+    if (!skip('BENCH_SKIP_USERS')) {
+      const users = await seedUsers(database.url, lookupKey, log);
+      tables.push(await usersPageFigures(() => start('app', 300), database.url, users, log));
     }
     if (consoleTable) tables.push(consoleTable);
 

@@ -98,6 +98,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
         email,
         displayName: email,
         tenantName: tenant.name,
+        mustChangePassword: false,
       };
       const passwords: Credential[] = [];
       for (let i = 0; i < appPasswords; i++)

@@ -354,6 +354,7 @@ describe('pnpm cli keys status', { timeout: 30_000 }, () => {
     expect(lines.map((l) => l.split(':')[0])).toEqual([
       'server keys',
       'app passwords',
+      'previous secrets of app passwords being rotated',
       'API tokens',
       'authenticator apps',
       'unused recovery codes',

@@ -280,11 +280,12 @@ describe('/metrics', () => {
     await fetch(`${server.url}/users/${marker}`);
     await fetch(`${server.url}/auth/${marker}?tenant=${marker}`);
     await fetch(`${server.url}/graphql?${marker}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${server.url}/scim/v2/Users/${marker}?filter=${marker}`);
     await checkBasic(server, basic(`${marker}@example.test`, randomSecret()), { ip: randomIp(), query: `tenant=${marker}` });
     const text = await scrape(server);
     expect(text).not.toContain(marker);
     const routes = new Set([...text.matchAll(/^app_passwords_http_requests_total\{route="([^"]+)"/gm)].map((m) => m[1]));
-    expect([...routes].sort()).toEqual(['auth_basic', 'console', 'export', 'graphql', 'healthz', 'metrics', 'other', 'readyz']);
+    expect([...routes].sort()).toEqual(['auth_basic', 'console', 'export', 'graphql', 'healthz', 'metrics', 'other', 'readyz', 'scim']);
   });
 
   it('keeps each app instance’s counts apart (one registry per app)', async () => {

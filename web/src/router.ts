@@ -16,6 +16,8 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: { name: 'security-info' } },
     { path: '/sign-in', name: 'sign-in', component: () => import('./features/sign-in/SignInPage.vue'), meta: { public: true } },
+    // Signed in with a one-time password from an admin: nothing else until they have chosen their own.
+    { path: '/choose-password', name: 'choose-password', component: () => import('./features/sign-in/ChangeOwnPasswordPage.vue') },
     // Where everyone lands after signing in: part of the entry, so that a first visit does not wait for another file.
     { path: '/security-info', name: 'security-info', component: SecurityInfoPage },
     // Admin pages are separate chunks, loaded only when an admin opens them.
@@ -60,6 +62,8 @@ router.beforeEach(async (to) => {
   const viewer = session.viewer.value;
   if (to.name === 'sign-in' && viewer) return { name: 'security-info' };
   if (!to.meta.public && !viewer) return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  if (viewer?.mustChangePassword) return to.name === 'choose-password' ? true : { name: 'choose-password' };
+  if (to.name === 'choose-password') return { name: 'security-info' };
   if (to.meta.admin && viewer?.role !== 'TENANT_ADMIN') return { name: 'security-info' };
   // The organisation requires two-step verification of admins: set it up first, then on to where they were going.
   if (to.meta.admin && viewer?.twoStepRequiredForAdmin) return { name: 'security-info', query: { next: to.fullPath } };

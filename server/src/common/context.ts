@@ -13,6 +13,8 @@ export enum ApiScope {
   AUDIT_READ = 'audit:read',
   USERS_READ = 'users:read',
   POLICY_READ = 'policy:read',
+  /** Provisioning over SCIM 2.0 (`/scim/v2`) and nothing else; a token with it has no other scope. */
+  SCIM = 'scim',
 }
 
 /**
@@ -39,6 +41,12 @@ export type UserActor = {
       email: string;
       displayName: string;
       tenantName: string;
+      /**
+       * Signed in with a one-time password from an admin: until they choose
+       * their own (changePassword), every other field answers
+       * PASSWORD_CHANGE_REQUIRED. Found with the session, at no extra cost.
+       */
+      mustChangePassword: boolean;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

@@ -53,8 +53,16 @@ export const twoStepRequired = (message: string) => new AppError(ErrorCode.TWO_S
 /** `appPasswords`: how many app passwords depend on the two-step verification that was to go. */
 export const twoStepNeededByAppPasswords = (appPasswords: number, message: string) =>
   new AppError(ErrorCode.TWO_STEP_NEEDED_BY_APP_PASSWORDS, message, { appPasswords });
+/** A unique name taken by another user: `field` says which (`email`, `externalId`). */
+export const alreadyExists = (message: string, field: string) => new AppError(ErrorCode.ALREADY_EXISTS, message, { field });
+export const lastAdmin = () =>
+  new AppError(ErrorCode.LAST_ADMIN, 'This is the last active admin of the organisation; make someone else an admin first.');
+export const passwordChangeRequired = () =>
+  new AppError(ErrorCode.PASSWORD_CHANGE_REQUIRED, 'Choose a new password first: the one you were given works only once.');
 export const appPasswordsDisabled = () =>
   new AppError(ErrorCode.APP_PASSWORDS_DISABLED, 'Your organisation has switched app passwords off.');
+export const appPasswordExpired = () =>
+  new AppError(ErrorCode.APP_PASSWORD_EXPIRED, 'This app password has expired, so it cannot be rotated. Create a new one instead.');
 /** The user has `count` app passwords, and the tenant allows `limit`. */
 export const appPasswordLimitReached = (count: number, limit: number) =>
   new AppError(

@@ -20,6 +20,9 @@ import { SessionViewer1796600000000 } from './migrations/1796600000000-SessionVi
 import { Services1796700000000 } from './migrations/1796700000000-Services.js';
 import { AppPasswordHistory1796800000000 } from './migrations/1796800000000-AppPasswordHistory.js';
 import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-AppPasswordUsesCleanup.js';
+import { AppPasswordRotation1797000000000 } from './migrations/1797000000000-AppPasswordRotation.js';
+import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
+import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -39,6 +42,9 @@ export const migrations = [
   Services1796700000000,
   AppPasswordHistory1796800000000,
   AppPasswordUsesCleanup1796900000000,
+  AppPasswordRotation1797000000000,
+  UserLifecycle1797400000000,
+  ScimProvisioning1797600000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

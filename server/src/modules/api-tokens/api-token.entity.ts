@@ -11,6 +11,10 @@ registerEnumType(ApiScope, {
     AUDIT_READ: { description: 'audit:read: the audit and sign-in logs and their CSV exports.' },
     USERS_READ: { description: 'users:read: the user list.' },
     POLICY_READ: { description: 'policy:read: the tenant policy and its preview.' },
+    SCIM: {
+      description:
+        'scim: an identity provider creating, updating and deleting users over SCIM 2.0 (/scim/v2). Only alone: such a token can do nothing else.',
+    },
   },
 });
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ServerKeys } from '../../common/server-keys.js';
-import type { ApiScope, RequestInfo, TenantReader, TokenActor, UserActor } from '../../common/context.js';
+import { ApiScope, type RequestInfo, type TenantReader, type TokenActor, type UserActor } from '../../common/context.js';
 import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_NAME_MAX_LENGTH } from '@app-passwords/schema';
 import { badInput, notFound } from '../../common/errors.js';
 import { isUuid } from '../../common/pagination.js';
@@ -31,6 +31,11 @@ export class ApiTokenService {
     const name = input.name.trim();
     // Length, lifetime and control characters are checked on the input (api-token.inputs.ts, input-validation.ts).
     if (!name) throw badInput(`A name is 1 to ${API_TOKEN_NAME_MAX_LENGTH} characters, without control characters.`, 'name');
+    const scopes = [...new Set(input.scopes)];
+    // A token an identity provider holds for provisioning must not also read logs or revoke app passwords.
+    if (scopes.includes(ApiScope.SCIM) && scopes.length > 1) {
+      throw badInput('A SCIM token has the SCIM scope only: create a separate token for anything else.', 'scopes');
+    }
     const days = input.expiresInDays ?? API_TOKEN_DEFAULT_DAYS;
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const apiToken = await withTenant(this.db, actor.tenantId, async (m) => {
@@ -38,7 +43,7 @@ export class ApiTokenService {
         m.create(ApiToken, {
           tenantId: actor.tenantId,
           name,
-          scopes: [...new Set(input.scopes)],
+          scopes,
           tokenTag: this.tag(token),
           tokenKeyId: this.keys.currentId,
           createdByUserId: actor.userId,

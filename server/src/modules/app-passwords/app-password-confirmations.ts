@@ -24,6 +24,14 @@ export interface Candidate {
   services: string[] | null;
   every_service: boolean | null;
   networks: string[] | null;
+  /** Which secret (each rotation makes a new version): on the cold path the one the tags found, on the warm path the current one. */
+  secret_version: number | null;
+  /** Warm path only: the version of a rotation's previous secret while it still works, else null. */
+  previous_secret_version?: number | null;
+  /** Cold path only: the tags found a rotation's previous secret, still in its overlap. */
+  previous_secret?: boolean | null;
+  /** Cold path only: the tags found the new secret while the previous one still works; its first success ends that. */
+  rotating?: boolean | null;
 }
 
 /** What the candidate's app password may be used for and from. */
@@ -144,6 +152,19 @@ export class AppPasswordConfirmations {
   }
 
   /**
+   * The first success with a rotated app password's new secret: its previous
+   * secret stops working, on every instance, before this success is answered
+   * (audited as the server; once, however many instances get here at once).
+   */
+  async finishRotation(candidate: Candidate, clientIp: string | null): Promise<void> {
+    await this.pool.query({
+      name: 'finish-app-password-rotation',
+      text: FINISH_ROTATION_SQL,
+      values: [candidate.app_password_id, candidate.secret_version, clientIp],
+    });
+  }
+
+  /**
    * Records a use when the last one is over a minute old, or this process
    * has not recorded one for this service and address in the last minute
    * (the statement checks again, for other instances): last used, the
@@ -164,5 +185,7 @@ export class AppPasswordConfirmations {
 
 /** Functions that see every tenant (migration RowLevelSecurity): a batch serves many tenants at once. */
 const CONFIRM_SQL = `SELECT * FROM confirm_app_passwords(string_to_array($1, ',')::uuid[])`;
+
+const FINISH_ROTATION_SQL = `SELECT finish_app_password_rotation($1::uuid, $2::int, $3::inet)`;
 
 const TOUCH_SQL = `SELECT record_app_password_uses($1::uuid[], $2::inet[], $3::text[])`;

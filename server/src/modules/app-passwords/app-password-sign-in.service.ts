@@ -26,6 +26,8 @@ interface ColdCheck {
 /** A remembered success, under the keyed hash of the Authorization header that earned it. */
 interface CacheEntry {
   appPasswordId: string;
+  /** Which of its secrets (a rotation makes a new one): remembered only while that one still works. */
+  secretVersion: number;
   /** The sign-in name as the app sent it (for the sign-in log), and lower-cased (to compare with the user's). */
   signInName: string;
   name: string;
@@ -216,11 +218,13 @@ export class AppPasswordSignInService {
     attempt.succeededLater();
     await Promise.all([
       this.confirmations.touch(candidate, request.clientIp, service),
-      candidate.lookup_tag && !candidate.lookup_tag.equals(tags[0]!)
+      // A rotation's previous secret is not tagged again: it stops within a day anyway.
+      !candidate.previous_secret && candidate.lookup_tag && !candidate.lookup_tag.equals(tags[0]!)
         ? this.retag(candidate.app_password_id!, candidate.lookup_tag, tags[0]!)
         : undefined,
+      candidate.rotating ? this.confirmations.finishRotation(candidate, request.clientIp) : undefined,
     ]);
-    if (this.cacheTtlMs > 0) this.remember(headerKey, candidate.app_password_id!, credentials.signInName, name);
+    if (this.cacheTtlMs > 0) this.remember(headerKey, candidate, credentials.signInName, name);
     return { check: this.success(candidate), candidate };
   }
 
@@ -238,13 +242,15 @@ export class AppPasswordSignInService {
   /** The warm path: no argon2; a confirmation by primary key, shared with requests of the same moment. */
   private async confirmRemembered(
     cacheKey: string,
-    { appPasswordId, signInName, name }: CacheEntry,
+    { appPasswordId, secretVersion, signInName, name }: CacheEntry,
     request: RequestInfo,
     tenantId: string | undefined,
     service: string | undefined,
   ): Promise<AppPasswordCheck> {
     const candidate = await this.confirmations.confirm(appPasswordId);
-    if (!candidate || candidate.email.toLowerCase() !== name) {
+    // Deleted, another user's name now, or this secret retired by a rotation (the new one used, or the overlap over).
+    const retired = candidate && secretVersion !== candidate.secret_version && secretVersion !== candidate.previous_secret_version;
+    if (!candidate || candidate.email.toLowerCase() !== name || retired) {
       this.cache.delete(cacheKey);
       return this.fail(signInName, SignInOutcome.REVOKED, request, service, candidate);
     }
@@ -276,9 +282,10 @@ export class AppPasswordSignInService {
     return hash('sha256', `${this.cacheHashKey}\0${authorization}`, 'base64');
   }
 
-  private remember(cacheKey: string, appPasswordId: string, signInName: string, name: string): void {
+  private remember(cacheKey: string, c: Candidate, signInName: string, name: string): void {
     if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, { appPasswordId, signInName, name, expiresAt: Date.now() + this.cacheTtlMs });
+    const entry = { appPasswordId: c.app_password_id!, secretVersion: c.secret_version!, signInName, name };
+    this.cache.set(cacheKey, { ...entry, expiresAt: Date.now() + this.cacheTtlMs });
   }
 
   private success(c: Candidate): AppPasswordCheck {

@@ -60,6 +60,15 @@ export class AppPassword {
   @Field(() => String, { nullable: true, description: 'The client IP address of that last sign-in.' })
   lastUsedIp!: string | null;
 
+  /** Not a TypeORM column: when the previous secret of a rotation stops working at the latest (see rotateAppPassword). */
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Being rotated: its previous secret still works until this time, or until an app first signs in with the new one, ' +
+      'whichever comes first (see rotateAppPassword). Null when it is not being rotated.',
+  })
+  rotatingUntil!: Date | null;
+
   // Not TypeORM columns: read and written in plain SQL (appPasswordScopeColumns), since what it may be used for depends on the
   // tenant's policy too.
   @Field(() => [String], {
@@ -111,6 +120,7 @@ export interface AppPasswordRow {
   expires_at: Date | null;
   last_used_at: Date | null;
   last_used_ip: string | null;
+  rotating_until: Date | null;
   services: string[];
   networks: string[];
   used_services: string[];
@@ -146,6 +156,7 @@ export function appPasswordFromRow(row: AppPasswordRow, now = new Date()): AppPa
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
     lastUsedIp: row.last_used_ip,
+    rotatingUntil: row.rotating_until,
     services: row.services,
     networks: row.networks,
     usedServices: row.used_services,
@@ -153,9 +164,10 @@ export function appPasswordFromRow(row: AppPasswordRow, now = new Date()): AppPa
   });
 }
 
-/** An app password's own columns, over `ap`. */
+/** An app password's own columns, over `ap`. A rotation's overlap counts only while it lasts (the sweep may not have run yet). */
 export const APP_PASSWORD_COLUMNS =
-  'ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip';
+  'ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip, ' +
+  'CASE WHEN ap.previous_valid_until > now() THEN ap.previous_valid_until END AS rotating_until';
 
 /** App passwords of one tenant matching `where` (over `ap`), oldest first, with what they may be used for. */
 export async function readAppPasswords(m: EntityManager, tenantId: string, where: string, values: unknown[]): Promise<AppPassword[]> {

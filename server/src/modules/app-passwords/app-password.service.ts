@@ -1,8 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { hashSecret } from '../../common/argon2.js';
 import type { ServerKeys } from '../../common/server-keys.js';
 import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
-import { appPasswordLimitReached, appPasswordsDisabled, badInput, notFound, twoStepRequired } from '../../common/errors.js';
+import { appPasswordLimitReached, badInput, notFound } from '../../common/errors.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, recordOwnChange } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
@@ -34,6 +34,7 @@ import { servicesOf } from '../services/service-catalog.service.js';
 import type { Service } from '../services/service.type.js';
 import { Role } from '../users/user.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
+import { assertAppPasswordsAllowed, assertTwoStepForAppPasswords } from './app-password-gates.js';
 import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -151,10 +152,10 @@ export class AppPasswordService {
     // Fail fast before spending argon2 work; the transaction checks again.
     await withTenant(this.db, actor.tenantId, async (m) => {
       const current = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
-      this.assertAllowed(current);
+      assertAppPasswordsAllowed(current);
       this.scopeFor(current, input, networks.networks);
       this.expiryOf(current, input);
-      await this.assertTwoStep(current, actor, m);
+      await assertTwoStepForAppPasswords(m, current, actor);
     });
     requireRecentSignIn(actor);
 
@@ -166,9 +167,9 @@ export class AppPasswordService {
       const locked = await m.query('SELECT id FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
       if (locked.length === 0) throw notFound('User');
       const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
-      this.assertAllowed(policy);
+      assertAppPasswordsAllowed(policy);
       const services = this.scopeFor(policy, input, networks.networks);
-      await this.assertTwoStep(policy, actor, m);
+      await assertTwoStepForAppPasswords(m, policy, actor);
       const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1 AND ${ACTIVE}`, [
         actor.userId,
       ]);
@@ -357,23 +358,5 @@ export class AppPasswordService {
     if (isProblem(services)) throw badInput(services.problem, services.field);
     if (policy.requireNetworks && networks.length === 0) throw badInput(NETWORKS_REQUIRED, 'networks');
     return services.services;
-  }
-
-  private assertAllowed(policy: TenantPolicy): void {
-    if (!allowsAppPasswords(policy)) {
-      throw appPasswordsDisabled();
-    }
-  }
-
-  /** While the tenant requires it, only users with two-step verification may create app passwords. */
-  private async assertTwoStep(policy: TenantPolicy, actor: UserActor, m: EntityManager): Promise<void> {
-    if (!policy.requireTwoStepForAppPasswords) return;
-    const enrolled = await m.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1 AND tenant_id = $2 AND confirmed_at IS NOT NULL', [
-      actor.userId,
-      actor.tenantId,
-    ]);
-    if (enrolled.length === 0) {
-      throw twoStepRequired('Your organisation allows app passwords only with two-step verification. Set up an authenticator app first.');
-    }
   }
 }

@@ -22,9 +22,15 @@ export const AuditAction = {
   APP_PASSWORD_SERVICES_LIMITED: 'app_password.services_limited',
   APP_PASSWORD_NETWORKS_CHANGED: 'app_password.networks_changed',
   APP_PASSWORD_USED_FROM_NEW_NETWORK: 'app_password.used_from_new_network',
+  APP_PASSWORD_ROTATED: 'app_password.rotated',
+  APP_PASSWORD_ROTATION_FINISHED: 'app_password.rotation_finished',
   SERVICE_ADDED: 'service.added',
   SERVICE_RENAMED: 'service.renamed',
   SERVICE_REMOVED: 'service.removed',
+  USER_DELETED: 'user.deleted',
+  USER_ROLE_CHANGED: 'user.role_changed',
+  USER_RENAMED: 'user.renamed',
+  USER_UPDATED: 'user.updated',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -6,7 +6,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ApiScope, type Actor } from '../../common/context.js';
 import { ADMIN_TWO_STEP_MESSAGE } from '../../common/auth-checker.js';
-import { AppError, badInput, forbidden, twoStepRequired, unauthenticated } from '../../common/errors.js';
+import { AppError, badInput, forbidden, passwordChangeRequired, twoStepRequired, unauthenticated } from '../../common/errors.js';
 import { textProblem, textProblemMessage } from '../../common/text.js';
 import { csvRow } from '../../common/csv.js';
 import { SqlParams } from '../../common/sql.js';
@@ -142,6 +142,7 @@ function authorize(actor: Actor | null): asserts actor is Actor {
     return;
   }
   if (actor.signedInWith === 'app_password' || actor.role !== Role.TENANT_ADMIN) throw forbidden('Only tenant admins can export.');
+  if (actor.mustChangePassword) throw passwordChangeRequired();
   if (actor.twoStepRequiredForAdmin) throw twoStepRequired(ADMIN_TWO_STEP_MESSAGE);
 }
 

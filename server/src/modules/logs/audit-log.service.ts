@@ -61,11 +61,13 @@ export function signInConditions(q: SqlParams, tenantId: string, filter: SignInF
 
 export const AUDIT_SELECT = `
   SELECT e.id::text AS id, e.occurred_at AS "occurredAt", e.occurred_at::text AS "sortKey", e.action, e.action AS "actionKind", e.actor_type AS "actorType", e.actor_type AS "actorKind", e.actor_user_id AS "actorUserId",
-         actor.email AS "actorEmail", e.actor_api_token_id AS "actorApiTokenId", e.target_user_id AS "targetUserId",
+         actor.email AS "actorEmail", e.actor_api_token_id AS "actorApiTokenId", token.name AS "actorApiTokenName",
+         token.scopes AS "actorApiTokenScopes", e.target_user_id AS "targetUserId",
          target.email AS "targetEmail", e.app_password_id AS "appPasswordId", e.app_password_name AS "appPasswordName",
          host(e.client_ip) AS "clientIp", e.user_agent AS "userAgent", e.details::text AS details, e.details AS "detailsObject"
     FROM audit_events e
     LEFT JOIN users actor ON actor.id = e.actor_user_id
+    LEFT JOIN api_tokens token ON token.id = e.actor_api_token_id
     LEFT JOIN users target ON target.id = e.target_user_id`;
 
 /** A sign-in entry's columns over `s` (sign_in_events) and `ap` (its app password, if still there). */

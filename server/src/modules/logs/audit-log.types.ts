@@ -1,3 +1,4 @@
+import { ApiScope } from '../../common/context.js';
 import { MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionTypes, NewestFirstPageArgs } from '../../common/pagination.js';
@@ -77,11 +78,25 @@ registerEnumType(AuditAction, {
       description:
         'app_password.used_from_new_network: an app password signed an app in from a network (/24 or /64) it was not used from in the last 90 days (details: network).',
     },
+    APP_PASSWORD_ROTATED: {
+      description:
+        'app_password.rotated: its owner gave an app password a new secret; the previous one works until the new one is first used, at most until overlapEndsAt (details: overlapEndsAt, replacedUnusedSecret).',
+    },
+    APP_PASSWORD_ROTATION_FINISHED: {
+      description:
+        "app_password.rotation_finished: a rotated app password's previous secret stopped working, recorded by the server (details: reason, new_secret_used or overlap_ended).",
+    },
     SERVICE_ADDED: { description: "service.added: an admin added a service to the tenant's list (details: key, nameEn, nameNl)." },
     SERVICE_RENAMED: { description: 'service.renamed: an admin renamed a service (details: key, before, after).' },
     SERVICE_REMOVED: {
       description: 'service.removed: an admin removed a service; no app password has it any more (details: key, appPasswordsChanged).',
     },
+    USER_DELETED: {
+      description: 'user.deleted: a user was deleted, their app passwords and sessions with them (details: email, displayName).',
+    },
+    USER_ROLE_CHANGED: { description: "user.role_changed: a user's role changed (details: from, to)." },
+    USER_RENAMED: { description: "user.renamed: a user's sign-in name changed (details: from, to)." },
+    USER_UPDATED: { description: "user.updated: a user's display name or external id changed (details: what changed, before and after)." },
   },
 });
 
@@ -135,6 +150,15 @@ export class AuditEntry {
 
   @Field(() => ID, { description: 'The acting API token, when an integrator acted.', nullable: true })
   actorApiTokenId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The acting API token's name, while the token exists (e.g. the one an identity provider provisions with).",
+  })
+  actorApiTokenName!: string | null;
+
+  @Field(() => [ApiScope], { nullable: true, description: "The acting API token's scopes, while the token exists: SCIM for provisioning." })
+  actorApiTokenScopes!: ApiScope[] | null;
 
   @Field(() => ID, { description: 'The user the change was about, if any.', nullable: true })
   targetUserId!: string | null;

@@ -10,6 +10,9 @@ describe('routeOf', () => {
     expect(routeOf('/healthz')).toBe('healthz');
     expect(routeOf('/readyz')).toBe('readyz');
     expect(routeOf('/metrics')).toBe('metrics');
+    expect(routeOf('/scim/v2')).toBe('scim');
+    expect(routeOf('/scim/v2/Users/5b0d7a5e-0000-4000-8000-000000000000')).toBe('scim');
+    expect(routeOf('/scim/v2/Groups')).toBe('scim');
     expect(routeOf('/')).toBe('console');
     expect(routeOf('/assets/index-3f2a.js')).toBe('console');
     expect(routeOf('/assets/SecurityInfoPage--cD4Ugh-.js')).toBe('console');
@@ -33,6 +36,9 @@ describe('routeOf', () => {
     '/%2e%2e/etc/passwd',
     '/assets%2findex.js',
     '/admin//users',
+    '/scim',
+    '/scim/v1/Users',
+    '/SCIM/v2/Users',
   ])('puts %s, which nobody serves, under one label: other', (path) => {
     expect(routeOf(path)).toBe('other');
   });
@@ -55,6 +61,6 @@ describe('HttpRequestCounts', () => {
       ['auth_basic', '4xx', 2],
       ['console', '3xx', 1],
     ]);
-    expect([...counts.entries()]).toHaveLength(8 * 5);
+    expect([...counts.entries()]).toHaveLength(9 * 5);
   });
 });

@@ -9,7 +9,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../../common/request-id.js';
  * set, never the URL, so the number of time series stays bounded whatever
  * clients send. `other` is a path nobody serves (404).
  */
-export const ROUTES = ['graphql', 'auth_basic', 'export', 'healthz', 'readyz', 'metrics', 'console', 'other'] as const;
+export const ROUTES = ['graphql', 'auth_basic', 'export', 'scim', 'healthz', 'readyz', 'metrics', 'console', 'other'] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** How a request ended: the class of its status code, or `aborted` when the client went away before the answer was sent. */
@@ -36,8 +36,10 @@ const API_ROUTES: ReadonlyMap<string, Route> = new Map([
   ['/readyz', 'readyz'],
   ['/metrics', 'metrics'],
 ]);
+/** Where identity providers provision users (the SCIM module): every path under it is the SCIM service's. */
+export const SCIM_ROOT = '/scim/v2';
 /** The first segments of the API's paths: the console answers under none of them, in any case. */
-const API_ROOTS: ReadonlySet<string> = new Set([...API_ROUTES.keys()].map((path) => path.split('/')[1]!));
+const API_ROOTS: ReadonlySet<string> = new Set([...API_ROUTES.keys(), SCIM_ROOT].map((path) => path.split('/')[1]!));
 /** Segments of letters, digits and `_ ~ - .`, none starting with a dot, and an optional trailing slash: nothing encoded, doubled or dotted. */
 const PLAIN_PATH = /^\/(?:[\w~-][\w.~-]*(?:\/[\w~-][\w.~-]*)*\/?)?$/;
 
@@ -52,7 +54,10 @@ export function isConsolePath(path: string): boolean {
 
 /** The route of a path (no query string); `other` is a path nobody serves, e.g. any variant of an API path. */
 export function routeOf(path: string): Route {
-  return API_ROUTES.get(path) ?? (isConsolePath(path) ? 'console' : 'other');
+  const route = API_ROUTES.get(path);
+  if (route) return route;
+  if (path === SCIM_ROOT || path.startsWith(`${SCIM_ROOT}/`)) return 'scim';
+  return isConsolePath(path) ? 'console' : 'other';
 }
 
 /**
@@ -91,7 +96,7 @@ export interface RequestLocals {
 export const requestLocals = (res: Response): RequestLocals => res.locals as RequestLocals;
 
 /** Access logs at info for the API people call; health checks, scrapes and console assets only at debug. */
-const INFO_ROUTES: ReadonlySet<Route> = new Set(['graphql', 'export']);
+const INFO_ROUTES: ReadonlySet<Route> = new Set(['graphql', 'export', 'scim']);
 
 /**
  * The first middleware: gives the request its id (echoed in `X-Request-Id`)

@@ -18,7 +18,8 @@ interface ConsoleSignInRow {
   tenant_id: string;
   email: string;
   role: Role;
-  password_hash: string;
+  /** null: no password (single sign-on only). */
+  password_hash: string | null;
   status: UserStatus;
 }
 
@@ -28,7 +29,8 @@ interface ConsoleSignInRow {
  * an instance still running the older code.
  */
 const SESSION_FOR_TOKEN_SQL =
-  'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name ' +
+  'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, ' +
+  'must_change_password ' +
   'FROM session_for_token($1, $2)';
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -57,8 +59,9 @@ export class SessionService {
   ) {}
 
   /**
-   * Checks the primary password. An unknown name, a wrong password and a
-   * disabled user all fail the same way after the same argon2 work, so neither
+   * Checks the primary password. An unknown name, a wrong password, a user
+   * without a password (single sign-on only) and a disabled user all fail the
+   * same way after the same argon2 work, so neither
    * the answer nor its timing tells them apart. Each attempt takes a place on
    * the console's counters before argon2 runs (aliases in one GraphQL document
    * are attempts too), and only a wrong password counts as a failure. Users
@@ -74,7 +77,7 @@ export class SessionService {
       user: found && { tenant_id: found.tenant_id, user_id: found.id },
     };
     const verdict = await this.attempts.run(passwordCounters('console', name, request.clientIp), subject, request, async () => {
-      const valid = found ? await verifySecret(found.password_hash, password) : await verifyAgainstNothing(password);
+      const valid = found?.password_hash ? await verifySecret(found.password_hash, password) : await verifyAgainstNothing(password);
       if (!found) return { outcome: SignInOutcome.UNKNOWN_USER, counts: 'failed' };
       if (!valid) return { outcome: SignInOutcome.WRONG_PASSWORD, counts: 'failed' };
       if (found.status !== UserStatus.ACTIVE) return { outcome: SignInOutcome.USER_DISABLED, counts: 'refund' };
@@ -87,7 +90,7 @@ export class SessionService {
       const { token } = await this.insertSession(user, ['password'], 'two_step_pending', request);
       return { stage: 'two_step', token, user };
     }
-    return { stage: 'signed_in', ...(await this.open(user, ['password'], request)), user };
+    return { stage: 'signed_in', ...(await this.startSession(user, ['password'], request)), user };
   }
 
   /**
@@ -127,7 +130,7 @@ export class SessionService {
       m.query('WITH claimed AS (DELETE FROM sessions WHERE id = $1 AND two_step_pending RETURNING id) SELECT id FROM claimed', [row.id]),
     );
     if (claimed.length === 0) throw expired();
-    return { stage: 'signed_in', ...(await this.open(user, ['password', factor], request)), user };
+    return { stage: 'signed_in', ...(await this.startSession(user, ['password', factor], request)), user };
   }
 
   /**
@@ -160,7 +163,7 @@ export class SessionService {
     if (!user) return false;
     const subject = { signInName: user.email, method: SignInCredential.PASSWORD, user: { tenant_id: user.tenantId, user_id: user.id } };
     const verdict = await this.attempts.run(passwordCounters('console', user.email, request.clientIp), subject, request, async () =>
-      (await verifySecret(user.passwordHash, password))
+      (user.passwordHash ? await verifySecret(user.passwordHash, password) : await verifyAgainstNothing(password))
         ? { outcome: SignInOutcome.SUCCESS, counts: 'succeeded' }
         : { outcome: SignInOutcome.WRONG_PASSWORD, counts: 'failed' },
     );
@@ -187,6 +190,7 @@ export class SessionService {
       email: string;
       display_name: string;
       tenant_name: string;
+      must_change_password: boolean;
     }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {
@@ -200,6 +204,7 @@ export class SessionService {
       email: row.email,
       displayName: row.display_name,
       tenantName: row.tenant_name,
+      mustChangePassword: row.must_change_password,
     };
   }
 
@@ -213,8 +218,12 @@ export class SessionService {
     await this.db.query('SELECT end_sign_in_for_token($1)', [sha256(token)]);
   }
 
-  /** A new session for a user who has proved who they are. */
-  private async open(user: SignedInUser, methods: AuthenticationMethod[], request: RequestInfo): Promise<{ token: string }> {
+  /**
+   * A new session for a user who has proved who they are: every way into the
+   * console ends here (password, two-step code, single sign-on), which also
+   * records the user's last sign-in.
+   */
+  async startSession(user: SignedInUser, methods: AuthenticationMethod[], request: RequestInfo): Promise<{ token: string }> {
     // The user is here: their app passwords may be tried from unknown devices again, even after 100 failures in a row.
     await this.throttle.clearUser(user.email);
     return this.insertSession(user, methods, 'signed_in', request);
@@ -235,6 +244,7 @@ export class SessionService {
     const now = Date.now();
     await withTenant(this.db, user.tenantId, async (m) => {
       await m.query('DELETE FROM sessions WHERE user_id = $1 AND expires_at < now()', [user.id]);
+      if (stage === 'signed_in') await m.query('UPDATE users SET last_sign_in_at = now() WHERE id = $1', [user.id]);
       await m.insert(Session, {
         tokenHash: sha256(token),
         tenantId: user.tenantId,

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { AllowBeforePasswordChange } from '../../common/auth-checker.js';
 import type { Context } from '../../common/context.js';
 import { forbidden } from '../../common/errors.js';
 import type { PasswordChangeService } from '../users/password-change.service.js';
@@ -55,6 +56,7 @@ export class SignInResolver {
   }
 
   @Authorized()
+  @AllowBeforePasswordChange()
   @Mutation(() => ReauthenticatePayload, {
     description:
       'Enter the password again to confirm it is you: creating app passwords and removing two-step verification ' +
@@ -87,6 +89,7 @@ export class SignInResolver {
   }
 
   @Authorized()
+  @AllowBeforePasswordChange()
   @Mutation(() => ChangePasswordPayload, {
     description:
       "Changes the signed-in user's primary password after checking the current one. Ends the user's other sessions and, " +

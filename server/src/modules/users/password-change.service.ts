@@ -56,7 +56,7 @@ export class PasswordChangeService {
     const passwordHash = await hashSecret(newPassword);
 
     return withTenant(this.db, who.tenantId, async (m) => {
-      await m.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, user.id]);
+      await m.query('UPDATE users SET password_hash = $1, must_change_password = false WHERE id = $2', [passwordHash, user.id]);
       await m.query('DELETE FROM sessions WHERE user_id = $1 AND id <> $2', [user.id, who.sessionId]);
       const revokedAppPasswords = await this.afterPasswordChange(m, { tenantId: who.tenantId, userId: user.id }, request);
       await recordOwnChange(m, { tenantId: who.tenantId, userId: user.id }, AuditAction.USER_PASSWORD_CHANGED, request, {

@@ -6,6 +6,17 @@ import type { Page } from '../../common/pagination.js';
 import { Role, UserStatus } from './user.entity.js';
 import type { TwoStepResetService } from '../two-step/two-step-reset.service.js';
 import type { UserAdminService } from './user-admin.service.js';
+import type { UserLifecycleService } from './user-lifecycle.service.js';
+import { auditActorOf } from '../audit/audit.service.js';
+import {
+  ChangeUserRoleInput,
+  CreateUserInput,
+  CreateUserPayload,
+  DeleteUserInput,
+  DeleteUserPayload,
+  InitialPassword,
+  UpdateUserInput,
+} from './user-lifecycle.types.js';
 import {
   ResetTwoStepVerificationInput,
   ResetTwoStepVerificationPayload,
@@ -20,6 +31,7 @@ export class TenantUserResolver {
   constructor(
     private readonly userAdmin: UserAdminService,
     private readonly twoStepReset: TwoStepResetService,
+    private readonly lifecycle: UserLifecycleService,
   ) {}
 
   @Authorized(Role.TENANT_ADMIN)
@@ -59,6 +71,80 @@ export class TenantUserResolver {
     const actor = requireUser(ctx);
     const reset = await this.twoStepReset.resetByAdmin(actor, input.userId, input.deleteAppPasswords, ctx.request);
     return { ...reset, user: await this.userAdmin.get(ctx.transaction, actor, input.userId) };
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @Mutation(() => CreateUserPayload, {
+    description:
+      'Creates a user of your tenant, with a one-time password returned once (they choose their own at their first sign-in) ' +
+      'or none (single sign-on only). A sign-in name already in use answers ALREADY_EXISTS. Needs an admin signed in to the console.',
+  })
+  async createUser(
+    @Arg('input', () => CreateUserInput, { description: 'Who the new user is.' }) input: CreateUserInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateUserPayload> {
+    const actor = requireUser(ctx);
+    const { user, initialPassword } = await this.lifecycle.createUser(actor.tenantId, auditActorOf(actor), {
+      email: input.email,
+      displayName: input.displayName,
+      role: input.role,
+      password: input.password === InitialPassword.GENERATE ? 'generate' : 'none',
+      request: ctx.request,
+    });
+    return { user: await this.userAdmin.get(ctx.transaction, actor, user.id), initialPassword: initialPassword ?? null };
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @Mutation(() => User, {
+    description: "Changes a user's role; the tenant's last active admin stays one (LAST_ADMIN). Needs an admin signed in to the console.",
+  })
+  async changeUserRole(
+    @Arg('input', () => ChangeUserRoleInput, { description: 'The user and their new role.' }) input: ChangeUserRoleInput,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
+    const actor = requireUser(ctx);
+    await this.lifecycle.changeUserRole(actor.tenantId, auditActorOf(actor), input.userId, input.role, ctx.request);
+    return this.userAdmin.get(ctx.transaction, actor, input.userId);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @Mutation(() => User, {
+    description:
+      "Changes a user's sign-in name or display name. A sign-in name already in use answers ALREADY_EXISTS. " +
+      'Needs an admin signed in to the console.',
+  })
+  async updateUser(
+    @Arg('input', () => UpdateUserInput, { description: 'The user and what changes.' }) input: UpdateUserInput,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
+    const actor = requireUser(ctx);
+    await this.lifecycle.updateUser(
+      actor.tenantId,
+      auditActorOf(actor),
+      input.userId,
+      { email: input.email ?? undefined, displayName: input.displayName ?? undefined },
+      ctx.request,
+    );
+    return this.userAdmin.get(ctx.transaction, actor, input.userId);
+  }
+
+  @Authorized(Role.TENANT_ADMIN)
+  @Mutation(() => DeleteUserPayload, {
+    description:
+      'Deletes a user of your tenant: their app passwords are revoked (audited one by one), their sessions end, and the ' +
+      'audit trail keeps their name. Not yourself, not the last active admin (LAST_ADMIN). Needs an admin signed in to the console.',
+  })
+  async deleteUser(
+    @Arg('input', () => DeleteUserInput, { description: 'The user to delete.' }) input: DeleteUserInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeleteUserPayload> {
+    const actor = requireUser(ctx);
+    const deleted = await this.lifecycle.deleteUser(actor.tenantId, auditActorOf(actor), input.userId, ctx.request);
+    return {
+      deletedUserId: deleted.user.id,
+      revokedAppPasswords: deleted.revokedAppPasswords,
+      signedOutSessions: deleted.signedOutSessions,
+    };
   }
 
   private async change(ctx: Context, id: string, status: UserStatus): Promise<User> {

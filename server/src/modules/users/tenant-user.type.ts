@@ -12,6 +12,22 @@ registerEnumType(UserStatus, {
   },
 });
 
+/** Where a user came from, as GraphQL names it (users.source in upper case). */
+export enum UserOrigin {
+  LOCAL = 'LOCAL',
+  SCIM = 'SCIM',
+  SSO = 'SSO',
+}
+registerEnumType(UserOrigin, {
+  name: 'UserOrigin',
+  description: 'Where a user came from.',
+  valuesConfig: {
+    LOCAL: { description: 'Created here: by an admin, an operator, or the demo.' },
+    SCIM: { description: "Provisioned by the organisation's identity provider over SCIM." },
+    SSO: { description: 'Created at their first single sign-on.' },
+  },
+});
+
 @ObjectType({ description: 'A user of the tenant, as admins see them.' })
 export class User {
   @Field(() => ID, { description: 'The user id.' })
@@ -40,6 +56,18 @@ export class User {
 
   @Field(() => Boolean, { description: 'An authenticator app is set up: signing in to the console takes a code after the password.' })
   twoStepEnabled!: boolean;
+
+  @Field(() => UserOrigin, { description: 'Where the user came from.' })
+  origin!: UserOrigin;
+
+  @Field(() => Boolean, { description: 'They have a password; false: they sign in only through single sign-on.' })
+  hasPassword!: boolean;
+
+  @Field(() => Boolean, { description: 'They still have the one-time password they were given and must choose their own at sign-in.' })
+  mustChangePassword!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'Their last sign-in to the console (password or single sign-on); null: never.' })
+  lastSignInAt!: Date | null;
 }
 
 export const { Connection: UserConnection } = connectionTypes('User', User, "A page of the tenant's users, by sign-in name.");
@@ -50,6 +78,13 @@ export class UserFilter {
   @Field(() => String, { nullable: true, description: 'Part of the sign-in name or display name, any case.' })
   @MaxLength(200)
   search?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The sign-in name or the display name starts with this, any case (fast on large tenants, unlike search).',
+  })
+  @MaxLength(200)
+  startsWith?: string;
 }
 
 @ArgsType()

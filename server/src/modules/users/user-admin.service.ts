@@ -4,8 +4,8 @@ import type { Actor, RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { decodeCursor, encodeCursor, isUuid, pageSize, toPage, type Page } from '../../common/pagination.js';
 import { likeContains, SqlParams } from '../../common/sql.js';
-import { AuditAction } from '../audit/audit-event.entity.js';
-import { auditActorOf, recordAudit } from '../audit/audit.service.js';
+import { auditActorOf } from '../audit/audit.service.js';
+import { changeStatus, lockUserForChange } from './user-changes.js';
 import { UserStatus } from './user.entity.js';
 import type { User } from './tenant-user.type.js';
 
@@ -13,18 +13,32 @@ export class UserAdminService {
   constructor(private readonly db: DataSource) {}
 
   /** The tenant's users by sign-in name, a keyset page at a time, with their app-password count, last use and two-step state. */
-  async list(reader: TenantReader, actor: Actor, filter: { search?: string } = {}, first?: number, after?: string): Promise<Page<User>> {
+  async list(
+    reader: TenantReader,
+    actor: Actor,
+    filter: { search?: string; startsWith?: string } = {},
+    first?: number,
+    after?: string,
+  ): Promise<Page<User>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after, 'text');
     const q = new SqlParams();
     const where = [`u.tenant_id = ${q.p(actor.tenantId)}`];
     const search = filter.search?.trim();
     if (search) where.push(`(u.email ILIKE ${q.p(likeContains(search))} OR u.display_name ILIKE ${q.p(likeContains(search))})`);
+    const prefix = filter.startsWith?.trim().toLowerCase();
+    if (prefix) {
+      // starts_with on the stored lower-case keys: leakproof, so the indexes serve it under row-level security.
+      const p = q.p(prefix);
+      where.push(`(u.email_key ^@ ${p} OR u.display_name_key ^@ ${p})`);
+    }
     if (cursor) {
       if (!isUuid(cursor.id)) throw badInput('The cursor is not valid; start again from the first page.', 'after');
-      where.push(`(lower(u.email), u.id) > (${q.p(cursor.key)}, ${q.p(cursor.id)}::uuid)`);
+      // Not a row comparison (record_gt is not leakproof): the index serves the first condition, the second settles ties.
+      const key = q.p(cursor.key);
+      where.push(`u.email_key >= ${key} AND (u.email_key > ${key} OR u.id > ${q.p(cursor.id)}::uuid)`);
     }
-    const rows = await this.select(reader, actor.tenantId, q, where, `ORDER BY lower(u.email), u.id LIMIT ${q.p(size + 1)}`);
+    const rows = await this.select(reader, actor.tenantId, q, where, `ORDER BY u.email_key, u.id LIMIT ${q.p(size + 1)}`);
     return toPage(rows, size, (r) => encodeCursor(r.sortKey, r.id));
   }
 
@@ -47,8 +61,10 @@ export class UserAdminService {
     return reader.read(tenantId, (m) =>
       m.query(
         `SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.status, u.created_at AS "createdAt",
-              lower(u.email) AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse",
-              EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS "twoStepEnabled"
+              u.email_key AS "sortKey", stats.count AS "appPasswordCount", stats.last_used AS "lastAppPasswordUse",
+              EXISTS (SELECT 1 FROM totp_authenticators t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS "twoStepEnabled",
+              upper(u.source) AS origin, u.password_hash IS NOT NULL AS "hasPassword",
+              u.must_change_password AS "mustChangePassword", u.last_sign_in_at AS "lastSignInAt"
          FROM users u
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS count, max(a.last_used_at) AS last_used FROM app_passwords a WHERE a.user_id = u.id
@@ -61,30 +77,15 @@ export class UserAdminService {
   }
 
   /**
-   * Disables or enables a user of the actor's tenant. Disabling ends their
-   * console sessions at once, and their app passwords are refused from the
-   * next request (every check confirms the user is active).
+   * Disables or enables a user of the actor's tenant (see changeStatus):
+   * their sessions end at once, their app passwords are refused from the next
+   * request. Nobody disables themselves or the last active admin.
    */
   async setStatus(actor: Actor, userId: string, status: UserStatus, request: RequestInfo): Promise<string> {
     if (!isUuid(userId)) throw badInput('That is not a valid user id.', 'id');
-    if (status === UserStatus.DISABLED && actor.signedInWith !== 'api_token' && actor.userId === userId) {
-      throw badInput('You cannot disable your own account.', 'id');
-    }
     return withTenant(this.db, actor.tenantId, async (m) => {
-      // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, plain rows for a SELECT.
-      const rows: Array<{ id: string }> = await m.query(
-        'WITH changed AS (UPDATE users SET status = $3 WHERE id = $1 AND tenant_id = $2 RETURNING id) SELECT id FROM changed',
-        [userId, actor.tenantId, status],
-      );
-      if (rows.length === 0) throw notFound('User');
-      if (status === UserStatus.DISABLED) await m.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
-      await recordAudit(m, {
-        tenantId: actor.tenantId,
-        action: status === UserStatus.DISABLED ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED,
-        actor: auditActorOf(actor),
-        targetUserId: userId,
-        request,
-      });
+      const { user, activeAdmins } = await lockUserForChange(m, actor.tenantId, userId, status === UserStatus.DISABLED);
+      await changeStatus(m, { user, activeAdmins, status, actor: auditActorOf(actor), request });
       return userId;
     });
   }

@@ -40,9 +40,25 @@ export class User {
   @Column({ type: 'text', default: UserStatus.ACTIVE })
   status!: UserStatus;
 
-  /** argon2id hash of the primary password. */
-  @Column({ name: 'password_hash', type: 'text', select: false })
-  passwordHash!: string;
+  /** argon2id hash of the primary password; null: no password (single sign-on only). */
+  @Column({ name: 'password_hash', type: 'text', nullable: true, select: false })
+  passwordHash!: string | null;
+
+  /** Signed in with a password an admin was given once: must choose their own before anything else. */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  /** The last console sign-in, by password or single sign-on. */
+  @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true })
+  lastSignInAt!: Date | null;
+
+  /** An identity provider's id for the user (SCIM), unique in the tenant. */
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId!: string | null;
+
+  /** Where the user came from: `local`, `scim` or `sso`. */
+  @Column({ type: 'text', default: 'local' })
+  source!: 'local' | 'scim' | 'sso';
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

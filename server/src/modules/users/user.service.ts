@@ -30,10 +30,20 @@ export class UserService {
   async viewer(reader: TenantReader, actor: UserActor): Promise<Viewer | null> {
     const { userId: id, tenantId, role } = actor;
     if (actor.signedInWith === 'session') {
-      return { id, tenantId, role, email: actor.email, displayName: actor.displayName, tenantName: actor.tenantName };
+      const { email, displayName, tenantName, mustChangePassword } = actor;
+      return { id, tenantId, role, email, displayName, tenantName, mustChangePassword };
     }
     const user = await reader.read(tenantId, (m) => m.findOneBy(User, { id, tenantId }));
-    return user && { id: user.id, email: user.email, displayName: user.displayName, role: user.role, tenantId: user.tenantId };
+    return (
+      user && {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        role: user.role,
+        tenantId: user.tenantId,
+        mustChangePassword: user.mustChangePassword,
+      }
+    );
   }
 
   /** Creates a user with an argon2id-hashed primary password. */

@@ -17,6 +17,13 @@ export class Viewer {
   @Field(() => Role, { description: 'What you may do in your tenant.', simple: true })
   role!: Role;
 
+  @Field(() => Boolean, {
+    description:
+      'You signed in with a one-time password from an admin: choose your own (changePassword) first; everything else answers PASSWORD_CHANGE_REQUIRED until then.',
+    simple: true,
+  })
+  mustChangePassword!: boolean;
+
   tenantId!: string;
   /** The organisation's name when the session brought it (then `tenant` needs no query). */
   tenantName?: string;

@@ -14,6 +14,10 @@ const user = {
   appPasswordCount: 2,
   lastAppPasswordUse: null,
   twoStepEnabled: true,
+  origin: 'LOCAL' as const,
+  hasPassword: true,
+  mustChangePassword: false,
+  lastSignInAt: null,
 };
 const done: Answer = {
   data: { resetTwoStepVerification: { user: { ...user, twoStepEnabled: false }, revokedAppPasswords: 2, signedOutSessions: 1 } },

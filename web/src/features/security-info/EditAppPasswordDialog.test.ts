@@ -17,6 +17,7 @@ const appPassword = {
   lastUsedAt: null,
   lastUsedIp: null,
   expiresAt: null,
+  rotatingUntil: null,
   services: ['imap', 'smtp'],
   networks: ['192.0.2.0/24'],
   usedServices: [],

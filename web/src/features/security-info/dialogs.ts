@@ -11,3 +11,4 @@ export { default as RemoveTwoStepDialog } from './RemoveTwoStepDialog.vue';
 export { default as EditAppPasswordDialog } from './EditAppPasswordDialog.vue';
 export { default as DeleteAllAppPasswordsDialog } from './DeleteAllAppPasswordsDialog.vue';
 export { default as AppPasswordHistoryDialog } from './AppPasswordHistoryDialog.vue';
+export { default as RotateAppPasswordDialog } from './RotateAppPasswordDialog.vue';
