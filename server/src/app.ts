@@ -11,6 +11,7 @@ import { startBackgroundJobs } from './background-jobs.js';
 import { DEFAULT_WEBHOOK_CONFIG, type Config } from './config.js';
 import { createRequestInfo, type Context } from './common/context.js';
 import { serviceUnavailableStatus } from './common/database-unavailable.js';
+import { compiledQueries } from './common/compiled-queries.js';
 import { createErrorLogging } from './common/error-logging.js';
 import { drainHttpServer } from './common/http-drain.js';
 import { graphqlLimits } from './common/graphql-limits.js';
@@ -75,6 +76,9 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on what res.send answers (GraphQL, errors, health, metrics): all of it is no-store or never revalidated, and
+  // hashing every body cost a 40-row GraphQL answer a noticeable share. Files keep theirs (express.static, sendFile).
+  app.set('etag', false);
   // Each API path answers exactly as written (see http-requests.ts): no other case, no trailing slash.
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
@@ -128,6 +132,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       ApolloServerPluginLandingPageDisabled(),
       serviceUnavailableStatus,
       errorLogging.plugin,
+      // Last: a query's answer comes from its compiled form unless it has errors.
+      compiledQueries(schema),
     ],
   });
   await apollo.start();

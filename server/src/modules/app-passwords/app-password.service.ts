@@ -6,6 +6,7 @@ import { appPasswordLimitReached, badInput, notFound } from '../../common/errors
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, recordOwnChange } from '../audit/audit.service.js';
 import { SqlParams } from '../../common/sql.js';
+import { preparedRead } from '../../db/pg-pool.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { requireRecentSignIn } from '../../common/recent-sign-in.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
@@ -22,9 +23,10 @@ import {
   APP_PASSWORD_COLUMNS,
   AppPassword,
   appPasswordFromRow,
+  appPasswordRowFromJson,
   appPasswordScopeColumns,
   readAppPasswords,
-  type AppPasswordRow,
+  type AppPasswordJson,
 } from './app-password.entity.js';
 import { parseNetworks } from './app-password-scope.js';
 import { chooseServices, isProblem, narrowServices, type ServiceDefinition } from '../services/service-catalog.js';
@@ -65,18 +67,17 @@ export interface SecurityInfoData {
   twoStep: TwoStepStatus;
 }
 
-/** A row of securityInfo's statement: the policy's columns, then an app password's (all null when there is none). */
-type SecurityInfoRow = TwoStepStatusColumns &
-  Omit<AppPasswordRow, 'id'> & {
-    catalog: ServiceDefinition[];
-    allowed_services: string[];
-    require_networks: boolean;
-    max_lifetime_days: number | null;
-    app_passwords_enabled: boolean;
-    max_app_passwords_per_user: number;
-    require_two_step_for_app_passwords: boolean;
-    id: string | null;
-  };
+/** securityInfo's one row: the policy's columns, the two-step status, and the app passwords as one JSON array. */
+type SecurityInfoRow = TwoStepStatusColumns & {
+  catalog: ServiceDefinition[];
+  allowed_services: string[];
+  require_networks: boolean;
+  max_lifetime_days: number | null;
+  app_passwords_enabled: boolean;
+  max_app_passwords_per_user: number;
+  require_two_step_for_app_passwords: boolean;
+  app_passwords: AppPasswordJson[];
+};
 
 export class AppPasswordService {
   constructor(
@@ -90,19 +91,23 @@ export class AppPasswordService {
    * one device in, and has no business with the owner's other devices.
    */
   async securityInfo(reader: TenantReader, actor: UserActor): Promise<SecurityInfoData> {
-    // One statement, no entity hydration: the policy row and the actor's two-step status, joined to their app passwords
-    // (none: one row of nulls).
+    // One statement and one row, no entity hydration: the policy and the actor's two-step status once, their app passwords as
+    // one JSON array (a row per app password repeated the policy's columns, and parsing those cost more than the query).
     const onlyThis = actor.signedInWith === 'app_password';
-    const rows: SecurityInfoRow[] = await reader.read(actor.tenantId, (m) =>
-      m.query(
+    // A named statement: PostgreSQL plans it once per connection (planning cost as much as running it).
+    const rows = await reader.read(actor.tenantId, (m) =>
+      preparedRead<SecurityInfoRow>(
+        m,
+        onlyThis ? 'security_info_of_app_password' : 'security_info',
         `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
                 tp.services AS catalog, tp.allowed_services, tp.require_networks, tp.max_lifetime_days,
                 ${twoStepStatusColumns('$2', '$1')},
-                ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()}
+                (SELECT coalesce(json_agg(own ORDER BY own.created_at ASC, own.id ASC), '[]')
+                   FROM (SELECT ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()}
+                           FROM app_passwords ap
+                          WHERE ap.tenant_id = tp.tenant_id AND ap.user_id = $2${onlyThis ? ' AND ap.id = $3' : ''}) own) AS app_passwords
            FROM tenant_policies tp
-           LEFT JOIN app_passwords ap ON ap.tenant_id = tp.tenant_id AND ap.user_id = $2${onlyThis ? ' AND ap.id = $3' : ''}
-          WHERE tp.tenant_id = $1
-          ORDER BY ap.created_at ASC, ap.id ASC`,
+          WHERE tp.tenant_id = $1`,
         onlyThis ? [actor.tenantId, actor.userId, actor.appPasswordId] : [actor.tenantId, actor.userId],
       ),
     );
@@ -111,9 +116,9 @@ export class AppPasswordService {
     const appPasswords: AppPassword[] = [];
     const now = Date.now();
     let appPasswordCount = 0;
-    for (const row of rows) {
-      if (row.id === null) continue;
-      appPasswords.push(appPasswordFromRow({ ...row, id: row.id }, new Date(now)));
+    for (const json of rows[0]!.app_passwords) {
+      const row = appPasswordRowFromJson(json);
+      appPasswords.push(appPasswordFromRow(row, new Date(now)));
       if (!row.expires_at || row.expires_at.getTime() > now) appPasswordCount++;
     }
     const first = rows[0]!;
