@@ -197,6 +197,8 @@ describe('the life of an app password on the security-info page', () => {
     const wrong = page.locator('[data-test="recent-sign-in"]', { hasText: 'Wrong password' });
     await poll(() => wrong.count()).toBe(1);
     expect(await wrong.textContent()).toContain('A password that matched none of your app passwords');
+    // Its time and address read as words: "…, 12:12 from 127.0.0.1", not "12:12from".
+    expect(await wrong.locator('.muted.small').last().innerText()).toMatch(/\d from 127\.0\.0\.1$/);
     await context.close();
   });
 

@@ -106,6 +106,12 @@ describe.skipIf(process.getuid?.() !== 0)('integrations/dovecot in Debian’s Do
     return curlWithUser(`imap://127.0.0.1:${dovecot.imapPort}/`, from, name, password, args);
   }
 
+  /** curl lists the messages over POP3, as a mail app that downloads and deletes does. */
+  function pop3(from: string, name: string, password: string): Promise<CurlResult> {
+    recordMailSecrets(name, password);
+    return curlWithUser(`pop3://127.0.0.1:${dovecot.pop3Port}/`, from, name, password);
+  }
+
   /** curl sends a message through Dovecot's submission service with SMTP AUTH. */
   function smtp(from: string, name: string, password: string): Promise<CurlResult> {
     recordMailSecrets(name, password);
@@ -164,6 +170,19 @@ describe.skipIf(process.getuid?.() !== 0)('integrations/dovecot in Debian’s Do
     expect(events.map((event) => [event.outcome, serviceOf(event)])).toEqual([
       ['SERVICE_NOT_ALLOWED', 'imap'],
       ['SUCCESS', 'smtp'],
+    ]);
+  });
+
+  it('lets an app password with the service pop3 sign in over POP3, and refuses one made for IMAP only', async () => {
+    const { user, appPassword, client } = await mailUser({ services: ['pop3'] });
+    const imapOnly = await createAppPassword(server, user, { name: 'IMAP only', services: ['imap'] });
+
+    expect(await pop3(client, user.email, appPassword.password)).toMatchObject({ code: 0, stderr: '' });
+    expect((await pop3(client, user.email, imapOnly.password)).code).toBe(LOGIN_DENIED);
+    const events = await signInEventsByIp(server, client);
+    expect(events.map((event) => [event.outcome, serviceOf(event), event.user_agent])).toEqual([
+      ['SUCCESS', 'pop3', 'Dovecot (pop3)'],
+      ['SERVICE_NOT_ALLOWED', 'pop3', 'Dovecot (pop3)'],
     ]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The real Dovecot (Debian's 2.3, found by support/requirements.ts) as a
  * private instance: its configuration, runtime sockets, state and mail in a
- * temporary directory, IMAP and submission on free loopback ports, its log in
+ * temporary directory, IMAP, POP3 and submission on free loopback ports, its log in
  * a file of the caller's choosing. Its passdb is the very configuration an
  * operator copies from integrations/dovecot/ (the checkpassword script asking
  * App Passwords), with the script's path and App Passwords' address put in;
@@ -13,7 +13,7 @@
  *
  * And the rest of what a mail server has around it: a tiny SMTP sink that
  * Dovecot's submission service relays to (it connects to its relay right
- * after AUTH), and real clients: curl for IMAP and SMTP, and a plain IMAP
+ * after AUTH), and real clients: curl for IMAP, POP3 and SMTP, and a plain IMAP
  * LOGIN/LOGOUT over a socket where the server's exact answer matters.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -46,6 +46,7 @@ export interface DovecotOptions {
 
 export interface RunningDovecot {
   imapPort: number;
+  pop3Port: number;
   submissionPort: number;
   /** The script Dovecot runs, as it is on disk (what `ps` shows). */
   scriptPath: string;
@@ -59,8 +60,9 @@ export interface RunningDovecot {
 export async function startDovecot(options: DovecotOptions): Promise<RunningDovecot> {
   if (process.getuid?.() !== 0) throw new Error('The Dovecot tests run as root only (Dovecot starts its processes as its own users)');
   const dovecot = requirementPath('dovecot');
+  requirementPath('dovecot-pop3');
   const dir = mkdtempSync(path.join(tmpdir(), 'app-passwords-dovecot-'));
-  const { imapPort, submissionPort, scriptPath } = await writeConfiguration(dir, options).catch((error: unknown) => {
+  const { imapPort, pop3Port, submissionPort, scriptPath } = await writeConfiguration(dir, options).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
@@ -70,13 +72,14 @@ export async function startDovecot(options: DovecotOptions): Promise<RunningDove
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const log = () => `${output}${readIfThere(options.logFile)}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitUntilListening(child, exited, [imapPort, submissionPort], () => {
+  await waitUntilListening(child, exited, [imapPort, pop3Port, submissionPort], () => {
     rmSync(dir, { recursive: true, force: true });
     return log();
   });
 
   return {
     imapPort,
+    pop3Port,
     submissionPort,
     scriptPath,
     file: (name, content) => {
@@ -102,7 +105,7 @@ async function writeConfiguration(dir: string, options: DovecotOptions) {
   chmodSync(dir, 0o755);
   mkdirSync(path.join(dir, 'home'));
   chownSync(path.join(dir, 'home'), MAIL_UID, MAIL_UID);
-  const [imapPort, submissionPort] = [await freePort(), await freePort()];
+  const [imapPort, pop3Port, submissionPort] = [await freePort(), await freePort(), await freePort()];
 
   const scriptPath = path.join(dir, 'app-passwords-checkpassword');
   writeFileSync(
@@ -125,7 +128,7 @@ async function writeConfiguration(dir: string, options: DovecotOptions) {
       `state_dir = ${path.join(dir, 'state')}`,
       `log_path = ${options.logFile}`,
       'listen = 127.0.0.1',
-      'protocols = imap submission',
+      'protocols = imap pop3 submission',
       'ssl = no',
       // Plain text over loopback: no TLS here (an operator keeps the default, yes, with TLS).
       'disable_plaintext_auth = no',
@@ -146,6 +149,14 @@ async function writeConfiguration(dir: string, options: DovecotOptions) {
       '    port = 0',
       '  }',
       '}',
+      'service pop3-login {',
+      '  inet_listener pop3 {',
+      `    port = ${pop3Port}`,
+      '  }',
+      '  inet_listener pop3s {',
+      '    port = 0',
+      '  }',
+      '}',
       'service submission-login {',
       '  inet_listener submission {',
       `    port = ${submissionPort}`,
@@ -158,7 +169,7 @@ async function writeConfiguration(dir: string, options: DovecotOptions) {
     ].join('\n'),
   );
 
-  return { imapPort, submissionPort, scriptPath };
+  return { imapPort, pop3Port, submissionPort, scriptPath };
 }
 
 async function waitUntilListening(child: ChildProcess, exited: Promise<void>, ports: number[], failed: () => string): Promise<void> {

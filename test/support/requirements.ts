@@ -84,13 +84,22 @@ export const REQUIREMENTS: readonly Requirement[] = [
   },
   {
     name: 'dovecot',
-    usedBy: 'the Dovecot integration test (IMAP, and SMTP AUTH through its submission service)',
+    usedBy: 'the Dovecot integration test (IMAP, POP3, and SMTP AUTH through its submission service)',
     env: 'DOVECOT_PATH',
     commands: ['dovecot'],
     // Debian keeps it in /usr/sbin, which is on root's PATH only.
     paths: { linux: ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'] },
     debian: ['dovecot-imapd', 'dovecot-submissiond'],
     services: ['dovecot'],
+  },
+  {
+    name: 'dovecot-pop3',
+    usedBy: 'the Dovecot integration test (POP3)',
+    env: 'DOVECOT_POP3_PATH',
+    // Dovecot runs it itself; the package puts it beside its other services.
+    paths: { linux: ['/usr/lib/dovecot/pop3'] },
+    file: true,
+    debian: ['dovecot-pop3d'],
   },
   {
     name: 'curl',
