@@ -33,13 +33,19 @@ const PRECOMPRESSED = [
  * copies apart.
  */
 export function serveConsole(app: express.Express, distDir: string): void {
+  // The console's own express app: files revalidate by ETag (sendFile takes its app's setting, and the API's app turns
+  // ETags off for the bodies it sends), and nothing else about it differs.
+  const site = express();
+  site.disable('x-powered-by');
+  site.set('etag', true);
+  app.use(site);
   const index = path.join(distDir, INDEX);
   const files = express.static(distDir, {
     index: false,
     redirect: false,
     setHeaders: (res, file) => setFileHeaders(res, '/' + path.relative(distDir, file).split(path.sep).join('/')),
   });
-  app.use(async (req, res, next) => {
+  site.use(async (req, res, next) => {
     if (!isConsolePath(req.path)) return next();
     const read = req.method === 'GET' || req.method === 'HEAD';
     try {
