@@ -148,9 +148,7 @@ export function createServices(
     webhooks: new WebhookService(db, keys, config.webhooks?.allowLocal ?? false),
     mailDelivery: new MailDelivery(
       db,
-      config.smtp && config.mailFrom
-        ? { smtp: config.smtp, from: config.mailFrom, publicUrl: config.publicUrl ?? 'http://localhost:4000' }
-        : undefined,
+      config.smtp && config.mailFrom ? { smtp: config.smtp, from: config.mailFrom, publicUrl } : undefined,
       logger,
     ),
   };

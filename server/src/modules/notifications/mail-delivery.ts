@@ -10,7 +10,8 @@ import { composeMail } from './mail-templates.js';
 export interface MailSettings {
   smtp: SmtpSettings;
   from: string;
-  publicUrl: string;
+  /** The server's public base URL (PUBLIC_URL, or where it listens), read when a mail is composed. */
+  publicUrl: () => string;
 }
 
 /** How the worker paces itself; tests of the pacing itself may pass other values. */
@@ -159,7 +160,7 @@ export class MailDelivery {
               eventCount: row.event_count,
               events: row.events,
             },
-            settings.publicUrl,
+            settings.publicUrl(),
           )
         : undefined;
     if (!mail) {
