@@ -20,6 +20,16 @@ export function totpCode(secret: string, steps = 0): string {
 }
 
 /**
+ * Waits, when needed, until at least `seconds` remain of the current 30-second
+ * step, so a test that sends codes of neighbouring steps finds the server in
+ * the same step as its own clock for all of them.
+ */
+export async function awayFromStepEnd(seconds = 10): Promise<void> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < seconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
+/**
  * Forgets which code was used last, so a test may sign in again within the
  * same 30 seconds. Only for tests that are not about replays.
  */
