@@ -29,6 +29,7 @@ export default defineConfig({
           text: 'For users',
           items: [
             { text: 'Your security-info page', link: '/users/security-info' },
+            { text: 'Signing in to the console', link: '/users/signing-in' },
             { text: 'When an app stops signing in', link: '/users/troubleshooting' },
             { text: 'Notices about your account', link: '/users/notices' },
           ],
