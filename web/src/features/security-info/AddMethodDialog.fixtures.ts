@@ -1,6 +1,6 @@
 import type { ServiceFieldsFragment } from '@app-passwords/schema';
-import type { Answer } from '../../test/mount';
-import { mountWithApi } from '../../test/mount';
+import { appPasswordWith } from '../../test/answers';
+import { mountWithApi, type Answer } from '../../test/mount';
 import AddMethodDialog from './AddMethodDialog.vue';
 
 /** The server created the app password "Thunderbird". */
@@ -8,14 +8,7 @@ export const created: Answer = {
   data: {
     createAppPassword: {
       password: 'abcdefghijklmnopqrstuvwxyzab',
-      appPassword: {
-        id: 'a1',
-        name: 'Thunderbird',
-        createdAt: '2026-11-25T10:00:00Z',
-        lastUsedAt: null,
-        lastUsedIp: null,
-        expiresAt: null,
-      },
+      appPassword: appPasswordWith({ services: [], networks: [] }),
     },
   },
 };
