@@ -5,7 +5,7 @@ import type { Component } from 'vue';
 import { i18n } from '../i18n';
 
 /** A GraphQL answer the component will receive, as the server would send it. */
-export type Answer = { data?: unknown; errors?: Array<{ message: string; extensions: { code: string } }> };
+export type Answer = { data?: unknown; errors?: Array<{ message: string; extensions: { code: string; field?: string } }> };
 
 /**
  * Mounts a component with i18n and a real urql client whose fetch answers

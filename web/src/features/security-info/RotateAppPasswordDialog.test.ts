@@ -1,24 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enableAutoUnmount } from '@vue/test-utils';
-import type { AppPasswordFieldsFragment } from '@app-passwords/schema';
-import { flush, mountWithApi } from '../../test/mount';
+import {
+  appPasswordWith,
+  buttonNamed,
+  confirmPassword,
+  reauthenticated,
+  reauthenticationRequired,
+  refusal,
+  settle,
+} from '../../test/answers';
+import { mountWithApi } from '../../test/mount';
 import RotateAppPasswordDialog from './RotateAppPasswordDialog.vue';
 
 enableAutoUnmount(afterEach);
 
-const appPassword: AppPasswordFieldsFragment = {
+const appPassword = appPasswordWith({
   id: '0b7c3f9e-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
   name: 'Laptop mail',
   createdAt: '2026-12-01T10:00:00Z',
-  lastUsedAt: null,
-  lastUsedIp: null,
-  expiresAt: null,
-  rotatingUntil: null,
   services: ['imap'],
   networks: [],
-  usedServices: [],
-  suggestedServices: null,
-};
+});
 const rotated = {
   rotateAppPassword: {
     password: 'abcdefghijklmnopqrstuvwxyzab',
@@ -26,26 +28,22 @@ const rotated = {
   },
 };
 
-const button = (wrapper: ReturnType<typeof mountWithApi>['wrapper'], text: string) =>
-  wrapper.findAll('button').find((b) => b.text() === text)!;
-
 describe('RotateAppPasswordDialog', () => {
   it('explains the overlap first; "Cancel" has the focus and rotates nothing', async () => {
     const { wrapper, requests } = mountWithApi(RotateAppPasswordDialog, { props: { appPassword } });
     expect(wrapper.find('h2').text()).toBe('Rotate “Laptop mail”?');
     expect(wrapper.text()).toContain('or for 24 hours, whichever comes first');
     expect(wrapper.find('[data-test="rotating-again"]').exists()).toBe(false);
-    expect(button(wrapper, 'Cancel').attributes('autofocus')).toBeDefined();
-    await button(wrapper, 'Cancel').trigger('click');
+    expect(buttonNamed(wrapper, 'Cancel').attributes('autofocus')).toBeDefined();
+    await buttonNamed(wrapper, 'Cancel').trigger('click');
     expect(wrapper.emitted('close')).toHaveLength(1);
     expect(requests).toHaveLength(0);
   });
 
   it('rotates, tells the list at once, and shows the new password once in groups of four', async () => {
     const { wrapper, requests } = mountWithApi(RotateAppPasswordDialog, { props: { appPassword } }, [{ data: rotated }]);
-    await button(wrapper, 'Rotate').trigger('click');
-    await flush();
-    await flush();
+    await buttonNamed(wrapper, 'Rotate').trigger('click');
+    await settle();
     expect(requests[0]!.query).toContain('rotateAppPassword');
     expect(requests[0]!.variables).toEqual({ id: appPassword.id });
     expect(wrapper.emitted('rotated')).toHaveLength(1);
@@ -59,32 +57,20 @@ describe('RotateAppPasswordDialog', () => {
     const { wrapper, requests } = mountWithApi(
       RotateAppPasswordDialog,
       { props: { appPassword: { ...appPassword, rotatingUntil: '2026-12-07T09:00:00Z' } } },
-      [
-        { errors: [{ message: 'again', extensions: { code: 'REAUTHENTICATION_REQUIRED' } }] },
-        { data: { reauthenticate: { authenticatedAt: '2026-12-06T10:00:00Z' } } },
-        { data: rotated },
-      ],
+      [reauthenticationRequired, reauthenticated, { data: rotated }],
     );
     expect(wrapper.find('[data-test="rotating-again"]').exists()).toBe(true);
-    await button(wrapper, 'Rotate').trigger('click');
-    await flush();
-    await flush();
-    await wrapper.find('input[name=reauthenticatePassword]').setValue('my password');
-    await wrapper.find('form').trigger('submit');
-    await flush();
-    await flush();
-    await flush();
+    await buttonNamed(wrapper, 'Rotate').trigger('click');
+    await settle();
+    await confirmPassword(wrapper);
     expect(requests).toHaveLength(3);
     expect(wrapper.emitted('rotated')).toHaveLength(1);
   });
 
   it('an expired one: the error in words, nothing reported rotated', async () => {
-    const { wrapper } = mountWithApi(RotateAppPasswordDialog, { props: { appPassword } }, [
-      { errors: [{ message: 'expired', extensions: { code: 'APP_PASSWORD_EXPIRED' } }] },
-    ]);
-    await button(wrapper, 'Rotate').trigger('click');
-    await flush();
-    await flush();
+    const { wrapper } = mountWithApi(RotateAppPasswordDialog, { props: { appPassword } }, [refusal('APP_PASSWORD_EXPIRED', 'expired')]);
+    await buttonNamed(wrapper, 'Rotate').trigger('click');
+    await settle();
     expect(wrapper.find('[role=alert]').text()).toBe('This app password has expired. Create a new one instead.');
     expect(wrapper.emitted('rotated')).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { networksText, parseNetworks, tooManyNetworks } from './networks';
+import { networksProblem, networksText, parseNetworks, tooManyNetworks } from './networks';
 
 describe('networks as typed', () => {
   it('one per line, by commas, semicolons or spaces, trimmed, without blanks or repeats', () => {
@@ -22,5 +22,15 @@ describe('networks as typed', () => {
     const many = Array.from({ length: 21 }, (_, i) => `10.0.${i}.0/24`);
     expect(tooManyNetworks(many)).toBe(true);
     expect(tooManyNetworks(many.slice(1))).toBe(false);
+  });
+
+  it('are missing where required and none are given, invalid when too many or refused with some', () => {
+    const many = Array.from({ length: 21 }, (_, i) => `10.0.${i}.0/24`);
+    expect(networksProblem([], false)).toBeUndefined();
+    expect(networksProblem([], true)).toBe('missing');
+    expect(networksProblem(many, false)).toBe('invalid');
+    expect(networksProblem(['192.0.2.0/24'], true)).toBeUndefined();
+    expect(networksProblem(['not-a-network'], false, true)).toBe('invalid');
+    expect(networksProblem([], false, true)).toBe('missing');
   });
 });
