@@ -33,7 +33,7 @@ import { UserAdminService } from './modules/users/user-admin.service.js';
 import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
 import { createUserOnFirstSignIn } from './modules/single-sign-on/first-sign-in-user.js';
-import { IdentityProviderService } from './modules/single-sign-on/identity-provider.service.js';
+import { IdentityProviderService, identityProviderConfigured } from './modules/single-sign-on/identity-provider.service.js';
 import { SingleSignOnService } from './modules/single-sign-on/single-sign-on.service.js';
 import { WebhookService } from './modules/webhooks/webhook.service.js';
 
@@ -107,7 +107,7 @@ export function createServices(
   const identityProviders = new IdentityProviderService(db, keys, publicUrl, logger);
   return {
     tenants: new TenantService(db),
-    tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords),
+    tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords, identityProviderConfigured),
     serviceCatalog: new ServiceCatalogService(db),
     users,
     passwordChange: new PasswordChangeService(

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
@@ -22,6 +22,11 @@ export type ProviderForSignIn = IdentityProvider & ProviderClient;
 function described(provider: IdentityProvider) {
   const { issuer, clientId, signInClaim, displayName, acceptedAcrValues, userCreation } = provider;
   return { issuer, clientId, signInClaim, displayName, acceptedAcrValues, userCreation };
+}
+
+/** Whether the tenant has single sign-on set up, in the caller's transaction (tenant policies ask before password sign-in goes off). */
+export function identityProviderConfigured(m: EntityManager, tenantId: string): Promise<boolean> {
+  return m.existsBy(IdentityProvider, { tenantId });
 }
 
 export class IdentityProviderService {
