@@ -101,7 +101,8 @@ export function createServices(
   );
   const twoStep = new TwoStepService(db, keys, endSessions, revokeUserAppPasswords);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
-  const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
+  const consoleAttempts = new ConsoleAttempts(db, signInThrottle, signInLog);
+  const sessions = new SessionService(db, signInThrottle, consoleAttempts, twoStep);
   const users = new UserService(db);
   const userLifecycle = new UserLifecycleService(db, revokeUserAppPasswords);
   const identityProviders = new IdentityProviderService(db, keys, publicUrl, logger);
@@ -143,7 +144,7 @@ export function createServices(
     argon2,
     keys,
     identityProviders,
-    singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), logger),
+    singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), consoleAttempts, logger),
     // Without webhook settings (the CLI, the benchmarks' services): production's rules, no local addresses.
     webhooks: new WebhookService(db, keys, config.webhooks?.allowLocal ?? false),
     mailDelivery: new MailDelivery(
