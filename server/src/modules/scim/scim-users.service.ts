@@ -126,7 +126,8 @@ export class ScimUserService {
       if (displayName !== row.displayName) changes.displayName = displayName;
       if (wanted.externalId !== row.externalId) changes.externalId = wanted.externalId;
       if (wanted.active !== row.active) changes.active = wanted.active;
-      if (Object.keys(changes).length > 0) await this.lifecycle(m).updateUser(tenantId, auditActorOf(actor), id, changes, request);
+      if (Object.keys(changes).length > 0)
+        await this.lifecycle(m).updateUser(tenantId, auditActorOf(actor), id, { ...changes, byProvisioning: true }, request);
       await this.writeProfile(m, actor, id, wanted, request, true);
       return this.read(m, tenantId, id);
     });
