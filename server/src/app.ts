@@ -185,10 +185,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   app.get('/export/sign-ins.csv', exports.signIns);
 
   // Identity providers provisioning users: SCIM 2.0 with a SCIM-scoped API token, answering in SCIM's own format.
-  app.use(
-    SCIM_PATH,
-    createScimRouter({ apiTokens: services.apiTokens, users: services.scimUsers, requestInfo, https: config.cookieSecure, logger }),
-  );
+  app.use(SCIM_PATH, createScimRouter({ apiTokens: services.apiTokens, users: services.scimUsers, requestInfo, publicUrl, logger }));
 
   serveConsole(app, config.webDistDir);
 

@@ -132,6 +132,7 @@ const commands: Record<string, Command> = {
       ['API tokens', 'api_tokens', 'token_key_id', 'expires_at > now()'],
       ['authenticator apps', 'totp_authenticators', 'secret_key_id', 'true'],
       ['unused recovery codes', 'recovery_codes', 'code_key_id', 'used_at IS NULL'],
+      ['single sign-on client secrets', 'identity_providers', 'client_secret_key_id', 'true'],
     ] as const;
     const lines = [`server keys: ${ids.map((id, i) => `${id} (${i === 0 ? 'current' : 'previous'})`).join(', ')}`];
     for (const [what, table, column, where] of kinds) {

@@ -33,7 +33,7 @@ import { UserAdminService } from './modules/users/user-admin.service.js';
 import { UserLifecycleService } from './modules/users/user-lifecycle.service.js';
 import { UserService } from './modules/users/user.service.js';
 import { createUserOnFirstSignIn } from './modules/single-sign-on/first-sign-in-user.js';
-import { IdentityProviderService } from './modules/single-sign-on/identity-provider.service.js';
+import { IdentityProviderService, identityProviderConfigured } from './modules/single-sign-on/identity-provider.service.js';
 import { SingleSignOnService } from './modules/single-sign-on/single-sign-on.service.js';
 import { WebhookService } from './modules/webhooks/webhook.service.js';
 
@@ -101,13 +101,14 @@ export function createServices(
   );
   const twoStep = new TwoStepService(db, keys, endSessions, revokeUserAppPasswords);
   const signInLog = new SignInLog(db, (error) => logger.error({ err: error }, 'Could not write the sign-in log; will retry'));
-  const sessions = new SessionService(db, signInThrottle, new ConsoleAttempts(db, signInThrottle, signInLog), twoStep);
+  const consoleAttempts = new ConsoleAttempts(db, signInThrottle, signInLog);
+  const sessions = new SessionService(db, signInThrottle, consoleAttempts, twoStep);
   const users = new UserService(db);
   const userLifecycle = new UserLifecycleService(db, revokeUserAppPasswords);
   const identityProviders = new IdentityProviderService(db, keys, publicUrl, logger);
   return {
     tenants: new TenantService(db),
-    tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords),
+    tenantPolicies: new TenantPolicyService(db, revokeTenantAppPasswords, identityProviderConfigured),
     serviceCatalog: new ServiceCatalogService(db),
     users,
     passwordChange: new PasswordChangeService(
@@ -143,7 +144,7 @@ export function createServices(
     argon2,
     keys,
     identityProviders,
-    singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), logger),
+    singleSignOn: new SingleSignOnService(db, identityProviders, sessions, createUserOnFirstSignIn(userLifecycle), consoleAttempts, logger),
     // Without webhook settings (the CLI, the benchmarks' services): production's rules, no local addresses.
     webhooks: new WebhookService(db, keys, config.webhooks?.allowLocal ?? false),
     mailDelivery: new MailDelivery(

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTag } from '../support/admin.js';
-import { createAdmin, createTenant } from '../support/factories.js';
+import { createAdmin, createTenant, createUser } from '../support/factories.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
@@ -74,5 +74,50 @@ describe('users, as an admin manages them', () => {
     await adminPage.getByRole('button', { name: 'Yes, delete' }).click();
     await poll(() => adminPage.getByRole('status').textContent()).toContain('Nora Newcomer has been deleted');
     expect((await server.db.query('SELECT count(*)::int AS n FROM users WHERE lower(email) = lower($1)', [email]))[0].n).toBe(0);
+  });
+
+  it('an admin renames a user; a user provisioned by the identity provider is renamed there, and the dialog says so', async () => {
+    const tenant = await createTenant(server.db);
+    const admin = await createAdmin(server, tenant);
+    const user = await createUser(server.db, tenant);
+    const provisioned = await createUser(server.db, tenant);
+    await server.db.query(`UPDATE users SET display_name = 'Petra Provisioned', source = 'scim' WHERE id = $1`, [provisioned.id]);
+    await server.db.query(`UPDATE users SET display_name = 'Rita Renamed' WHERE id = $1`, [user.id]);
+    const email = `rita.${uniqueTag()}@example.test`;
+
+    const page = await (await newContext(browser, server.url)).newPage();
+    await signInThroughConsole(page, server, admin);
+    await page.goto('/admin/users');
+    await page.getByRole('button', { name: 'Rename Rita Renamed' }).click();
+    const form = page.locator('form[data-test="rename-user"]');
+    await poll(() => form.getByLabel('Display name').inputValue()).toBe('Rita Renamed');
+    await form.getByLabel('Display name').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await poll(() => form.textContent()).toContain('Enter a display name.');
+    await form.getByLabel('Display name').fill('Rita Roeland');
+    await form.getByLabel('Email address (sign-in name)').fill(email);
+    await expectAccessible(page);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await poll(() => page.getByRole('status').textContent()).toContain('Rita Roeland has been renamed');
+    const row = page.locator('[data-test="user"]', { hasText: email });
+    await poll(() => row.textContent()).toContain('Rita Roeland');
+    const [stored] = await server.db.query('SELECT email, display_name FROM users WHERE id = $1', [user.id]);
+    expect(stored).toEqual({ email, display_name: 'Rita Roeland' });
+
+    // The sign-in name of someone else is refused, with the reason, and nothing changes.
+    await page.getByRole('button', { name: 'Rename Rita Roeland' }).click();
+    await form.getByLabel('Email address (sign-in name)').fill(admin.email);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await poll(() => form.getByRole('alert').textContent()).toContain('Someone already has that email address');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: 'Rename Petra Provisioned' }).click();
+    await poll(() => page.locator('[data-test="managed-by-provider"]').textContent()).toContain('managed by your identity provider (SCIM)');
+    expect(await page.locator('form[data-test="rename-user"]').count()).toBe(0);
+    await expectAccessible(page);
+    await snapshot(page, 'admin-user-managed-by-provider');
+    await page.getByRole('button', { name: 'Done' }).click();
+    const [untouched] = await server.db.query('SELECT display_name FROM users WHERE id = $1', [provisioned.id]);
+    expect(untouched.display_name).toBe('Petra Provisioned');
   });
 });

@@ -339,6 +339,12 @@ describe('pnpm cli keys status', { timeout: 30_000 }, () => {
     try {
       const tenant = await createTenant(old.db);
       await createAppPassword(old, await createUser(old.db, tenant));
+      // A provider saved under the old key (its discovery checked elsewhere: sso.test.ts).
+      await old.db.query(
+        `INSERT INTO identity_providers (tenant_id, issuer, client_id, client_secret, client_secret_key_id, display_name)
+         VALUES ($1, 'https://idp.example.test', 'console', '\\x00', $2, 'IdP')`,
+        [tenant.id, keyId(oldKey)],
+      );
     } finally {
       await old.close();
     }
@@ -358,7 +364,11 @@ describe('pnpm cli keys status', { timeout: 30_000 }, () => {
       'API tokens',
       'authenticator apps',
       'unused recovery codes',
+      'single sign-on client secrets',
     ]);
+    expect(lines.find((l) => l.startsWith('single sign-on client secrets: '))).toMatch(
+      new RegExp(`\\b1 under ${keyId(oldKey)} \\(previous\\)`),
+    );
     expect(result.stdout).not.toContain(oldKey.toString('hex'));
   });
 });

@@ -9,6 +9,19 @@ import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, forgetLastCode, totpCode } from '../support/two-step.js';
 import { VIEWER_ID } from '../support/operations.js';
+import { startOidcProvider } from '../support/oidc-provider.js';
+import {
+  account,
+  callback,
+  CLIENT_ID,
+  clientSecret,
+  FormBrowser,
+  ssoDomain,
+  ssoTenant,
+  startUrl,
+  throughProvider,
+  userAt,
+} from '../support/sso.js';
 
 /*
  * Rotating APP_PASSWORD_LOOKUP_KEY: a server started with a new key and the
@@ -114,5 +127,44 @@ describe('rotating the server key', () => {
     expect(await keyIdOf('app_passwords', 'lookup_key_id', 'id = $1', [created.id])).toBe(keyId(newKey));
     expect((await checkBasic(after, basic(user.email, created.password))).status).toBe(204);
     expect((await checkBasic(before, basic(user.email, created.password))).status).toBe(401);
+  });
+
+  it('seals the single sign-on client secret again under the new key at its next sign-in, so the old key can go', async () => {
+    const secret = clientSecret();
+    const domain = ssoDomain();
+    const alice = account(`alice@${domain}`);
+    const provider = await startOidcProvider({
+      clients: [
+        { clientId: CLIENT_ID, clientSecret: secret, redirectUris: [before, during, after].map((s) => `${s.url}/auth/oidc/callback`) },
+      ],
+      accounts: [alice],
+    });
+    try {
+      const { tenant } = await ssoTenant(before, provider, secret, { domain });
+      await userAt(before, tenant, 'alice', domain);
+      const sealed = async () =>
+        (
+          await before.db.query(
+            'SELECT client_secret AS secret, client_secret_key_id AS "keyId" FROM identity_providers WHERE tenant_id = $1',
+            [tenant.id],
+          )
+        )[0];
+      const underOldKey = await sealed();
+      expect(underOldKey.keyId).toBe(keyId(oldKey));
+
+      const signIn = async (server: TestServer) => {
+        const browser = new FormBrowser();
+        const back = await throughProvider(browser, server, startUrl(server, alice.email), alice);
+        return callback(browser, back);
+      };
+      expect(await signIn(during)).toMatchObject({ location: '/security-info', error: null });
+      const underNewKey = await sealed();
+      expect(underNewKey.keyId).toBe(keyId(newKey));
+      expect(Buffer.compare(underNewKey.secret, underOldKey.secret)).not.toBe(0);
+      // Once sealed again, a server without the old key signs people in as well.
+      expect(await signIn(after)).toMatchObject({ location: '/security-info', error: null });
+    } finally {
+      await provider.stop();
+    }
   });
 });

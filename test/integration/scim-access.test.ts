@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createApiToken } from '../support/actors.js';
 import { getWith } from '../support/admin.js';
@@ -159,5 +160,51 @@ describe('paging', () => {
     expectScimError(await scim('GET', '/Users?count=1.5'), 400, 'invalidValue');
     expectScimError(await scim('GET', '/Users?filter=displayName%20eq%20%22x%22'), 400, 'invalidFilter');
     expectScimError(await scim('GET', '/Users?filter=a&filter=b'), 400, 'invalidFilter');
+  });
+});
+
+describe('locations', () => {
+  it('builds meta.location and Location from PUBLIC_URL, whatever Host header the request carried', async () => {
+    const publicUrl = 'https://apppasswords.example.com';
+    const behindProxy = await startTestServer({ publicUrl });
+    try {
+      const { token } = await scimTenant(behindProxy);
+      // What a client (or someone in between) could put in Host: it must not end up in a link the provider stores.
+      const send = (method: string, path: string, body?: object) =>
+        new Promise<{ status: number; location: string | undefined; body: any }>((resolve, reject) => {
+          const payload = body === undefined ? undefined : JSON.stringify(body);
+          const request = httpRequest(
+            `${behindProxy.url}/scim/v2${path}`,
+            {
+              method,
+              headers: {
+                host: 'attacker.example',
+                authorization: `Bearer ${token}`,
+                ...(payload ? { 'content-type': 'application/scim+json' } : {}),
+              },
+            },
+            (response) => {
+              let text = '';
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => (text += chunk));
+              response.on('end', () =>
+                resolve({ status: response.statusCode!, location: response.headers.location, body: JSON.parse(text) }),
+              );
+            },
+          );
+          request.on('error', reject);
+          request.end(payload);
+        });
+      const name = userName();
+      const created = await send('POST', '/Users', { schemas: [USER_SCHEMA], userName: name });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body.meta.location).toBe(`${publicUrl}/scim/v2/Users/${created.body.id}`);
+      expect(created.location).toBe(created.body.meta.location);
+      const listed = await send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`);
+      expect(listed.body.Resources.map((r: { meta: { location: string } }) => r.meta.location)).toEqual([created.body.meta.location]);
+      expect((await send('GET', '/ServiceProviderConfig')).body.meta.location).toBe(`${publicUrl}/scim/v2/ServiceProviderConfig`);
+    } finally {
+      await behindProxy.close();
+    }
   });
 });

@@ -296,6 +296,27 @@ describe('renaming and updating a user', () => {
     expect(await count('audit_events WHERE tenant_id = $1', [tenant.id])).toBe(0);
   });
 
+  it('leaves the names of a user provisioned over SCIM to the identity provider: BAD_USER_INPUT, nothing changed', async () => {
+    const { tenant, console } = await adminTenant(server);
+    const user = await createUser(server.db, tenant);
+    await server.db.query(`UPDATE users SET source = 'scim' WHERE id = $1`, [user.id]);
+    for (const input of [{ displayName: 'Changed' }, { email: `changed.${uniqueTag()}@example.test` }]) {
+      const result = await console.request(UpdateUserDocument, { input: { userId: user.id, ...input } });
+      expect([code(result), fieldOf(result)]).toEqual(['BAD_USER_INPUT', Object.keys(input)[0]]);
+      expect(result.errors?.[0]?.message).toMatch(/identity provider/);
+    }
+    expect(await count(`users WHERE id = $1 AND email = $2 AND display_name <> 'Changed'`, [user.id, user.email])).toBe(1);
+    expect(await count('audit_events WHERE tenant_id = $1', [tenant.id])).toBe(0);
+    // The same name again is no rename; a user created at their first single sign-on may be renamed here.
+    dataOf(await console.request(UpdateUserDocument, { input: { userId: user.id, email: user.email } }));
+    await server.db.query(`UPDATE users SET source = 'sso' WHERE id = $1`, [user.id]);
+    expect(
+      dataOf(await console.request(UpdateUserDocument, { input: { userId: user.id, displayName: 'Changed' } })).updateUser,
+    ).toMatchObject({
+      displayName: 'Changed',
+    });
+  });
+
   it('active: false is the same disable as disableUser (sessions end, app passwords refused at once, user.disabled)', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);

@@ -407,6 +407,8 @@ export type SignInCredential =
   | 'PASSWORD'
   /** A recovery code, in place of the authenticator app. */
   | 'RECOVERY_CODE'
+  /** A console sign-in through the organisation's identity provider (OpenID Connect), or confirming who you are there. */
+  | 'SINGLE_SIGN_ON'
   /** A code from the authenticator app, the second step of a console sign-in. */
   | 'TWO_STEP_CODE';
 
@@ -447,12 +449,18 @@ export type SignInMethod =
 export type SignInOutcome =
   /** Refused unchecked: the server was too busy to check. Counts as no failure. */
   | 'BUSY'
+  /** Single sign-on: the identity provider did not say the e-mail address is verified (email_verified), so it was not used. */
+  | 'EMAIL_UNVERIFIED'
   /** The app password was right but has expired. */
   | 'EXPIRED'
+  /** Single sign-on: the identity provider's answer failed a check here: not the sign-in this browser started (state), a code already used, an ID token for another sign-in (nonce) or application, expired, or not signed by the provider. */
+  | 'INVALID_PROVIDER_ANSWER'
   /** The right app password, from outside the networks it may be used from. */
   | 'NETWORK_NOT_ALLOWED'
   /** The app password was right, but the organisation has switched app passwords off. */
   | 'POLICY_OFF'
+  /** Single sign-on: the identity provider answered with an error (the person cancelled, or it refused). */
+  | 'PROVIDER_REFUSED'
   /** A remembered app password was deleted or revoked since. */
   | 'REVOKED'
   /** The right app password, for a service it does not have (see AppPassword.services), or a check that named no service for one that does not have them all (or on a server that requires a service). */
@@ -465,6 +473,8 @@ export type SignInOutcome =
   | 'UNKNOWN_USER'
   /** The credentials were right, but the user is disabled. */
   | 'USER_DISABLED'
+  /** Single sign-on: confirming who you are, another account was signed in at the identity provider. */
+  | 'WRONG_ACCOUNT'
   /** The two-step code or recovery code was wrong. */
   | 'WRONG_CODE'
   /** The app password or password was wrong (for an app password: no such app password). */

@@ -29,6 +29,7 @@ import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifec
 import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
 import { MailNotifications1797300000000 } from './migrations/1797300000000-MailNotifications.js';
+import { SingleSignOnInSignInLog1798000000000 } from './migrations/1798000000000-SingleSignOnInSignInLog.js';
 import { StatementCounter } from './statement-count.js';
 
 /** Listed explicitly: globs of `.ts` files break under vitest and bundlers. */
@@ -55,6 +56,7 @@ export const migrations = [
   SingleSignOn1797500000000,
   ScimProvisioning1797600000000,
   MailNotifications1797300000000,
+  SingleSignOnInSignInLog1798000000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -27,6 +27,18 @@ registerEnumType(SignInOutcome, {
         'for one that does not have them all (or on a server that requires a service).',
     },
     NETWORK_NOT_ALLOWED: { description: 'The right app password, from outside the networks it may be used from.' },
+    EMAIL_UNVERIFIED: {
+      description: 'Single sign-on: the identity provider did not say the e-mail address is verified (email_verified), so it was not used.',
+    },
+    WRONG_ACCOUNT: { description: 'Single sign-on: confirming who you are, another account was signed in at the identity provider.' },
+    PROVIDER_REFUSED: {
+      description: 'Single sign-on: the identity provider answered with an error (the person cancelled, or it refused).',
+    },
+    INVALID_PROVIDER_ANSWER: {
+      description:
+        "Single sign-on: the identity provider's answer failed a check here: not the sign-in this browser started (state), " +
+        'a code already used, an ID token for another sign-in (nonce) or application, expired, or not signed by the provider.',
+    },
   },
 });
 
@@ -38,6 +50,9 @@ registerEnumType(SignInCredential, {
     PASSWORD: { description: 'The primary password, in the console (signing in, entering it again, changing it).' },
     TWO_STEP_CODE: { description: 'A code from the authenticator app, the second step of a console sign-in.' },
     RECOVERY_CODE: { description: 'A recovery code, in place of the authenticator app.' },
+    SINGLE_SIGN_ON: {
+      description: "A console sign-in through the organisation's identity provider (OpenID Connect), or confirming who you are there.",
+    },
   },
 });
 
@@ -131,7 +146,9 @@ export class AuditEntry {
   detailsObject!: Record<string, unknown>;
 }
 
-@ObjectType({ description: 'One sign-in attempt: an app-password check, or a step of a console sign-in.' })
+@ObjectType({
+  description: 'One sign-in attempt: an app-password check, a step of a console sign-in, or a sign-in through the identity provider.',
+})
 export class SignInEntry {
   @Field(() => ID, { description: 'Identifies the entry; larger ids were recorded later.' })
   id!: string;
@@ -142,7 +159,9 @@ export class SignInEntry {
   @Field(() => SignInOutcome, { description: 'How it ended.' })
   outcome!: SignInOutcome;
 
-  @Field(() => SignInCredential, { description: 'What the attempt presented: an app password, or the password or a code in the console.' })
+  @Field(() => SignInCredential, {
+    description: 'What the attempt presented: an app password, the password or a code in the console, or single sign-on.',
+  })
   method!: SignInCredential;
 
   @Field(() => String, { description: 'The sign-in name as the app or person sent it (untrusted text).' })

@@ -13,7 +13,7 @@ export class ViewerSignInsResolver {
 
   @FieldResolver(() => SignInEntryConnection, {
     description:
-      'Your own recent sign-ins, newest first: console sign-ins (password and code steps) and every check of your app passwords, ' +
+      'Your own recent sign-ins, newest first: console sign-ins (password and code steps, single sign-on) and every check of your app passwords, ' +
       'failures and throttling included. An app signed in with an app password sees only its own checks.',
   })
   async signIns(@Args(() => NewestFirstPageArgs) page: NewestFirstPageArgs, @Ctx() ctx: Context): Promise<Page<SignInEntry>> {

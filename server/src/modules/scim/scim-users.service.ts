@@ -3,11 +3,11 @@ import type { RequestInfo, TokenActor } from '../../common/context.js';
 import { isUuid } from '../../common/pagination.js';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
-import { AuditAction } from '../audit/audit-event.entity.js';
-import { auditActorOf, recordAudit } from '../audit/audit.service.js';
+import { auditActorOf } from '../audit/audit.service.js';
 import type { RevokeUserAppPasswords } from '../two-step/two-step-removal.js';
 import { UserLifecycleService, type UpdateUser } from '../users/user-lifecycle.service.js';
 import { Role } from '../users/user.entity.js';
+import { setDirectoryProfile } from '../users/user-profile.js';
 import type { UserCondition } from './scim-filter.js';
 import { applyPatch } from './scim-patch.js';
 import { displayNameOf, fieldsOfRow, type ScimUserFields, type ScimUserRow } from './scim-user.js';
@@ -16,9 +16,6 @@ import { scimNotFound } from './scim.errors.js';
 const ROW_COLUMNS = `u.id, u.email, u.display_name AS "displayName", u.given_name AS "givenName", u.family_name AS "familyName",
   u.external_id AS "externalId", u.work_email AS "workEmail", u.status = 'ACTIVE' AS active,
   u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
-
-/** What the name parts and work address changed from and to, for the audit trail; empty when nothing did. */
-type ProfileChanges = Record<string, { from: string | null; to: string | null }>;
 
 /**
  * Users as an identity provider sees them over SCIM, in the token's tenant
@@ -129,13 +126,14 @@ export class ScimUserService {
       if (displayName !== row.displayName) changes.displayName = displayName;
       if (wanted.externalId !== row.externalId) changes.externalId = wanted.externalId;
       if (wanted.active !== row.active) changes.active = wanted.active;
-      if (Object.keys(changes).length > 0) await this.lifecycle(m).updateUser(tenantId, auditActorOf(actor), id, changes, request);
-      await this.writeProfile(m, actor, id, wanted, request, true, row);
+      if (Object.keys(changes).length > 0)
+        await this.lifecycle(m).updateUser(tenantId, auditActorOf(actor), id, { ...changes, byProvisioning: true }, request);
+      await this.writeProfile(m, actor, id, wanted, request, true);
       return this.read(m, tenantId, id);
     });
   }
 
-  /** The name parts and work address, audited as `user.updated` when they change an existing user. */
+  /** The name parts and work address, through the users module (audited as `user.updated` when they change an existing user). */
   private async writeProfile(
     m: EntityManager,
     actor: TokenActor,
@@ -143,32 +141,9 @@ export class ScimUserService {
     fields: ScimUserFields,
     request: RequestInfo,
     audit: boolean,
-    before?: ScimUserRow,
-  ): Promise<void> {
-    const changed: ProfileChanges = {};
-    const compare = (key: 'givenName' | 'familyName' | 'workEmail') => {
-      const from = before?.[key] ?? null;
-      if (from !== fields[key]) changed[key] = { from, to: fields[key] };
-    };
-    compare('givenName');
-    compare('familyName');
-    compare('workEmail');
-    if (Object.keys(changed).length === 0) return;
-    await m.query('UPDATE users SET given_name = $1, family_name = $2, work_email = $3 WHERE id = $4 AND tenant_id = $5', [
-      fields.givenName,
-      fields.familyName,
-      fields.workEmail,
-      userId,
-      actor.tenantId,
-    ]);
-    if (!audit) return;
-    await recordAudit(m, {
-      tenantId: actor.tenantId,
-      action: AuditAction.USER_UPDATED,
-      actor: auditActorOf(actor),
-      targetUserId: userId,
-      request,
-      details: changed,
-    });
+  ) {
+    const { givenName, familyName, workEmail } = fields;
+    const profile = { givenName, familyName, workEmail };
+    await setDirectoryProfile(m, { tenantId: actor.tenantId, userId, profile, actor: auditActorOf(actor), request, audit });
   }
 }

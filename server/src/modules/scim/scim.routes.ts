@@ -42,13 +42,6 @@ function send(res: Response, status: number, body: unknown): void {
   res.status(status).type(SCIM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
-/** `https://host/scim/v2` for `meta.location`: HTTPS when the deployment is (secure cookies), the Host the provider used. */
-function baseUrlOf(req: Request, https: boolean): string {
-  const host = req.headers.host;
-  const safeHost = host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : 'localhost';
-  return `${https ? 'https' : 'http'}://${safeHost}${SCIM_PATH}`;
-}
-
 /** A 1-based index or a count from the query string: absent gives `fallback`; anything but a whole number is refused. */
 function integerParam(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -102,7 +95,8 @@ export function createScimRouter(deps: {
   apiTokens: ApiTokenService;
   users: ScimUserService;
   requestInfo: (req: Request) => RequestInfo;
-  https: boolean;
+  /** PUBLIC_URL (or where this server listens when unset): `meta.location` and `Location` start with it, never with a Host header. */
+  publicUrl: () => string;
   logger: Logger;
 }): express.Router {
   const router = express.Router({ caseSensitive: true, strict: true });
@@ -116,7 +110,7 @@ export function createScimRouter(deps: {
       if (!actor.scopes.includes(ApiScope.SCIM)) throw scimForbidden('This API token does not have the SCIM scope.');
       scimLocals(res).actor = actor;
       scimLocals(res).request = deps.requestInfo(req);
-      scimLocals(res).baseUrl = baseUrlOf(req, deps.https);
+      scimLocals(res).baseUrl = `${deps.publicUrl()}${SCIM_PATH}`;
       next();
     } catch (error) {
       next(error);

@@ -17,6 +17,8 @@ export interface StepSubject {
   signInName: string;
   method: SignInCredential;
   user?: { tenant_id: string; user_id: string };
+  /** The tenant, when it is known without a user (single sign-on names it; a typed name that matches nobody does not). */
+  tenantId?: string;
 }
 
 /**
@@ -63,9 +65,10 @@ export class ConsoleAttempts {
     return { ...verdict, blocked: blocks.map((b) => b.scope) };
   }
 
-  private record(subject: StepSubject, outcome: SignInOutcome, request: RequestInfo): void {
+  /** One sign-in log entry for a step that is not throttled here (single sign-on: the provider checked the person). */
+  record(subject: StepSubject, outcome: SignInOutcome, request: RequestInfo): void {
     this.log.record({
-      tenantId: subject.user?.tenant_id ?? null,
+      tenantId: subject.user?.tenant_id ?? subject.tenantId ?? null,
       userId: subject.user?.user_id ?? null,
       appPasswordId: null,
       signInName: subject.signInName,

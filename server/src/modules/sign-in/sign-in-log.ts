@@ -17,15 +17,24 @@ export const SignInOutcome = {
   SERVICE_NOT_ALLOWED: 'SERVICE_NOT_ALLOWED',
   /** The right app password, from outside the networks it may be used from. */
   NETWORK_NOT_ALLOWED: 'NETWORK_NOT_ALLOWED',
+  /** Single sign-on: the identity provider did not say the e-mail address is verified. */
+  EMAIL_UNVERIFIED: 'EMAIL_UNVERIFIED',
+  /** Single sign-on: confirming who you are, another account signed in at the provider. */
+  WRONG_ACCOUNT: 'WRONG_ACCOUNT',
+  /** Single sign-on: the provider answered with an error (cancelled, or refused there). */
+  PROVIDER_REFUSED: 'PROVIDER_REFUSED',
+  /** Single sign-on: the provider's answer failed a check here (state, code, nonce, expiry, audience, signature). */
+  INVALID_PROVIDER_ANSWER: 'INVALID_PROVIDER_ANSWER',
 } as const;
 export type SignInOutcome = (typeof SignInOutcome)[keyof typeof SignInOutcome];
 
-/** How someone signed in: an app with an app password, or a person in the console with the password, then a code. */
+/** How someone signed in: an app with an app password, or a person in the console with the password, then a code, or through the identity provider. */
 export const SignInCredential = {
   APP_PASSWORD: 'APP_PASSWORD',
   PASSWORD: 'PASSWORD',
   TWO_STEP_CODE: 'TWO_STEP_CODE',
   RECOVERY_CODE: 'RECOVERY_CODE',
+  SINGLE_SIGN_ON: 'SINGLE_SIGN_ON',
 } as const;
 export type SignInCredential = (typeof SignInCredential)[keyof typeof SignInCredential];
 
@@ -53,8 +62,8 @@ const MAX_BATCH = 1000;
 const MAX_BUFFERED = 50_000;
 
 /**
- * The record of every sign-in attempt: app-password checks, and the console's
- * password and code steps. Checks only append to a buffer; a
+ * The record of every sign-in attempt: app-password checks, the console's
+ * password and code steps, and sign-ins through the identity provider. Checks only append to a buffer; a
  * timer writes it every second in multi-row INSERTs, so the hot path never
  * waits on the log. Repeats within one such second (an app reconnecting in a
  * loop, a script hammering one name) become one row with their number in

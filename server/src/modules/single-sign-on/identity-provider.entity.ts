@@ -38,6 +38,10 @@ export class IdentityProvider {
   @Column({ name: 'client_secret', type: 'bytea', select: false })
   clientSecret!: Buffer;
 
+  /** The id of the server key the secret is sealed under (`keys status`); null: saved before ids were kept, filled in at its next use. */
+  @Column({ name: 'client_secret_key_id', type: 'text', nullable: true, select: false })
+  clientSecretKeyId!: string | null;
+
   @Column({ name: 'sign_in_claim', type: 'text', default: 'email' })
   @Field(() => String, {
     description: 'The ID token claim holding the sign-in name; `email` (the default) must come with `email_verified: true`.',

@@ -1,6 +1,7 @@
 import { SsoFailure } from '@app-passwords/schema';
 import { describe, expect, it } from 'vitest';
-import { domainOf, failureOf, issuerProblem, secondFactorAtProvider, signInNameFrom } from './identity-provider.rules.js';
+import { ssoFailures } from '@app-passwords/schema';
+import { domainOf, failureOf, issuerProblem, secondFactorAtProvider, signInNameFrom, signInOutcomeOf } from './identity-provider.rules.js';
 
 describe('a second factor at the provider', () => {
   it('is an amr naming mfa, otp, hwk or swk, or an acr the admin accepted', () => {
@@ -55,5 +56,26 @@ describe('what a failed callback is called', () => {
       SsoFailure.CODE_REJECTED,
     );
     expect(failureOf(new TypeError('fetch failed'))).toBe(SsoFailure.PROVIDER_UNAVAILABLE);
+  });
+});
+
+describe('a failed round trip in the sign-in log', () => {
+  it('keeps what the person did, and leaves out what was not their attempt', () => {
+    const outcomes = Object.fromEntries(ssoFailures.map((f) => [f, signInOutcomeOf(f)]));
+    expect(outcomes).toEqual({
+      state_mismatch: 'INVALID_PROVIDER_ANSWER',
+      code_rejected: 'INVALID_PROVIDER_ANSWER',
+      nonce_mismatch: 'INVALID_PROVIDER_ANSWER',
+      token_expired: 'INVALID_PROVIDER_ANSWER',
+      wrong_audience: 'INVALID_PROVIDER_ANSWER',
+      invalid_token: 'INVALID_PROVIDER_ANSWER',
+      email_unverified: 'EMAIL_UNVERIFIED',
+      unknown_user: 'UNKNOWN_USER',
+      user_disabled: 'USER_DISABLED',
+      wrong_account: 'WRONG_ACCOUNT',
+      provider_refused: 'PROVIDER_REFUSED',
+      provider_unavailable: null,
+      not_configured: null,
+    });
   });
 });

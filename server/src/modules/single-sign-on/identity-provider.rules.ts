@@ -1,4 +1,5 @@
 import { SsoFailure } from '@app-passwords/schema';
+import { SignInOutcome } from '../sign-in/sign-in-log.js';
 
 /** Where the provider sends the browser back: register `${PUBLIC_URL}${OIDC_CALLBACK_PATH}` there. */
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
@@ -31,6 +32,12 @@ export function signInNameFrom(claims: Record<string, unknown>, claim: string): 
   if (typeof value !== 'string' || value.trim() === '' || value.length > 320) return null;
   if (claim === 'email' && claims.email_verified !== true) return null;
   return value.trim().toLowerCase();
+}
+
+/** The sign-in name the ID token claims, verified or not (for the sign-in log of a refused one); null when it holds none. */
+export function claimedSignInName(claims: Record<string, unknown>, claim: string): string | null {
+  const value = claims[claim];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase().slice(0, 320) : null;
 }
 
 /** The domain of a sign-in name (`adele@contoso.example` → `contoso.example`), or null when it has none. */
@@ -91,4 +98,34 @@ export function failureOf(error: unknown): SsoFailure {
     return SsoFailure.INVALID_TOKEN;
   }
   return SsoFailure.PROVIDER_UNAVAILABLE;
+}
+
+/**
+ * How a failed round trip appears in the sign-in log (method SINGLE_SIGN_ON),
+ * or null for failures that are not an attempt by the person (no provider
+ * here, the provider unreachable).
+ */
+export function signInOutcomeOf(failure: SsoFailure): SignInOutcome | null {
+  switch (failure) {
+    case SsoFailure.UNKNOWN_USER:
+      return SignInOutcome.UNKNOWN_USER;
+    case SsoFailure.USER_DISABLED:
+      return SignInOutcome.USER_DISABLED;
+    case SsoFailure.EMAIL_UNVERIFIED:
+      return SignInOutcome.EMAIL_UNVERIFIED;
+    case SsoFailure.WRONG_ACCOUNT:
+      return SignInOutcome.WRONG_ACCOUNT;
+    case SsoFailure.PROVIDER_REFUSED:
+      return SignInOutcome.PROVIDER_REFUSED;
+    case SsoFailure.STATE_MISMATCH:
+    case SsoFailure.CODE_REJECTED:
+    case SsoFailure.NONCE_MISMATCH:
+    case SsoFailure.TOKEN_EXPIRED:
+    case SsoFailure.WRONG_AUDIENCE:
+    case SsoFailure.INVALID_TOKEN:
+      return SignInOutcome.INVALID_PROVIDER_ANSWER;
+    case SsoFailure.PROVIDER_UNAVAILABLE:
+    case SsoFailure.NOT_CONFIGURED:
+      return null;
+  }
 }

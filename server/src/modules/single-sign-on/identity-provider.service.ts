@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { RequestInfo, TenantReader } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
@@ -24,12 +24,17 @@ function described(provider: IdentityProvider) {
   return { issuer, clientId, signInClaim, displayName, acceptedAcrValues, userCreation };
 }
 
+/** Whether the tenant has single sign-on set up, in the caller's transaction (tenant policies ask before password sign-in goes off). */
+export function identityProviderConfigured(m: EntityManager, tenantId: string): Promise<boolean> {
+  return m.existsBy(IdentityProvider, { tenantId });
+}
+
 export class IdentityProviderService {
   private readonly box: SecretBox;
 
   constructor(
     private readonly db: DataSource,
-    keys: ServerKeys,
+    private readonly keys: ServerKeys,
     /** PUBLIC_URL, or where this server listens when none is configured (tests). */
     private readonly publicUrl: () => string,
     private readonly logger: Logger,
@@ -81,12 +86,13 @@ export class IdentityProviderService {
       m
         .getRepository(IdentityProvider)
         .createQueryBuilder('p')
-        .addSelect('p.clientSecret')
+        .addSelect(['p.clientSecret', 'p.clientSecretKeyId'])
         .where('p.tenant_id = :tenantId', { tenantId })
         .getOne(),
     );
     if (!input.clientSecret && !existing) throw badInput('Enter the client secret.', 'clientSecret');
     const sealedSecret = input.clientSecret ? this.box.seal(input.clientSecret) : existing!.clientSecret;
+    const sealedUnder = input.clientSecret ? this.keys.currentId : existing!.clientSecretKeyId;
     await this.checkDiscovery({ issuer, clientId, clientSecret: input.clientSecret ?? 'unused' });
 
     return withTenant(this.db, tenantId, async (m) => {
@@ -95,6 +101,7 @@ export class IdentityProviderService {
         issuer,
         clientId,
         clientSecret: sealedSecret,
+        clientSecretKeyId: sealedUnder,
         signInClaim: input.signInClaim ?? existing?.signInClaim ?? 'email',
         displayName,
         acceptedAcrValues,
@@ -141,18 +148,31 @@ export class IdentityProviderService {
     });
   }
 
-  /** The tenant's provider with its secret, for a sign-in; null when there is none. */
+  /**
+   * The tenant's provider with its secret, for a sign-in; null when there is
+   * none. A secret sealed under a previous server key (or under one not
+   * recorded) is sealed again under the current one, as authenticator apps'
+   * keys are at their next use, so the previous key can go.
+   */
   async forSignIn(tenantId: string): Promise<ProviderForSignIn | null> {
-    const provider = await withTenant(this.db, tenantId, (m) =>
-      m
+    return withTenant(this.db, tenantId, async (m) => {
+      const provider = await m
         .getRepository(IdentityProvider)
         .createQueryBuilder('p')
-        .addSelect('p.clientSecret')
+        .addSelect(['p.clientSecret', 'p.clientSecretKeyId'])
         .where('p.tenant_id = :tenantId', { tenantId })
-        .getOne(),
-    );
-    if (!provider) return null;
-    return Object.assign(provider, { clientSecret: this.box.open(provider.clientSecret) }) as unknown as ProviderForSignIn;
+        .getOne();
+      if (!provider) return null;
+      const { plain, current } = this.box.openWithKey(provider.clientSecret);
+      if (!current || provider.clientSecretKeyId !== this.keys.currentId) {
+        // Only if nobody saved another secret meanwhile.
+        await m.query(
+          'UPDATE identity_providers SET client_secret = $1, client_secret_key_id = $2 WHERE tenant_id = $3 AND client_secret = $4',
+          [current ? provider.clientSecret : this.box.seal(plain), this.keys.currentId, tenantId, provider.clientSecret],
+        );
+      }
+      return Object.assign(provider, { clientSecret: plain }) as unknown as ProviderForSignIn;
+    });
   }
 
   /** Fetches and checks the discovery document; BAD_USER_INPUT on `issuer` when it is unreachable, wrong or lacking. */

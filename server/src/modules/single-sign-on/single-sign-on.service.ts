@@ -3,10 +3,20 @@ import type { DataSource } from 'typeorm';
 import type { RequestInfo, SessionActor } from '../../common/context.js';
 import type { Logger } from '../../common/logger.js';
 import { withTenant } from '../../db/tenant-scope.js';
+import type { ConsoleAttempts, StepSubject } from '../sign-in/console-attempts.js';
 import type { SessionService, SignedInUser } from '../sign-in/session.service.js';
+import { SignInCredential, SignInOutcome } from '../sign-in/sign-in-log.js';
 import { User, UserStatus } from '../users/user.entity.js';
 import { UserCreation } from './identity-provider.entity.js';
-import { domainOf, failureOf, OIDC_START_PATH, secondFactorAtProvider, signInNameFrom } from './identity-provider.rules.js';
+import {
+  claimedSignInName,
+  domainOf,
+  failureOf,
+  OIDC_START_PATH,
+  secondFactorAtProvider,
+  signInNameFrom,
+  signInOutcomeOf,
+} from './identity-provider.rules.js';
 import type { IdentityProviderService, ProviderForSignIn } from './identity-provider.service.js';
 import { authorizationRequest, discover, redeemCode } from './oidc-client.js';
 import { confirmSessionAtProvider } from './session-confirmation.js';
@@ -26,6 +36,16 @@ export type RoundTripEnd =
   | { outcome: 'signed_in'; token: string; next: string }
   | { outcome: 'reauthenticated'; next: string }
   | { outcome: 'failed'; failure: SsoFailure; next: string | null };
+
+/** Who a sign-in log entry is about: the name in the tenant, and its user when one has it. */
+function subjectOf(tenantId: string, signInName: string, user: User | null): StepSubject {
+  return {
+    signInName,
+    method: SignInCredential.SINGLE_SIGN_ON,
+    tenantId,
+    ...(user ? { user: { tenant_id: tenantId, user_id: user.id } } : {}),
+  };
+}
 
 class RoundTripFailure extends Error {
   constructor(readonly failure: SsoFailure) {
@@ -48,6 +68,8 @@ export class SingleSignOnService {
     private readonly providers: IdentityProviderService,
     private readonly sessions: SessionService,
     private readonly createUser: CreateUserOnFirstSignIn,
+    /** The sign-in log, as the console's password steps write it (method SINGLE_SIGN_ON). */
+    private readonly attempts: ConsoleAttempts,
     private readonly logger: Logger,
   ) {}
 
@@ -115,17 +137,32 @@ export class SingleSignOnService {
     }
   }
 
-  /** The provider's answer at the callback, checked against the state this browser brought back. */
+  /**
+   * The provider's answer at the callback, checked against the state this
+   * browser brought back. The sign-in log gets the ending as soon as it is
+   * known who it is about: the user confirming who they are, or the name the
+   * provider vouched for (or claimed, unverified) in the state's tenant.
+   */
   async finish(callbackUrl: URL, saved: SignInState | undefined, request: RequestInfo): Promise<RoundTripEnd> {
     const next = saved?.next ?? null;
+    let who: StepSubject | undefined;
     try {
+      if (saved?.reauthenticate) {
+        const { userId, email } = saved.reauthenticate;
+        who = { signInName: email, method: SignInCredential.SINGLE_SIGN_ON, user: { tenant_id: saved.tenantId, user_id: userId } };
+      }
       if (!saved || callbackUrl.searchParams.get('state') !== saved.state) return fail(SsoFailure.STATE_MISMATCH);
       if (callbackUrl.searchParams.has('error')) return fail(SsoFailure.PROVIDER_REFUSED);
       const provider = await this.providers.forSignIn(saved.tenantId);
       if (!provider) return fail(SsoFailure.NOT_CONFIGURED);
       const config = await this.discovered(provider);
       const claims = await redeemCode(config, callbackUrl, { ...saved, fresh: !!saved.reauthenticate });
-      const signInName = signInNameFrom(claims, provider.signInClaim) ?? fail(SsoFailure.EMAIL_UNVERIFIED);
+      const signInName = signInNameFrom(claims, provider.signInClaim);
+      if (!signInName) {
+        const claimed = claimedSignInName(claims, provider.signInClaim);
+        if (!who && claimed) who = subjectOf(saved.tenantId, claimed, await this.findUser(saved.tenantId, claimed));
+        return fail(SsoFailure.EMAIL_UNVERIFIED);
+      }
       const twoStepAtProvider = secondFactorAtProvider(claims, provider.acceptedAcrValues);
 
       if (saved.reauthenticate) {
@@ -134,35 +171,47 @@ export class SingleSignOnService {
         if (!(await confirmSessionAtProvider(this.db, { sessionId, userId, tenantId: saved.tenantId }, twoStepAtProvider))) {
           fail(SsoFailure.STATE_MISMATCH);
         }
+        this.attempts.record(who!, SignInOutcome.SUCCESS, request);
         return { outcome: 'reauthenticated', next: saved.next };
       }
 
-      const user = await this.userFor(provider, signInName, claims, request);
+      const found = await this.findUser(saved.tenantId, signInName);
+      who = subjectOf(saved.tenantId, signInName, found);
+      const user = await this.userFor(provider, signInName, found, claims, request);
+      who = { ...who, user: { tenant_id: user.tenantId, user_id: user.id } };
       const { token } = await this.sessions.openThroughProvider(user, twoStepAtProvider, request);
+      this.attempts.record(who, SignInOutcome.SUCCESS, request);
       this.logger.info(
         { tenantId: saved.tenantId, userId: user.id, twoStepAtProvider, amr: claims.amr, acr: claims.acr },
         'Signed in through the identity provider',
       );
       return { outcome: 'signed_in', token, next: saved.next };
     } catch (error) {
-      return { outcome: 'failed', failure: this.failureFrom(error, 'callback', saved?.tenantId), next };
+      const failure = this.failureFrom(error, 'callback', saved?.tenantId);
+      const outcome = signInOutcomeOf(failure);
+      if (who && outcome) this.attempts.record(who, outcome, request);
+      return { outcome: 'failed', failure, next };
     }
+  }
+
+  private findUser(tenantId: string, signInName: string): Promise<User | null> {
+    return withTenant(this.db, tenantId, (m) =>
+      m
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .where('u.tenant_id = :t AND lower(u.email) = :name', { t: tenantId, name: signInName })
+        .getOne(),
+    );
   }
 
   /** The user the provider vouched for: found by sign-in name in the tenant, or created when the tenant says so. */
   private async userFor(
     provider: ProviderForSignIn,
     signInName: string,
+    found: User | null,
     claims: Record<string, unknown>,
     request: RequestInfo,
   ): Promise<SignedInUser> {
-    const found = await withTenant(this.db, provider.tenantId, (m) =>
-      m
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .where('u.tenant_id = :t AND lower(u.email) = :name', { t: provider.tenantId, name: signInName })
-        .getOne(),
-    );
     if (found) {
       if (found.status !== UserStatus.ACTIVE) fail(SsoFailure.USER_DISABLED);
       return { id: found.id, tenantId: found.tenantId, email: found.email, role: found.role };

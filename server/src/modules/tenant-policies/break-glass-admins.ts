@@ -23,11 +23,17 @@ export async function breakGlassAdmins(m: EntityManager, tenantId: string): Prom
   );
 }
 
+/** Whether the tenant has single sign-on set up, in the caller's transaction: the single-sign-on module answers it (it builds on this one). */
+export type IdentityProviderConfigured = (m: EntityManager, tenantId: string) => Promise<boolean>;
+
 /** What switching password sign-in off depends on (`passwordSignInOffProblem`). */
 export async function passwordSignInOffState(
   m: EntityManager,
   tenantId: string,
+  identityProviderConfigured: IdentityProviderConfigured,
 ): Promise<{ providerConfigured: boolean; breakGlassAdmins: number }> {
-  const [provider] = await m.query('SELECT 1 FROM identity_providers WHERE tenant_id = $1', [tenantId]);
-  return { providerConfigured: !!provider, breakGlassAdmins: (await breakGlassAdmins(m, tenantId)).length };
+  return {
+    providerConfigured: await identityProviderConfigured(m, tenantId),
+    breakGlassAdmins: (await breakGlassAdmins(m, tenantId)).length,
+  };
 }

@@ -7,7 +7,7 @@ import { recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role } from '../users/user.entity.js';
 import { chooseServices, isProblem } from '../services/service-catalog.js';
 import { passwordSignInOffProblem, revokeUnusedAfterDaysProblem, twoStepRequiredForAdmin } from './tenant-policy.rules.js';
-import { passwordSignInOffState } from './break-glass-admins.js';
+import { passwordSignInOffState, type IdentityProviderConfigured } from './break-glass-admins.js';
 import { ExistingAppPasswords, TenantPolicy } from './tenant-policy.entity.js';
 
 export interface TenantPolicyChanges {
@@ -69,6 +69,8 @@ export class TenantPolicyService {
   constructor(
     private readonly db: DataSource,
     private readonly revokeAppPasswords: RevokeTenantAppPasswords,
+    /** Switching password sign-in off needs single sign-on (the single-sign-on module provides the answer). */
+    private readonly identityProviderConfigured: IdentityProviderConfigured,
   ) {}
 
   async get(reader: TenantReader, tenantId: string): Promise<TenantPolicy> {
@@ -168,7 +170,7 @@ export class TenantPolicyService {
       if (changes.revokeUnusedAfterDays !== undefined) policy.revokeUnusedAfterDays = changes.revokeUnusedAfterDays;
       if (changes.expiryReminders !== undefined) policy.expiryReminders = changes.expiryReminders;
       if (changes.passwordSignIn === false && policy.passwordSignIn) {
-        const problem = passwordSignInOffProblem(await passwordSignInOffState(m, tenantId));
+        const problem = passwordSignInOffProblem(await passwordSignInOffState(m, tenantId, this.identityProviderConfigured));
         if (problem) throw badInput(problem, 'passwordSignIn');
       }
       if (changes.passwordSignIn !== undefined) policy.passwordSignIn = changes.passwordSignIn;

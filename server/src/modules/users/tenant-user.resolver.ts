@@ -110,8 +110,8 @@ export class TenantUserResolver {
   @Authorized(Role.TENANT_ADMIN)
   @Mutation(() => User, {
     description:
-      "Changes a user's sign-in name or display name. A sign-in name already in use answers ALREADY_EXISTS. " +
-      'Needs an admin signed in to the console.',
+      "Changes a user's sign-in name or display name. A sign-in name already in use answers ALREADY_EXISTS; a user " +
+      'provisioned by the identity provider (origin SCIM) is renamed there, not here (BAD_USER_INPUT). Needs an admin signed in to the console.',
   })
   async updateUser(
     @Arg('input', () => UpdateUserInput, { description: 'The user and what changes.' }) input: UpdateUserInput,

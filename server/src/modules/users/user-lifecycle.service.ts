@@ -24,6 +24,7 @@ import {
   normaliseDisplayName,
   normaliseEmail,
   normaliseExternalId,
+  renameProblem,
   type UserSource,
 } from './user.rules.js';
 
@@ -52,6 +53,8 @@ export interface UpdateUser {
   externalId?: string | null;
   /** false disables (sessions end, app passwords refused at once), true enables. */
   active?: boolean;
+  /** The identity provider's provisioning (SCIM) makes the change: it alone renames the users it provisioned. */
+  byProvisioning?: boolean;
 }
 
 export interface DeletedUser {
@@ -211,6 +214,13 @@ export class UserLifecycleService {
     if (changes.active !== undefined && typeof changes.active !== 'boolean') throw badInput('active is true or false.', 'active');
     return withTenant(this.db, tenantId, async (m) => {
       const { user, activeAdmins } = await lockUserForChange(m, tenantId, userId, changes.active === false);
+      for (const [field, to, from] of [
+        ['email', email, user.email],
+        ['displayName', displayName, user.displayName],
+      ] as const) {
+        const refused = to !== undefined && to !== from ? renameProblem(user.source, !!changes.byProvisioning, field) : null;
+        if (refused) throw badInput(refused.problem, refused.field);
+      }
       if (email !== undefined && email !== user.email) await this.rename(m, user, email, actor, request);
       const updated: Record<string, { from: string | null; to: string | null }> = {};
       if (displayName !== undefined && displayName !== user.displayName) updated.displayName = { from: user.displayName, to: displayName };

@@ -42,6 +42,21 @@ export function normaliseExternalId(externalId: string | null | undefined, field
   return externalId;
 }
 
+/**
+ * Whether a rename may happen here: a user provisioned over SCIM keeps the
+ * names their identity provider gives (a name changed here would differ from
+ * the directory, and the provider changes it back at its next update), so only
+ * provisioning renames them. Null when it may; else the field and why not.
+ */
+export function renameProblem(
+  source: UserSource,
+  byProvisioning: boolean,
+  field: 'email' | 'displayName',
+): { field: string; problem: string } | null {
+  if (source !== 'scim' || byProvisioning) return null;
+  return { field, problem: 'This user is managed by your identity provider (SCIM): change their name there, and it follows here.' };
+}
+
 export function checkRole(role: unknown, field = 'role'): Role {
   if (role !== Role.USER && role !== Role.TENANT_ADMIN) throw badInput('A role is USER or TENANT_ADMIN.', field);
   return role;
