@@ -3,7 +3,6 @@ import type { TenantReader } from '../../common/context.js';
 import { badInput } from '../../common/errors.js';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
-import { deleteAppPasswords } from '../app-passwords/app-password-revocation.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
 import { revokeUnusedAfterDaysProblem } from '../tenant-policies/tenant-policy.rules.js';
@@ -14,7 +13,9 @@ import {
   unusedMoments,
   unusedSinceSql,
   type ExpiryReminderDays,
+  type UnusedMoments,
 } from './app-password-cleanup.rules.js';
+import { lookUpByKey, revocableSql, revokeInBlockOrder, revokePicked, sweepIsCheaper } from './unused-revocation.js';
 
 /** The job's name in tenant_jobs. */
 export const CLEANUP_JOB = 'app_password_cleanup';
@@ -52,7 +53,6 @@ interface Batch {
   taken: number;
   last: Key | null;
 }
-const SYSTEM = { type: 'system' } as const;
 const unusedSince = unusedSinceSql('ap');
 
 /**
@@ -136,7 +136,9 @@ export class AppPasswordCleanupService {
       done.noticesWithdrawn = await this.inBatches(tenantId, (m, after) => this.withdrawNotices(m, tenantId, moments, after));
     }
     if (days !== null && moments) {
-      done.revoked = await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
+      done.revoked = (await sweepIsCheaper(this.db, tenantId, moments))
+        ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize)
+        : await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
       done.noticed = await this.inBatches(tenantId, (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after));
     }
     if (policy.expiryReminders) {
@@ -199,27 +201,30 @@ export class AppPasswordCleanupService {
     );
   }
 
-  /** Revokes, through the one revocation function, the app passwords due today whose owner was told 7 days ago or more. */
-  private async revokeNoticed(m: EntityManager, tenantId: string, moments: ReturnType<typeof unusedMoments>, after: Key): Promise<Batch> {
+  /** One batch of the app passwords due today in the notices' order (a tenant with few of them: unused-revocation.ts). */
+  private async revokeNoticed(m: EntityManager, tenantId: string, moments: UnusedMoments, after: Key): Promise<Batch> {
+    await lookUpByKey(m);
     const q = new SqlParams();
-    const revokeIfUnusedSince = q.p(moments.revokeIfUnusedSince);
-    const where = `n.tenant_id = ${q.p(tenantId)} AND n.noticed_at < ${q.p(moments.revokeIfNoticedBefore)}
-                   AND n.noticed_at > coalesce(ap.last_used_at, '-infinity') AND ${unusedSince} <= ${revokeIfUnusedSince}`;
     const from = 'app_password_unused_notices n JOIN app_passwords ap ON ap.id = n.app_password_id';
-    const picked: Array<{ id: string; key_at: Date }> = await m.query(
-      this.pick(q, from, ['n.noticed_at', 'n.app_password_id'], where, after, 'FOR UPDATE OF ap SKIP LOCKED'),
+    const picked: Array<{ id: string; key_at: Date; tid: string }> = await m.query(
+      this.pick(
+        q,
+        from,
+        ['n.noticed_at', 'n.app_password_id'],
+        revocableSql(q, tenantId, moments),
+        after,
+        'FOR UPDATE OF ap SKIP LOCKED',
+        ', ap.ctid::text AS tid',
+      ),
       q.values,
     );
     if (picked.length === 0) return { count: 0, taken: 0, last: null };
-    const d = new SqlParams();
-    const count = await deleteAppPasswords(m, d, {
+    const count = await revokePicked(
+      m,
       tenantId,
-      // Checked again as it deletes: an app that signed in meanwhile keeps its app password.
-      where: `ap.id = ANY(${d.p(picked.map((p) => p.id))}::uuid[]) AND ${unusedSince} <= ${d.p(moments.revokeIfUnusedSince)}`,
-      actor: SYSTEM,
-      reason: 'unused',
-      request: null,
-    });
+      picked.map((p) => p.tid),
+      moments,
+    );
     const last = picked[picked.length - 1]!;
     return { count, taken: picked.length, last: [last.key_at, last.id] };
   }

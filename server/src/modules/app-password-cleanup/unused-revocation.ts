@@ -1,0 +1,118 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { SqlParams } from '../../common/sql.js';
+import { withTenant } from '../../db/tenant-scope.js';
+import { deleteAppPasswords } from '../app-passwords/app-password-revocation.js';
+import { unusedSinceSql, type UnusedMoments } from './app-password-cleanup.rules.js';
+
+/**
+ * How the daily clean-up revokes the app passwords due today, a batch per
+ * short transaction: which ones (`revocableSql`), in what order, and the
+ * revocation of a batch it picked and locked (`revokePicked`).
+ *
+ * Two orders, the cheaper one for the tenant. When its due app passwords
+ * outnumber the pages of app_passwords (a big tenant: most pages hold several),
+ * the table is swept in block order, each page read and written once; taken in
+ * the notices' order, the rows are at random in the heap, and each page comes
+ * back into memory (and into the write-ahead log) once per row on it. For a
+ * few app passwords, a sweep would read the whole table for them: the notices'
+ * index finds them (the service's keyset batches).
+ */
+
+const unusedSince = unusedSinceSql('ap');
+
+/** The tenant's app passwords due today and told 7 days ago or more, over `n` joined to `ap`; parameters through `q`. */
+export function revocableSql(q: SqlParams, tenantId: string, moments: UnusedMoments): string {
+  return `n.tenant_id = ${q.p(tenantId)} AND n.noticed_at < ${q.p(moments.revokeIfNoticedBefore)}
+          AND n.noticed_at > coalesce(ap.last_used_at, '-infinity') AND ${unusedSince} <= ${q.p(moments.revokeIfUnusedSince)}`;
+}
+
+/**
+ * A batch reaches its rows by key (their row address, the notices' primary key), never by reading a table whole: the
+ * planner, costing a few thousand lookups as reads from disk, would otherwise read all of app_passwords and hash all of
+ * the tenant's notices for each batch (at 200 000 app passwords, two thirds of a batch's time). The rows were just
+ * locked by this transaction, so their pages are in memory. For this transaction only. (Not enable_seqscan: the audit
+ * triggers' own queries then take hundreds of milliseconds.)
+ */
+export async function lookUpByKey(m: EntityManager): Promise<void> {
+  await m.query(
+    `SELECT set_config('random_page_cost', '1.1', true), set_config('enable_hashjoin', 'off', true),
+            set_config('enable_mergejoin', 'off', true)`,
+  );
+}
+
+/**
+ * Revokes, through the one revocation function, the app passwords picked and locked by this transaction (`tids`: their
+ * row addresses, which cannot change while locked), with reason "unused". Returns how many went.
+ */
+export function revokePicked(m: EntityManager, tenantId: string, tids: string[], moments: UnusedMoments): Promise<number> {
+  const d = new SqlParams();
+  return deleteAppPasswords(m, d, {
+    tenantId,
+    // Checked again as it deletes: an app that signed in meanwhile keeps its app password.
+    where: `ap.ctid = ANY(${d.p(tids)}::tid[]) AND ${unusedSince} <= ${d.p(moments.revokeIfUnusedSince)}`,
+    actor: { type: 'system' },
+    reason: 'unused',
+    request: null,
+  });
+}
+
+/** Whether a sweep of the table in block order is the cheaper way for this tenant today. */
+export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<boolean> {
+  const [row]: [{ due: number; pages: number }] = await withTenant(db, tenantId, (m) =>
+    m.query(
+      `SELECT (SELECT count(*)::int FROM app_password_unused_notices n
+                WHERE n.tenant_id = $1 AND n.noticed_at < $2) AS due,
+              (pg_relation_size('app_passwords') / current_setting('block_size')::int)::int AS pages`,
+      [tenantId, moments.revokeIfNoticedBefore],
+    ),
+  );
+  return row.pages > 0 && row.due >= row.pages;
+}
+
+/**
+ * Revokes the tenant's due app passwords sweeping app_passwords in block order: each batch (a transaction of its own)
+ * takes at most `batchSize` of them from a window of blocks that holds about that many rows, in row-address order,
+ * skipping rows another transaction holds. Rows that move behind the sweep meanwhile were used: not due. Returns how
+ * many went.
+ */
+export async function revokeInBlockOrder(db: DataSource, tenantId: string, moments: UnusedMoments, batchSize: number): Promise<number> {
+  const [table]: [{ pages: number; per_page: number }] = await db.query(
+    `SELECT (pg_relation_size('app_passwords') / current_setting('block_size')::int)::int AS pages,
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 1 END AS per_page
+       FROM pg_class c WHERE c.oid = 'app_passwords'::regclass`,
+  );
+  const window = Math.max(1, Math.ceil(batchSize / table.per_page));
+  let total = 0;
+  let after = '(0,0)';
+  let block = 0;
+  while (block < table.pages) {
+    const end = `(${block + window},0)`;
+    const picked = await withTenant(db, tenantId, async (m) => {
+      await lookUpByKey(m);
+      const q = new SqlParams();
+      const rows: Array<{ tid: string }> = await m.query(
+        `SELECT ap.ctid::text AS tid FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id
+          WHERE ap.ctid > ${q.p(after)}::tid AND ap.ctid < ${q.p(end)}::tid AND ap.tenant_id = ${q.p(tenantId)}
+            AND ${revocableSql(q, tenantId, moments)}
+          ORDER BY ap.ctid LIMIT ${q.p(batchSize)} FOR UPDATE OF ap SKIP LOCKED`,
+        q.values,
+      );
+      if (rows.length > 0)
+        total += await revokePicked(
+          m,
+          tenantId,
+          rows.map((r) => r.tid),
+          moments,
+        );
+      return rows;
+    });
+    if (picked.length < batchSize) {
+      after = `(${block + window - 1},65535)`;
+      block += window;
+    } else {
+      after = picked[picked.length - 1]!.tid;
+      block = Number(/^\((\d+),/.exec(after)![1]);
+    }
+  }
+  return total;
+}
