@@ -97,6 +97,7 @@ describe('a page load of the security-info page carries the answer to the consol
     const noCookie = await page('/security-info', undefined);
     expect(answerIn(noCookie)).toBeUndefined();
     expect(noCookie.headers['cache-control']).toBe('no-cache'); // the plain page, as before
+    expect(noCookie.headers.vary).toMatch(/\bCookie\b/i); // a shared cache must not give it to a signed-in browser
 
     const leaver = await signedInClient(server, await createUser(server.db, await createTenant(server.db)));
     const cookie = leaver.cookie!;

@@ -58,10 +58,12 @@ export function serveConsole(app: express.Express, distDir: string, answerFirstR
     const read = req.method === 'GET' || req.method === 'HEAD';
     const pageLoad = read && req.accepts(['json', 'html']) === 'html';
     try {
-      if (pageLoad && req.headers.cookie !== undefined && existsSync(index)) {
-        const first = await readFirstRequest(distDir);
-        if (first?.paths.has(req.path))
+      const first = pageLoad ? await readFirstRequest(distDir) : null;
+      if (first?.paths.has(req.path)) {
+        if (req.headers.cookie !== undefined && existsSync(index)) {
           return await sendPageWithAnswer(req, res, index, req.method === 'GET' ? answerFirstRequest(req, res, first.request) : undefined);
+        }
+        res.vary('Cookie'); // the plain page, here only without cookies
       }
       if (read && (await sendPrecompressed(req, res, distDir, req.path))) return;
     } catch (error) {
