@@ -40,7 +40,7 @@ function answerIn(answer: Answer): unknown {
   return found ? JSON.parse(found[1]!) : undefined;
 }
 
-describe('a page load of the security-info page carries the answer to the console first request', () => {
+describe("a page load of the security-info page carries the answer to the console's first request", () => {
   it('the build names the SecurityInfo query and the pages it is sent from', () => {
     expect(FIRST.paths).toEqual(['/', '/security-info']);
     expect(JSON.parse(FIRST.body)).toMatchObject({ operationName: 'SecurityInfo' });
