@@ -5,9 +5,9 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import vue from '@vitejs/plugin-vue';
-import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { SecurityInfoDocument } from '../schema/src/generated/operations.ts';
-import { requestBody } from './src/graphql/first-request.ts';
+import { FIRST_REQUEST_PATHS, requestBody } from './src/graphql/first-request.ts';
 
 const api = process.env.API_URL ?? 'http://localhost:4000';
 
@@ -47,44 +47,24 @@ function precompress(): Plugin {
 }
 
 /**
- * Builds src/first-visit.ts on its own, as a classic script that needs nothing
- * else (Vite would bundle a second module script of index.html into the
- * entry, which runs only once all of the console's scripts have loaded), with
- * the exact body of the client's `SecurityInfo` request in it, and names it
- * last in index.html's head: `async`, so it runs as soon as it arrives, about
- * when the console's scripts do (the server then answers the request while
- * they are compiled and run, not while it is still sending them); with a high
- * fetch priority, since Chromium may hold back an async (low-priority) script
- * until the page's other scripts are in.
+ * The console's first request on a page load of its security-info page:
+ * `__FIRST_REQUEST_BODY__`, the exact body its client sends for
+ * `SecurityInfo` (made here by a client with the console's options), and
+ * `first-request.json` beside index.html, which tells the server that
+ * request and the pages it is sent from. The server then puts its answer for
+ * the caller into the page (server/src/modules/console/), and the client
+ * takes it instead of asking (src/graphql/first-request.ts).
  */
-function firstVisitScript(): Plugin {
-  const root = fileURLToPath(new URL('.', import.meta.url));
-  const name = 'first-visit.js';
+export function firstRequest(): Plugin {
+  let body = '';
   return {
-    name: 'app-passwords:first-visit-script',
-    apply: 'build',
-    async buildStart() {
-      const built = await build({
-        root,
-        configFile: false,
-        publicDir: false,
-        logLevel: 'warn',
-        define: { __FIRST_REQUEST_BODY__: JSON.stringify(await requestBody(SecurityInfoDocument)) },
-        build: {
-          write: false,
-          lib: { entry: path.join(root, 'src/first-visit.ts'), formats: ['iife'], name: 'firstVisit' },
-        },
-      });
-      const [chunk] = (Array.isArray(built) ? built[0]! : (built as Rolldown.RolldownOutput)).output;
-      this.emitFile({ type: 'asset', name, source: chunk.code });
+    name: 'app-passwords:first-request',
+    async config() {
+      body = await requestBody(SecurityInfoDocument);
+      return { define: { __FIRST_REQUEST_BODY__: JSON.stringify(body) } };
     },
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, { bundle }) {
-        const script = Object.values(bundle ?? {}).find((file) => file.type === 'asset' && file.names.includes(name));
-        if (!script) throw new Error(`${name} is missing from the build.`);
-        return [{ tag: 'script', attrs: { async: true, fetchpriority: 'high', src: `/${script.fileName}` }, injectTo: 'head' }];
-      },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'first-request.json', source: JSON.stringify({ paths: FIRST_REQUEST_PATHS, body }) });
     },
   };
 }
@@ -101,7 +81,7 @@ export default defineConfig({
       fullInstall: false,
       dropMessageCompiler: true,
     }),
-    firstVisitScript(),
+    firstRequest(),
     precompress(),
   ],
   // Compile-time switches of Vue and vue-i18n: drop the code of what the console does not use. Every component is

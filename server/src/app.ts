@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { startBackgroundJobs } from './background-jobs.js';
 import { DEFAULT_WEBHOOK_CONFIG, type Config } from './config.js';
-import { createRequestInfo, type Context } from './common/context.js';
+import { createRequestInfo, type Actor, type Context } from './common/context.js';
 import { serviceUnavailableStatus } from './common/database-unavailable.js';
 import { compiledQueries } from './common/compiled-queries.js';
 import { createErrorLogging } from './common/error-logging.js';
@@ -20,6 +20,7 @@ import { graphqlNoStore, noStore, securityHeaders } from './common/http-security
 import type { Logger } from './common/logger.js';
 import { createAuditExportHandlers } from './modules/logs/audit-export.handler.js';
 import { serveConsole } from './modules/console/console.handler.js';
+import { createAnswerFirstRequest } from './modules/console/first-answer.js';
 import { createHealthHandlers } from './modules/operations/health.handler.js';
 import { FORWARD_AUTH_PATH, HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
 import { createMetricsHandler } from './modules/operations/metrics.handler.js';
@@ -105,6 +106,13 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   });
 
   const errorLogging = createErrorLogging(logger);
+  /** A GraphQL request's context, once its caller is known. */
+  const requestContext = (req: express.Request, res: express.Response, actor: Actor | null, request = requestInfo(req)): Context => {
+    const transaction = new RequestTransaction(db);
+    // Normally ended as the response is ready (requestTransaction); this covers a request that never gets there.
+    res.once('close', () => void transaction.end('rollback').catch(() => undefined));
+    return { actor, request, req, res, log: requestLocals(res).log, transaction };
+  };
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -153,15 +161,10 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const request = requestInfo(req);
-        const { log } = requestLocals(res);
         try {
-          const actor = await identifyCaller(req, request);
-          const transaction = new RequestTransaction(db);
-          // Normally ended as the response is ready (requestTransaction); this covers a request that never gets there.
-          res.once('close', () => void transaction.end('rollback').catch(() => undefined));
-          return { actor, request, req, res, log, transaction };
+          return requestContext(req, res, await identifyCaller(req, request), request);
         } catch (error) {
-          errorLogging.callerError(log, error);
+          errorLogging.callerError(requestLocals(res).log, error);
           throw error;
         }
       },
@@ -187,7 +190,13 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   // Identity providers provisioning users: SCIM 2.0 with a SCIM-scoped API token, answering in SCIM's own format.
   app.use(SCIM_PATH, createScimRouter({ apiTokens: services.apiTokens, users: services.scimUsers, requestInfo, publicUrl, logger }));
 
-  serveConsole(app, config.webDistDir);
+  // A page load of the console carries the answer to its first GraphQL request, made exactly as /graphql would make it.
+  const answerFirstRequest = createAnswerFirstRequest({
+    identifyCaller: (req) => identifyCaller(req, requestInfo(req)),
+    execute: (request, req, res, actor) => apollo.executeOperation(request, { contextValue: requestContext(req, res, actor) }),
+    logger,
+  });
+  serveConsole(app, config.webDistDir, answerFirstRequest);
 
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found.', extensions: { code: ErrorCode.NOT_FOUND } }] });

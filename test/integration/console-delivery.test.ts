@@ -1,23 +1,11 @@
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER, decoded, get as getFrom, WEB_DIST } from '../support/console-page.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
-/** The console as `pnpm build` made it (`pnpm test` builds it first): the build's own compressed copies are under test too. */
-const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
-/** What Chromium sends. */
-const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'accept-encoding': 'gzip, deflate, br, zstd' };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  /** The bytes as they came over the wire, not decoded. */
-  body: Buffer;
-}
 
 let server: TestServer;
 beforeAll(async () => {
@@ -25,32 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** node:http, not fetch: fetch sends an Accept-Encoding of its own and decodes what comes back. */
-function get(target: string, headers: Record<string, string>, method = 'GET'): Promise<Answer> {
-  const { port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
-
-function decoded(answer: Answer): Buffer {
-  switch (answer.headers['content-encoding']) {
-    case 'br':
-      return brotliDecompressSync(answer.body);
-    case 'gzip':
-      return gunzipSync(answer.body);
-    case undefined:
-      return answer.body;
-    default:
-      throw new Error(`unexpected Content-Encoding ${answer.headers['content-encoding']}`);
-  }
-}
+const get = (target: string, headers: Record<string, string>, method = 'GET') => getFrom(server.url, target, headers, method);
 
 /** What index.html makes a browser load first: the entry script, its preloads and stylesheets. */
 function initialAssets(): string[] {

@@ -6,8 +6,8 @@ import { i18n, startLocale, warmFormatters } from './i18n';
 import { router } from './router';
 import './styles.css';
 
-// Installing the router starts the first navigation (its guard sends the page's request, or takes the answer to the
-// one first-visit.js sent) while a Dutch visitor's messages load; the app shows once they are there, so nobody sees
+// Installing the router starts the first navigation (its guard sends the page's request, or takes the answer the
+// server put into the page) while a Dutch visitor's messages load; the app shows once they are there, so nobody sees
 // English first.
 const app = createApp(App).use(i18n).use(router).use(urql, client);
 void startLocale().then(() => {

@@ -1,8 +1,8 @@
 import { Client, CombinedError } from '@urql/vue';
 import { ErrorCode, isErrorCode } from '@app-passwords/schema';
-import { clientOptions, fetchTakingFirstRequest } from './first-request';
+import { clientOptions, fetchTakingFirstAnswer } from './first-request';
 
-export const client = new Client({ ...clientOptions, fetch: fetchTakingFirstRequest });
+export const client = new Client({ ...clientOptions, fetch: fetchTakingFirstAnswer });
 
 /** The stable code of a failed operation; the console translates codes, never server messages. */
 export function errorCode(error: CombinedError | undefined | null): ErrorCode | undefined {

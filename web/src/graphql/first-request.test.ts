@@ -31,6 +31,15 @@ async function freshPage() {
   return { client, session: useSession() };
 }
 
+/** The page as the server sends it to a signed-in browser: the answer to the first request after the console's root. */
+function pageWithAnswer(data: unknown) {
+  const element = document.createElement('script');
+  element.type = 'application/json';
+  element.id = 'first-answer';
+  element.textContent = JSON.stringify({ data });
+  document.body.append(element);
+}
+
 let sent: string[];
 beforeEach(() => {
   sent = [];
@@ -41,47 +50,44 @@ beforeEach(() => {
       return answer({ viewer: { ...viewer, securityInfo } });
     }),
   );
-  window.firstRequest = undefined;
 });
 afterEach(() => {
   vi.unstubAllGlobals();
-  window.firstRequest = undefined;
+  document.getElementById('first-answer')?.remove();
 });
 
-describe('the request the first-visit script sends ahead', () => {
-  it('is byte for byte the SecurityInfo request the console sends (src/first-visit.ts gets this body at build time)', async () => {
+describe('the answer to the first request, in the page', () => {
+  it('is for byte for byte the SecurityInfo request the console sends (the server gets this body from the build)', async () => {
     const { client } = await freshPage();
     await client.query(SecurityInfoDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(sent).toEqual([await requestBody(SecurityInfoDocument)]);
+    expect(sent).toEqual([__FIRST_REQUEST_BODY__]);
   });
 
   it("answers the router guard's first request: the console sends no copy of it", async () => {
-    const body = await requestBody(SecurityInfoDocument);
-    window.firstRequest = { body, response: Promise.resolve(answer({ viewer: { ...viewer, securityInfo } })) };
+    pageWithAnswer({ viewer: { ...viewer, securityInfo } });
     const { session } = await freshPage();
     await session.ensureLoaded(true);
     expect(session.viewer.value?.displayName).toBe('Ada');
     expect(session.takeSecurityInfo()).toBe(true);
     expect(sent).toEqual([]);
-    expect(window.firstRequest).toBeNull();
+    expect(document.getElementById('first-answer')).toBeNull();
   });
 
   it('is not taken for another first request, which goes out as usual; later requests go out as usual', async () => {
-    window.firstRequest = { body: await requestBody(SecurityInfoDocument), response: Promise.resolve(answer({ viewer: null })) };
+    pageWithAnswer({ viewer: null });
     const { client } = await freshPage();
     await client.query(ViewerDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(sent).toHaveLength(1);
-    expect(window.firstRequest).toBeNull();
+    expect(document.getElementById('first-answer')).toBeNull();
     await client.query(SecurityInfoDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(sent).toHaveLength(2);
   });
 
-  it('when it failed, the console sends the request itself', async () => {
-    const body = await requestBody(SecurityInfoDocument);
-    window.firstRequest = { body, response: Promise.reject(new TypeError('Failed to fetch')) };
+  it('without one (signed out, or the server had none), the console sends the request itself', async () => {
     const { session } = await freshPage();
     await session.ensureLoaded(true);
     expect(session.viewer.value?.displayName).toBe('Ada');
-    expect(sent).toEqual([body]);
+    expect(sent).toEqual([await requestBody(SecurityInfoDocument)]);
   });
 });

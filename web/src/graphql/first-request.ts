@@ -30,14 +30,32 @@ export async function requestBody(document: TypedDocumentNode<any, Record<string
 }
 
 /**
- * The client's fetch. Its first request is answered by the request the
- * first-visit script sent ahead (src/first-visit.ts) when that is the same
- * request (same body); every later one, or a different first one, goes out
- * as usual. Either way the script then sends nothing more.
+ * Where the router's guard asks for `SecurityInfo` first (router.ts): its
+ * page, and `/`, which redirects there. A page load of these from a signed-in
+ * browser carries the answer (server/src/modules/console/first-answer.ts).
  */
-export function fetchTakingFirstRequest(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const ahead = window.firstRequest;
-  window.firstRequest = null;
-  if (ahead && init?.body === ahead.body) return ahead.response.catch(() => fetch(input, init));
+export const FIRST_REQUEST_PATHS = ['/', '/security-info'];
+
+/** The element the server puts the answer in, after the console's root element. */
+const FIRST_ANSWER_ID = 'first-answer';
+
+let firstRequest = true;
+
+/**
+ * The client's fetch. Its first request is answered by the page when the
+ * server put the answer to that very request (the same body, made at build
+ * time: `__FIRST_REQUEST_BODY__`, web/vite.config.ts) into it; every later
+ * one, or a different first one, goes out as usual. Without an answer in the
+ * page (signed out, `pnpm dev`, a server error) the first goes out too.
+ */
+export function fetchTakingFirstAnswer(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  if (firstRequest) {
+    firstRequest = false;
+    const answer = document.getElementById(FIRST_ANSWER_ID);
+    answer?.remove(); // read once: a later request gets a fresh answer
+    if (answer?.textContent && init?.body === __FIRST_REQUEST_BODY__) {
+      return Promise.resolve(new Response(answer.textContent, { headers: { 'content-type': 'application/json' } }));
+    }
+  }
   return fetch(input, init);
 }

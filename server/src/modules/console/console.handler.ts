@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { constants, createBrotliCompress, createGzip } from 'node:zlib';
 import express from 'express';
 import { isConsolePath } from '../operations/http-requests.js';
+import { firstAnswerElement, readFirstRequest, type AnswerFirstRequest } from './first-answer.js';
 
 /** Vite names every file under `assets/` by a hash of its content: a new build gets new names, so a copy never goes stale. */
 const HASHED = /^\/assets\//;
@@ -31,8 +34,13 @@ const PRECOMPRESSED = [
  * accepts that encoding (brotli first: it is smaller), else as it is; the
  * answer varies by Accept-Encoding either way, so a shared cache keeps the
  * copies apart.
+ *
+ * A page load that sends cookies, of a page whose first request the build
+ * names (`first-request.json`), gets the page with that request's answer in
+ * it (`sendPageWithAnswer`), so that the console need not ask once its
+ * scripts have run.
  */
-export function serveConsole(app: express.Express, distDir: string): void {
+export function serveConsole(app: express.Express, distDir: string, answerFirstRequest: AnswerFirstRequest): void {
   // The console's own express app: files revalidate by ETag (sendFile takes its app's setting, and the API's app turns
   // ETags off for the bodies it sends), and nothing else about it differs.
   const site = express();
@@ -48,14 +56,21 @@ export function serveConsole(app: express.Express, distDir: string): void {
   site.use(async (req, res, next) => {
     if (!isConsolePath(req.path)) return next();
     const read = req.method === 'GET' || req.method === 'HEAD';
+    const pageLoad = read && req.accepts(['json', 'html']) === 'html';
     try {
+      const first = pageLoad ? await readFirstRequest(distDir) : null;
+      if (first?.paths.has(req.path)) {
+        if (req.headers.cookie !== undefined && existsSync(index)) {
+          return await sendPageWithAnswer(req, res, index, req.method === 'GET' ? answerFirstRequest(req, res, first.request) : undefined);
+        }
+        res.vary('Cookie'); // the plain page, here only without cookies
+      }
       if (read && (await sendPrecompressed(req, res, distDir, req.path))) return;
     } catch (error) {
       return next(error);
     }
     files(req, res, async (error?: unknown) => {
       if (error) return next(error);
-      const pageLoad = read && req.accepts(['json', 'html']) === 'html';
       if (!pageLoad) return next();
       if (!existsSync(index)) {
         res.status(503).type('text/plain').send('The console has not been built yet: run `pnpm build`.');
@@ -70,6 +85,45 @@ export function serveConsole(app: express.Express, distDir: string): void {
       res.sendFile(index);
     });
   });
+}
+
+/**
+ * The console's page with the answer to its first request for this caller
+ * (an empty answer for anyone without a live session). The page then holds
+ * personal data: no cache keeps it (`no-store`), and it varies by Cookie.
+ * It goes out in two parts: the page up to `</body>` at once, so that the
+ * browser fetches the scripts while the answer is made, then the answer and
+ * the rest; compressed as it goes (a fast level: a few kB, made per request).
+ * The page reflects nothing of the request, so the compressed size says
+ * nothing about the data to someone who can choose part of the page.
+ */
+async function sendPageWithAnswer(
+  req: express.Request,
+  res: express.Response,
+  index: string,
+  answer: Promise<string | undefined> | undefined,
+): Promise<void> {
+  const html = await readFile(index, 'utf8');
+  const end = html.lastIndexOf('</body>');
+  res.status(200).type('html');
+  res.setHeader('Cache-Control', 'no-store');
+  res.vary('Accept-Encoding').vary('Cookie');
+  const encoding = PRECOMPRESSED.find((p) => req.acceptsEncodings(p.encoding) === p.encoding)?.encoding;
+  if (encoding) res.setHeader('Content-Encoding', encoding);
+  if (!answer) return void res.end();
+  const out =
+    encoding === 'br'
+      ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+      : encoding === 'gzip'
+        ? createGzip({ level: 6 })
+        : undefined;
+  // Once the headers are out, a failure is the client going away: nothing left to answer.
+  if (out) pipeline(out, res, () => {});
+  const body = out ?? res;
+  body.write(end < 0 ? html : html.slice(0, end));
+  if (out) out.flush(encoding === 'br' ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH);
+  const element = end < 0 ? '' : firstAnswerElement(await answer);
+  body.end(end < 0 ? '' : element + html.slice(end));
 }
 
 /** Headers of a file of the build, by its path under the console's directory (`/assets/index-….js`). */
