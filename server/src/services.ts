@@ -4,6 +4,15 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { ServerKeys } from './common/server-keys.js';
 import { WorkLimiter } from './common/work-limiter.js';
+import { ApiToken } from './modules/api-tokens/api-token.entity.js';
+import { AppPassword } from './modules/app-passwords/app-password.entity.js';
+import { AuditEvent } from './modules/audit/audit-event.entity.js';
+import { IdentityProvider } from './modules/single-sign-on/identity-provider.entity.js';
+import { Session } from './modules/sign-in/session.entity.js';
+import { TenantPolicy } from './modules/tenant-policies/tenant-policy.entity.js';
+import { Tenant } from './modules/tenants/tenant.entity.js';
+import { User } from './modules/users/user.entity.js';
+import { WebhookEndpoint } from './modules/webhooks/webhook-endpoint.entity.js';
 import { ApiTokenService } from './modules/api-tokens/api-token.service.js';
 import { AppPasswordCleanupService } from './modules/app-password-cleanup/app-password-cleanup.service.js';
 import { AppPasswordInventoryService } from './modules/app-passwords/app-password-inventory.service.js';
@@ -36,6 +45,13 @@ import { createUserOnFirstSignIn } from './modules/single-sign-on/first-sign-in-
 import { IdentityProviderService } from './modules/single-sign-on/identity-provider.service.js';
 import { SingleSignOnService } from './modules/single-sign-on/single-sign-on.service.js';
 import { WebhookService } from './modules/webhooks/webhook.service.js';
+
+/**
+ * Every table the services map through TypeORM, each owned by its module:
+ * the data source takes this list from here (listed explicitly: globs of
+ * `.ts` files break under vitest and bundlers).
+ */
+export const entities = [Tenant, TenantPolicy, User, AppPassword, Session, AuditEvent, ApiToken, IdentityProvider, WebhookEndpoint];
 
 export interface Services {
   tenants: TenantService;
