@@ -23,6 +23,7 @@ import {
 } from './modules/app-passwords/app-password-revocation.js';
 import { AppPasswordRotationService } from './modules/app-passwords/app-password-rotation.service.js';
 import { AppPasswordSignInService } from './modules/app-passwords/app-password-sign-in.service.js';
+import { AppPasswordCreationService } from './modules/app-passwords/app-password-creation.service.js';
 import { AppPasswordService } from './modules/app-passwords/app-password.service.js';
 import { AuditLogService } from './modules/logs/audit-log.service.js';
 import { ScimUserService } from './modules/scim/scim-users.service.js';
@@ -60,6 +61,9 @@ export interface Services {
   users: UserService;
   passwordChange: PasswordChangeService;
   sessions: SessionService;
+  /** A user creating an app password, within the tenant's rules. */
+  appPasswordCreation: AppPasswordCreationService;
+  /** A user's own app passwords: seeing, narrowing, renaming, deleting. */
   appPasswords: AppPasswordService;
   appPasswordInventory: AppPasswordInventoryService;
   /** The daily clean-up: unused app passwords (notice, then revoke) and expiry reminders. */
@@ -132,7 +136,8 @@ export function createServices(
       revokeAfterPasswordChange,
     ),
     sessions,
-    appPasswords: new AppPasswordService(db, keys),
+    appPasswordCreation: new AppPasswordCreationService(db, keys),
+    appPasswords: new AppPasswordService(db),
     appPasswordInventory: new AppPasswordInventoryService(db),
     appPasswordCleanup: new AppPasswordCleanupService(db, {
       onError: (error, tenantId) => logger.error({ err: error, tenantId }, 'The daily app-password clean-up failed for a tenant'),

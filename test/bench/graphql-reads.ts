@@ -81,7 +81,7 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         mustChangePassword: false,
       };
       for (let i = 0; i < appPasswords; i++)
-        await services.appPasswords.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });
+        await services.appPasswordCreation.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });
       if (role !== Role.TENANT_ADMIN) return { email, password };
       const twoStep = await services.twoStep.enrollWithoutCode(created, OPERATOR);
       return { email, password, totpSecret: twoStep!.secret };

@@ -36,7 +36,7 @@ const MANY = 40;
 const PATH = '/auth/basic?service=imap';
 
 /** Whoever may create app passwords, as the service declares it. */
-type Owner = Parameters<Services['appPasswords']['create']>[0];
+type Owner = Parameters<Services['appPasswordCreation']['create']>[0];
 
 export interface Credential {
   email: string;
@@ -118,7 +118,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
 }
 
 async function createAppPassword(services: Services, actor: Owner, name: string): Promise<string> {
-  return (await services.appPasswords.create(actor, { name }, { clientIp: null, userAgent: null })).password;
+  return (await services.appPasswordCreation.create(actor, { name }, { clientIp: null, userAgent: null })).password;
 }
 
 /** One measured window of closed-loop load against one server. */
