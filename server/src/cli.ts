@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { USAGE } from './cli-usage.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createServices, type Services } from './services.js';
+import { createServices, entities, type Services } from './services.js';
 import { ErrorCode, MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
 import { AppError, badInput, twoStepNeededByAppPasswords } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
@@ -249,7 +249,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const config = loadConfig();
-  const database = await openDatabase(config, () => undefined, { runtime: false });
+  const database = await openDatabase(config, entities, () => undefined, { runtime: false });
   try {
     console.log(
       await command({ ...createServices(database.owner, config), db: database.owner }, noun === 'seed' ? [] : rest, parsed.values),

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './common/logger.js';
 import { openDatabase } from './db/database.js';
 import { EmbeddedPostgresError } from './db/embedded-postgres.js';
 import { seedDemoData, type DemoAccount } from './modules/demo/demo-data.js';
+import { entities } from './services.js';
 
 /**
  * Everything the server says goes to stdout as JSON lines through one logger,
@@ -21,7 +22,7 @@ async function main(config: Config, log: Logger): Promise<void> {
     log.info(`Using the development app-password lookup key in ${config.dataDir}/app-password-lookup.key.`);
   }
 
-  const database = await openDatabase(config, (message) => log.info(message));
+  const database = await openDatabase(config, entities, (message) => log.info(message));
   const app = await createApp(config, database.db!, log);
   if (config.demoData) {
     const accounts = await seedDemoData(database.owner, app.services.twoStep);

@@ -53,7 +53,7 @@ const RESOLVERS: readonly [ResolverEntry, ...ResolverEntry[]] = [
     ({ services, cookieSecure }) => new SignInResolver(services.sessions, services.users, services.passwordChange, cookieSecure),
   ),
   resolver(TwoStepResolver, ({ services }) => new TwoStepResolver(services.twoStep)),
-  resolver(AppPasswordResolver, ({ services }) => new AppPasswordResolver(services.appPasswords)),
+  resolver(AppPasswordResolver, ({ services }) => new AppPasswordResolver(services.appPasswordCreation, services.appPasswords)),
   resolver(AppPasswordRotationResolver, ({ services }) => new AppPasswordRotationResolver(services.appPasswordRotation)),
   resolver(AppPasswordOwnerResolver, () => new AppPasswordOwnerResolver()),
   resolver(AppPasswordHistoryResolver, () => new AppPasswordHistoryResolver()),

@@ -11,8 +11,9 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { AppPasswordCleanupService } from '../../server/src/modules/app-password-cleanup/app-password-cleanup.service.js';
+import { entities } from '../../server/src/services.js';
 
-const db = createDataSource(process.env.BENCH_DATABASE_URL!, 2, { runtime: true });
+const db = createDataSource(process.env.BENCH_DATABASE_URL!, 2, { runtime: true, entities });
 await db.initialize();
 try {
   const cleanup = new AppPasswordCleanupService(db);

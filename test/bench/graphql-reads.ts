@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { print } from 'graphql';
-import { createServices } from '../../server/src/services.js';
+import { createServices, entities } from '../../server/src/services.js';
 import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { OPERATOR } from '../../server/src/modules/audit/audit.service.js';
@@ -53,7 +53,7 @@ export interface GraphqlSeed {
  * (admin work needs two-step verification), all through the server's services.
  */
 export async function seedGraphql(url: string, lookupKey: Buffer): Promise<GraphqlSeed> {
-  const db = createDataSource(url, 2);
+  const db = createDataSource(url, 2, { entities });
   await db.initialize();
   const services = createServices(db, { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 0 }, createLogger('silent'));
   try {
@@ -81,7 +81,7 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         mustChangePassword: false,
       };
       for (let i = 0; i < appPasswords; i++)
-        await services.appPasswords.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });
+        await services.appPasswordCreation.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });
       if (role !== Role.TENANT_ADMIN) return { email, password };
       const twoStep = await services.twoStep.enrollWithoutCode(created, OPERATOR);
       return { email, password, totpSecret: twoStep!.secret };

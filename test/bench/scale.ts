@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { print, visit, type DocumentNode } from 'graphql';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
-import { createServices } from '../../server/src/services.js';
+import { createServices, entities } from '../../server/src/services.js';
 import { encodeCursor } from '../../server/src/common/pagination.js';
 import { SqlParams } from '../../server/src/common/sql.js';
 import { createLogger } from '../../server/src/common/logger.js';
@@ -57,7 +57,7 @@ export interface ScaleSeed {
  */
 export async function seedScale(url: string, lookupKey: Buffer, log: (line: string) => void): Promise<ScaleSeed> {
   const started = performance.now();
-  const db = createDataSource(url, 2);
+  const db = createDataSource(url, 2, { entities });
   await db.initialize();
   const services = createServices(db, { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 300 }, createLogger('silent'));
   try {

@@ -85,9 +85,13 @@ async function main(): Promise<void> {
   } else if (mode === 'app') {
     const { createApp } = await import('../../server/src/app.js');
     const { createDataSource } = await import('../../server/src/db/data-source.js');
+    const { entities } = await import('../../server/src/services.js');
     const { createLogger } = await import('../../server/src/common/logger.js');
     const { DEFAULT_WEBHOOK_CONFIG } = await import('../../server/src/config.js');
-    const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? 10), { runtime: true });
+    const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? 10), {
+      runtime: true,
+      entities,
+    });
     await db.initialize();
     const app = await createApp(
       {

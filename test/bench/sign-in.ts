@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createServices, type Services } from '../../server/src/services.js';
+import { createServices, entities, type Services } from '../../server/src/services.js';
 import { ARGON2_OPTIONS, hashSecret, verifySecret } from '../../server/src/common/argon2.js';
 import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
@@ -36,7 +36,7 @@ const MANY = 40;
 const PATH = '/auth/basic?service=imap';
 
 /** Whoever may create app passwords, as the service declares it. */
-type Owner = Parameters<Services['appPasswords']['create']>[0];
+type Owner = Parameters<Services['appPasswordCreation']['create']>[0];
 
 export interface Credential {
   email: string;
@@ -75,7 +75,7 @@ export async function signInFigures(
  * each, and one user with MANY (whose primary password the console figures use).
  */
 export async function seedSignIn(url: string, lookupKey: Buffer) {
-  const db = createDataSource(url, 2);
+  const db = createDataSource(url, 2, { entities });
   await db.initialize();
   const services = createServices(db, { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 0 }, createLogger('silent'));
   try {
@@ -118,7 +118,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
 }
 
 async function createAppPassword(services: Services, actor: Owner, name: string): Promise<string> {
-  return (await services.appPasswords.create(actor, { name }, { clientIp: null, userAgent: null })).password;
+  return (await services.appPasswordCreation.create(actor, { name }, { clientIp: null, userAgent: null })).password;
 }
 
 /** One measured window of closed-loop load against one server. */

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { print } from 'graphql';
 import pg from 'pg';
-import { createServices } from '../../server/src/services.js';
+import { createServices, entities } from '../../server/src/services.js';
 import { encodeCursor } from '../../server/src/common/pagination.js';
 import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
@@ -40,7 +40,7 @@ export interface UsersSeed {
  */
 export async function seedUsers(url: string, lookupKey: Buffer, log: (line: string) => void): Promise<UsersSeed> {
   const started = performance.now();
-  const db = createDataSource(url, 2);
+  const db = createDataSource(url, 2, { entities });
   await db.initialize();
   const services = createServices(db, { appPasswordLookupKey: lookupKey, appPasswordCacheTtlSeconds: 300 }, createLogger('silent'));
   try {

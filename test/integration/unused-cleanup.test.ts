@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { AppPasswordCleanupService } from '../../server/src/modules/app-password-cleanup/app-password-cleanup.service.js';
 import { expiryReminderDue, revokeOn } from '../../server/src/modules/app-password-cleanup/app-password-cleanup.rules.js';
+import { entities } from '../../server/src/services.js';
 import { adminTenant, auditRows, dataOf, insertAppPassword, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createUser, signedInClient, type TestUser } from '../support/factories.js';
@@ -202,7 +203,7 @@ describe('revoking unused app passwords', () => {
     const owner = await createUser(server.db, t.tenant);
     for (let i = 0; i < 12; i++) await insertAppPassword(server.db, owner, { name: `Device ${i}`, createdAt: daysAgo(45) });
     dataOf(await setPolicy(t, { revokeUnusedAfterDays: 30 }));
-    const other: DataSource = createDataSource(inject('databaseUrl'), 4, { runtime: true });
+    const other: DataSource = createDataSource(inject('databaseUrl'), 4, { runtime: true, entities });
     await other.initialize();
     try {
       const a = new AppPasswordCleanupService(server.runtimeDb, { batchSize: 3 });

@@ -6,6 +6,7 @@ import { createApp, type App } from '../../server/src/app.js';
 import { createLogger, type Logger } from '../../server/src/common/logger.js';
 import type { SmtpSettings } from '../../server/src/config-mail.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
+import { entities } from '../../server/src/services.js';
 import { DEFAULT_WEBHOOK_CONFIG, type WebhookConfig } from '../../server/src/config.js';
 import { recordSecret, serverLogFile } from './secrets.js';
 
@@ -78,8 +79,8 @@ const PROBLEM_LEVELS = new Set(['warn', 'error', 'fatal']);
 /** The real server on a free port, over the run's real PostgreSQL. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const url = options.databaseUrl ?? inject('databaseUrl');
-  const db = createDataSource(url, 5);
-  const runtimeDb = createDataSource(url, 20, { runtime: true, mail: options.smtp !== undefined });
+  const db = createDataSource(url, 5, { entities });
+  const runtimeDb = createDataSource(url, 20, { runtime: true, mail: options.smtp !== undefined, entities });
   await Promise.all([db.initialize(), runtimeDb.initialize()]);
   const logs: string[] = [];
   const logFile = options.logFile ?? serverLogFile();

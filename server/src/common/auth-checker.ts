@@ -1,7 +1,7 @@
 import { Extensions, type AuthCheckerInterface, type ResolverData } from 'type-graphql';
 import { ApiScope, type Context } from './context.js';
 import { forbidden, passwordChangeRequired, twoStepRequired, unauthenticated } from './errors.js';
-import { Role } from '../modules/users/user.entity.js';
+import { Role } from './role.js';
 
 /** Why an admin without two-step verification is held back (GraphQL and the CSV exports). */
 export const ADMIN_TWO_STEP_MESSAGE =

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { EntityManager } from 'typeorm';
-import type { Role } from '../modules/users/user.entity.js';
+import type { Role } from './role.js';
 import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
 

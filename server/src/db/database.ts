@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
-import { createDataSource, migrate } from './data-source.js';
+import { createDataSource, migrate, type Entities } from './data-source.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface Database {
@@ -16,9 +16,11 @@ export interface Database {
  * Connects to DATABASE_URL, or to the embedded PostgreSQL under the data
  * directory when it is unset, and brings the schema up to date as the owner.
  * With `runtime` (the server), also opens the pool it answers requests with.
+ * `entities`: what the modules map (services.ts lists them).
  */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'> & Partial<Pick<Config, 'databaseRuntimeUrl' | 'smtp'>>,
+  entities: Entities,
   log: (message: string) => void,
   options: { runtime: boolean } = { runtime: true },
 ): Promise<Database> {
@@ -26,9 +28,9 @@ export async function openDatabase(
   const url = config.databaseUrl ?? embedded!.url;
   // Changes queue mails where SMTP_URL is set: the server's requests and jobs, or the CLI's (never migrations or demo data).
   const mail = config.smtp !== undefined;
-  const owner = createDataSource(url, options.runtime ? 2 : config.databasePoolSize, { mail: mail && !options.runtime });
+  const owner = createDataSource(url, options.runtime ? 2 : config.databasePoolSize, { mail: mail && !options.runtime, entities });
   const db = options.runtime
-    ? createDataSource(config.databaseRuntimeUrl ?? url, config.databasePoolSize, { runtime: true, mail })
+    ? createDataSource(config.databaseRuntimeUrl ?? url, config.databasePoolSize, { runtime: true, mail, entities })
     : undefined;
   try {
     await owner.initialize();

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { twoStepRequiredForAdminSql } from '../../modules/tenant-policies/tenant-policy.rules.js';
 import { RUNTIME_ROLE } from './1796200000000-RowLevelSecurity.js';
+// The rule's SQL as frozen in the next session-lookup migration: the same text this one installed (`twoStepRequiredForAdminSql('u')`).
+import { TWO_STEP_REQUIRED_FOR_ADMIN } from './1796600000000-SessionViewer.js';
 
 /** What the admin rule adds to the session lookup: an output column, its value per session, and its place in the result. */
 interface Extra {
@@ -48,7 +49,7 @@ export class TwoStepForAdmins1796400000000 implements MigrationInterface {
     await db.query('ALTER TABLE tenant_policies ADD COLUMN require_two_step_for_admins boolean NOT NULL DEFAULT true');
     await this.replace(db, {
       columns: ', two_step_required_for_admin boolean',
-      select: `, ${twoStepRequiredForAdminSql('u')} AS two_step_required_for_admin`,
+      select: `, ${TWO_STEP_REQUIRED_FOR_ADMIN} AS two_step_required_for_admin`,
       result: ', found.two_step_required_for_admin',
     });
   }

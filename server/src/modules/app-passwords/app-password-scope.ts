@@ -80,6 +80,13 @@ export function parseNetworks(values: readonly string[]): { networks: string[] }
   return { networks };
 }
 
+/** Where the tenant requires app passwords to name their networks: the problem with none, or null. */
+export function networksRequiredProblem(requireNetworks: boolean, networks: readonly string[]): string | null {
+  return requireNetworks && networks.length === 0
+    ? 'Your organisation requires app passwords to name the networks they may be used from.'
+    : null;
+}
+
 /** `address[/bits]` with the host bits cleared, or undefined. node:net is strict about addresses (no "127.1", no octal). */
 function canonicalNetwork(value: string): string | undefined {
   const [address = '', bitsText, extra] = value.split('/');

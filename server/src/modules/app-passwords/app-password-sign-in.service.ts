@@ -1,4 +1,3 @@
-import { hash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { verifyAgainstNothing, verifySecret } from '../../common/argon2.js';
 import type { RequestInfo } from '../../common/context.js';
@@ -7,6 +6,7 @@ import { OverloadedError, type WorkLimiter } from '../../common/work-limiter.js'
 import { appPasswordLookupTag, normaliseAppPassword } from './app-password.secret.js';
 import type { Role } from '../users/user.entity.js';
 import { AppPasswordConfirmations, scopeOf, type Candidate } from './app-password-confirmations.js';
+import { RememberedSignIns, type RememberedSignIn } from './remembered-sign-ins.js';
 import { scopeRefusal, type ScopeQuestion } from './app-password-scope.js';
 import { MAX_AUTHORIZATION_LENGTH, parseBasicCredentials, type BasicCredentials } from '../sign-in/basic-credentials.js';
 import { SignInCredential, SignInOutcome, type SignInLog } from '../sign-in/sign-in-log.js';
@@ -22,19 +22,6 @@ interface ColdCheck {
   check: AppPasswordCheck;
   candidate?: Candidate;
 }
-
-/** A remembered success, under the keyed hash of the Authorization header that earned it. */
-interface CacheEntry {
-  appPasswordId: string;
-  /** Which of its secrets (a rotation makes a new one): remembered only while that one still works. */
-  secretVersion: number;
-  /** The sign-in name as the app sent it (for the sign-in log), and lower-cased (to compare with the user's). */
-  signInName: string;
-  name: string;
-  expiresAt: number;
-}
-
-const MAX_CACHE_ENTRIES = 20_000;
 
 /**
  * Checks a sign-in name + app password, as sent by apps over HTTP Basic.
@@ -69,11 +56,9 @@ export class AppPasswordSignInService {
   };
   private inFlight = 0;
   private drained: (() => void) | undefined;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly remembered: RememberedSignIns;
   /** Cold checks under way, by header, client address and tenant asked for. */
   private readonly coldChecks = new Map<string, Promise<ColdCheck>>();
-  /** Per process: the cache dies with the process, and so may its key. */
-  private readonly cacheHashKey = randomBytes(32).toString('hex');
   private readonly confirmations: AppPasswordConfirmations;
 
   constructor(
@@ -82,11 +67,12 @@ export class AppPasswordSignInService {
     private readonly throttle: SignInThrottle,
     private readonly log: SignInLog,
     private readonly argon2: WorkLimiter,
-    private readonly cacheTtlMs: number,
+    cacheTtlMs: number,
     /** REQUIRE_SERVICE: every check must name the service it is for. */
     private readonly requireService = false,
   ) {
     this.confirmations = new AppPasswordConfirmations(db);
+    this.remembered = new RememberedSignIns(cacheTtlMs);
   }
 
   /**
@@ -131,9 +117,9 @@ export class AppPasswordSignInService {
     service: string | undefined,
   ): Promise<AppPasswordCheck> {
     // The header exactly as it came: the warm cache's key, and what identical cold checks share.
-    const headerKey = authorization && authorization.length <= MAX_AUTHORIZATION_LENGTH ? this.cacheKeyOf(authorization) : undefined;
-    const cached = headerKey && this.cacheTtlMs > 0 ? this.cache.get(headerKey) : undefined;
-    if (headerKey && cached && cached.expiresAt > Date.now()) {
+    const headerKey = authorization && authorization.length <= MAX_AUTHORIZATION_LENGTH ? this.remembered.keyOf(authorization) : undefined;
+    const cached = headerKey ? this.remembered.recall(headerKey) : undefined;
+    if (headerKey && cached) {
       this.stats.cacheHits++;
       return this.confirmRemembered(headerKey, cached, request, tenantId, service);
     }
@@ -224,7 +210,7 @@ export class AppPasswordSignInService {
         : undefined,
       candidate.rotating ? this.confirmations.finishRotation(candidate, request.clientIp) : undefined,
     ]);
-    if (this.cacheTtlMs > 0) this.remember(headerKey, candidate, credentials.signInName, name);
+    this.remembered.remember(headerKey, candidate, credentials.signInName, name);
     return { check: this.success(candidate), candidate };
   }
 
@@ -242,7 +228,7 @@ export class AppPasswordSignInService {
   /** The warm path: no argon2; a confirmation by primary key, shared with requests of the same moment. */
   private async confirmRemembered(
     cacheKey: string,
-    { appPasswordId, secretVersion, signInName, name }: CacheEntry,
+    { appPasswordId, secretVersion, signInName, name }: RememberedSignIn,
     request: RequestInfo,
     tenantId: string | undefined,
     service: string | undefined,
@@ -251,12 +237,12 @@ export class AppPasswordSignInService {
     // Deleted, another user's name now, or this secret retired by a rotation (the new one used, or the overlap over).
     const retired = candidate && secretVersion !== candidate.secret_version && secretVersion !== candidate.previous_secret_version;
     if (!candidate || candidate.email.toLowerCase() !== name || retired) {
-      this.cache.delete(cacheKey);
+      this.remembered.forget(cacheKey);
       return this.fail(signInName, SignInOutcome.REVOKED, request, service, candidate);
     }
     if (tenantId && candidate.tenant_id !== tenantId) return this.fail(signInName, SignInOutcome.UNKNOWN_USER, request, service);
     if (candidate.refusal) {
-      this.cache.delete(cacheKey);
+      this.remembered.forget(cacheKey);
       return this.fail(signInName, candidate.refusal, request, service, candidate);
     }
     // Refused for this service or address only: the same app password may be right for another, so it stays remembered.
@@ -269,23 +255,6 @@ export class AppPasswordSignInService {
 
   private question(service: string | undefined, request: RequestInfo): ScopeQuestion {
     return { service, clientIp: request.clientIp, requireService: this.requireService };
-  }
-
-  /**
-   * SHA-256 over a per-process random key and the Authorization header (which
-   * carries the name and the secret): a keyed hash that never leaves this
-   * process, so length extension gives nobody anything, at a fifth of an
-   * HMAC's cost on the hot path (one-shot hash). The same name and secret
-   * sent differently (another case of "Basic") is another entry.
-   */
-  private cacheKeyOf(authorization: string): string {
-    return hash('sha256', `${this.cacheHashKey}\0${authorization}`, 'base64');
-  }
-
-  private remember(cacheKey: string, c: Candidate, signInName: string, name: string): void {
-    if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    const entry = { appPasswordId: c.app_password_id!, secretVersion: c.secret_version!, signInName, name };
-    this.cache.set(cacheKey, { ...entry, expiresAt: Date.now() + this.cacheTtlMs });
   }
 
   private success(c: Candidate): AppPasswordCheck {

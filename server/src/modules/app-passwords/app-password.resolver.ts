@@ -12,13 +12,17 @@ import {
   RenameAppPasswordInput,
   DeleteAppPasswordPayload,
 } from './app-password.inputs.js';
+import type { AppPasswordCreationService } from './app-password-creation.service.js';
 import type { AppPasswordService } from './app-password.service.js';
 import { AllowAppPassword } from '../../common/auth-checker.js';
 import { requireUser } from '../../common/require-actor.js';
 
 @Resolver(() => AppPassword)
 export class AppPasswordResolver {
-  constructor(private readonly appPasswords: AppPasswordService) {}
+  constructor(
+    private readonly creation: AppPasswordCreationService,
+    private readonly appPasswords: AppPasswordService,
+  ) {}
 
   @Authorized()
   @Mutation(() => CreateAppPasswordPayload, {
@@ -30,7 +34,7 @@ export class AppPasswordResolver {
     @Arg('input', () => CreateAppPasswordInput, { description: 'What the app password is for.' }) input: CreateAppPasswordInput,
     @Ctx() ctx: Context,
   ): Promise<CreateAppPasswordPayload> {
-    const created = await this.appPasswords.create(requireUser(ctx), input, ctx.request);
+    const created = await this.creation.create(requireUser(ctx), input, ctx.request);
     ctx.res.setHeader('Cache-Control', 'no-store');
     return created;
   }

@@ -1,24 +1,19 @@
 import type { DataSource } from 'typeorm';
-import { hashSecret } from '../../common/argon2.js';
-import type { ServerKeys } from '../../common/server-keys.js';
 import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
-import { appPasswordLimitReached, badInput, notFound } from '../../common/errors.js';
-import { AuditAction } from '../audit/audit-event.entity.js';
-import { recordAudit, recordOwnChange } from '../audit/audit.service.js';
+import { badInput, notFound } from '../../common/errors.js';
 import { SqlParams } from '../../common/sql.js';
 import { preparedRead } from '../../db/pg-pool.js';
 import { withTenant } from '../../db/tenant-scope.js';
-import { requireRecentSignIn } from '../../common/recent-sign-in.js';
+import { AuditAction } from '../audit/audit-event.entity.js';
+import { recordAudit, recordOwnChange } from '../audit/audit.service.js';
+import { isProblem, narrowServices, type ServiceDefinition } from '../services/service-catalog.js';
+import { servicesOf } from '../services/service-catalog.service.js';
+import type { Service } from '../services/service.type.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
-import {
-  allowsAppPasswords,
-  appPasswordLimit,
-  chosenExpiry,
-  hasRoomForAppPassword,
-  type ExpiryChoice,
-} from '../tenant-policies/tenant-policy.rules.js';
+import { allowsAppPasswords, appPasswordLimit } from '../tenant-policies/tenant-policy.rules.js';
 import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
 import type { TwoStepStatus } from '../two-step/two-step.types.js';
+import { Role } from '../users/user.entity.js';
 import {
   APP_PASSWORD_COLUMNS,
   AppPassword,
@@ -28,30 +23,11 @@ import {
   readAppPasswords,
   type AppPasswordJson,
 } from './app-password.entity.js';
-import { parseNetworks } from './app-password-scope.js';
-import { chooseServices, isProblem, narrowServices, type ServiceDefinition } from '../services/service-catalog.js';
-import { servicesOf } from '../services/service-catalog.service.js';
-import type { Service } from '../services/service.type.js';
-import { Role } from '../users/user.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
-import { assertAppPasswordsAllowed, assertTwoStepForAppPasswords } from './app-password-gates.js';
-import { appPasswordLookupTag, generateAppPassword, parseAppPasswordName } from './app-password.secret.js';
+import { networksRequiredProblem, parseNetworks } from './app-password-scope.js';
+import { parseAppPasswordName } from './app-password.secret.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Counts toward the limit: not yet expired. */
-const ACTIVE = '(expires_at IS NULL OR expires_at > now())';
-
-/** What a user asks for when creating an app password. */
-export interface NewAppPassword extends ExpiryChoice {
-  name: string;
-  /** Service keys; none given: every service the tenant allows. */
-  services?: readonly string[] | null;
-  /** CIDRs or addresses; none given: anywhere. */
-  networks?: readonly string[] | null;
-}
-
-const NETWORKS_REQUIRED = 'Your organisation requires app passwords to name the networks they may be used from.';
 
 export interface SecurityInfoData {
   appPasswords: AppPassword[];
@@ -79,11 +55,13 @@ type SecurityInfoRow = TwoStepStatusColumns & {
   app_passwords: AppPasswordJson[];
 };
 
+/**
+ * What users do with their own app passwords once they have them: see them
+ * (with the policy that governs them), narrow their services, set their
+ * networks, rename and delete them. Creating one is AppPasswordCreationService's.
+ */
 export class AppPasswordService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly keys: ServerKeys,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
   /**
    * The actor's own app passwords, oldest first, with the policy that governs
@@ -136,72 +114,6 @@ export class AppPasswordService {
   }
 
   /**
-   * Generates a new app password for the actor, for the services asked for
-   * (none: every service the tenant allows) and from the networks given
-   * (none: anywhere, unless the tenant requires some). The plain secret
-   * leaves this method once, in its return value, after the transaction has
-   * committed. The user row is locked for the count-and-insert, so parallel
-   * requests cannot overshoot the limit. Needs a console sign-in of the last
-   * 10 minutes and, when the tenant says so, two-step verification.
-   */
-  async create(actor: UserActor, input: NewAppPassword, request: RequestInfo): Promise<{ appPassword: AppPassword; password: string }> {
-    const parsed = parseAppPasswordName(input.name);
-    if ('problem' in parsed) throw badInput(parsed.problem, 'name');
-    const networks = parseNetworks(input.networks ?? []);
-    if ('problem' in networks) throw badInput(networks.problem, 'networks');
-    // Fail fast before spending argon2 work; the transaction checks again.
-    await withTenant(this.db, actor.tenantId, async (m) => {
-      const current = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
-      assertAppPasswordsAllowed(current);
-      this.scopeFor(current, input, networks.networks);
-      this.expiryOf(current, input);
-      await assertTwoStepForAppPasswords(m, current, actor);
-    });
-    requireRecentSignIn(actor);
-
-    const password = generateAppPassword();
-    const secretHash = await hashSecret(password);
-    const lookupTag = appPasswordLookupTag(this.keys.current, password);
-
-    const appPassword = await withTenant(this.db, actor.tenantId, async (m) => {
-      const locked = await m.query('SELECT id FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [actor.userId, actor.tenantId]);
-      if (locked.length === 0) throw notFound('User');
-      const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
-      assertAppPasswordsAllowed(policy);
-      const services = this.scopeFor(policy, input, networks.networks);
-      await assertTwoStepForAppPasswords(m, policy, actor);
-      const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1 AND ${ACTIVE}`, [
-        actor.userId,
-      ]);
-      if (!hasRoomForAppPassword(policy, count)) {
-        throw appPasswordLimitReached(count, appPasswordLimit(policy));
-      }
-      const [{ id }] = (await m.query(
-        `INSERT INTO app_passwords (tenant_id, user_id, name, secret_hash, lookup_tag, lookup_key_id, expires_at, services, networks)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9::cidr[]) RETURNING id`,
-        [
-          actor.tenantId,
-          actor.userId,
-          parsed.name,
-          secretHash,
-          lookupTag,
-          this.keys.currentId,
-          this.expiryOf(policy, input),
-          services,
-          networks.networks,
-        ],
-      )) as [{ id: string }];
-      await recordOwnChange(m, actor, AuditAction.APP_PASSWORD_CREATED, request, {
-        appPassword: { id, name: parsed.name },
-        details: { services, networks: networks.networks },
-      });
-      const [created] = await readAppPasswords(m, actor.tenantId, 'ap.id = $2', [id]);
-      return created!;
-    });
-    return { appPassword, password };
-  }
-
-  /**
    * Limits one of the actor's app passwords to fewer services (never more:
    * for more, a new one). Takes effect from the next check; audited.
    */
@@ -244,7 +156,8 @@ export class AppPasswordService {
       ]);
       if (!current) throw notFound('App password');
       const policy = await m.findOneByOrFail(TenantPolicy, { tenantId: actor.tenantId });
-      if (policy.requireNetworks && networks.networks.length === 0) throw badInput(NETWORKS_REQUIRED, 'networks');
+      const problem = networksRequiredProblem(policy.requireNetworks, networks.networks);
+      if (problem) throw badInput(problem, 'networks');
       await m.query('UPDATE app_passwords SET networks = $3::cidr[] WHERE tenant_id = $1 AND id = $2', [
         actor.tenantId,
         id,
@@ -343,20 +256,5 @@ export class AppPasswordService {
       if (deleted === 0) throw notFound('App password');
       return id.toLowerCase();
     });
-  }
-
-  /** When a new app password stops working: as its owner chose, within the tenant's maximum. */
-  private expiryOf(policy: TenantPolicy, choice: ExpiryChoice): Date | null {
-    const expiry = chosenExpiry(policy, choice, new Date());
-    if ('problem' in expiry) throw badInput(expiry.problem, expiry.field);
-    return expiry.expiresAt;
-  }
-
-  /** The services a new app password gets, and a check that the networks satisfy the tenant. */
-  private scopeFor(policy: TenantPolicy, input: NewAppPassword, networks: string[]): string[] {
-    const services = chooseServices(input.services ?? policy.allowedServices, policy.allowedServices, 'services');
-    if (isProblem(services)) throw badInput(services.problem, services.field);
-    if (policy.requireNetworks && networks.length === 0) throw badInput(NETWORKS_REQUIRED, 'networks');
-    return services.services;
   }
 }

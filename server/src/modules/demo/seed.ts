@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { hashSecret } from '../../common/argon2.js';
 import { randomToken } from '../../common/secure-random.js';
-import type { Services } from '../../services.js';
+import type { TenantService } from '../tenants/tenant.service.js';
 
 export interface SeedOptions {
   tenantName: string;
@@ -27,7 +27,12 @@ export interface SeedResult {
  * One argon2 hash is computed and reused for every row. Seeded app passwords
  * carry random lookup tags, so no secret exists that could sign in with them.
  */
-export async function seed(db: DataSource, services: Services, options: SeedOptions, log: (line: string) => void): Promise<SeedResult> {
+export async function seed(
+  db: DataSource,
+  services: { tenants: Pick<TenantService, 'create'> },
+  options: SeedOptions,
+  log: (line: string) => void,
+): Promise<SeedResult> {
   const started = Date.now();
   const tenant = await services.tenants.create(options.tenantName, { appPasswordsEnabled: true });
   const password = randomToken(15);

@@ -40,7 +40,7 @@ export interface MailContent {
   action?: { label: string; url: string };
 }
 
-/** What each language provides: the frame of every mail, and one template per kind. */
+/** The frame of every mail in one language (its words for each kind: mail-kinds.ts MailWords). */
 export interface MailTexts {
   /** For dates and numbers (Intl). */
   locale: string;

@@ -1,12 +1,12 @@
 import { Language, isLanguage } from '../users/language.js';
-import { renderMail, type MailEvent, type MailTexts, type RenderedMail } from './mail-content.js';
-import { isMailKind, type MailTemplates } from './mail-kinds.js';
-import { EN_TEMPLATES, EN_TEXTS } from './templates/en.js';
-import { NL_TEMPLATES, NL_TEXTS } from './templates/nl.js';
+import { renderMail, type MailEvent, type RenderedMail } from './mail-content.js';
+import { isMailKind, mailContent, type MailWords } from './mail-kinds.js';
+import { EN_WORDS } from './words/en.js';
+import { NL_WORDS } from './words/nl.js';
 
-const LANGUAGES: Record<Language, { texts: MailTexts; templates: MailTemplates }> = {
-  [Language.EN]: { texts: EN_TEXTS, templates: EN_TEMPLATES },
-  [Language.NL]: { texts: NL_TEXTS, templates: NL_TEMPLATES },
+const WORDS: Record<Language, MailWords> = {
+  [Language.EN]: EN_WORDS,
+  [Language.NL]: NL_WORDS,
 };
 
 /** A queued message with what claim_mail_messages found to render it: the owner, their organisation, the events. */
@@ -27,7 +27,7 @@ export interface MailToRender {
 export function composeMail(message: MailToRender, publicUrl: string): RenderedMail | undefined {
   if (!isMailKind(message.kind) || message.events.length === 0) return undefined;
   const language = isLanguage(message.language) ? message.language : Language.EN;
-  const { texts, templates } = LANGUAGES[language];
+  const words = WORDS[language];
   const view = {
     displayName: message.displayName,
     email: message.email,
@@ -36,5 +36,5 @@ export function composeMail(message: MailToRender, publicUrl: string): RenderedM
     eventCount: message.eventCount,
     securityInfoUrl: `${publicUrl}/security-info`,
   };
-  return renderMail(texts, language, view, templates[message.kind](view, texts));
+  return renderMail(words, language, view, mailContent(message.kind, view, words));
 }

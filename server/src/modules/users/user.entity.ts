@@ -1,19 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { registerEnumType } from 'type-graphql';
+import { Role } from '../../common/role.js';
 import { Language } from './language.js';
 
-export enum Role {
-  USER = 'USER',
-  TENANT_ADMIN = 'TENANT_ADMIN',
-}
-registerEnumType(Role, {
-  name: 'Role',
-  description: 'What a user may do in their tenant.',
-  valuesConfig: {
-    USER: { description: 'Manages their own sign-in methods.' },
-    TENANT_ADMIN: { description: "Also sets the tenant's policy and audits and revokes app passwords." },
-  },
-});
+/** The users module's vocabulary: a user's role (defined in common/, which gates on it). */
+export { Role };
 
 export enum UserStatus {
   ACTIVE = 'ACTIVE',
