@@ -11,6 +11,8 @@ import { scanForLeaks } from './secrets.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The server key (hex) the run's test servers share unless a test gives its own: support/test-server.ts. */
+    serverKey: string;
   }
 }
 
@@ -27,6 +29,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runDir = await mkdtemp(path.join(tmpdir(), 'app-passwords-test-run-'));
   project.provide('runDir', runDir);
+  project.provide('serverKey', randomBytes(32).toString('hex'));
   const databaseTeardown = await setUpDatabase(project);
   return async () => {
     try {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import type { DataSource } from 'typeorm';
@@ -32,7 +31,7 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** Shared by instances that must accept each other's app passwords. */
+  /** Default: the run's key, shared by all its test servers as a deployment's instances share theirs; another one to test keys. */
   lookupKey?: Buffer;
   /** Keys the lookup key replaced (key rotation). */
   previousLookupKeys?: Buffer[];
@@ -90,7 +89,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       appendFileSync(logFile, line);
     },
   });
-  const lookupKey = options.lookupKey ?? randomBytes(32);
+  // One key for the run's servers, as the instances of one deployment share theirs: every server of a run claims
+  // every tenant's webhook deliveries, and must be able to open the endpoint secret another server sealed.
+  const lookupKey = options.lookupKey ?? Buffer.from(inject('serverKey'), 'hex');
   recordSecret(lookupKey.toString('hex'));
   recordSecret(lookupKey.toString('base64'));
   for (const key of options.previousLookupKeys ?? []) recordSecret(key.toString('hex'));
