@@ -28,6 +28,7 @@ import { createForwardAuthHandler } from './modules/app-passwords/forward-auth.h
 import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic-auth.js';
 import { createScimRouter, SCIM_PATH } from './modules/scim/scim.routes.js';
 import { createIdentifyCaller } from './modules/sign-in/identify-caller.js';
+import { SessionWithSecurityInfo } from './modules/security-info/security-info-with-session.js';
 import { OIDC_CALLBACK_PATH, OIDC_START_PATH } from './modules/single-sign-on/identity-provider.rules.js';
 import { SignInStateCookie } from './modules/single-sign-on/sign-in-state.js';
 import { createSingleSignOnHandlers } from './modules/single-sign-on/single-sign-on.handler.js';
@@ -105,6 +106,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   });
 
   const errorLogging = createErrorLogging(logger);
+  const securityInfoWithSession = new SessionWithSecurityInfo(db);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -155,11 +157,13 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
         const request = requestInfo(req);
         const { log } = requestLocals(res);
         try {
-          const actor = await identifyCaller(req, request);
+          // The security-info page's query: the session lookup reads the page too, in the same statement.
+          const carrying = securityInfoWithSession.for(req.body);
+          const actor = await identifyCaller(req, request, carrying?.lookUp);
           const transaction = new RequestTransaction(db);
           // Normally ended as the response is ready (requestTransaction); this covers a request that never gets there.
           res.once('close', () => void transaction.end('rollback').catch(() => undefined));
-          return { actor, request, req, res, log, transaction };
+          return { actor, request, req, res, log, transaction, carriedSecurityInfo: carrying?.securityInfo };
         } catch (error) {
           errorLogging.callerError(log, error);
           throw error;

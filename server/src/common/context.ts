@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { EntityManager } from 'typeorm';
+import type { SecurityInfoRow } from '../modules/security-info/security-info.read.js';
 import type { Role } from '../modules/users/user.entity.js';
 import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -84,6 +85,12 @@ export interface Context {
   log: Logger;
   /** Where this request's resolvers read their tenant's rows: one transaction for a query (RequestTransaction in db/). */
   transaction: RequestReads;
+  /**
+   * The security info of the session's user, read by the session lookup in
+   * the same statement when the query asks for little else
+   * (modules/security-info/security-info-with-session.ts).
+   */
+  carriedSecurityInfo?: SecurityInfoRow;
 }
 
 /**
