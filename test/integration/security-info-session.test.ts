@@ -65,6 +65,15 @@ describe("the security-info page's session lookup", () => {
     }
   });
 
+  it('keeps a live session whose tenant has no policy row: the page says NOT_FOUND, as the ordinary read does', async () => {
+    const lone = await createUser(server.db, await createTenant(server.db));
+    const loneClient = await signedInClient(server, lone);
+    await server.db.query('DELETE FROM tenant_policies WHERE tenant_id = $1', [lone.tenantId]);
+    const result = await loneClient.request(SecurityInfoDocument);
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect((await loneClient.request('{ viewer { email } }')).data).toEqual({ viewer: { email: lone.email } });
+  });
+
   it('reads as the role that calls it, under row-level security, scoped for its own statement only', async () => {
     client = await signedInClient(server, user);
     const token = client.cookie!.slice(client.cookie!.indexOf('=') + 1);

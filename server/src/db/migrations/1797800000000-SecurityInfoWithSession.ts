@@ -32,7 +32,9 @@ export const SECURITY_INFO_SELECT = `SELECT tp.app_passwords_enabled, tp.max_app
  * session's tenant (`set_config(…, true)`, gone when the statement ends), and
  * reads the page under row-level security: it runs as the role that calls
  * it, so the policies hold as for any other read. Called inside a
- * transaction already scoped to another tenant, it refuses.
+ * transaction already scoped to another tenant, it refuses. A live session
+ * always gets its row; the page's columns are null when its tenant has no
+ * policy row (the ordinary read then says NOT_FOUND, as before).
  */
 export class SecurityInfoWithSession1797800000000 implements MigrationInterface {
   name = 'SecurityInfoWithSession1797800000000';
@@ -66,7 +68,7 @@ export class SecurityInfoWithSession1797800000000 implements MigrationInterface 
         SELECT v_session.id, v_session.user_id, v_session.tenant_id, v_session.role, v_session.authenticated_at,
                v_session.two_step_required_for_admin, v_session.email, v_session.display_name, v_session.tenant_name,
                v_session.must_change_password, v_session.authentication_methods, info.*
-          FROM (${SECURITY_INFO_SELECT}) info;
+          FROM (SELECT) AS found LEFT JOIN (${SECURITY_INFO_SELECT}) info ON true;
       END $fn$`);
     await db.query('REVOKE ALL ON FUNCTION security_info_for_session FROM PUBLIC');
     await db.query(`GRANT EXECUTE ON FUNCTION security_info_for_session TO ${RUNTIME_ROLE}`);

@@ -144,7 +144,8 @@ export class SessionWithSecurityInfo {
           SECURITY_INFO_FOR_SESSION_SQL,
           token,
         );
-        carrying.securityInfo = row ?? undefined;
+        // No policy row (null columns): the resolver reads the ordinary way, and says so as it always did.
+        carrying.securityInfo = row?.app_passwords ? row : undefined;
         return row && sessionActorOf(row);
       },
     };
