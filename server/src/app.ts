@@ -29,6 +29,7 @@ import { createForwardAuthHandler } from './modules/app-passwords/forward-auth.h
 import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic-auth.js';
 import { createScimRouter, SCIM_PATH } from './modules/scim/scim.routes.js';
 import { createIdentifyCaller } from './modules/sign-in/identify-caller.js';
+import { SessionWithSecurityInfo } from './modules/security-info/security-info-with-session.js';
 import { OIDC_CALLBACK_PATH, OIDC_START_PATH } from './modules/single-sign-on/identity-provider.rules.js';
 import { SignInStateCookie } from './modules/single-sign-on/sign-in-state.js';
 import { createSingleSignOnHandlers } from './modules/single-sign-on/single-sign-on.handler.js';
@@ -106,13 +107,20 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   });
 
   const errorLogging = createErrorLogging(logger);
-  /** A GraphQL request's context, once its caller is known. */
-  const requestContext = (req: express.Request, res: express.Response, actor: Actor | null, request = requestInfo(req)): Context => {
+  /** A GraphQL request's context, once its caller is known (and, for the security-info page, what the session lookup read with it). */
+  const requestContext = (
+    req: express.Request,
+    res: express.Response,
+    actor: Actor | null,
+    request = requestInfo(req),
+    carried?: Context['carried'],
+  ): Context => {
     const transaction = new RequestTransaction(db);
     // Normally ended as the response is ready (requestTransaction); this covers a request that never gets there.
     res.once('close', () => void transaction.end('rollback').catch(() => undefined));
-    return { actor, request, req, res, log: requestLocals(res).log, transaction };
+    return { actor, request, req, res, log: requestLocals(res).log, transaction, carried };
   };
+  const securityInfoWithSession = new SessionWithSecurityInfo(db);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -162,7 +170,10 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       context: async ({ req, res }) => {
         const request = requestInfo(req);
         try {
-          return requestContext(req, res, await identifyCaller(req, request), request);
+          // The security-info page's query: the session lookup reads the page too, in the same statement.
+          const carrying = securityInfoWithSession.for(req.body);
+          const actor = await identifyCaller(req, request, carrying?.lookUp);
+          return requestContext(req, res, actor, request, carrying && { securityInfo: carrying.securityInfo });
         } catch (error) {
           errorLogging.callerError(requestLocals(res).log, error);
           throw error;

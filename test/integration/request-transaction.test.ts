@@ -108,10 +108,12 @@ describe("a GraphQL query's resolvers", () => {
     await insertAppPasswords(server.db, other, 2);
     const otherClient = await signedInClient(server, other);
     const answers: Array<{ email: string; count: number }> = [];
+    // Two resolvers that read, so each request opens its transaction (the security-info page alone needs none: see below).
+    const document = '{ viewer { email securityInfo { appPasswordCount } signIns(first: 1) { edges { node { id } } } } }';
     const sent = await statementsOf(() =>
       Promise.all(
         Array.from({ length: 12 }, async (_, i) => {
-          const data = dataOf(await (i % 2 ? otherClient : client).request(SecurityInfoDocument));
+          const data = dataOf(await (i % 2 ? otherClient : client).request(document));
           answers.push({ email: data.viewer!.email, count: data.viewer!.securityInfo.appPasswordCount });
         }),
       ),
@@ -131,6 +133,25 @@ describe("a GraphQL query's resolvers", () => {
       .map((run) => new Set(run.flatMap((s) => s.sql.match(/[0-9a-f]{8}-[0-9a-f-]{27}/g) ?? [])));
     expect(tenantsPerTransaction).toHaveLength(12);
     for (const tenants of tenantsPerTransaction) expect(tenants.size).toBe(1);
+  });
+
+  it("answer the console's security-info page, session included, in one statement scoped to the session's tenant", async () => {
+    const other = await createUser(server.db, await createTenant(server.db));
+    await insertAppPasswords(server.db, other, 2);
+    const otherClient = await signedInClient(server, other);
+    const answers: Array<{ email: string; count: number }> = [];
+    const sent = await statementsOf(() =>
+      Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const data = dataOf(await (i % 2 ? otherClient : client).request(SecurityInfoDocument));
+          answers.push({ email: data.viewer!.email, count: data.viewer!.securityInfo.appPasswords.length });
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.email === user.email && a.count === 3)).toHaveLength(3);
+    expect(answers.filter((a) => a.email === other.email && a.count === 2)).toHaveLength(3);
+    // One round trip a request: no session lookup of its own, no BEGIN, no COMMIT (app_passwords_sql_statements_total counts these).
+    expect(sent.map((s) => s.sql)).toEqual(Array(6).fill(expect.stringMatching(/^SELECT .* FROM security_info_for_session\(\$1, \$2\)$/)));
   });
 
   it('roll back when the answer carries an error, and keep what they read', async () => {

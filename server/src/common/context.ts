@@ -84,7 +84,17 @@ export interface Context {
   log: Logger;
   /** Where this request's resolvers read their tenant's rows: one transaction for a query (RequestTransaction in db/). */
   transaction: RequestReads;
+  /** Reads that came back with the session lookup, in the same statement: a resolver that finds its own here skips it. */
+  carried?: CarriedReads;
 }
+
+/**
+ * What a session lookup may read beside the session. Each module adds its
+ * own field by declaration merging (security-info/security-info-with-session.ts
+ * adds the security-info page's row), so this file needs no module's types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface CarriedReads {}
 
 /**
  * Where reads of one tenant's rows run: a GraphQL request's one transaction,

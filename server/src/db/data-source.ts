@@ -19,6 +19,7 @@ import { Webhooks1797200000000 } from './migrations/1797200000000-Webhooks.js';
 import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
 import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
+import { SecurityInfoWithSession1797800000000 } from './migrations/1797800000000-SecurityInfoWithSession.js';
 import { MailNotifications1797300000000 } from './migrations/1797300000000-MailNotifications.js';
 import { SingleSignOnInSignInLog1798000000000 } from './migrations/1798000000000-SingleSignOnInSignInLog.js';
 import { StatementCounter } from './statement-count.js';
@@ -48,6 +49,7 @@ export const migrations = [
   UserLifecycle1797400000000,
   SingleSignOn1797500000000,
   ScimProvisioning1797600000000,
+  SecurityInfoWithSession1797800000000,
   MailNotifications1797300000000,
   SingleSignOnInSignInLog1798000000000,
 ];

@@ -2,116 +2,27 @@ import type { DataSource } from 'typeorm';
 import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
 import { badInput, notFound } from '../../common/errors.js';
 import { SqlParams } from '../../common/sql.js';
-import { preparedRead } from '../../db/pg-pool.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { recordAudit, recordOwnChange } from '../audit/audit.service.js';
-import { isProblem, narrowServices, type ServiceDefinition } from '../services/service-catalog.js';
-import { servicesOf } from '../services/service-catalog.service.js';
-import type { Service } from '../services/service.type.js';
+import { isProblem, narrowServices } from '../services/service-catalog.js';
 import { TenantPolicy } from '../tenant-policies/tenant-policy.entity.js';
-import { allowsAppPasswords, appPasswordLimit } from '../tenant-policies/tenant-policy.rules.js';
-import { twoStepStatusColumns, twoStepStatusOf, type TwoStepStatusColumns } from '../two-step/two-step-status.js';
-import type { TwoStepStatus } from '../two-step/two-step.types.js';
 import { Role } from '../users/user.entity.js';
-import {
-  APP_PASSWORD_COLUMNS,
-  AppPassword,
-  appPasswordFromRow,
-  appPasswordRowFromJson,
-  appPasswordScopeColumns,
-  readAppPasswords,
-  type AppPasswordJson,
-} from './app-password.entity.js';
+import { AppPassword, readAppPasswords } from './app-password.entity.js';
 import { deleteAppPasswords } from './app-password-revocation.js';
 import { networksRequiredProblem, parseNetworks } from './app-password-scope.js';
 import { parseAppPasswordName } from './app-password.secret.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface SecurityInfoData {
-  appPasswords: AppPassword[];
-  /** The services a new app password may have: those the tenant allows, in its order. */
-  services: Service[];
-  networksRequired: boolean;
-  /** The longest a new app password may live; null: it may never expire. */
-  maxLifetimeDays: number | null;
-  appPasswordCount: number;
-  appPasswordLimit: number;
-  appPasswordsAllowed: boolean;
-  appPasswordsRequireTwoStep: boolean;
-  twoStep: TwoStepStatus;
-}
-
-/** securityInfo's one row: the policy's columns, the two-step status, and the app passwords as one JSON array. */
-type SecurityInfoRow = TwoStepStatusColumns & {
-  catalog: ServiceDefinition[];
-  allowed_services: string[];
-  require_networks: boolean;
-  max_lifetime_days: number | null;
-  app_passwords_enabled: boolean;
-  max_app_passwords_per_user: number;
-  require_two_step_for_app_passwords: boolean;
-  app_passwords: AppPasswordJson[];
-};
-
 /**
- * What users do with their own app passwords once they have them: see them
- * (with the policy that governs them), narrow their services, set their
- * networks, rename and delete them. Creating one is AppPasswordCreationService's.
+ * What users do with their own app passwords once they have them: narrow
+ * their services, set their networks, rename and delete them. Creating one is
+ * AppPasswordCreationService's; the security-info page reads them in
+ * security-info/security-info.read.ts.
  */
 export class AppPasswordService {
   constructor(private readonly db: DataSource) {}
-
-  /**
-   * The actor's own app passwords, oldest first, with the policy that governs
-   * them and the actor's two-step status (which the policy may require). An app signed in with an app password sees that one only: it signs
-   * one device in, and has no business with the owner's other devices.
-   */
-  async securityInfo(reader: TenantReader, actor: UserActor): Promise<SecurityInfoData> {
-    // One statement and one row, no entity hydration: the policy and the actor's two-step status once, their app passwords as
-    // one JSON array (a row per app password repeated the policy's columns, and parsing those cost more than the query).
-    const onlyThis = actor.signedInWith === 'app_password';
-    // A named statement: PostgreSQL plans it once per connection (planning cost as much as running it).
-    const rows = await reader.read(actor.tenantId, (m) =>
-      preparedRead<SecurityInfoRow>(
-        m,
-        onlyThis ? 'security_info_of_app_password' : 'security_info',
-        `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
-                tp.services AS catalog, tp.allowed_services, tp.require_networks, tp.max_lifetime_days,
-                ${twoStepStatusColumns('$2', '$1')},
-                (SELECT coalesce(json_agg(own ORDER BY own.created_at ASC, own.id ASC), '[]')
-                   FROM (SELECT ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()}
-                           FROM app_passwords ap
-                          WHERE ap.tenant_id = tp.tenant_id AND ap.user_id = $2${onlyThis ? ' AND ap.id = $3' : ''}) own) AS app_passwords
-           FROM tenant_policies tp
-          WHERE tp.tenant_id = $1`,
-        onlyThis ? [actor.tenantId, actor.userId, actor.appPasswordId] : [actor.tenantId, actor.userId],
-      ),
-    );
-    if (rows.length === 0) throw notFound('Tenant policy');
-    const policy = { appPasswordsEnabled: rows[0]!.app_passwords_enabled, maxAppPasswordsPerUser: rows[0]!.max_app_passwords_per_user };
-    const appPasswords: AppPassword[] = [];
-    const now = Date.now();
-    let appPasswordCount = 0;
-    for (const json of rows[0]!.app_passwords) {
-      const row = appPasswordRowFromJson(json);
-      appPasswords.push(appPasswordFromRow(row, new Date(now)));
-      if (!row.expires_at || row.expires_at.getTime() > now) appPasswordCount++;
-    }
-    const first = rows[0]!;
-    return {
-      appPasswords,
-      services: servicesOf({ services: first.catalog, allowed_services: first.allowed_services }).filter((service) => service.allowed),
-      networksRequired: first.require_networks,
-      maxLifetimeDays: first.max_lifetime_days,
-      appPasswordCount,
-      appPasswordLimit: appPasswordLimit(policy),
-      appPasswordsAllowed: allowsAppPasswords(policy),
-      appPasswordsRequireTwoStep: rows[0]!.require_two_step_for_app_passwords,
-      twoStep: twoStepStatusOf(rows[0]!),
-    };
-  }
 
   /**
    * Limits one of the actor's app passwords to fewer services (never more:

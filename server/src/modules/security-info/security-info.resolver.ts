@@ -7,6 +7,7 @@ import type { TenantPolicyService } from '../tenant-policies/tenant-policy.servi
 import { hasSecondFactor } from '../tenant-policies/tenant-policy.rules.js';
 import { Viewer } from '../users/viewer.type.js';
 import { SecurityInfo, SignInMethod } from './security-info.type.js';
+import { readSecurityInfo, securityInfoOf } from './security-info.read.js';
 
 /**
  * The signed-in user's sign-in methods, as on their security-info page: app
@@ -49,16 +50,17 @@ export class SecurityInfoResolver {
       'admin query and mutation answers TWO_STEP_REQUIRED until you do. False for everyone else.',
   })
   async twoStepRequiredForAdmin(@Root() viewer: Viewer, @Ctx() ctx: Context): Promise<boolean> {
-    // A second factor at the identity provider counts for this session only (the session lookup applied the same rule).
-    if (ctx.actor?.signedInWith === 'session' && ctx.actor.userId === viewer.id && ctx.actor.twoStepAtProvider) return false;
+    // The session lookup applied the same rule, this request (a second factor at the identity provider counts for the session only).
+    if (ctx.actor?.signedInWith === 'session' && ctx.actor.userId === viewer.id) return ctx.actor.twoStepRequiredForAdmin;
     return this.policies.twoStepRequiredForAdmin(ctx.transaction, { id: viewer.id, tenantId: viewer.tenantId, role: viewer.role });
   }
 
   @FieldResolver(() => SecurityInfo, { description: 'Your sign-in methods, as on your security-info page.' })
   async securityInfo(@Ctx() ctx: Context): Promise<SecurityInfo> {
     const actor = requireUser(ctx);
-    // The two-step status comes with the app passwords, in one statement.
-    const info = await this.appPasswords.securityInfo(ctx.transaction, actor);
+    // The two-step status comes with the app passwords, in one statement; on the security-info page, with the session too.
+    const carried = ctx.carried?.securityInfo;
+    const info = carried ? securityInfoOf(carried) : await readSecurityInfo(ctx.transaction, actor);
     const { twoStep } = info;
     const availableMethods: SignInMethod[] = [];
     if (!twoStep.enabled) availableMethods.push(SignInMethod.AUTHENTICATOR_APP);

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { Actor, RequestInfo } from '../../common/context.js';
+import type { Actor, RequestInfo, SessionActor } from '../../common/context.js';
 import { failClosed } from '../../common/database-unavailable.js';
 import { unauthenticated } from '../../common/errors.js';
 import type { ApiTokenService } from '../api-tokens/api-token.service.js';
@@ -20,6 +20,12 @@ export interface CallerSources {
   cookieSecure: boolean;
 }
 
+/** How a session cookie becomes its actor: SessionService.resolve, or a lookup that reads more in the same statement. */
+export type SessionLookup = (token: string) => Promise<SessionActor | null>;
+
+/** Who is calling; a GraphQL request may look its session up with `lookUpSession` instead of the ordinary lookup. */
+export type IdentifyCaller = (req: http.IncomingMessage, request: RequestInfo, lookUpSession?: SessionLookup) => Promise<Actor | null>;
+
 /**
  * Who is calling, from the request: a session cookie (the console), Basic
  * credentials (an app with an app password) or a Bearer API token
@@ -27,11 +33,11 @@ export interface CallerSources {
  * is refused. With the database away, the caller cannot be known:
  * SERVICE_UNAVAILABLE (503), never a guess.
  */
-export function createIdentifyCaller(sources: CallerSources): (req: http.IncomingMessage, request: RequestInfo) => Promise<Actor | null> {
-  const identify = async (req: http.IncomingMessage, request: RequestInfo): Promise<Actor | null> => {
+export function createIdentifyCaller(sources: CallerSources): IdentifyCaller {
+  const identify = async (req: http.IncomingMessage, request: RequestInfo, lookUpSession?: SessionLookup): Promise<Actor | null> => {
     const token = readSessionCookie(req, sources.cookieSecure);
     const authorization = req.headers.authorization;
-    if (authorization === undefined) return token ? sources.sessions.resolve(token) : null;
+    if (authorization === undefined) return token ? (lookUpSession ?? sources.sessions.resolve.bind(sources.sessions))(token) : null;
     if (token !== undefined) {
       throw unauthenticated('Send either the session cookie or an Authorization header, not both.', 'authentication');
     }
@@ -40,5 +46,5 @@ export function createIdentifyCaller(sources: CallerSources): (req: http.Incomin
     if (!actor) throw unauthenticated('The API token is unknown, revoked or expired.', 'authentication');
     return actor;
   };
-  return (req, request) => identify(req, request).catch(failClosed);
+  return (req, request, lookUpSession) => identify(req, request, lookUpSession).catch(failClosed);
 }

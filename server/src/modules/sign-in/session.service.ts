@@ -7,11 +7,11 @@ import { randomToken, sha256 } from '../../common/secure-random.js';
 import { normaliseTotpCode } from '../two-step/two-step.secret.js';
 import type { SecondFactor, TwoStepService } from '../two-step/two-step.service.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
-import { Session, SESSION_IDLE_TIMEOUT_MS, type AuthenticationMethod } from './session.entity.js';
+import { Session, type AuthenticationMethod } from './session.entity.js';
+import { lookUpSession, SESSION_COLUMNS, sessionActorOf } from './session-lookup.js';
 import type { ConsoleAttempts } from './console-attempts.js';
 import { SignInCredential, SignInOutcome } from './sign-in-log.js';
 import { passwordCounters, twoStepCodeCounters, type SignInThrottle } from './sign-in-throttle.js';
-import { preparedQuery } from '../../db/pg-pool.js';
 import { withTenant } from '../../db/tenant-scope.js';
 
 interface ConsoleSignInRow {
@@ -24,15 +24,7 @@ interface ConsoleSignInRow {
   status: UserStatus;
 }
 
-/**
- * The columns named, not `*`: a prepared statement's result may not change
- * shape, so a migration that adds a column to the function does not break
- * an instance still running the older code.
- */
-const SESSION_FOR_TOKEN_SQL =
-  'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, ' +
-  'must_change_password, authentication_methods ' +
-  'FROM session_for_token($1, $2)';
+const SESSION_FOR_TOKEN_SQL = `SELECT ${SESSION_COLUMNS} FROM session_for_token($1, $2)`;
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 /** Between the password and the code: long enough to open an authenticator app, short enough to be useless later. */
@@ -191,37 +183,8 @@ export class SessionService {
    * who the user is (sign-in name, display name, organisation).
    */
   async resolve(token: string): Promise<SessionActor | null> {
-    if (token.length < 20 || token.length > 100) return null;
-    // Sees every tenant: the cookie says which one. Slides the idle window too, at most once a minute.
-    const [row]: Array<{
-      id: string;
-      user_id: string;
-      tenant_id: string;
-      role: Role;
-      authenticated_at: Date;
-      two_step_required_for_admin: boolean;
-      email: string;
-      display_name: string;
-      tenant_name: string;
-      must_change_password: boolean;
-      authentication_methods: AuthenticationMethod[];
-    }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
-    if (!row) return null;
-    return {
-      userId: row.user_id,
-      tenantId: row.tenant_id,
-      role: row.role,
-      signedInWith: 'session',
-      sessionId: row.id,
-      authenticatedAt: row.authenticated_at,
-      twoStepRequiredForAdmin: row.two_step_required_for_admin,
-      email: row.email,
-      displayName: row.display_name,
-      tenantName: row.tenant_name,
-      mustChangePassword: row.must_change_password,
-      signedInThroughProvider: row.authentication_methods.includes('oidc'),
-      twoStepAtProvider: row.authentication_methods.includes('provider_mfa'),
-    };
+    const row = await lookUpSession(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, token);
+    return row && sessionActorOf(row);
   }
 
   /**

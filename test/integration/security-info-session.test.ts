@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecurityInfoDocument } from '@app-passwords/schema';
+import { sha256 } from '../../server/src/common/secure-random.js';
+import { pgPool } from '../../server/src/db/pg-pool.js';
+import { securityInfoSelect } from '../../server/src/modules/security-info/security-info.read.js';
+import { createTenant, createUser, insertAppPasswords, signedInClient, type TestUser } from '../support/factories.js';
+import type { GraphQLClient } from '../support/graphql-client.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+/**
+ * The console's security-info page is read by the session lookup itself, in
+ * one statement (`security_info_for_session`): the session's rules and
+ * row-level security must hold there as on every other path.
+ */
+let server: TestServer;
+let user: TestUser;
+let client: GraphQLClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  user = await createUser(server.db, await createTenant(server.db));
+  await insertAppPasswords(server.db, user, 2);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** The page as the console asks for it: its app passwords' count, or null when the session did not count. */
+async function page(): Promise<number | null> {
+  const result = await client.request(SecurityInfoDocument);
+  expect(result.errors).toBeUndefined();
+  return result.data!.viewer ? result.data!.viewer.securityInfo.appPasswords.length : null;
+}
+
+const lastSeen = async () =>
+  ((await server.db.query('SELECT last_seen_at FROM sessions WHERE user_id = $1', [user.id])) as Array<{ last_seen_at: Date }>)[0]!
+    .last_seen_at;
+
+describe("the security-info page's session lookup", () => {
+  it('slides the idle window at most once a minute, and counts an idle, ended or disabled session as none', async () => {
+    client = await signedInClient(server, user);
+    await server.db.query("UPDATE sessions SET last_seen_at = now() - interval '30 seconds' WHERE user_id = $1", [user.id]);
+    const recent = await lastSeen();
+    expect(await page()).toBe(2);
+    expect(await lastSeen()).toEqual(recent); // less than a minute: not written
+
+    await server.db.query("UPDATE sessions SET last_seen_at = now() - interval '2 minutes' WHERE user_id = $1", [user.id]);
+    expect(await page()).toBe(2);
+    expect(Date.now() - (await lastSeen()).getTime()).toBeLessThan(10_000);
+
+    await server.db.query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = $1", [user.id]);
+    expect(await page()).toBeNull();
+
+    client = await signedInClient(server, user);
+    await server.db.query("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1", [user.id]);
+    expect(await page()).toBeNull();
+
+    client = await signedInClient(server, user);
+    await server.db.query("UPDATE users SET status = 'DISABLED' WHERE id = $1", [user.id]);
+    try {
+      expect(await page()).toBeNull();
+    } finally {
+      await server.db.query("UPDATE users SET status = 'ACTIVE' WHERE id = $1", [user.id]);
+    }
+  });
+
+  it('keeps a live session whose tenant has no policy row: the page says NOT_FOUND, as the ordinary read does', async () => {
+    const lone = await createUser(server.db, await createTenant(server.db));
+    const loneClient = await signedInClient(server, lone);
+    await server.db.query('DELETE FROM tenant_policies WHERE tenant_id = $1', [lone.tenantId]);
+    const result = await loneClient.request(SecurityInfoDocument);
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect((await loneClient.request('{ viewer { email } }')).data).toEqual({ viewer: { email: lone.email } });
+  });
+
+  it('reads as the role that calls it, under row-level security, scoped for its own statement only', async () => {
+    client = await signedInClient(server, user);
+    const token = client.cookie!.slice(client.cookie!.indexOf('=') + 1);
+    const [{ definer }] = await server.db.query("SELECT prosecdef AS definer FROM pg_proc WHERE proname = 'security_info_for_session'");
+    expect(definer).toBe(false);
+
+    const connection = await pgPool(server.runtimeDb).connect();
+    try {
+      const { rows } = await connection.query('SELECT tenant_id, app_passwords FROM security_info_for_session($1, 1800)', [sha256(token)]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].tenant_id).toBe(user.tenantId);
+      expect(rows[0].app_passwords).toHaveLength(2);
+      // The scope ended with the statement: the same connection sees no tenant's rows now.
+      expect((await connection.query("SELECT current_setting('app.tenant_id', true) AS scope")).rows[0].scope).toBe('');
+      expect((await connection.query('SELECT count(*)::int AS n FROM app_passwords')).rows[0].n).toBe(0);
+
+      // Inside a transaction scoped to another tenant, it refuses rather than widen what that transaction reads.
+      const other = await createTenant(server.db);
+      await connection.query('BEGIN');
+      await connection.query("SELECT set_config('app.tenant_id', $1, true)", [other.id]);
+      await expect(connection.query('SELECT * FROM security_info_for_session($1, 1800)', [sha256(token)])).rejects.toThrow(
+        /another tenant/,
+      );
+      await connection.query('ROLLBACK');
+    } finally {
+      connection.release();
+    }
+  });
+
+  it("installs the module's current read (a change to it needs a migration)", async () => {
+    const [{ source }] = await server.db.query("SELECT prosrc AS source FROM pg_proc WHERE proname = 'security_info_for_session'");
+    const words = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+    expect(words(source)).toContain(words(securityInfoSelect('v_session.tenant_id', 'v_session.user_id')));
+  });
+});
