@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { EntityManager } from 'typeorm';
+import type { Language } from '../modules/users/language.js';
 import type { Role } from '../modules/users/user.entity.js';
 import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -51,6 +52,8 @@ export type UserActor = {
        * PASSWORD_CHANGE_REQUIRED. Found with the session, at no extra cost.
        */
       mustChangePassword: boolean;
+      /** The language they saved (setMyLanguage), found with the session: the console starts in it. */
+      language: Language;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

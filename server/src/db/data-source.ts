@@ -28,6 +28,7 @@ import { Webhooks1797200000000 } from './migrations/1797200000000-Webhooks.js';
 import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
 import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
+import { SessionLanguageAndWebhookBacklog1798100000000 } from './migrations/1798100000000-SessionLanguageAndWebhookBacklog.js';
 import { MailNotifications1797300000000 } from './migrations/1797300000000-MailNotifications.js';
 import { StatementCounter } from './statement-count.js';
 
@@ -55,6 +56,7 @@ export const migrations = [
   SingleSignOn1797500000000,
   ScimProvisioning1797600000000,
   MailNotifications1797300000000,
+  SessionLanguageAndWebhookBacklog1798100000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -6,6 +6,7 @@ import { passwordSignInAllowed } from '../tenant-policies/tenant-policy.rules.js
 import { randomToken, sha256 } from '../../common/secure-random.js';
 import { normaliseTotpCode } from '../two-step/two-step.secret.js';
 import type { SecondFactor, TwoStepService } from '../two-step/two-step.service.js';
+import type { Language } from '../users/language.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
 import { Session, SESSION_IDLE_TIMEOUT_MS, type AuthenticationMethod } from './session.entity.js';
 import type { ConsoleAttempts } from './console-attempts.js';
@@ -31,7 +32,7 @@ interface ConsoleSignInRow {
  */
 const SESSION_FOR_TOKEN_SQL =
   'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, ' +
-  'must_change_password, authentication_methods ' +
+  'must_change_password, authentication_methods, language ' +
   'FROM session_for_token($1, $2)';
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -205,6 +206,7 @@ export class SessionService {
       tenant_name: string;
       must_change_password: boolean;
       authentication_methods: AuthenticationMethod[];
+      language: Language;
     }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {
@@ -219,6 +221,7 @@ export class SessionService {
       displayName: row.display_name,
       tenantName: row.tenant_name,
       mustChangePassword: row.must_change_password,
+      language: row.language,
       signedInThroughProvider: row.authentication_methods.includes('oidc'),
       twoStepAtProvider: row.authentication_methods.includes('provider_mfa'),
     };

@@ -31,8 +31,8 @@ export class UserService {
   async viewer(reader: TenantReader, actor: UserActor): Promise<Viewer | null> {
     const { userId: id, tenantId, role } = actor;
     if (actor.signedInWith === 'session') {
-      const { email, displayName, tenantName, mustChangePassword } = actor;
-      return { id, tenantId, role, email, displayName, tenantName, mustChangePassword };
+      const { email, displayName, tenantName, mustChangePassword, language } = actor;
+      return { id, tenantId, role, email, displayName, tenantName, mustChangePassword, language };
     }
     const user = await reader.read(tenantId, (m) => m.findOneBy(User, { id, tenantId }));
     return (

@@ -29,7 +29,7 @@ export class ViewerResolver {
     description: 'The language your notification mails are in (and the console, once you chose it there); EN until you choose.',
   })
   async language(@Root() viewer: Viewer, @Ctx() ctx: Context): Promise<Language> {
-    return this.users.language(ctx.transaction, viewer);
+    return viewer.language ?? this.users.language(ctx.transaction, viewer);
   }
 
   @Authorized()
