@@ -10,7 +10,6 @@ import { createServices } from '../../server/src/services.js';
 import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
 import { OPERATOR } from '../../server/src/modules/audit/audit.service.js';
-import { Language } from '../../server/src/modules/users/language.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { BenchClient, consoleOperation } from './graphql.js';
 import { Connection, graphqlRequest, runLoad } from './load-generator.js';
@@ -80,7 +79,7 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         displayName: email,
         tenantName: tenant.name,
         mustChangePassword: false,
-        language: Language.EN,
+        chosenLanguage: null,
       };
       for (let i = 0; i < appPasswords; i++)
         await services.appPasswords.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });

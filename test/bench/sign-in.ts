@@ -11,7 +11,6 @@ import { createServices, type Services } from '../../server/src/services.js';
 import { ARGON2_OPTIONS, hashSecret, verifySecret } from '../../server/src/common/argon2.js';
 import { createLogger } from '../../server/src/common/logger.js';
 import { createDataSource } from '../../server/src/db/data-source.js';
-import { Language } from '../../server/src/modules/users/language.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { basicRequest, Connection, percentile, runLoad } from './load-generator.js';
 import type { ServerMode, ServerStats } from './server-process.js';
@@ -102,7 +101,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
         displayName: email,
         tenantName: tenant.name,
         mustChangePassword: false,
-        language: Language.EN,
+        chosenLanguage: null,
       };
       const passwords: Credential[] = [];
       for (let i = 0; i < appPasswords; i++)

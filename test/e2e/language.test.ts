@@ -58,7 +58,8 @@ describe('the language a user saved', () => {
   it('is the console’s once they sign in; switching saves it, and the next mail is in it', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    await server.db.query(`UPDATE users SET language = 'nl' WHERE id = $1`, [user.id]);
+    // Chose Dutch in the console before, on another browser.
+    await server.db.query(`UPDATE users SET language = 'nl', language_chosen = true WHERE id = $1`, [user.id]);
 
     // An English browser that never chose: English until the console knows who it is.
     const context = await newContext(browser, server.url, 'en-GB');
@@ -87,6 +88,26 @@ describe('the language a user saved', () => {
     await poll(() => savedLanguage(user)).toBe('nl');
     await createAppPassword(server, user, { name: 'Telefoon' });
     expect(await subjectOfMail(user, 2)).toBe('Nieuw app-wachtwoord ‘Telefoon’ voor je account');
+    await context.close();
+  });
+
+  it('a user who never chose: the console keeps the browser’s language, and their mails stay in English', async () => {
+    const tenant = await createTenant(server.db);
+    const user = await createUser(server.db, tenant);
+    const context = await newContext(browser, server.url, 'nl-NL');
+    const page = await context.newPage();
+    await page.goto('/security-info');
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('E-mailadres').fill(user.email);
+    await page.getByLabel('Wachtwoord').fill(user.password);
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.waitForURL((url) => url.pathname === '/security-info');
+    await poll(() => page.getByRole('button', { name: 'Afmelden' }).isVisible()).toBe(true);
+    await page.reload();
+    await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Beveiligingsgegevens');
+    expect(await savedLanguage(user)).toBe('en');
+    await createAppPassword(server, user, { name: 'Laptop' });
+    expect(await subjectOfMail(user, 1)).toBe('New app password “Laptop” on your account');
     await context.close();
   });
 });

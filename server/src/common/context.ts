@@ -52,8 +52,8 @@ export type UserActor = {
        * PASSWORD_CHANGE_REQUIRED. Found with the session, at no extra cost.
        */
       mustChangePassword: boolean;
-      /** The language they saved (setMyLanguage), found with the session: the console starts in it. */
-      language: Language;
+      /** The language they chose in the console (setMyLanguage), null until they choose; found with the session. */
+      chosenLanguage: Language | null;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

@@ -32,7 +32,7 @@ interface ConsoleSignInRow {
  */
 const SESSION_FOR_TOKEN_SQL =
   'SELECT id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, ' +
-  'must_change_password, authentication_methods, language ' +
+  'must_change_password, authentication_methods, chosen_language ' +
   'FROM session_for_token($1, $2)';
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -206,7 +206,7 @@ export class SessionService {
       tenant_name: string;
       must_change_password: boolean;
       authentication_methods: AuthenticationMethod[];
-      language: Language;
+      chosen_language: Language | null;
     }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {
@@ -221,7 +221,7 @@ export class SessionService {
       displayName: row.display_name,
       tenantName: row.tenant_name,
       mustChangePassword: row.must_change_password,
-      language: row.language,
+      chosenLanguage: row.chosen_language,
       signedInThroughProvider: row.authentication_methods.includes('oidc'),
       twoStepAtProvider: row.authentication_methods.includes('provider_mfa'),
     };

@@ -28,6 +28,6 @@ export class Viewer {
   tenantId!: string;
   /** The organisation's name when the session brought it (then `tenant` needs no query). */
   tenantName?: string;
-  /** Their saved language when the session brought it (then `language` needs no query). */
-  language?: Language;
+  /** The language they chose, null until they choose, when the session brought it (then `chosenLanguage` needs no query). */
+  chosenLanguage?: Language | null;
 }

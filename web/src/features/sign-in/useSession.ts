@@ -10,13 +10,16 @@ let loaded: Promise<void> | undefined;
 let securityInfoWaiting = false;
 
 /**
- * Who is signed in from now on. The console then shows in the language they saved (the language switch saves it
- * with setMyLanguage; their mails are in it too); before sign-in it keeps the browser's or the local choice.
+ * Who is signed in from now on. The console then shows in the language they chose (the language switch saves it
+ * with setMyLanguage; their mails are in it too); before sign-in, and for someone who never chose, it keeps the
+ * browser's language or the choice made in this browser.
  */
 async function adopt(signedIn: ViewerFieldsFragment | null): Promise<void> {
   viewer.value = signedIn;
-  const saved = signedIn?.language === 'NL' ? 'nl' : 'en';
-  if (signedIn && i18n.global.locale.value !== saved) await setLocale(saved);
+  const chosen = signedIn?.chosenLanguage;
+  if (!chosen) return;
+  const locale = chosen === 'NL' ? 'nl' : 'en';
+  if (i18n.global.locale.value !== locale) await setLocale(locale);
 }
 
 async function refresh(withSecurityInfo = false): Promise<void> {
