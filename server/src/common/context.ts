@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import proxyaddr from 'proxy-addr';
 import type { EntityManager } from 'typeorm';
-import type { Language } from '../modules/users/language.js';
 import type { Role } from '../modules/users/user.entity.js';
 import { canonicalAddress } from './client-address.js';
 import type { Logger } from './logger.js';
@@ -52,8 +51,8 @@ export type UserActor = {
        * PASSWORD_CHANGE_REQUIRED. Found with the session, at no extra cost.
        */
       mustChangePassword: boolean;
-      /** The language they chose in the console (setMyLanguage), null until they choose; found with the session. */
-      chosenLanguage: Language | null;
+      /** The language they chose in the console (setMyLanguage: users.language), null until they choose; found with the session. */
+      chosenLanguage: 'en' | 'nl' | null;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

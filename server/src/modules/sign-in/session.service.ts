@@ -6,7 +6,6 @@ import { passwordSignInAllowed } from '../tenant-policies/tenant-policy.rules.js
 import { randomToken, sha256 } from '../../common/secure-random.js';
 import { normaliseTotpCode } from '../two-step/two-step.secret.js';
 import type { SecondFactor, TwoStepService } from '../two-step/two-step.service.js';
-import type { Language } from '../users/language.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
 import { Session, SESSION_IDLE_TIMEOUT_MS, type AuthenticationMethod } from './session.entity.js';
 import type { ConsoleAttempts } from './console-attempts.js';
@@ -206,7 +205,7 @@ export class SessionService {
       tenant_name: string;
       must_change_password: boolean;
       authentication_methods: AuthenticationMethod[];
-      chosen_language: Language | null;
+      chosen_language: 'en' | 'nl' | null;
     }> = await preparedQuery(this.db, 'session-for-token', SESSION_FOR_TOKEN_SQL, [sha256(token), SESSION_IDLE_TIMEOUT_MS / 1000]);
     if (!row) return null;
     return {

@@ -6,7 +6,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit, recordOwnChange } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
-import type { Language } from './language.js';
+import { isLanguage, type Language } from './language.js';
 import { Role, User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
 
@@ -31,7 +31,8 @@ export class UserService {
   async viewer(reader: TenantReader, actor: UserActor): Promise<Viewer | null> {
     const { userId: id, tenantId, role } = actor;
     if (actor.signedInWith === 'session') {
-      const { email, displayName, tenantName, mustChangePassword, chosenLanguage } = actor;
+      const { email, displayName, tenantName, mustChangePassword } = actor;
+      const chosenLanguage = isLanguage(actor.chosenLanguage) ? actor.chosenLanguage : null;
       return { id, tenantId, role, email, displayName, tenantName, mustChangePassword, chosenLanguage };
     }
     const user = await reader.read(tenantId, (m) => m.findOneBy(User, { id, tenantId }));
