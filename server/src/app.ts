@@ -24,7 +24,7 @@ import { createAnswerFirstRequest } from './modules/console/first-answer.js';
 import { createHealthHandlers } from './modules/operations/health.handler.js';
 import { FORWARD_AUTH_PATH, HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
 import { createMetricsHandler } from './modules/operations/metrics.handler.js';
-import { createMetricsRegistry } from './modules/operations/metrics.js';
+import { addWebhookMetrics, createMetricsRegistry } from './modules/operations/metrics.js';
 import { createForwardAuthHandler } from './modules/app-passwords/forward-auth.handler.js';
 import { actorFromBasicCredentials } from './modules/app-passwords/graphql-basic-auth.js';
 import { createScimRouter, SCIM_PATH } from './modules/scim/scim.routes.js';
@@ -96,6 +96,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   });
   const jobs = startBackgroundJobs(services, logger);
   const webhooks = new WebhookDispatcher(db, services.keys, config.webhooks ?? { allowLocal: false, ...DEFAULT_WEBHOOK_CONFIG }, logger);
+  addWebhookMetrics(metrics, webhooks);
   webhooks.start();
   services.mailDelivery.start();
 

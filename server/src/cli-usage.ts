@@ -1,3 +1,6 @@
+/** A command used wrongly: the CLI prints the reason and USAGE, and exits with 2. */
+export class UsageError extends Error {}
+
 /** What `pnpm cli --help` prints: every command of the operator CLI (cli.ts). */
 export const USAGE = `Usage: pnpm cli <command>
 
@@ -5,6 +8,7 @@ export const USAGE = `Usage: pnpm cli <command>
       Creates a tenant (app passwords start switched off) and prints its id.
   tenant set-policy <tenant> [--app-passwords on|off] [--existing keep|block|revoke] [--max-per-user N]
                              [--require-two-step on|off] [--require-two-step-for-admins on|off]
+                             [--revoke-unused-after-days off|N] [--expiry-reminders on|off]
       Switches app passwords on or off for the tenant and sets the per-user limit (1-40).
       When switching off, --existing says what happens to the app passwords users
       already have: keep (they keep working), block (refused until switched on
@@ -12,6 +16,10 @@ export const USAGE = `Usage: pnpm cli <command>
       only users with two-step verification may create app passwords (new
       tenants: on). --require-two-step-for-admins says whether admins need
       two-step verification for admin work (new tenants: on).
+      --revoke-unused-after-days revokes app passwords not used for N days
+      (30-730; never used: since created), each 7 days after its owner was told;
+      off keeps them (the default). --expiry-reminders says whether owners are
+      told 14 and 3 days before an app password expires (new tenants: on).
   user create <tenant> <email> [--admin] [--name "Display Name"]
       Creates a user. The password is read from standard input when it is not a
       terminal; otherwise one is generated and printed once.

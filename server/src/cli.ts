@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { USAGE } from './cli-usage.js';
+import { policyChanges, policySummary, type Flags } from './cli-policy.js';
+import { USAGE, UsageError } from './cli-usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices, entities, type Services } from './services.js';
-import { ErrorCode, MAX_APP_PASSWORDS_PER_USER } from '@app-passwords/schema';
+import { ErrorCode } from '@app-passwords/schema';
 import { AppError, badInput, twoStepNeededByAppPasswords } from './common/errors.js';
 import { keyId } from './common/server-keys.js';
 import { textProblem, textProblemMessage } from './common/text.js';
@@ -15,9 +16,6 @@ import { OPERATOR } from './modules/audit/audit.service.js';
 import { seed } from './modules/demo/seed.js';
 import { Role } from './modules/users/user.entity.js';
 import { ExistingAppPasswords } from './modules/tenant-policies/tenant-policy.entity.js';
-import type { TenantPolicyChanges } from './modules/tenant-policies/tenant-policy.service.js';
-
-class UsageError extends Error {}
 
 /** The positional arguments of each command, as USAGE names them (for messages about them). */
 const ARGUMENT_NAMES: Record<string, string[]> = {
@@ -34,7 +32,7 @@ const ARGUMENT_NAMES: Record<string, string[]> = {
  * same rule as the API's (common/text.ts). Returns the one-line reason, naming
  * the argument, for the first one that does.
  */
-function refusedArgument(positionals: string[], flags: Record<string, string | boolean | undefined>): string | undefined {
+function refusedArgument(positionals: string[], flags: Flags): string | undefined {
   const names = ARGUMENT_NAMES[positionals.slice(0, 2).join(' ')] ?? [];
   for (const [i, value] of positionals.entries()) {
     const problem = textProblem(value);
@@ -47,19 +45,7 @@ function refusedArgument(positionals: string[], flags: Record<string, string | b
   return undefined;
 }
 
-/** A flag that takes on or off: true, false, or undefined when it was not given. */
-function onOff(flags: Record<string, string | boolean | undefined>, name: string): boolean | undefined {
-  const value = flags[name];
-  if (value === undefined) return undefined;
-  if (value !== 'on' && value !== 'off') throw new UsageError(`--${name} takes on or off.`);
-  return value === 'on';
-}
-
-type Command = (
-  services: Services & { db: DataSource },
-  positionals: string[],
-  flags: Record<string, string | boolean | undefined>,
-) => Promise<string>;
+type Command = (services: Services & { db: DataSource }, positionals: string[], flags: Flags) => Promise<string>;
 
 const commands: Record<string, Command> = {
   'tenant create': async (services, [name]) => {
@@ -70,36 +56,7 @@ const commands: Record<string, Command> = {
 
   'tenant set-policy': async (services, [tenantRef], flags) => {
     if (!tenantRef) throw new UsageError('tenant set-policy needs a tenant.');
-    const changes: TenantPolicyChanges = {};
-    const switchTo = onOff(flags, 'app-passwords');
-    if (switchTo !== undefined) changes.appPasswordsEnabled = switchTo;
-    const existing = flags.existing;
-    if (existing !== undefined) {
-      const choice = { keep: ExistingAppPasswords.KEEP_WORKING, block: ExistingAppPasswords.BLOCK, revoke: ExistingAppPasswords.REVOKE }[
-        String(existing)
-      ];
-      if (!choice) throw new UsageError('--existing takes keep, block or revoke.');
-      changes.existingAppPasswords = choice;
-    }
-    const max = flags['max-per-user'];
-    if (max !== undefined) {
-      const range = `a whole number from 1 to ${MAX_APP_PASSWORDS_PER_USER}`;
-      if (typeof max !== 'string' || !/^\d+$/.test(max)) throw new UsageError(`--max-per-user takes ${range}.`);
-      changes.maxAppPasswordsPerUser = Number(max);
-      // The GraphQL input checks this range with its decorators; the CLI is the other way in.
-      if (changes.maxAppPasswordsPerUser < 1 || changes.maxAppPasswordsPerUser > MAX_APP_PASSWORDS_PER_USER) {
-        throw badInput(`The limit per user is ${range}.`, 'maxAppPasswordsPerUser');
-      }
-    }
-    const twoStep = onOff(flags, 'require-two-step');
-    if (twoStep !== undefined) changes.requireTwoStepForAppPasswords = twoStep;
-    const adminTwoStep = onOff(flags, 'require-two-step-for-admins');
-    if (adminTwoStep !== undefined) changes.requireTwoStepForAdmins = adminTwoStep;
-    if (Object.keys(changes).length === 0) {
-      throw new UsageError(
-        'tenant set-policy needs --app-passwords, --existing, --max-per-user, --require-two-step or --require-two-step-for-admins.',
-      );
-    }
+    const changes = policyChanges(flags);
     const tenant = await services.tenants.findByIdOrName(tenantRef);
     if (changes.appPasswordsEnabled === false && !changes.existingAppPasswords) {
       // Scripts written before --existing existed keep their meaning: switching off blocks.
@@ -107,13 +64,7 @@ const commands: Record<string, Command> = {
       if (current.appPasswordsEnabled) changes.existingAppPasswords = ExistingAppPasswords.BLOCK;
     }
     const { policy, revokedAppPasswords } = await services.tenantPolicies.update(tenant.id, changes, OPERATOR);
-    const state = policy.appPasswordsEnabled
-      ? 'on'
-      : `off (existing ones ${policy.existingWhenDisabled === ExistingAppPasswords.KEEP_WORKING ? 'keep working' : 'are refused'})`;
-    const revoked = revokedAppPasswords ? `, ${revokedAppPasswords} deleted` : '';
-    const twoStepRule = policy.requireTwoStepForAppPasswords ? 'only with two-step verification' : 'with or without two-step verification';
-    const adminRule = policy.requireTwoStepForAdmins ? 'admins need two-step verification' : 'admins may work with a password alone';
-    return `${tenant.name}: app passwords ${state}${revoked}, at most ${policy.maxAppPasswordsPerUser} per user, ${twoStepRule}; ${adminRule}`;
+    return policySummary(tenant.name, policy, revokedAppPasswords);
   },
 
   'keys status': async (services) => {
@@ -218,6 +169,8 @@ async function main(argv: string[]): Promise<number> {
         existing: { type: 'string' },
         'require-two-step': { type: 'string' },
         'require-two-step-for-admins': { type: 'string' },
+        'revoke-unused-after-days': { type: 'string' },
+        'expiry-reminders': { type: 'string' },
         admin: { type: 'boolean' },
         'delete-app-passwords': { type: 'boolean' },
         name: { type: 'string' },

@@ -79,6 +79,7 @@ export async function seedGraphql(url: string, lookupKey: Buffer): Promise<Graph
         displayName: email,
         tenantName: tenant.name,
         mustChangePassword: false,
+        chosenLanguage: null,
       };
       for (let i = 0; i < appPasswords; i++)
         await services.appPasswordCreation.create(actor, { name: `Device ${i + 1}` }, { clientIp: null, userAgent: null });

@@ -101,6 +101,7 @@ export async function seedSignIn(url: string, lookupKey: Buffer) {
         displayName: email,
         tenantName: tenant.name,
         mustChangePassword: false,
+        chosenLanguage: null,
       };
       const passwords: Credential[] = [];
       for (let i = 0; i < appPasswords; i++)

@@ -188,6 +188,64 @@ describe('pnpm cli tenant set-policy', { timeout: 30_000 }, () => {
     expect(await auditOf(tenant.id)).toEqual([]);
   });
 
+  // These run the CLI several times each: a minute, for a busy machine.
+  it('--revoke-unused-after-days and --expiry-reminders set the clean-up and the reminders', { timeout: 60_000 }, async () => {
+    const { id } = await createTenant(server.db);
+    const cleanup = async () =>
+      (
+        await server.db.query(
+          'SELECT revoke_unused_after_days AS days, expiry_reminders AS reminders FROM tenant_policies WHERE tenant_id = $1',
+          [id],
+        )
+      )[0];
+    expect(await cleanup()).toEqual({ days: null, reminders: true });
+
+    const on = await cli(['tenant', 'set-policy', id, '--revoke-unused-after-days', '90', '--expiry-reminders', 'off']);
+    expect(on.stderr).toBe('');
+    expect(on.code).toBe(0);
+    expect(on.stdout).toContain('unused ones revoked after 90 days (owners told 7 days before), no expiry reminders');
+    expect(await cleanup()).toEqual({ days: 90, reminders: false });
+    expect((await auditOf(id)).at(-1)).toMatchObject({
+      action: 'tenant_policy.updated',
+      actor_type: 'operator',
+      details: {
+        before: { revokeUnusedAfterDays: null, expiryReminders: true },
+        after: { revokeUnusedAfterDays: 90, expiryReminders: false },
+      },
+    });
+
+    const off = await cli(['tenant', 'set-policy', id, '--revoke-unused-after-days', 'off', '--expiry-reminders', 'on']);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain('unused ones kept, owners reminded before expiry');
+    expect(await cleanup()).toEqual({ days: null, reminders: true });
+  });
+
+  it('refuses unused days but off and 30-730, and reminders but on/off, changing nothing', { timeout: 60_000 }, async () => {
+    const { id } = await createTenant(server.db);
+    const audited = (await auditOf(id)).length;
+    const [tooFew, tooMany, fraction, sometimes] = await Promise.all([
+      cli(['tenant', 'set-policy', id, '--revoke-unused-after-days', '29']),
+      cli(['tenant', 'set-policy', id, '--revoke-unused-after-days', '731', '--expiry-reminders', 'off']),
+      cli(['tenant', 'set-policy', id, '--revoke-unused-after-days', '90.5']),
+      cli(['tenant', 'set-policy', id, '--expiry-reminders', 'sometimes']),
+    ]);
+    for (const result of [tooFew, tooMany]) {
+      expectOneLineFailure(result);
+      expect(result.stderr).toContain('--revoke-unused-after-days takes off or a whole number of days from 30 to 730.');
+    }
+    expectUsageFailure(fraction);
+    expect(fraction.stderr).toContain('error: --revoke-unused-after-days takes off or a whole number of days from 30 to 730.');
+    expectUsageFailure(sometimes);
+    expect(sometimes.stderr).toContain('error: --expiry-reminders takes on or off.');
+
+    const [policy] = await server.db.query(
+      'SELECT revoke_unused_after_days AS days, expiry_reminders AS reminders FROM tenant_policies WHERE tenant_id = $1',
+      [id],
+    );
+    expect(policy).toEqual({ days: null, reminders: true });
+    expect(await auditOf(id)).toHaveLength(audited);
+  });
+
   it('switching off blocks existing app passwords by default; --existing keep and revoke choose otherwise', async () => {
     const [byDefault, kept, revoked] = await Promise.all([createTenant(server.db), createTenant(server.db), createTenant(server.db)]);
     for (const tenant of [byDefault, kept, revoked]) await insertAppPasswords(server.db, await createUser(server.db, tenant), 2);

@@ -99,9 +99,10 @@ describe('a new app password', () => {
   it('is in Dutch for a user who chose Dutch in the console (saved with setMyLanguage, audited once)', async () => {
     const user = await createUser(server.db, tenant);
     const console = await signedInClient(server, user);
-    expect(dataOf(await console.request(`query { viewer { language } }`))).toEqual({ viewer: { language: 'EN' } });
+    const languages = `query { viewer { language chosenLanguage } }`;
+    expect(dataOf(await console.request(languages))).toEqual({ viewer: { language: 'EN', chosenLanguage: null } });
     for (let i = 0; i < 2; i++) dataOf(await console.request(SetMyLanguageDocument, { language: 'NL' }));
-    expect(dataOf(await console.request(`query { viewer { language } }`))).toEqual({ viewer: { language: 'NL' } });
+    expect(dataOf(await console.request(languages))).toEqual({ viewer: { language: 'NL', chosenLanguage: 'NL' } });
     const changes = await server.db.query(
       `SELECT details FROM audit_events WHERE target_user_id = $1 AND action = 'user.language_changed'`,
       [user.id],
@@ -114,6 +115,19 @@ describe('a new app password', () => {
     expect(mail.parsed.text).toContain('Hallo Test User,');
     expect(mail.parsed.html).toContain('<html lang="nl">');
     expectNoSecret(mail, created.password);
+  });
+
+  it('choosing English, the language the mails were in already, makes it chosen (the console then follows it), unaudited', async () => {
+    const user = await createUser(server.db, tenant);
+    const console = await signedInClient(server, user);
+    expect(dataOf(await console.request(SetMyLanguageDocument, { language: 'EN' }))).toEqual({ setMyLanguage: { language: 'EN' } });
+    expect(dataOf(await console.request(`query { viewer { language chosenLanguage } }`))).toEqual({
+      viewer: { language: 'EN', chosenLanguage: 'EN' },
+    });
+    const changes = await server.db.query(`SELECT 1 FROM audit_events WHERE target_user_id = $1 AND action = 'user.language_changed'`, [
+      user.id,
+    ]);
+    expect(changes).toEqual([]);
   });
 
   it('shows a name like <script> as text in the HTML part, escaped, never as markup', async () => {

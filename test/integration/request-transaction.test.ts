@@ -87,16 +87,17 @@ describe("a GraphQL query's resolvers", () => {
     expect(transaction).toHaveLength(4); // BEGIN with the scope, the two reads, COMMIT
   });
 
-  it('cost nothing beyond the session for what the session brings: the viewer and their organisation', async () => {
+  it('cost nothing beyond the session for what the session brings: the viewer, their organisation and chosen language', async () => {
     let answer: unknown;
     const sent = await statementsOf(
-      async () => (answer = dataOf(await client.request('{ viewer { id email displayName tenant { id name } } }'))),
+      async () => (answer = dataOf(await client.request('{ viewer { id email displayName chosenLanguage tenant { id name } } }'))),
     );
     expect(answer).toEqual({
       viewer: {
         id: user.id,
         email: user.email,
         displayName: 'Test User',
+        chosenLanguage: null,
         tenant: { id: user.tenantId, name: expect.stringMatching(/^Tenant /) },
       },
     });

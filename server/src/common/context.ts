@@ -51,6 +51,8 @@ export type UserActor = {
        * PASSWORD_CHANGE_REQUIRED. Found with the session, at no extra cost.
        */
       mustChangePassword: boolean;
+      /** The language they chose in the console (setMyLanguage: users.language), null until they choose; found with the session. */
+      chosenLanguage: 'en' | 'nl' | null;
     }
   | { signedInWith: 'app_password'; appPasswordId: string }
 );

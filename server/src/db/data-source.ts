@@ -5,7 +5,6 @@ import { TenantAdmin1795800000000 } from './migrations/1795800000000-TenantAdmin
 import { SignInAttempts1795900000000 } from './migrations/1795900000000-SignInAttempts.js';
 import { TwoStepVerification1796000000000 } from './migrations/1796000000000-TwoStepVerification.js';
 import { KeyIds1796100000000 } from './migrations/1796100000000-KeyIds.js';
-import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
 import { SignInHardening1796300000000 } from './migrations/1796300000000-SignInHardening.js';
 import { TwoStepForAdmins1796400000000 } from './migrations/1796400000000-TwoStepForAdmins.js';
 import { AppPasswordRefusal1796500000000 } from './migrations/1796500000000-AppPasswordRefusal.js';
@@ -16,12 +15,15 @@ import { AppPasswordUsesCleanup1796900000000 } from './migrations/1796900000000-
 import { AppPasswordRotation1797000000000 } from './migrations/1797000000000-AppPasswordRotation.js';
 import { UnusedAppPasswordCleanup1797100000000 } from './migrations/1797100000000-UnusedAppPasswordCleanup.js';
 import { Webhooks1797200000000 } from './migrations/1797200000000-Webhooks.js';
+import { MailNotifications1797300000000 } from './migrations/1797300000000-MailNotifications.js';
 import { UserLifecycle1797400000000 } from './migrations/1797400000000-UserLifecycle.js';
 import { SingleSignOn1797500000000 } from './migrations/1797500000000-SingleSignOn.js';
 import { ScimProvisioning1797600000000 } from './migrations/1797600000000-ScimProvisioning.js';
 import { SecurityInfoWithSession1797800000000 } from './migrations/1797800000000-SecurityInfoWithSession.js';
-import { MailNotifications1797300000000 } from './migrations/1797300000000-MailNotifications.js';
 import { SingleSignOnInSignInLog1798000000000 } from './migrations/1798000000000-SingleSignOnInSignInLog.js';
+import { SessionLanguageAndWebhookBacklog1798100000000 } from './migrations/1798100000000-SessionLanguageAndWebhookBacklog.js';
+import { SecurityInfoCarriesLanguage1798200000000 } from './migrations/1798200000000-SecurityInfoCarriesLanguage.js';
+import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
 import { StatementCounter } from './statement-count.js';
 
 /** The entity classes a data source maps: the modules own them, the wiring lists them (services.ts: `entities`). */
@@ -46,12 +48,14 @@ export const migrations = [
   AppPasswordRotation1797000000000,
   UnusedAppPasswordCleanup1797100000000,
   Webhooks1797200000000,
+  MailNotifications1797300000000,
   UserLifecycle1797400000000,
   SingleSignOn1797500000000,
   ScimProvisioning1797600000000,
   SecurityInfoWithSession1797800000000,
-  MailNotifications1797300000000,
   SingleSignOnInSignInLog1798000000000,
+  SessionLanguageAndWebhookBacklog1798100000000,
+  SecurityInfoCarriesLanguage1798200000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -134,6 +134,70 @@ export function createMetricsRegistry(services: MetricSources, db: DataSource, r
   return registry;
 }
 
+/** What the metrics read of the webhook dispatcher (webhooks/webhook-dispatcher.ts), which the app starts on its own. */
+export interface WebhookDeliveryCounts {
+  readonly stats: Record<'delivered' | 'retried' | 'failed', number>;
+  onPosted: ((seconds: number) => void) | undefined;
+  backlog(): Promise<{ waiting: number; failingEndpoints: number }>;
+}
+
+/**
+ * The webhook deliveries' metrics, in the app's registry: attempts by
+ * outcome and the time each POST took, counted as they happen on this
+ * instance; the outbox's backlog and the failing endpoints, over every
+ * tenant and instance, read from PostgreSQL at scrape time (one query).
+ */
+export function addWebhookMetrics(registry: Registry, webhooks: WebhookDeliveryCounts): void {
+  const registers = [registry];
+  new Counter({
+    name: 'app_passwords_webhook_deliveries_total',
+    help:
+      'Webhook delivery attempts on this instance, by outcome: delivered (a 2xx answer); retried (no answer, a timeout or another ' +
+      'status: tried again later, with backoff); failed (given up after the retry window: the endpoint is marked failing).',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(webhooks.stats)) this.inc({ outcome }, count);
+    },
+  });
+  const durations = new Histogram({
+    name: 'app_passwords_webhook_delivery_duration_seconds',
+    help: 'Time one webhook POST took, from sending to the receiver’s answer (or the timeout, WEBHOOK_TIMEOUT_MS).',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  webhooks.onPosted = (seconds) => durations.observe(seconds);
+
+  // One query per scrape for both gauges; a scrape while PostgreSQL is away shows the last counts.
+  let backlog: Promise<{ waiting: number; failingEndpoints: number }> | undefined;
+  let last = { waiting: 0, failingEndpoints: 0 };
+  const read = async () => {
+    backlog ??= webhooks
+      .backlog()
+      .then((counts) => (last = counts))
+      .catch(() => last)
+      .finally(() => setImmediate(() => (backlog = undefined)));
+    return backlog;
+  };
+  new Gauge({
+    name: 'app_passwords_webhook_deliveries_waiting',
+    help: 'Webhook deliveries waiting in the outbox, over every tenant: due now, waiting for a retry, or behind an earlier one.',
+    registers,
+    async collect() {
+      this.set((await read()).waiting);
+    },
+  });
+  new Gauge({
+    name: 'app_passwords_webhook_endpoints_failing',
+    help: 'Enabled webhook endpoints marked failing (their latest delivery was given up), over every tenant; admins see them in the console.',
+    registers,
+    async collect() {
+      this.set((await read()).failingEndpoints);
+    },
+  });
+}
+
 function counterOf(registers: Registry[], name: string, help: string, read: () => number): void {
   new Counter({
     name,

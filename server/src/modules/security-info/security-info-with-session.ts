@@ -52,6 +52,7 @@ const SECURITY_INFO_PAGE: Shape = {
     displayName: true,
     role: true,
     mustChangePassword: true,
+    chosenLanguage: true,
     twoStepRequiredForAdmin: true,
     signedInThroughProvider: true,
     tenant: { id: true, name: true },

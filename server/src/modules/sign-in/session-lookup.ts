@@ -12,7 +12,7 @@ import { SESSION_IDLE_TIMEOUT_MS, type AuthenticationMethod } from './session.en
  */
 export const SESSION_COLUMNS =
   'id, user_id, tenant_id, role, authenticated_at, two_step_required_for_admin, email, display_name, tenant_name, ' +
-  'must_change_password, authentication_methods';
+  'must_change_password, authentication_methods, chosen_language';
 
 export interface SessionRow {
   id: string;
@@ -26,6 +26,8 @@ export interface SessionRow {
   tenant_name: string;
   must_change_password: boolean;
   authentication_methods: AuthenticationMethod[];
+  /** The language the user chose in the console; null until they choose. */
+  chosen_language: 'en' | 'nl' | null;
 }
 
 /**
@@ -58,6 +60,7 @@ export function sessionActorOf(row: SessionRow): SessionActor {
     displayName: row.display_name,
     tenantName: row.tenant_name,
     mustChangePassword: row.must_change_password,
+    chosenLanguage: row.chosen_language,
     signedInThroughProvider: row.authentication_methods.includes('oidc'),
     twoStepAtProvider: row.authentication_methods.includes('provider_mfa'),
   };

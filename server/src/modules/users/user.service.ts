@@ -6,7 +6,7 @@ import { AuditAction } from '../audit/audit-event.entity.js';
 import { OPERATOR, recordAudit, recordOwnChange } from '../audit/audit.service.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import type { RequestInfo, TenantReader, UserActor } from '../../common/context.js';
-import type { Language } from './language.js';
+import { isLanguage, type Language } from './language.js';
 import { Role, User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
 
@@ -32,7 +32,8 @@ export class UserService {
     const { userId: id, tenantId, role } = actor;
     if (actor.signedInWith === 'session') {
       const { email, displayName, tenantName, mustChangePassword } = actor;
-      return { id, tenantId, role, email, displayName, tenantName, mustChangePassword };
+      const chosenLanguage = isLanguage(actor.chosenLanguage) ? actor.chosenLanguage : null;
+      return { id, tenantId, role, email, displayName, tenantName, mustChangePassword, chosenLanguage };
     }
     const user = await reader.read(tenantId, (m) => m.findOneBy(User, { id, tenantId }));
     return (
@@ -47,25 +48,37 @@ export class UserService {
     );
   }
 
-  /** The language of a user's console and mails. */
-  async language(reader: TenantReader, user: { id: string; tenantId: string }): Promise<Language> {
-    const rows: Array<{ language: Language }> = await reader.read(user.tenantId, (m) =>
-      m.query('SELECT language FROM users WHERE id = $1 AND tenant_id = $2', [user.id, user.tenantId]),
+  /** The language of a user's mails (English until they choose), and the one they chose in the console: null until then. */
+  async language(reader: TenantReader, user: { id: string; tenantId: string }): Promise<{ language: Language; chosen: Language | null }> {
+    const rows: Array<{ language: Language; chosen: Language | null }> = await reader.read(user.tenantId, (m) =>
+      m.query('SELECT language, CASE WHEN language_chosen THEN language END AS chosen FROM users WHERE id = $1 AND tenant_id = $2', [
+        user.id,
+        user.tenantId,
+      ]),
     );
     if (!rows[0]) throw notFound('User');
-    return rows[0].language;
+    return rows[0];
   }
 
-  /** Saves the language the user chose (the console's switch); audited when it changes. Their mails are in it from now on. */
+  /**
+   * Saves the language the user chose (the console's switch): the console shows in it wherever they sign in, and their
+   * mails are in it from now on. Audited when it changes.
+   */
   async setLanguage(actor: UserActor, language: Language, request: RequestInfo): Promise<Language> {
     await withTenant(this.db, actor.tenantId, async (m) => {
-      const [before]: Array<{ language: Language }> = await m.query(
-        'SELECT language FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
+      const [before]: Array<{ language: Language; language_chosen: boolean }> = await m.query(
+        'SELECT language, language_chosen FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
         [actor.userId, actor.tenantId],
       );
       if (!before) throw notFound('User');
+      if (before.language === language && before.language_chosen) return;
+      await m.query('UPDATE users SET language = $3, language_chosen = true WHERE id = $1 AND tenant_id = $2', [
+        actor.userId,
+        actor.tenantId,
+        language,
+      ]);
+      // Choosing the language the mails were in already changes nothing they see: not audited.
       if (before.language === language) return;
-      await m.query('UPDATE users SET language = $3 WHERE id = $1 AND tenant_id = $2', [actor.userId, actor.tenantId, language]);
       await recordOwnChange(m, actor, AuditAction.USER_LANGUAGE_CHANGED, request, {
         details: { before: before.language, after: language },
       });

@@ -29,7 +29,17 @@ export class ViewerResolver {
     description: 'The language your notification mails are in (and the console, once you chose it there); EN until you choose.',
   })
   async language(@Root() viewer: Viewer, @Ctx() ctx: Context): Promise<Language> {
-    return this.users.language(ctx.transaction, viewer);
+    return (await this.users.language(ctx.transaction, viewer)).language;
+  }
+
+  @FieldResolver(() => Language, {
+    nullable: true,
+    description:
+      'The language you chose in the console (its language switch saves it with setMyLanguage); the console shows in it ' +
+      'once you sign in. Null until you choose: the console then follows your browser, and your mails are in `language`.',
+  })
+  async chosenLanguage(@Root() viewer: Viewer, @Ctx() ctx: Context): Promise<Language | null> {
+    return viewer.chosenLanguage !== undefined ? viewer.chosenLanguage : (await this.users.language(ctx.transaction, viewer)).chosen;
   }
 
   @Authorized()

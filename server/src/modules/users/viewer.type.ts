@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { Language } from './language.js';
 import { Role } from './user.entity.js';
 
 // The plain fields are `simple`: read by graphql-js itself, without type-graphql's wrapper (see AppPassword); the
@@ -27,4 +28,6 @@ export class Viewer {
   tenantId!: string;
   /** The organisation's name when the session brought it (then `tenant` needs no query). */
   tenantName?: string;
+  /** The language they chose, null until they choose, when the session brought it (then `chosenLanguage` needs no query). */
+  chosenLanguage?: Language | null;
 }

@@ -64,6 +64,10 @@ export class WebhookDispatcher {
   private finished: Finished[] = [];
   private flushing: Promise<void> | null = null;
   private idle: Array<() => void> = [];
+  /** Attempts on this instance since it started, by outcome: delivered (2xx), retried (to be tried again), failed (given up). */
+  readonly stats: Record<'delivered' | 'retried' | 'failed', number> = { delivered: 0, retried: 0, failed: 0 };
+  /** Told how long each POST took (the receiver's answer, or the timeout), in seconds: the metrics' histogram. */
+  onPosted: ((seconds: number) => void) | undefined;
 
   constructor(
     db: DataSource,
@@ -194,13 +198,21 @@ export class WebhookDispatcher {
         'user-agent': 'App-Passwords-Webhooks/1',
       };
       outcome = await postWebhook(row.url, headers, row.payload, { ...this.config, agents: this.agents });
+      this.onPosted?.(outcome.durationMs / 1000);
     } catch (error) {
       this.logger.error({ err: error, deliveryId: row.id }, 'Could not post a webhook delivery');
       outcome = { statusCode: null, durationMs: 0, error: 'could not be sent' };
     }
     const retryAt = outcome.error === null ? null : nextAttemptAt(row.attempts, row.retry_from, new Date(), this.config);
+    this.stats[outcome.error === null ? 'delivered' : retryAt ? 'retried' : 'failed']++;
     this.finished.push({ ...outcome, id: row.id, attempt: row.attempts, retryAt });
     if (!this.flushing) this.flushing = this.flush();
+  }
+
+  /** Deliveries waiting in the outbox (due or not) and endpoints failing, over every tenant, for the metrics. */
+  async backlog(): Promise<{ waiting: number; failingEndpoints: number }> {
+    const { rows } = await this.pool.query<{ waiting: string; failing_endpoints: string }>('SELECT * FROM webhook_backlog()');
+    return { waiting: Number(rows[0]!.waiting), failingEndpoints: Number(rows[0]!.failing_endpoints) };
   }
 
   /** Writes the outcomes that finished so far in one statement, and again while more finish meanwhile. */

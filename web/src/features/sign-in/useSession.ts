@@ -1,6 +1,7 @@
 import { ref } from 'vue';
 import { SecurityInfoDocument, SignOutDocument, ViewerDocument, type ViewerFieldsFragment } from '@app-passwords/schema';
 import { client } from '../../graphql/client';
+import { i18n, setLocale } from '../../i18n';
 
 /** Who is signed in, shared by the router guard, the header and the pages. */
 const viewer = ref<ViewerFieldsFragment | null>(null);
@@ -8,19 +9,32 @@ let loaded: Promise<void> | undefined;
 /** The security-info page's data came with the viewer and waits in the client's cache for the page's first query. */
 let securityInfoWaiting = false;
 
+/**
+ * Who is signed in from now on. The console then shows in the language they chose (the language switch saves it
+ * with setMyLanguage; their mails are in it too); before sign-in, and for someone who never chose, it keeps the
+ * browser's language or the choice made in this browser.
+ */
+async function adopt(signedIn: ViewerFieldsFragment | null): Promise<void> {
+  viewer.value = signedIn;
+  const chosen = signedIn?.chosenLanguage;
+  if (!chosen) return;
+  const locale = chosen === 'NL' ? 'nl' : 'en';
+  if (i18n.global.locale.value !== locale) await setLocale(locale);
+}
+
 async function refresh(withSecurityInfo = false): Promise<void> {
   if (withSecurityInfo) {
     // `SecurityInfo` carries the viewer's fields too: one round trip instead of two before the page can show.
     const result = await client.query(SecurityInfoDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     if (!result.error) {
-      viewer.value = result.data?.viewer ?? null;
+      await adopt(result.data?.viewer ?? null);
       securityInfoWaiting = viewer.value !== null;
       return;
     }
     // A failure there must not look like being signed out: ask for the viewer alone, and let the page show its own error.
   }
   const result = await client.query(ViewerDocument, {}, { requestPolicy: 'network-only' }).toPromise();
-  viewer.value = result.data?.viewer ?? null;
+  await adopt(result.data?.viewer ?? null);
 }
 
 export function useSession() {
@@ -39,10 +53,10 @@ export function useSession() {
     },
     /** Loads the viewer again, after a change to what the console may offer them (two-step verification set up). */
     reload: () => (loaded = refresh()),
+    /** Just signed in: resolves once the console shows in their language (the router's guard waits for it too). */
     signedIn: (v: ViewerFieldsFragment) => {
-      viewer.value = v;
       securityInfoWaiting = false;
-      loaded = Promise.resolve();
+      return (loaded = adopt(v));
     },
     signOut: async () => {
       await client.mutation(SignOutDocument, {}).toPromise();
