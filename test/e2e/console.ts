@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFinished } from 'vitest';
 import type { TestUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { testServerForFile, type TestServer } from '../support/test-server.js';
 import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
 import { signInThroughConsole } from './sign-in.js';
 
@@ -27,15 +27,13 @@ export interface ConsoleInBrowser {
  * started before the file's first test and stopped after its last.
  */
 export function consoleInBrowser(): ConsoleInBrowser {
-  const server = {} as TestServer;
+  const server = testServerForFile({ webDistDir: WEB_DIST });
   let browser: Browser | undefined;
   beforeAll(async () => {
-    Object.assign(server, await startTestServer({ webDistDir: WEB_DIST }));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await server.close?.();
   });
   const openPage = async (locale?: string) => {
     const context = await newContext(browser!, server.url, locale);

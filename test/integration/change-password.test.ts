@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword, graphqlWithAuthorization } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { documentationIp } from '../support/admin.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { testServerForFile } from '../support/test-server.js';
 import { SignInDocument } from '@app-passwords/schema';
 
 const CHANGE = /* GraphQL */ `
@@ -13,13 +13,7 @@ const CHANGE = /* GraphQL */ `
     }
   }
 `;
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
 async function signsIn(user: TestUser, password: string): Promise<boolean> {
   const result = await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password } });
