@@ -173,6 +173,7 @@ describe('history of an app password', () => {
   it('costs one statement per list whatever its length', async () => {
     const who = await owner();
     for (let i = 0; i < 3; i++) await createAppPassword(server, who.user, { console: who.console, name: `Device ${i}` });
+    // Inline: every app password's history in one list, which the console never asks for (it loads one history when opened).
     const query = /* GraphQL */ `
       {
         viewer {

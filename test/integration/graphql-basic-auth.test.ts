@@ -122,6 +122,7 @@ describe('GraphQL with an app password', () => {
 });
 
 describe('an app sees and deletes only its own app password', () => {
+  // Inline: `currentAppPassword` is asked by apps, never by the console.
   const MINE = /* GraphQL */ `
     query {
       viewer {
