@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus } from 'node:os';
 import { cleanupFigures } from './cleanup.js';
 import { consoleFigures, ensureConsoleBuilt, WEB_DIST } from './console.js';
-import { openBenchDatabase, type BenchDatabase } from './database.js';
+import { openRunDatabase, type RunDatabase } from '../support/run-database.js';
 import { dovecotFigures } from './dovecot.js';
 import { graphqlFigures, seedGraphql } from './graphql-reads.js';
 import { scaleFigures, seedScale } from './scale.js';
@@ -32,7 +32,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function main(): Promise<void> {
   const children = new Set<ChildProcess>();
-  let database: BenchDatabase | undefined;
+  let database: RunDatabase | undefined;
   // The embedded PostgreSQL is a daemon in its own session: Ctrl-C must stop it too.
   const interrupted = async (signal: NodeJS.Signals) => {
     for (const child of children) child.kill('SIGKILL');
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     // First, while nothing is being measured: building takes both cores for a while.
     const build = skip('BENCH_SKIP_CONSOLE') ? undefined : ensureConsoleBuilt(log);
     log(`bench: ${process.env.DATABASE_URL ? 'fresh database on DATABASE_URL' : 'embedded PostgreSQL'}; seeding …`);
-    database = await openBenchDatabase();
+    database = await openRunDatabase('bench');
     const lookupKey = randomBytes(32);
     const seeded = await seedSignIn(database.url, lookupKey);
 

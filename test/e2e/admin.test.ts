@@ -1,73 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/modules/users/user.entity.js';
-import { createAdmin, createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { createNamedUser, uniqueTag } from '../support/admin.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
+import { createTenant, createUser, signedInClient, tenantWithAdminAndUser } from '../support/factories.js';
 import { giveTwoStep, totpCode } from '../support/two-step.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll, review } from './console.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+const { server, signedInPage } = consoleInBrowser();
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const signIn = (page: Page, user: TestUser) => signInThroughConsole(page, server, user);
-
-/** A real app password, created through GraphQL by its owner; returns its id and the secret shown once. */
-async function createAppPassword(user: TestUser, name: string): Promise<{ id: string; password: string }> {
-  const client = await signedInClient(server, user);
-  const result = await client.request(
-    `mutation ($input: CreateAppPasswordInput!) { createAppPassword(input: $input) { password appPassword { id } } }`,
-    { input: { name } },
-  );
-  if (result.errors) throw new Error(`createAppPassword failed: ${JSON.stringify(result.errors)}`);
-  return { id: result.data!.createAppPassword.appPassword.id, password: result.data!.createAppPassword.password };
-}
-
-async function checkAppPassword(email: string, password: string): Promise<number> {
-  const response = await fetch(`${server.url}/auth/basic`, {
-    headers: { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` },
-  });
-  return response.status;
-}
-
-/** Checks the page with axe and saves it at desktop width and at a phone's 390 px. */
-async function review(page: Page, name: string) {
-  await expectAccessible(page);
-  await snapshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await snapshot(page, `${name}-phone`);
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 1200, height: 800 });
-}
-
-async function setUp() {
-  const tenant = await createTenant(server.db);
-  const admin = await createAdmin(server, tenant);
-  const user = await createUser(server.db, tenant);
-  return { tenant, admin, user };
-}
+const checkAppPassword = async (email: string, password: string) => (await checkBasic(server, basic(email, password))).status;
 
 describe('the admin console', () => {
   it('an admin switches app passwords off with "block": the preview counts show, the user’s app password is refused, and their dialog explains', async () => {
-    const { admin, user } = await setUp();
-    const appPassword = await createAppPassword(user, 'Printer');
+    const { admin, user } = await tenantWithAdminAndUser(server);
+    const appPassword = await createAppPassword(server, user, { name: 'Printer' });
     expect(await checkAppPassword(user.email, appPassword.password)).toBe(204);
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     await page.waitForURL(/\/admin\/overview$/);
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Policy' }).click();
@@ -93,26 +43,21 @@ describe('the admin console', () => {
     expect(await enabled.isChecked()).toBe(false);
     expect(await choices.getByRole('radio', { name: /^Block/ }).isChecked()).toBe(true);
     expect(await checkAppPassword(user.email, appPassword.password)).toBe(401);
-    await context.close();
+    await page.context().close();
 
-    const userContext = await newContext(browser, server.url);
-    const userPage = await userContext.newPage();
-    await signIn(userPage, user);
+    const userPage = await signedInPage(user);
     await userPage.getByRole('button', { name: 'Add sign-in method' }).click();
     await poll(() => userPage.getByRole('dialog').getByText('Your organisation has switched app passwords off').isVisible()).toBe(true);
-    await userContext.close();
   });
 
   it('an admin deletes all app passwords of a selected user after a confirmation with the count', async () => {
-    const { tenant, admin, user } = await setUp();
+    const { tenant, admin, user } = await tenantWithAdminAndUser(server);
     const other = await createUser(server.db, tenant);
-    const first = await createAppPassword(user, 'Phone');
-    const second = await createAppPassword(user, 'Laptop');
-    const kept = await createAppPassword(other, 'Tablet');
+    const first = await createAppPassword(server, user, { name: 'Phone' });
+    const second = await createAppPassword(server, user, { name: 'Laptop' });
+    const kept = await createAppPassword(server, other, { name: 'Tablet' });
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
     await page.goto('/admin/users');
     const rows = page.locator('[data-test="user"]');
     await poll(() => rows.count()).toBe(3);
@@ -136,17 +81,14 @@ describe('the admin console', () => {
     expect(await checkAppPassword(user.email, first.password)).toBe(401);
     expect(await checkAppPassword(user.email, second.password)).toBe(401);
     expect(await checkAppPassword(other.email, kept.password)).toBe(204);
-    await context.close();
   });
 
   it('the users list shows who has two-step verification, and an admin resets a locked-out user’s after a confirmation', async () => {
-    const { tenant, admin } = await setUp();
+    const { tenant, admin } = await tenantWithAdminAndUser(server);
     const lockedOut = await createNamedUser(server.db, tenant, { email: `alex-${uniqueTag()}@example.test`, displayName: 'Alex Wilber' });
     const enrolled = await giveTwoStep(server, lockedOut);
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
     await page.goto('/admin/users');
     const row = page.locator('[data-test="user"]').filter({ hasText: 'Alex Wilber' });
     await poll(() => row.locator('[data-test="two-step"]').textContent()).toBe('On');
@@ -168,20 +110,17 @@ describe('the admin console', () => {
     expect(await row.getByRole('button', { name: /^Reset two-step/ }).count()).toBe(0);
     // They get in with the password alone now.
     expect((await signedInClient(server, { ...enrolled, twoStep: undefined })).cookie).toBeDefined();
-    await context.close();
   });
 
   it('the inventory lists app passwords, filters "not used for 90 days" and "never used", and revokes what matches', async () => {
-    const { admin, user } = await setUp();
-    const recent = await createAppPassword(user, 'Recent mail app');
-    const stale = await createAppPassword(user, 'Stale printer');
-    const unused = await createAppPassword(user, 'Unused scanner');
+    const { admin, user } = await tenantWithAdminAndUser(server);
+    const recent = await createAppPassword(server, user, { name: 'Recent mail app' });
+    const stale = await createAppPassword(server, user, { name: 'Stale printer' });
+    const unused = await createAppPassword(server, user, { name: 'Unused scanner' });
     await server.db.query(`UPDATE app_passwords SET last_used_at = now() - interval '2 days' WHERE id = $1`, [recent.id]);
     await server.db.query(`UPDATE app_passwords SET last_used_at = now() - interval '100 days' WHERE id = $1`, [stale.id]);
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
     await page.goto('/admin/app-passwords');
     const names = () => page.locator('[data-test="app-password-row"] strong').allTextContents();
     await poll(async () => (await names()).sort()).toEqual(['Recent mail app', 'Stale printer', 'Unused scanner']);
@@ -209,19 +148,16 @@ describe('the admin console', () => {
     expect(await checkAppPassword(user.email, stale.password)).toBe(401);
     expect(await checkAppPassword(user.email, unused.password)).toBe(401);
     expect(await checkAppPassword(user.email, recent.password)).toBe(204);
-    await context.close();
   });
 
   it('overview, audit log, sign-in log and API tokens: charts, filters, CSV, a token shown once, all accessible', async () => {
-    const { admin, user } = await setUp();
-    const appPassword = await createAppPassword(user, 'Mail');
+    const { admin, user } = await tenantWithAdminAndUser(server);
+    const appPassword = await createAppPassword(server, user, { name: 'Mail' });
     expect(await checkAppPassword(user.email, appPassword.password)).toBe(204);
     expect(await checkAppPassword(user.email, 'wrong-password-wrong-passwor')).toBe(401);
     await server.app.services.signInLog.flush();
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
 
     await page.goto('/admin/overview');
     const signIns = page.locator('[data-test="sign-in-chart"]');
@@ -295,15 +231,12 @@ describe('the admin console', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Yes, revoke' }).click();
     await poll(() => page.getByText('There are no API tokens.').isVisible()).toBe(true);
     expect((await asToken()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    await context.close();
   }, 60_000);
 
   it('an admin with a password alone is taken to set up an authenticator app on the way to the admin pages, then gets there', async () => {
     const tenant = await createTenant(server.db);
     const admin = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     await page.waitForURL((url) => url.pathname === '/security-info' && url.searchParams.get('next') === '/admin/overview');
     await poll(() => page.locator('[data-test="admin-two-step"]').textContent()).toBe(
@@ -327,18 +260,14 @@ describe('the admin console', () => {
     await page.getByRole('link', { name: 'Continue to the admin pages' }).click();
     await page.waitForURL((url) => url.pathname === '/admin/policy');
     await poll(() => page.getByRole('checkbox', { name: 'Admins need two-step verification' }).isChecked()).toBe(true);
-    await context.close();
   });
 
   it('a user sees no Admin link, and /admin sends them to their security info', async () => {
-    const { user } = await setUp();
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const { user } = await tenantWithAdminAndUser(server);
+    const page = await signedInPage(user);
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
     await page.goto('/admin/policy');
     await page.waitForURL((url) => url.pathname === '/security-info');
     await poll(() => page.getByRole('heading', { name: 'Security info' }).isVisible()).toBe(true);
-    await context.close();
   });
 });

@@ -1,24 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createTenant, createUser, type TestUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll } from './console.js';
 import { signInThroughConsole } from './sign-in.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { server, openPage, signedInPage } = consoleInBrowser();
 
 const signIn = (page: Page, user: TestUser) => signInThroughConsole(page, server, user);
 const check = async (user: TestUser, password: string, query?: string) =>
@@ -46,9 +34,7 @@ describe('the life of an app password on the security-info page', () => {
     const tenant = await createTenant(server.db);
     await server.db.query('UPDATE tenant_policies SET max_lifetime_days = 180 WHERE tenant_id = $1', [tenant.id]);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
@@ -85,15 +71,12 @@ describe('the life of an app password on the security-info page', () => {
       `Expires ${shownDay(new Date(before + 180 * 86_400_000))}`,
     );
     await snapshot(page, 'user-app-passwords-expiring');
-    await context.close();
   });
 
   it('no maximum: "Never" is the default; a day chosen ends at the end of that day', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
@@ -117,16 +100,13 @@ describe('the life of an app password on the security-info page', () => {
     const [stored] = await server.db.query('SELECT expires_at FROM app_passwords WHERE user_id = $1', [user.id]);
     const expected = await page.evaluate((day) => new Date(`${day}T23:59:59.999`).getTime(), iso);
     expect(Math.abs(new Date(stored.expires_at).getTime() - expected)).toBeLessThan(1000);
-    await context.close();
   });
 
   it('renamed in the edit dialog: the list shows the new name, and the same secret still signs in', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const { password } = await createAppPassword(server, user, { name: 'Thunderbird' });
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
 
     await page.getByRole('button', { name: 'Edit app password Thunderbird' }).click();
     const dialog = page.getByRole('dialog');
@@ -147,7 +127,6 @@ describe('the life of an app password on the security-info page', () => {
     const items = page.locator('[data-test="app-password"]');
     await poll(() => items.textContent()).toContain('App password: Thunderbird on my new laptop');
     expect(await check(user, password)).toBe(204);
-    await context.close();
   });
 
   it('history: its sign-ins (a refused one too) and addresses, loaded when opened', async () => {
@@ -165,8 +144,7 @@ describe('the life of an app password on the security-info page', () => {
     ).toBe(401);
     await server.app.services.signInLog.flush();
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
+    const page = await openPage();
     const historyRequests: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/graphql') && r.postData()?.includes('AppPasswordHistory')) historyRequests.push(r.url());
@@ -199,7 +177,6 @@ describe('the life of an app password on the security-info page', () => {
     expect(await wrong.textContent()).toContain('A password that matched none of your app passwords');
     // Its time and address read as words: "…, 12:12 from 127.0.0.1", not "12:12from".
     expect(await wrong.locator('.muted.small').last().innerText()).toMatch(/\d from 127\.0\.0\.1$/);
-    await context.close();
   });
 
   it('delete all: one confirmation with the count, then the list is empty, a notice says how many, the secrets are refused', async () => {
@@ -208,9 +185,7 @@ describe('the life of an app password on the security-info page', () => {
     const first = await createAppPassword(server, user, { name: 'Laptop' });
     const second = await createAppPassword(server, user, { name: 'Phone', console: first.console });
     const third = await createAppPassword(server, user, { name: 'Printer', console: first.console });
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
     await poll(() => page.getByRole('heading', { name: '3 of 40 app passwords' }).isVisible()).toBe(true);
 
     const deleteAll = page.getByRole('button', { name: 'Delete all my app passwords' });
@@ -236,6 +211,5 @@ describe('the life of an app password on the security-info page', () => {
     await snapshot(page, 'user-deleted-all');
     await expectAccessible(page);
     for (const { password } of [first, second, third]) expect(await check(user, password)).toBe(401);
-    await context.close();
   });
 });

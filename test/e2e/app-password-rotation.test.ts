@@ -1,25 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createTenant, createUser, type TestUser } from '../support/factories.js';
 import { recordSecret } from '../support/secrets.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll } from './console.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { server, signedInPage } = consoleInBrowser();
 
 const check = async (user: TestUser, password: string) =>
   (await checkBasic(server, basic(user.email, password), { userAgent: 'Thunderbird/128' })).status;
@@ -28,9 +14,7 @@ describe('rotating an app password on the security-info page', () => {
   it('asks first, shows the new secret once, and the list says "rotating" until the app uses the new one', async () => {
     const user = await createUser(server.db, await createTenant(server.db));
     const old = await createAppPassword(server, user, { name: 'Laptop mail' });
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signInThroughConsole(page, server, user);
+    const page = await signedInPage(user);
 
     const row = page.locator('[data-test="app-password"]', { hasText: 'Laptop mail' });
     await poll(() => row.count()).toBe(1);
@@ -63,6 +47,5 @@ describe('rotating an app password on the security-info page', () => {
     await page.reload();
     await poll(() => row.count()).toBe(1);
     expect(await row.locator('[data-test="rotating"]').count()).toBe(0);
-    await context.close();
   });
 });

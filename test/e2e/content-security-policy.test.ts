@@ -1,23 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { launchBrowser, newContext, takeCspViolations, WEB_DIST } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { takeCspViolations } from './browser.js';
+import { consoleInBrowser } from './console.js';
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { openPage } = consoleInBrowser();
 
 describe("the console's Content-Security-Policy", () => {
   it('Chromium enforces it: injected inline script and style are refused, and reported', async () => {
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
+    const page = await openPage();
+    const context = page.context();
     await page.goto('/sign-in');
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(takeCspViolations(context)).toEqual([]); // the console itself needs nothing inline

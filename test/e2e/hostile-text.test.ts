@@ -1,11 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createNamedUser, uniqueTag } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword, randomSecret } from '../support/app-passwords.js';
-import { createAdmin, createTenant, createUser, type TestUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { launchBrowser, newContext, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
+import { createAdmin, createTenant, createUser } from '../support/factories.js';
+import { consoleInBrowser, poll } from './console.js';
 
 /**
  * Names and text that users and apps choose reach other people's screens: an
@@ -14,24 +12,12 @@ import { signInThroughConsole } from './sign-in.js';
  * must show it as text; anything that ran would change the title, and the
  * Content-Security-Policy violation it caused fails the test too (newContext).
  */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 
 const NAME = `<img src=x onerror="document.title='ran'">`;
 const AGENT = `<script>document.title='ran'</script><img src=x onerror="document.title='ran'">`;
 const DISPLAY_NAME = `<svg onload="document.title='ran'">Mallory</svg>`;
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const signIn = (page: Page, user: TestUser) => signInThroughConsole(page, server, user);
+const { server, signedInPage } = consoleInBrowser();
 
 /** Shown as the very text, and nothing of it became an element or ran. */
 async function expectShownAsText(page: Page, text: string) {
@@ -54,15 +40,13 @@ describe('text chosen by users and apps', () => {
     expect((await checkBasic(server, basic(mallory.email, randomSecret()), { userAgent: AGENT })).status).toBe(401);
     await server.app.services.signInLog.flush();
 
-    const userPage = await (await newContext(browser, server.url)).newPage();
-    await signIn(userPage, user);
+    const userPage = await signedInPage(user);
     await expectShownAsText(userPage, NAME); // the list of app passwords
     // The recent sign-ins arrive in a request of their own, after the list: wait for their rows, then look again.
     await poll(() => userPage.locator('[data-test="recent-sign-in"]', { hasText: NAME }).count()).toBeGreaterThan(0);
     await expectShownAsText(userPage, NAME);
 
-    const adminPage = await (await newContext(browser, server.url)).newPage();
-    await signIn(adminPage, admin);
+    const adminPage = await signedInPage(admin);
     await adminPage.goto('/admin/sign-ins');
     await expectShownAsText(adminPage, AGENT);
     await expectShownAsText(adminPage, mallory.email);

@@ -1,48 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, createUser, insertAppPasswords, type TestUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { SignInDocument } from '@app-passwords/schema';
+import { describe, expect, it } from 'vitest';
+import { basic, checkBasic } from '../support/app-passwords.js';
+import { createTenant, createUser, insertAppPasswords } from '../support/factories.js';
+import { GraphQLClient } from '../support/graphql-client.js';
 import { totpCode } from '../support/two-step.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll } from './console.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+const { server, signedInPage } = consoleInBrowser();
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function signIn(page: Page, user: TestUser, labels = { email: 'Email', password: 'Password', submit: 'Sign in' }) {
-  await page.goto('/security-info');
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel(labels.email).fill(user.email);
-  await page.getByLabel(labels.password).fill(user.password);
-  await page.getByRole('button', { name: labels.submit }).click();
-  await page.waitForURL((url) => url.pathname === '/security-info');
-}
-
-async function checkAppPassword(email: string, password: string): Promise<number> {
-  const response = await fetch(`${server.url}/auth/basic`, {
-    headers: { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` },
-  });
-  return response.status;
-}
+const checkAppPassword = async (email: string, password: string) => (await checkBasic(server, basic(email, password))).status;
 
 describe('the security-info page', () => {
   it('a user creates an app password, copies it, an app signs in with it, then the user deletes it', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-
-    await signIn(page, user);
+    const page = await signedInPage(user);
     await poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
     await snapshot(page, 'user-security-info-empty');
     await expectAccessible(page);
@@ -85,15 +58,12 @@ describe('the security-info page', () => {
     await poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
     expect(await item.count()).toBe(0);
     expect(await checkAppPassword(user.email, copied)).toBe(401);
-    await context.close();
   });
 
   it('a user sets up an authenticator app, signs in with password and code, and may then create app passwords', async () => {
     const tenant = await createTenant(server.db, { requireTwoStepForAppPasswords: true });
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
     const twoStep = page.locator('[data-test="two-step"]');
     await poll(() => twoStep.textContent()).toContain('Not set up');
 
@@ -164,16 +134,13 @@ describe('the security-info page', () => {
     await confirm.getByRole('button', { name: 'Yes, remove' }).click();
     await poll(() => page.getByRole('status').textContent()).toContain('Two-step verification and 1 app password have been removed.');
     await poll(() => twoStep.textContent()).toContain('Not set up');
-    await context.close();
   });
 
   it('at the limit, the dialog says so and leads back to the list', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     await insertAppPasswords(server.db, user, 40);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
@@ -182,15 +149,12 @@ describe('the security-info page', () => {
     await expectAccessible(page);
     await dialog.getByRole('button', { name: 'Show my app passwords' }).click();
     await poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('40 of 40 app passwords');
-    await context.close();
   });
 
   it('when the organisation has switched app passwords off, the option is gone and the dialog explains why', async () => {
     const tenant = await createTenant(server.db, { appPasswordsEnabled: false });
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
@@ -201,15 +165,12 @@ describe('the security-info page', () => {
     await poll(() => dialog.count()).toBe(0);
     // Focus returns to the button that opened the dialog.
     await poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Add sign-in method');
-    await context.close();
   });
 
   it('changes the primary password: the old one stops working, this session stays', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
 
     await page.getByRole('button', { name: 'Change password' }).click();
     const dialog = page.getByRole('dialog');
@@ -224,27 +185,15 @@ describe('the security-info page', () => {
     expect(await page.getByRole('heading', { name: 'Security info' }).isVisible()).toBe(true);
 
     const attempt = async (password: string) =>
-      (
-        await fetch(`${server.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            query: 'mutation ($i: SignInInput!) { signIn(input: $i) { viewer { id } } }',
-            variables: { i: { email: user.email, password } },
-          }),
-        }).then((r) => r.json())
-      ).errors?.[0]?.extensions?.code ?? 'OK';
+      GraphQLClient.code(await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password } })) ?? 'OK';
     expect(await attempt(user.password)).toBe('UNAUTHENTICATED');
     expect(await attempt('a brand-new passphrase')).toBe('OK');
-    await context.close();
   });
 
   it('speaks Dutch to a Dutch browser, end to end', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url, 'nl-NL');
-    const page = await context.newPage();
-    await signIn(page, user, { email: 'E-mailadres', password: 'Wachtwoord', submit: 'Aanmelden' });
+    const page = await signedInPage(user, 'nl-NL');
     await poll(() => page.getByRole('heading', { name: 'Beveiligingsgegevens' }).isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('nl-NL');
 
@@ -259,16 +208,13 @@ describe('the security-info page', () => {
     await poll(() => page.locator('[data-test="app-password"]').textContent()).toContain('Nog nooit gebruikt');
     await snapshot(page, 'user-security-info-nl');
     await expectAccessible(page);
-    await context.close();
   });
 
   it('the language switch in the header saves the choice for a signed-in user: their mails are in it', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
+    const page = await signedInPage(user);
     const language = async () => (await server.db.query('SELECT language FROM users WHERE id = $1', [user.id]))[0].language;
-    await signIn(page, user);
     await poll(() => page.getByRole('heading', { name: '0 of 40 app passwords' }).isVisible()).toBe(true);
     expect(await language()).toBe('en');
 
@@ -278,6 +224,5 @@ describe('the security-info page', () => {
     await page.getByLabel('Taal').selectOption({ label: 'English' });
     await poll(() => page.getByRole('heading', { name: 'Security info' }).isVisible()).toBe(true);
     await poll(language).toBe('en');
-    await context.close();
   });
 });

@@ -1,27 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
-import { createAdmin, createTenant, createUser, type TestUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
-
-/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+import { createTenant, createUser, tenantWithAdminAndUser, type TestUser } from '../support/factories.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll, review } from './console.js';
 
 /** Not behind a proxy: every check and the browser come from 127.0.0.1, which is what the networks are checked against. */
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const signIn = (page: Page, user: TestUser) => signInThroughConsole(page, server, user);
+const { server, signedInPage } = consoleInBrowser();
 
 /** /auth/basic for `service` with this app password, as a proxy in front of that service would ask: the status. */
 async function check(user: TestUser, password: string, service: string): Promise<number> {
@@ -50,9 +35,7 @@ describe('services and networks on the security-info page', () => {
   it('a user creates an app password for IMAP only: IMAP passes, CalDAV is refused; then limits where it may be used from', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
 
     await page.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = page.getByRole('dialog');
@@ -102,7 +85,6 @@ describe('services and networks on the security-info page', () => {
     await edit.getByRole('button', { name: 'Save' }).click();
     await poll(() => row.locator('[data-test="networks"]').textContent()).toBe('Only from: 127.0.0.1/32');
     expect(await check(user, password, 'imap')).toBe(204);
-    await context.close();
   });
 
   it('an app password used for fewer services than it allows proposes to be limited to those; one click does it', async () => {
@@ -113,9 +95,7 @@ describe('services and networks on the security-info page', () => {
     expect(await check(user, mail.password, 'smtp')).toBe(204);
     await server.app.services.appPasswordSignIn.drain(); // what it was used for is written after the answer
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, user);
+    const page = await signedInPage(user);
     const row = page.locator('[data-test="app-password"]');
     await poll(() => row.locator('[data-test="used"]').textContent()).toBe('Used for Mail (IMAP), Sending mail (SMTP) in the last 30 days');
     expect(await row.locator('[data-test="suggestion"]').count()).toBe(0); // too young to tell
@@ -147,21 +127,13 @@ describe('services and networks on the security-info page', () => {
     );
     await snapshot(page, 'user-account-activity');
     await expectAccessible(page);
-    await context.close();
   });
 
   it('when the organisation requires networks, the dialog says so and asks for one, in Dutch with Dutch service names', async () => {
     const tenant = await createTenant(server.db);
     await server.db.query('UPDATE tenant_policies SET require_networks = true WHERE tenant_id = $1', [tenant.id]);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url, 'nl-NL');
-    const page = await context.newPage();
-    await page.goto('/security-info');
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('E-mailadres').fill(user.email);
-    await page.getByLabel('Wachtwoord').fill(user.password);
-    await page.getByRole('button', { name: 'Aanmelden' }).click();
-    await page.waitForURL((url) => url.pathname === '/security-info');
+    const page = await signedInPage(user, 'nl-NL');
 
     await page.getByRole('button', { name: 'Aanmeldmethode toevoegen' }).click();
     const dialog = page.getByRole('dialog');
@@ -189,33 +161,13 @@ describe('services and networks on the security-info page', () => {
       'Voor: E-mail (IMAP), E-mail (POP3), Agenda’s (CalDAV), Contacten (CardDAV), Bestanden (WebDAV), GraphQL-API',
     );
     expect(await row.locator('[data-test="networks"]').textContent()).toBe('Alleen vanaf: 127.0.0.0/8, 198.51.100.0/24');
-    await context.close();
   });
 });
 
-/** Checks the page with axe and saves it at desktop width and at a phone's 390 px. */
-async function review(page: Page, name: string) {
-  await expectAccessible(page);
-  await snapshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await snapshot(page, `${name}-phone`);
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 1200, height: 800 });
-}
-
-async function setUp() {
-  const tenant = await createTenant(server.db);
-  const admin = await createAdmin(server, tenant);
-  const user = await createUser(server.db, tenant);
-  return { tenant, admin, user };
-}
-
 describe('services and networks in the admin console', () => {
   it('an admin adds a service, the user creates an app password for it, the admin renames it, then removes it', async () => {
-    const { admin, user } = await setUp();
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const { admin, user } = await tenantWithAdminAndUser(server);
+    const page = await signedInPage(admin);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Services' }).click();
     await page.waitForURL(/\/admin\/services$/);
@@ -241,16 +193,14 @@ describe('services and networks in the admin console', () => {
     expect(await page.getByText('There already is a service with this key.').isVisible()).toBe(true);
     await expectAccessible(page);
 
-    const userContext = await newContext(browser, server.url);
-    const userPage = await userContext.newPage();
-    await signIn(userPage, user);
+    const userPage = await signedInPage(user);
     await userPage.getByRole('button', { name: 'Add sign-in method' }).click();
     await userPage.getByRole('dialog').getByRole('button', { name: 'Add' }).click();
     await poll(() => userPage.getByRole('checkbox', { name: 'Chat (XMPP)' }).isChecked()).toBe(true);
     const password = await createThroughDialog(userPage, 'Chat app', ['Chat (XMPP)']);
     expect(await check(user, password, 'xmpp')).toBe(204);
     expect(await check(user, password, 'imap')).toBe(401);
-    await userContext.close();
+    await userPage.context().close();
     // Another one with it, and one without: removing it changes two.
     const both = await createAppPassword(server, user, { name: 'Mail and chat', services: ['imap', 'xmpp'] });
     await createAppPassword(server, user, { name: 'Calendar', services: ['caldav'] });
@@ -275,25 +225,20 @@ describe('services and networks in the admin console', () => {
     expect(await check(user, password, 'xmpp')).toBe(401);
     expect(await check(user, both.password, 'xmpp')).toBe(401);
     expect(await check(user, both.password, 'imap')).toBe(204);
-    await context.close();
+    await page.context().close();
 
     // The user's chat app password has no service left, and says so.
-    const laterContext = await newContext(browser, server.url);
-    const laterPage = await laterContext.newPage();
-    await signIn(laterPage, user);
+    const laterPage = await signedInPage(user);
     const services = laterPage.locator('[data-test="app-password"]').filter({ hasText: 'Chat app' }).locator('[data-test="services"]');
     await poll(() => services.textContent()).toContain('For: nothing your organisation allows at the moment, so apps cannot use it.');
-    await laterContext.close();
   });
 
   it('the policy takes a service away from every app password at once and requires networks of new ones', async () => {
-    const { admin, user } = await setUp();
+    const { admin, user } = await tenantWithAdminAndUser(server);
     const files = await createAppPassword(server, user, { name: 'Files app' });
     expect(await check(user, files.password, 'webdav')).toBe(204);
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
     await page.goto('/admin/policy');
     const allowed = page.getByRole('group', { name: 'App passwords may be used for' });
     await poll(() => allowed.getByRole('checkbox', { name: 'Files (WebDAV)' }).isChecked()).toBe(true);
@@ -312,11 +257,9 @@ describe('services and networks in the admin console', () => {
     await poll(() => page.getByRole('status').filter({ hasText: 'The policy has been saved.' }).isVisible()).toBe(true);
     expect(await check(user, files.password, 'webdav')).toBe(401);
     expect(await check(user, files.password, 'imap')).toBe(204);
-    await context.close();
+    await page.context().close();
 
-    const userContext = await newContext(browser, server.url);
-    const userPage = await userContext.newPage();
-    await signIn(userPage, user);
+    const userPage = await signedInPage(user);
     await userPage.getByRole('button', { name: 'Add sign-in method' }).click();
     const dialog = userPage.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Add' }).click();
@@ -324,11 +267,10 @@ describe('services and networks in the admin console', () => {
     await poll(() => group.getByRole('checkbox').count()).toBe(6);
     expect(await group.getByRole('checkbox', { name: 'Files (WebDAV)' }).count()).toBe(0);
     expect(await dialog.getByLabel('Where may it be used from?').getAttribute('aria-required')).toBe('true');
-    await userContext.close();
   });
 
   it('the inventory finds app passwords that allow more than they use and limits them after a dry-run count; the sign-in log and the overview chart filter by service', async () => {
-    const { admin, user } = await setUp();
+    const { admin, user } = await tenantWithAdminAndUser(server);
     const wide = await createAppPassword(server, user, { name: 'Wide' });
     const narrow = await createAppPassword(server, user, { name: 'Narrow', services: ['imap'] });
     await createAppPassword(server, user, { name: 'Unused', services: ['caldav', 'carddav'] });
@@ -336,9 +278,7 @@ describe('services and networks in the admin console', () => {
     await server.app.services.appPasswordSignIn.drain();
     await server.db.query(`UPDATE app_passwords SET created_at = now() - interval '40 days' WHERE user_id = $1`, [user.id]);
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signIn(page, admin);
+    const page = await signedInPage(admin);
     await page.goto('/admin/app-passwords');
     const names = () => page.locator('[data-test="app-password-row"] strong').allTextContents();
     const row = (name: string) => page.locator('[data-test="app-password-row"]').filter({ hasText: name });
@@ -398,6 +338,5 @@ describe('services and networks in the admin console', () => {
     await page.locator('select[name=service]').selectOption({ label: 'Mail (IMAP)' });
     await poll(() => chart.getAttribute('aria-label')).toMatch(/: 3 app-password sign-ins succeeded and 0 failed\.$/);
     await expectAccessible(page);
-    await context.close();
   }, 60_000);
 });

@@ -1,36 +1,25 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { createAdmin, createTenant } from '../support/factories.js';
 import { startOidcProvider, type RunningOidcProvider } from '../support/oidc-provider.js';
 import { account, CLIENT_ID, clientSecret, ssoDomain, userAt } from '../support/sso.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll } from './console.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear. */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-
-let server: TestServer;
-let browser: Browser;
+const { server, openPage, signedInPage } = consoleInBrowser();
 let provider: RunningOidcProvider;
 const secret = clientSecret();
 const domain = ssoDomain();
 const worker = account(`worker@${domain}`, { amr: ['pwd', 'otp'], name: 'Wendy Worker' });
 
 beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
   provider = await startOidcProvider({
     clients: [{ clientId: CLIENT_ID, clientSecret: secret, redirectUris: [`${server.url}/auth/oidc/callback`] }],
     accounts: [worker],
   });
-  browser = await launchBrowser();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await provider?.stop();
-  await server?.close();
-});
+afterAll(() => provider?.stop());
 
 /** On the provider's own login page (another origin): its user name and password. */
 async function signInAtProvider(page: Page) {
@@ -49,9 +38,7 @@ describe('single sign-on in the console', () => {
     await userAt(server, tenant, 'worker', domain, Role.USER);
 
     // The admin's page: the redirect URI to register, then the provider's settings, checked when saved.
-    const adminContext = await newContext(browser, server.url);
-    const adminPage = await adminContext.newPage();
-    await signInThroughConsole(adminPage, server, admin);
+    const adminPage = await signedInPage(admin);
     await adminPage.goto('/admin/single-sign-on');
     await poll(() => adminPage.locator('[data-test="redirect-uri"]').textContent()).toBe(`${server.url}/auth/oidc/callback`);
     await adminPage.getByLabel('Issuer URL').fill(provider.issuer);
@@ -65,8 +52,7 @@ describe('single sign-on in the console', () => {
     await expectAccessible(adminPage);
 
     // The user types their sign-in name; the page offers the provider, whose own login page signs them in.
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
+    const page = await openPage();
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(worker.email);
     const button = page.getByRole('link', { name: 'Sign in with Test IdP' });
@@ -109,8 +95,7 @@ describe('single sign-on in the console', () => {
   });
 
   it('shows why a sign-in through the provider failed, in Dutch too', async () => {
-    const context = await newContext(browser, server.url, 'nl-NL');
-    const page = await context.newPage();
+    const page = await openPage('nl-NL');
     await page.goto('/sign-in?sso_error=unknown_user');
     await poll(() => page.locator('[data-test="sso-error"]').textContent()).toBe(
       'U hebt hier nog geen account. Vraag uw beheerder u toe te voegen.',

@@ -1,25 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertAppPassword } from '../support/admin.js';
 import { createAdmin, createTenant, createUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll } from './console.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { server, signedInPage } = consoleInBrowser();
 
 describe('revoking unused app passwords in the console (issue 14)', () => {
   it('an admin sees the dry run as they pick the days, saves, and the owner reads the notice in their account activity', async () => {
@@ -30,9 +17,7 @@ describe('revoking unused app passwords in the console (issue 14)', () => {
     await insertAppPassword(server.db, owner, { name: 'Scanner', createdAt: daysAgo(100) });
     await insertAppPassword(server.db, owner, { name: 'Phone', createdAt: daysAgo(400), lastUsedAt: daysAgo(3) });
 
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signInThroughConsole(page, server, admin);
+    const page = await signedInPage(admin);
     await page.goto('/admin/policy');
     const revoke = page.getByRole('checkbox', { name: 'Revoke app passwords that are not used' });
     await poll(() => revoke.isVisible()).toBe(true);
@@ -56,14 +41,12 @@ describe('revoking unused app passwords in the console (issue 14)', () => {
     await poll(() => page.getByRole('status').filter({ hasText: 'The policy has been saved.' }).isVisible()).toBe(true);
     const [policy] = await server.db.query('SELECT revoke_unused_after_days FROM tenant_policies WHERE tenant_id = $1', [tenant.id]);
     expect(policy.revoke_unused_after_days).toBe(90);
-    await context.close();
+    await page.context().close();
 
     // The daily job, as every instance runs it: notices today, nothing revoked yet.
     expect(await server.app.services.appPasswordCleanup.runDue({ tenantIds: [tenant.id] })).toMatchObject({ noticed: 2, revoked: 0 });
 
-    const ownerContext = await newContext(browser, server.url);
-    const ownerPage = await ownerContext.newPage();
-    await signInThroughConsole(ownerPage, server, owner);
+    const ownerPage = await signedInPage(owner);
     const events = ownerPage.locator('[data-test="account-event"]');
     await poll(() => events.filter({ hasText: 'Scanner' }).textContent()).toContain(
       'Unused app password: revocation announced: Scanner — not used for 100 days: it will be revoked on',
@@ -71,6 +54,5 @@ describe('revoking unused app passwords in the console (issue 14)', () => {
     expect(await events.filter({ hasText: 'Old printer' }).textContent()).toContain('unless an app signs in with it before then');
     await snapshot(ownerPage, 'user-unused-notice');
     await expectAccessible(ownerPage);
-    await ownerContext.close();
   });
 });

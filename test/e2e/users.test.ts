@@ -1,25 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueTag } from '../support/admin.js';
 import { createAdmin, createTenant, createUser } from '../support/factories.js';
 import { recordSecret } from '../support/secrets.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll } from './console.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear. */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { server, openPage, signedInPage } = consoleInBrowser();
 
 describe('users, as an admin manages them', () => {
   it('an admin adds a user; the user signs in with the one-time password and must choose their own first', async () => {
@@ -27,8 +13,7 @@ describe('users, as an admin manages them', () => {
     const admin = await createAdmin(server, tenant);
     const email = `newcomer.${uniqueTag()}@example.test`;
 
-    const adminPage = await (await newContext(browser, server.url)).newPage();
-    await signInThroughConsole(adminPage, server, admin);
+    const adminPage = await signedInPage(admin);
     await adminPage.goto('/admin/users');
     await adminPage.getByRole('button', { name: 'Add user' }).click();
     await adminPage.getByLabel('Email address (sign-in name)').fill(email);
@@ -46,7 +31,7 @@ describe('users, as an admin manages them', () => {
     await poll(() => row.locator('[data-test="sign-in"]').textContent()).toContain('Password given, not yet changed');
 
     // The newcomer signs in: the console asks for their own password before anything else.
-    const page = await (await newContext(browser, server.url)).newPage();
+    const page = await openPage();
     await page.goto('/security-info');
     await page.waitForURL(/\/sign-in/);
     await page.getByLabel('Email').fill(email);

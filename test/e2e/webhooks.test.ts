@@ -1,37 +1,21 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmin, createTenant, createUser, signedInClient } from '../support/factories.js';
 import { recordSecret } from '../support/secrets.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { expectAccessible, launchBrowser, newContext, snapshot, WEB_DIST } from './browser.js';
-import { signInThroughConsole } from './sign-in.js';
+import { expectAccessible, snapshot } from './browser.js';
+import { consoleInBrowser, poll } from './console.js';
 
-/** The browser renders on a shared 2-core machine: give UI changes time to appear (expect.poll's default is 1 s). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-
-let server: TestServer;
-let browser: Browser;
+const { server, signedInPage } = consoleInBrowser();
 const receiver = new WebhookReceiver();
-beforeAll(async () => {
-  server = await startTestServer({ webDistDir: WEB_DIST });
-  browser = await launchBrowser();
-  await receiver.start();
-});
-afterAll(async () => {
-  await receiver.stop();
-  await browser?.close();
-  await server?.close();
-});
+beforeAll(() => receiver.start());
+afterAll(() => receiver.stop());
 
 describe('webhooks in the console', () => {
   it('an admin adds an endpoint, sees its secret once, and sees a delivery arrive', async () => {
     const tenant = await createTenant(server.db);
     const admin = await createAdmin(server, tenant);
     const user = await createUser(server.db, tenant);
-    const context = await newContext(browser, server.url);
-    const page = await context.newPage();
-    await signInThroughConsole(page, server, admin);
+    const page = await signedInPage(admin);
     await page.goto(`${server.url}/admin/webhooks`);
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
     await page.getByText('There are no webhook endpoints.').waitFor();
@@ -77,6 +61,5 @@ describe('webhooks in the console', () => {
     expect(await row.textContent()).toContain('204');
     await expectAccessible(page);
     await snapshot(page, 'admin-webhooks');
-    await context.close();
   });
 });

@@ -1,45 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiTokensDocument, CreateApiTokenDocument, RevokeApiTokenDocument, type ApiScope } from '@app-passwords/schema';
+import type { DocumentNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
 import { adminTenant, auditRows, dataOf, insertAppPassword, type AdminTenant } from '../support/admin.js';
 import { graphqlWithAuthorization } from '../support/app-passwords.js';
 import { createTenant, createUser, insertAppPasswords, signedInClient } from '../support/factories.js';
-import { GraphQLClient, type GraphQLResult } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { GraphQLClient, queryText, type GraphQLResult } from '../support/graphql-client.js';
+import { testServerForFile } from '../support/test-server.js';
 import { REVOKE_COUNT, VIEWER_ID } from '../support/operations.js';
 
-const CREATE_TOKEN = /* GraphQL */ `
-  mutation ($input: CreateApiTokenInput!) {
-    createApiToken(input: $input) {
-      token
-      apiToken {
-        id
-        name
-        scopes
-        createdAt
-        expiresAt
-        lastUsedAt
-      }
-    }
-  }
-`;
-const API_TOKENS = /* GraphQL */ `
-  query {
-    apiTokens {
-      id
-      name
-      scopes
-      expiresAt
-      lastUsedAt
-    }
-  }
-`;
-const REVOKE_TOKEN = /* GraphQL */ `
-  mutation ($id: ID!) {
-    revokeApiToken(id: $id) {
-      revokedId
-    }
-  }
-`;
+// What a token reads, one field each: scopes are checked per field, and the console's documents ask for several at once.
 const APP_PASSWORDS = /* GraphQL */ `
   query ($filter: AppPasswordFilter) {
     appPasswords(filter: $filter, first: 200) {
@@ -107,6 +77,7 @@ const PREVIEW = /* GraphQL */ `
     }
   }
 `;
+// Only the fields a token is refused on or a test reads (the console's documents ask for more, with other scopes).
 const UPDATE_POLICY = /* GraphQL */ `
   mutation ($input: UpdateTenantPolicyInput!) {
     updateTenantPolicy(input: $input) {
@@ -121,23 +92,24 @@ const DISABLE = /* GraphQL */ `
     }
   }
 `;
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile();
 
-const ALL_SCOPES = ['APP_PASSWORDS_READ', 'APP_PASSWORDS_REVOKE', 'AUDIT_READ', 'USERS_READ', 'POLICY_READ'];
+const ALL_SCOPES: ApiScope[] = ['APP_PASSWORDS_READ', 'APP_PASSWORDS_REVOKE', 'AUDIT_READ', 'USERS_READ', 'POLICY_READ'];
 
 async function createToken(admin: AdminTenant, scopes: string[], extra: Record<string, unknown> = {}) {
-  const result = await admin.console.request(CREATE_TOKEN, { input: { name: 'Nightly stale-password report', scopes, ...extra } });
+  const result = await admin.console.request(CreateApiTokenDocument, {
+    input: { name: 'Nightly stale-password report', scopes: scopes as ApiScope[], ...extra },
+  });
   return { result, ...dataOf(result).createApiToken };
 }
 
 /** A GraphQL request with `Authorization: Bearer <token>` (and a cookie, when given). */
-function asToken<T = Record<string, any>>(token: string, query: string, variables?: Record<string, unknown>, cookie?: string) {
+function asToken<T = Record<string, any>>(
+  token: string,
+  query: string | DocumentNode,
+  variables?: Record<string, unknown>,
+  cookie?: string,
+) {
   return graphqlWithAuthorization<T>(server, `Bearer ${token}`, query, variables, { cookie });
 }
 
@@ -160,8 +132,8 @@ describe('creating and listing tokens', () => {
       scopes: ['APP_PASSWORDS_READ', 'AUDIT_READ'],
       lastUsedAt: null,
     });
-    const listed = await admin.console.request(API_TOKENS);
-    expect(dataOf(listed).apiTokens).toEqual([
+    const listed = await admin.console.request(ApiTokensDocument);
+    expect(dataOf(listed).apiTokens).toMatchObject([
       { id: apiToken.id, name: apiToken.name, scopes: apiToken.scopes, expiresAt: apiToken.expiresAt, lastUsedAt: null },
     ]);
     expect(listed.body).not.toContain(token);
@@ -176,7 +148,7 @@ describe('creating and listing tokens', () => {
     const first = await createToken(admin, ['USERS_READ']);
     const second = await createToken(admin, ['USERS_READ']);
     expect(first.token).not.toBe(second.token);
-    expect(dataOf(await admin.console.request(API_TOKENS)).apiTokens.map((t: any) => t.id)).toEqual([
+    expect(dataOf(await admin.console.request(ApiTokensDocument)).apiTokens.map((t: any) => t.id)).toEqual([
       second.apiToken.id,
       first.apiToken.id,
     ]);
@@ -191,7 +163,10 @@ describe('creating and listing tokens', () => {
     ['an unknown scope', { scopes: ['EVERYTHING'] }],
   ])('refuses %s with BAD_USER_INPUT and creates nothing', async (_what, input) => {
     const admin = await adminTenant(server);
-    const result = await admin.console.request(CREATE_TOKEN, { input: { name: 'Report', scopes: ['USERS_READ'], ...input } });
+    // The console's document with input it would never send: as text, so that the variables need not type-check.
+    const result = await admin.console.request(queryText(CreateApiTokenDocument), {
+      input: { name: 'Report', scopes: ['USERS_READ'], ...input },
+    });
     expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
     expect(await server.db.query('SELECT id FROM api_tokens WHERE tenant_id = $1', [admin.tenant.id])).toEqual([]);
   });
@@ -199,8 +174,10 @@ describe('creating and listing tokens', () => {
   it('is for admins signed in to the console only', async () => {
     const tenant = await createTenant(server.db);
     const console = await signedInClient(server, await createUser(server.db, tenant));
-    expect(GraphQLClient.code(await console.request(CREATE_TOKEN, { input: { name: 'Mine', scopes: ALL_SCOPES } }))).toBe('FORBIDDEN');
-    expect(GraphQLClient.code(await console.request(API_TOKENS))).toBe('FORBIDDEN');
+    expect(GraphQLClient.code(await console.request(CreateApiTokenDocument, { input: { name: 'Mine', scopes: ALL_SCOPES } }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(GraphQLClient.code(await console.request(ApiTokensDocument))).toBe('FORBIDDEN');
     expect(await server.db.query('SELECT id FROM api_tokens WHERE tenant_id = $1', [tenant.id])).toEqual([]);
   });
 });
@@ -220,7 +197,7 @@ describe('using a token', () => {
         .sort(),
     ).toEqual([...ids].sort());
 
-    for (const query of [AUDIT_EVENTS, SIGN_IN_EVENTS, USERS, POLICY, PREVIEW, API_TOKENS]) {
+    for (const query of [AUDIT_EVENTS, SIGN_IN_EVENTS, USERS, POLICY, PREVIEW, ApiTokensDocument]) {
       const refused = await asToken(token, query);
       expect(GraphQLClient.code(refused)).toBe('FORBIDDEN');
     }
@@ -234,11 +211,11 @@ describe('using a token', () => {
     const audit = await auditRows(server.db, admin.tenant.id);
 
     for (const [query, variables] of [
-      [CREATE_TOKEN, { input: { name: 'Child', scopes: ALL_SCOPES } }],
+      [CreateApiTokenDocument, { input: { name: 'Child', scopes: ALL_SCOPES } }],
       [UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 1 } }],
       [DISABLE, { id: user.id }],
-      [REVOKE_TOKEN, { id: apiToken.id }],
-      [API_TOKENS, undefined],
+      [RevokeApiTokenDocument, { id: apiToken.id }],
+      [ApiTokensDocument, undefined],
     ] as const) {
       expect(GraphQLClient.code(await asToken(token, query, variables))).toBe('FORBIDDEN');
     }
@@ -277,8 +254,8 @@ describe('using a token', () => {
 
     dataOf(await asToken(token, USERS));
 
-    const [listed] = dataOf(await admin.console.request(API_TOKENS)).apiTokens;
-    expect(listed.lastUsedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    const [listed] = dataOf(await admin.console.request(ApiTokensDocument)).apiTokens;
+    expect(listed!.lastUsedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
   });
 
   it('is refused with 401 UNAUTHENTICATED once revoked, and the revocation is recorded', async () => {
@@ -286,10 +263,12 @@ describe('using a token', () => {
     const { token, apiToken } = await createToken(admin, ['USERS_READ']);
     dataOf(await asToken(token, USERS));
 
-    expect(dataOf(await admin.console.request(REVOKE_TOKEN, { id: apiToken.id })).revokeApiToken).toEqual({ revokedId: apiToken.id });
+    expect(dataOf(await admin.console.request(RevokeApiTokenDocument, { id: apiToken.id })).revokeApiToken).toEqual({
+      revokedId: apiToken.id,
+    });
 
     expectUnauthenticated(await asToken(token, USERS));
-    expect(dataOf(await admin.console.request(API_TOKENS)).apiTokens).toEqual([]);
+    expect(dataOf(await admin.console.request(ApiTokensDocument)).apiTokens).toEqual([]);
     const [event] = await auditRows(server.db, admin.tenant.id, 'api_token.revoked');
     expect(event).toMatchObject({ actor_type: 'user', actor_user_id: admin.admin.id });
     expect(event!.details.apiTokenId).toBe(apiToken.id);
@@ -352,15 +331,15 @@ describe('using a token', () => {
     const [{ left }] = await server.db.query('SELECT count(*)::int AS left FROM app_passwords WHERE tenant_id = $1', [b.tenant.id]);
     expect(left).toBe(2);
     // Tokens are per tenant in the console too: A's admin can neither see nor revoke B's.
-    expect(dataOf(await a.console.request(API_TOKENS)).apiTokens.map((t: any) => t.id)).not.toContain(bToken.apiToken.id);
-    expect(GraphQLClient.code(await a.console.request(REVOKE_TOKEN, { id: bToken.apiToken.id }))).toBe('NOT_FOUND');
+    expect(dataOf(await a.console.request(ApiTokensDocument)).apiTokens.map((t: any) => t.id)).not.toContain(bToken.apiToken.id);
+    expect(GraphQLClient.code(await a.console.request(RevokeApiTokenDocument, { id: bToken.apiToken.id }))).toBe('NOT_FOUND');
     dataOf(await asToken(bToken.token, USERS));
   });
 
   it('answers BAD_USER_INPUT for a token id that is not one, NOT_FOUND for an unknown one', async () => {
     const admin = await adminTenant(server);
-    expect(GraphQLClient.code(await admin.console.request(REVOKE_TOKEN, { id: 'nope' }))).toBe('BAD_USER_INPUT');
-    expect(GraphQLClient.code(await admin.console.request(REVOKE_TOKEN, { id: randomUUID() }))).toBe('NOT_FOUND');
+    expect(GraphQLClient.code(await admin.console.request(RevokeApiTokenDocument, { id: 'nope' }))).toBe('BAD_USER_INPUT');
+    expect(GraphQLClient.code(await admin.console.request(RevokeApiTokenDocument, { id: randomUUID() }))).toBe('NOT_FOUND');
     expect(await auditRows(server.db, admin.tenant.id, 'api_token.revoked')).toEqual([]);
   });
 });
@@ -377,7 +356,7 @@ describe('the token stays secret', () => {
     expect(stored.json).not.toContain(token.slice(4));
     dataOf(await asToken(token, REVOKE_COUNT, { input: { ids, reason: 'Cleanup' } }));
     await asToken(token, UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 3 } }); // refused
-    dataOf(await admin.console.request(REVOKE_TOKEN, { id: apiToken.id }));
+    dataOf(await admin.console.request(RevokeApiTokenDocument, { id: apiToken.id }));
     await asToken(token, USERS); // refused: revoked
 
     const [{ audit }] = await server.db.query(

@@ -1,40 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
+import { testServerForFile } from '../support/test-server.js';
+import { CreateAppPasswordDocument, DeleteAppPasswordDocument, SecurityInfoDocument } from '@app-passwords/schema';
 
-const SECURITY_INFO = /* GraphQL */ `
-  query {
-    viewer {
-      email
-      tenant {
-        id
-        name
-      }
-      securityInfo {
-        appPasswords {
-          id
-          name
-          createdAt
-          lastUsedAt
-          lastUsedIp
-          expiresAt
-        }
-        appPasswordCount
-        appPasswordLimit
-        availableMethods
-      }
-    }
-  }
-`;
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile();
 
 describe('a user manages their app passwords', () => {
   it('creates, lists and deletes an app password, and the slot frees at once', async () => {
@@ -42,9 +12,9 @@ describe('a user manages their app passwords', () => {
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user);
 
-    const before = await client.request(SECURITY_INFO);
-    expect(before.data?.viewer.tenant).toEqual({ id: tenant.id, name: tenant.name });
-    expect(before.data?.viewer.securityInfo).toEqual({
+    const before = await client.request(SecurityInfoDocument);
+    expect(before.data?.viewer?.tenant).toEqual({ id: tenant.id, name: tenant.name });
+    expect(before.data?.viewer?.securityInfo).toMatchObject({
       appPasswords: [],
       appPasswordCount: 0,
       appPasswordLimit: 40,
@@ -58,9 +28,9 @@ describe('a user manages their app passwords', () => {
     expect(appPassword).toMatchObject({ name: 'Thunderbird on my laptop', lastUsedAt: null });
     expect(created.headers.get('cache-control')).toBe('no-store');
 
-    const listed = await client.request(SECURITY_INFO);
-    expect(listed.data?.viewer.securityInfo.appPasswordCount).toBe(1);
-    expect(listed.data?.viewer.securityInfo.appPasswords).toEqual([
+    const listed = await client.request(SecurityInfoDocument);
+    expect(listed.data?.viewer?.securityInfo.appPasswordCount).toBe(1);
+    expect(listed.data?.viewer?.securityInfo.appPasswords).toMatchObject([
       {
         id: appPassword.id,
         name: 'Thunderbird on my laptop',
@@ -73,8 +43,8 @@ describe('a user manages their app passwords', () => {
 
     const deleted = await client.request(DeleteAppPasswordDocument, { id: appPassword.id });
     expect(deleted.data?.deleteAppPassword).toEqual({ deletedId: appPassword.id });
-    const after = await client.request(SECURITY_INFO);
-    expect(after.data?.viewer.securityInfo).toMatchObject({ appPasswords: [], appPasswordCount: 0 });
+    const after = await client.request(SecurityInfoDocument);
+    expect(after.data?.viewer?.securityInfo).toMatchObject({ appPasswords: [], appPasswordCount: 0 });
 
     const again = await client.request(DeleteAppPasswordDocument, { id: appPassword.id });
     expect(GraphQLClient.code(again)).toBe('NOT_FOUND');
@@ -87,7 +57,7 @@ describe('a user manages their app passwords', () => {
     const created = await client.request(CreateAppPasswordDocument, { input: { name: 'Printer' } });
     const { password, appPassword } = created.data!.createAppPassword;
 
-    const later = await client.request(SECURITY_INFO);
+    const later = await client.request(SecurityInfoDocument);
     expect(later.body).not.toContain(password);
 
     const [row] = await server.db.query('SELECT row_to_json(a)::text AS json FROM app_passwords a WHERE id = $1', [appPassword.id]);

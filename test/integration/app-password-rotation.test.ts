@@ -1,24 +1,16 @@
 import { RotateAppPasswordDocument, SecurityInfoDocument, UpdateTenantPolicyDocument } from '@app-passwords/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminTenant, auditRows, dataOf } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { recordSecret } from '../support/secrets.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { twoInstancesForFile, type TestServer } from '../support/test-server.js';
 
 const HOUR = 3600_000;
 
 /** Two instances over one database (one lookup key, a memory of successes each); 127.0.0.1 is their proxy. */
-let a: TestServer;
-let b: TestServer;
-beforeAll(async () => {
-  a = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-  b = await startTestServer({ lookupKey: a.lookupKey, trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-});
+const { a, b } = twoInstancesForFile();
 
 /** A user with one app password, created on A with services and networks of its own. */
 async function owner() {

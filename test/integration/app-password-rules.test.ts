@@ -1,28 +1,11 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
-const SECURITY_INFO = /* GraphQL */ `
-  query {
-    viewer {
-      securityInfo {
-        appPasswordCount
-        appPasswordLimit
-        availableMethods
-      }
-    }
-  }
-`;
+import { testServerForFile } from '../support/test-server.js';
+import { CreateAppPasswordDocument, DeleteAppPasswordDocument, SecurityInfoDocument } from '@app-passwords/schema';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile();
 
 /**
  * Waits until `count` server transactions wait on a lock (the server's pool
@@ -62,8 +45,8 @@ describe('the limit of app passwords per user', () => {
     expect(refused.errors?.[0]?.message).toMatch(/delete one/i);
     expect(refused.data).toBeNull();
 
-    const info = await client.request(SECURITY_INFO);
-    expect(info.data?.viewer.securityInfo).toMatchObject({ appPasswordCount: 40, appPasswordLimit: 40 });
+    const info = await client.request(SecurityInfoDocument);
+    expect(info.data?.viewer?.securityInfo).toMatchObject({ appPasswordCount: 40, appPasswordLimit: 40 });
 
     // Deleting frees the slot at once.
     await client.request(DeleteAppPasswordDocument, { id: existing[0]! });
@@ -110,8 +93,8 @@ describe('the limit of app passwords per user', () => {
     await insertAppPasswords(server.db, user, 5); // created before the tenant lowered its limit
     const client = await signedInClient(server, user);
 
-    const info = await client.request(SECURITY_INFO);
-    expect(info.data?.viewer.securityInfo).toMatchObject({ appPasswordCount: 5, appPasswordLimit: 3 });
+    const info = await client.request(SecurityInfoDocument);
+    expect(info.data?.viewer?.securityInfo).toMatchObject({ appPasswordCount: 5, appPasswordLimit: 3 });
     const refused = await client.request(CreateAppPasswordDocument, { input: { name: 'One more' } });
     expect(GraphQLClient.code(refused)).toBe('APP_PASSWORD_LIMIT_REACHED');
     expect((await tenantWrites(tenant)).appPasswords).toBe(5);
@@ -124,8 +107,8 @@ describe('the limit of app passwords per user', () => {
     await server.db.query(`UPDATE app_passwords SET expires_at = now() - interval '1 day' WHERE id = $1`, [expired]);
     const client = await signedInClient(server, user);
 
-    const info = await client.request(SECURITY_INFO);
-    expect(info.data?.viewer.securityInfo.appPasswordCount).toBe(1);
+    const info = await client.request(SecurityInfoDocument);
+    expect(info.data?.viewer?.securityInfo.appPasswordCount).toBe(1);
     const created = await client.request(CreateAppPasswordDocument, { input: { name: 'Allowed' } });
     expect(created.errors).toBeUndefined();
   });
@@ -137,8 +120,8 @@ describe('the tenant policy', () => {
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user);
 
-    const info = await client.request(SECURITY_INFO);
-    expect(info.data?.viewer.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP']);
+    const info = await client.request(SecurityInfoDocument);
+    expect(info.data?.viewer?.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP']);
     const refused = await client.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } });
     expect(GraphQLClient.code(refused)).toBe('APP_PASSWORDS_DISABLED');
     expect(await tenantWrites(tenant)).toEqual({ appPasswords: 0, auditEvents: 0 });
@@ -150,8 +133,8 @@ describe('the tenant policy', () => {
     const client = await signedInClient(server, user);
     await server.db.query('UPDATE tenant_policies SET app_passwords_enabled = true WHERE tenant_id = $1', [tenant.id]);
 
-    const info = await client.request(SECURITY_INFO);
-    expect(info.data?.viewer.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP', 'APP_PASSWORD']);
+    const info = await client.request(SecurityInfoDocument);
+    expect(info.data?.viewer?.securityInfo.availableMethods).toEqual(['AUTHENTICATOR_APP', 'APP_PASSWORD']);
     expect((await client.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } })).errors).toBeUndefined();
   });
 });
@@ -187,7 +170,7 @@ describe("another user's app passwords stay out of reach", () => {
     await insertAppPasswords(server.db, colleague, 3);
     const client = await signedInClient(server, user);
     const info = await client.request(`query { viewer { securityInfo { appPasswords { id } appPasswordCount } } }`);
-    expect(info.data?.viewer.securityInfo).toEqual({ appPasswords: [], appPasswordCount: 0 });
+    expect(info.data?.viewer?.securityInfo).toEqual({ appPasswords: [], appPasswordCount: 0 });
   });
 });
 

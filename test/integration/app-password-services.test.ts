@@ -14,10 +14,9 @@ import {
   UpdateTenantPolicyDocument,
 } from '@app-passwords/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminTenant, auditRows, dataOf, getWith, type AdminTenant } from '../support/admin.js';
+import { adminTenant, auditRows, dataOf, getWith, userWithAdmin, type UserWithAdmin } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword, graphqlWithAuthorization, randomIp, type CheckOptions } from '../support/app-passwords.js';
-import { createUser, signedInClient, type TestUser } from '../support/factories.js';
-import type { GraphQLClient } from '../support/graphql-client.js';
+import { createUser, signedInClient } from '../support/factories.js';
 import { VIEWER_ID } from '../support/operations.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -36,17 +35,8 @@ afterAll(async () => {
   await Promise.all([server?.close(), strict?.close()]);
 });
 
-interface Owner {
-  org: AdminTenant;
-  user: TestUser;
-  console: GraphQLClient;
-}
-
-async function owner(): Promise<Owner> {
-  const org = await adminTenant(server);
-  const user = await createUser(server.db, org.tenant);
-  return { org, user, console: await signedInClient(server, user) };
-}
+type Owner = UserWithAdmin;
+const owner = () => userWithAdmin(server);
 
 /** One app password of `who` and a check for it from one client address (its own, unless given). */
 async function appPassword(who: Owner, options: { services?: string[]; networks?: string[] } = {}) {

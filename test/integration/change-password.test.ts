@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword, graphqlWithAuthorization } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
 import { documentationIp } from '../support/admin.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { SignInDocument } from '@app-passwords/schema';
+import { testServerForFile } from '../support/test-server.js';
+import { ChangePasswordDocument, SignInDocument } from '@app-passwords/schema';
 
-const CHANGE = /* GraphQL */ `
-  mutation ($input: ChangePasswordInput!) {
-    changePassword(input: $input) {
-      revokedAppPasswords
-    }
-  }
-`;
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
 async function signsIn(user: TestUser, password: string): Promise<boolean> {
   const result = await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password } });
@@ -35,12 +22,14 @@ describe('changing the primary password', () => {
     const console = await signedInClient(server, user);
     console.headers['x-forwarded-for'] = documentationIp();
     for (let i = 0; i < 10; i++) {
-      const wrong = await console.request(CHANGE, {
+      const wrong = await console.request(ChangePasswordDocument, {
         input: { currentPassword: `guess number ${i}`, newPassword: 'a brand-new passphrase' },
       });
       expect(GraphQLClient.code(wrong)).toBe('BAD_USER_INPUT');
     }
-    const blocked = await console.request(CHANGE, { input: { currentPassword: user.password, newPassword: 'a brand-new passphrase' } });
+    const blocked = await console.request(ChangePasswordDocument, {
+      input: { currentPassword: user.password, newPassword: 'a brand-new passphrase' },
+    });
     expect(GraphQLClient.code(blocked)).toBe('RATE_LIMITED');
     expect(await signsIn(user, user.password)).toBe(true);
   });
@@ -52,7 +41,9 @@ describe('changing the primary password', () => {
     const elsewhere = await signedInClient(server, user);
     const appPassword = await createAppPassword(server, user);
 
-    const result = await here.request(CHANGE, { input: { currentPassword: user.password, newPassword: 'a brand-new passphrase' } });
+    const result = await here.request(ChangePasswordDocument, {
+      input: { currentPassword: user.password, newPassword: 'a brand-new passphrase' },
+    });
     expect(result.data?.changePassword).toEqual({ revokedAppPasswords: 0 });
 
     expect(await viewerId(here)).toBe(user.id);
@@ -79,7 +70,9 @@ describe('changing the primary password', () => {
     const first = await createAppPassword(server, user);
     await createAppPassword(server, user);
 
-    const result = await client.request(CHANGE, { input: { currentPassword: user.password, newPassword: 'another long passphrase' } });
+    const result = await client.request(ChangePasswordDocument, {
+      input: { currentPassword: user.password, newPassword: 'another long passphrase' },
+    });
     expect(result.data?.changePassword).toEqual({ revokedAppPasswords: 2 });
     expect((await checkBasic(server, basic(user.email, first.password))).status).toBe(401);
     const [{ revoked }] = await server.db.query(
@@ -99,7 +92,7 @@ describe('changing the primary password', () => {
     const client = await signedInClient(server, user);
     const other = await signedInClient(server, user);
     const swap = (v: string) => (v === 'CURRENT' ? user.password : v);
-    const result = await client.request(CHANGE, {
+    const result = await client.request(ChangePasswordDocument, {
       input: { currentPassword: swap(input.currentPassword), newPassword: swap(input.newPassword) },
     });
     expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
@@ -112,7 +105,7 @@ describe('changing the primary password', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const appPassword = await createAppPassword(server, user);
-    const result = await graphqlWithAuthorization(server, basic(user.email, appPassword.password), CHANGE, {
+    const result = await graphqlWithAuthorization(server, basic(user.email, appPassword.password), ChangePasswordDocument, {
       input: { currentPassword: user.password, newPassword: 'a brand-new passphrase' },
     });
     expect(GraphQLClient.code(result)).toBe('FORBIDDEN');

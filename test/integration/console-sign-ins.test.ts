@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CompleteSignInDocument,
   ReauthenticateDocument,
@@ -10,17 +10,11 @@ import { adminTenant, dataOf, documentationIp, getWith } from '../support/admin.
 import { basic, checkBasic, createAppPassword, graphqlWithAuthorization, randomSecret } from '../support/app-passwords.js';
 import { createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { testServerForFile } from '../support/test-server.js';
 import { enrollTwoStep, forgetLastCode, totpCode } from '../support/two-step.js';
 
 /** Trusts 127.0.0.1 as a proxy: each test's sign-ins come from its own address. */
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
 type Entry = { outcome: string; method: string; appPasswordName: string | null; clientIp: string | null };
 const entries = (nodes: Entry[]) => nodes.map((n) => [n.method, n.outcome]);

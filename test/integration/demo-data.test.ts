@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CompleteSignInDocument, SignInDocument, TenantPolicyDocument } from '@app-passwords/schema';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphQLClient } from '../support/graphql-client.js';
@@ -10,9 +11,6 @@ import { withEmptyDatabase } from '../support/databases.js';
 afterAll(async () => {
   await stopServerProcesses();
 });
-
-const SIGN_IN = `mutation ($input: SignInInput!) { signIn(input: $input) { twoStepRequired } }`;
-const COMPLETE = `mutation ($code: String!) { completeSignIn(input: { code: $code }) { viewer { email role twoStepRequiredForAdmin } } }`;
 
 describe('the demo tenant at the first start', () => {
   it('requires two-step verification of its admin, who has an authenticator app whose key is printed once beside the password, never logged', async () => {
@@ -35,13 +33,13 @@ describe('the demo tenant at the first start', () => {
       expect(logLines.filter((line) => line.includes(secret!) || line.includes(password!))).toEqual([]);
 
       const client = new GraphQLClient(server.url);
-      expect((await client.request(SIGN_IN, { input: { email, password } })).data).toEqual({ signIn: { twoStepRequired: true } });
-      const signedIn = await client.request(COMPLETE, { code: totpCode(secret!) });
-      expect(signedIn.data?.completeSignIn.viewer).toEqual({ email, role: 'TENANT_ADMIN', twoStepRequiredForAdmin: false });
-      const policy = await client.request(
-        `query { tenantPolicy { appPasswordsEnabled requireTwoStepForAppPasswords requireTwoStepForAdmins } }`,
-      );
-      expect(policy.data?.tenantPolicy).toEqual({
+      expect((await client.request(SignInDocument, { input: { email: email!, password: password! } })).data).toMatchObject({
+        signIn: { twoStepRequired: true },
+      });
+      const signedIn = await client.request(CompleteSignInDocument, { input: { code: totpCode(secret!) } });
+      expect(signedIn.data?.completeSignIn.viewer).toMatchObject({ email, role: 'TENANT_ADMIN', twoStepRequiredForAdmin: false });
+      const policy = await client.request(TenantPolicyDocument);
+      expect(policy.data?.tenantPolicy).toMatchObject({
         appPasswordsEnabled: true,
         requireTwoStepForAppPasswords: false,
         requireTwoStepForAdmins: true,

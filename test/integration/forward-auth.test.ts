@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppPasswordConfirmations } from '../../server/src/modules/app-passwords/app-password-confirmations.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import {
@@ -9,6 +9,7 @@ import {
   createAppPassword,
   mapLimit,
   outcomesOf,
+  ownerOfAppPassword,
   randomIp,
   randomSecret,
   rawCheck,
@@ -19,40 +20,18 @@ import {
   type SignInEventRow,
 } from '../support/app-passwords.js';
 import { createTenant, createUser, type TestUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { DeleteAppPasswordDocument } from '@app-passwords/schema';
-const APP_PASSWORDS = /* GraphQL */ `
-  query {
-    viewer {
-      securityInfo {
-        appPasswords {
-          id
-          lastUsedAt
-          lastUsedIp
-        }
-      }
-    }
-  }
-`;
+import { startTestServer, testServerForFile } from '../support/test-server.js';
+import { DeleteAppPasswordDocument, SecurityInfoDocument } from '@app-passwords/schema';
 
 /** Trusts 127.0.0.1 as a proxy, so each test's failures count against its own X-Forwarded-For address, not the shared 127.0.0.1. */
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
 /** A tenant, a user and one real app password, created through the console. */
 async function userWithAppPassword(options: { role?: Role } = {}) {
-  const tenant = await createTenant(server.db);
-  const user = await createUser(server.db, tenant, options);
-  const appPassword = await createAppPassword(server, user);
   // This test's own client address: its failures never count against another test's.
   const ip = randomIp();
   const check = (authorization: string | undefined, options: CheckOptions = {}) => checkBasic(server, authorization, { ip, ...options });
-  return { tenant, user, appPassword, authorization: basic(user.email, appPassword.password), ip, check };
+  return { ...(await ownerOfAppPassword(server, options)), ip, check };
 }
 
 /** How people are shown it: groups of four. */
@@ -361,8 +340,8 @@ describe('last used', () => {
     };
 
     expect((await check(authorization, { ip: '203.0.113.7' })).status).toBe(204);
-    const listed = await appPassword.console.request(APP_PASSWORDS);
-    expect(listed.data?.viewer.securityInfo.appPasswords).toEqual([
+    const listed = await appPassword.console.request(SecurityInfoDocument);
+    expect(listed.data?.viewer?.securityInfo.appPasswords).toMatchObject([
       { id: appPassword.id, lastUsedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), lastUsedIp: '203.0.113.7' },
     ]);
     const first = await lastUsed();
@@ -389,8 +368,8 @@ describe('last used', () => {
       const appPassword = await createAppPassword(untrusting, user);
       const response = await checkBasic(untrusting, basic(user.email, appPassword.password), { ip: '203.0.113.7' });
       expect(response.status).toBe(204);
-      const listed = await appPassword.console.request(APP_PASSWORDS);
-      expect(listed.data?.viewer.securityInfo.appPasswords[0].lastUsedIp).toBe('127.0.0.1');
+      const listed = await appPassword.console.request(SecurityInfoDocument);
+      expect(listed.data?.viewer?.securityInfo.appPasswords[0]?.lastUsedIp).toBe('127.0.0.1');
     } finally {
       await untrusting.close();
     }

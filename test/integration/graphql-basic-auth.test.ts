@@ -1,57 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/modules/users/user.entity.js';
-import { basic, checkBasic, createAppPassword, graphqlWithAuthorization, randomIp, randomSecret } from '../support/app-passwords.js';
-import { createTenant, createUser, signedInClient } from '../support/factories.js';
+import {
+  basic,
+  checkBasic,
+  createAppPassword,
+  graphqlWithAuthorization,
+  ownerOfAppPassword,
+  randomIp,
+  randomSecret,
+} from '../support/app-passwords.js';
+import { createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient, type GraphQLResult } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
+import { testServerForFile } from '../support/test-server.js';
+import { CreateAppPasswordDocument, DeleteAppPasswordDocument, SecurityInfoDocument, SignInDocument } from '@app-passwords/schema';
 import type { DocumentNode } from 'graphql';
 
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-      email
-      tenant {
-        id
-      }
-      securityInfo {
-        appPasswords {
-          id
-        }
-      }
-    }
-  }
-`;
-const SIGN_IN = /* GraphQL */ `
-  mutation ($input: SignInInput!) {
-    signIn(input: $input) {
-      viewer {
-        id
-      }
-    }
-  }
-`;
-
 /** Trusts 127.0.0.1 as a proxy, so each test's failures count against its own X-Forwarded-For address. */
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
 async function userWithAppPassword(options: { role?: Role } = {}) {
-  const tenant = await createTenant(server.db);
-  const user = await createUser(server.db, tenant, options);
-  const appPassword = await createAppPassword(server, user);
+  const owner = await ownerOfAppPassword(server, options);
   const ip = randomIp();
-  const authorization = basic(user.email, appPassword.password);
   /** GraphQL as an app signed in with this app password (or another Authorization header) would send it. */
-  const asApp = (query: string | DocumentNode, variables?: Record<string, unknown>, header = authorization, cookie?: string) =>
+  const asApp = (query: string | DocumentNode, variables?: Record<string, unknown>, header = owner.authorization, cookie?: string) =>
     graphqlWithAuthorization(server, header, query, variables, { ip, cookie });
-  return { tenant, user, appPassword, authorization, asApp };
+  return { ...owner, asApp };
 }
 
 async function count(table: 'sessions' | 'app_passwords', userId: string): Promise<number> {
@@ -76,10 +49,10 @@ function expectUnauthenticated(result: GraphQLResult) {
 describe('GraphQL with an app password', () => {
   it('acts as the owner of the app password', async () => {
     const { tenant, user, appPassword, asApp } = await userWithAppPassword();
-    const result = await asApp(VIEWER);
+    const result = await asApp(SecurityInfoDocument);
     expect(result.errors).toBeUndefined();
     expect(result.status).toBe(200);
-    expect(result.data?.viewer).toEqual({
+    expect(result.data?.viewer).toMatchObject({
       id: user.id,
       email: user.email,
       tenant: { id: tenant.id },
@@ -99,7 +72,7 @@ describe('GraphQL with an app password', () => {
     expect(await count('app_passwords', user.id)).toBe(0);
 
     expect((await checkBasic(server, authorization, { ip: randomIp() })).status).toBe(401);
-    expectUnauthenticated(await asApp(VIEWER));
+    expectUnauthenticated(await asApp(SecurityInfoDocument));
   });
 
   it('may not create app passwords', async () => {
@@ -121,7 +94,7 @@ describe('GraphQL with an app password', () => {
     expect(await count('app_passwords', user.id)).toBe(1);
 
     // Even with the right primary password in the input, Basic on the request forbids opening a session.
-    const signIn = await asApp(SIGN_IN, { input: { email: user.email, password: user.password } });
+    const signIn = await asApp(SignInDocument, { input: { email: user.email, password: user.password } });
     expect(GraphQLClient.code(signIn)).toBe('FORBIDDEN');
     expect(signIn.data ?? null).toBeNull();
     expectNoCookie(signIn);
@@ -149,6 +122,7 @@ describe('GraphQL with an app password', () => {
 });
 
 describe('an app sees and deletes only its own app password', () => {
+  // Inline: `currentAppPassword` is asked by apps, never by the console.
   const MINE = /* GraphQL */ `
     query {
       viewer {
@@ -218,7 +192,7 @@ describe('GraphQL refuses bad or mixed credentials', () => {
     ['an empty Authorization header', () => ''],
   ])('answers %s with HTTP 401 UNAUTHENTICATED and no WWW-Authenticate', async (_, header) => {
     const { user, asApp } = await userWithAppPassword();
-    expectUnauthenticated(await asApp(VIEWER, undefined, header(user.email, user.password)));
+    expectUnauthenticated(await asApp(SecurityInfoDocument, undefined, header(user.email, user.password)));
   });
 
   it('refuses a session cookie together with Basic credentials, even when both are valid', async () => {
@@ -226,13 +200,13 @@ describe('GraphQL refuses bad or mixed credentials', () => {
     const console = await signedInClient(server, user);
     expect(console.cookie).toBeDefined();
 
-    expectUnauthenticated(await asApp(VIEWER, undefined, authorization, console.cookie));
+    expectUnauthenticated(await asApp(SecurityInfoDocument, undefined, authorization, console.cookie));
     expectUnauthenticated(await asApp(DeleteAppPasswordDocument, { id: appPassword.id }, authorization, console.cookie));
-    expectUnauthenticated(await asApp(VIEWER, undefined, basic(user.email, randomSecret()), console.cookie));
+    expectUnauthenticated(await asApp(SecurityInfoDocument, undefined, basic(user.email, randomSecret()), console.cookie));
     expect(await count('app_passwords', user.id)).toBe(1);
 
     // Each on its own still works.
-    expect((await console.request(VIEWER)).data?.viewer.id).toBe(user.id);
-    expect((await asApp(VIEWER)).data?.viewer.id).toBe(user.id);
+    expect((await console.request(SecurityInfoDocument)).data?.viewer?.id).toBe(user.id);
+    expect((await asApp(SecurityInfoDocument)).data?.viewer.id).toBe(user.id);
   });
 });

@@ -16,7 +16,7 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCode } from '@app-passwords/schema';
+import { ErrorCode, SignInDocument } from '@app-passwords/schema';
 import { basic, createAppPassword, mapLimit, randomIp, signInEventsByIp } from '../support/app-passwords.js';
 import { createAdmin, createTenant, createUser, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
@@ -433,8 +433,6 @@ describe('every text input of the GraphQL API, fuzzed', () => {
 });
 
 describe('signIn with a NUL byte in the email', () => {
-  const SIGN_IN = 'mutation ($input: SignInInput!) { signIn(input: $input) { viewer { email } } }';
-
   it('is BAD_USER_INPUT naming input.email, every time, with no log line but the access line and no throttle point; real attempts are throttled as before', async () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
@@ -445,7 +443,7 @@ describe('signIn with a NUL byte in the email', () => {
 
     // More than the 10 failures a name and address may have: none of these counts as one.
     for (let i = 0; i < 12; i++) {
-      const result = await client.request(SIGN_IN, { input: { email: `${user.email}\u0000`, password: user.password } });
+      const result = await client.request(SignInDocument, { input: { email: `${user.email}\u0000`, password: user.password } });
       expect(result.status).toBe(200);
       expect(result.errors).toEqual([
         expect.objectContaining({
@@ -459,13 +457,15 @@ describe('signIn with a NUL byte in the email', () => {
     expect(await server.db.query(`SELECT key FROM sign_in_throttles WHERE key LIKE $1`, [`console:%${ip}`])).toEqual([]);
 
     // The real password still signs in from this address; then wrong passwords are throttled as ever: 10, then RATE_LIMITED.
-    const signedIn = await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
-    expect(signedIn.data?.signIn.viewer).toEqual({ email: user.email });
+    const signedIn = await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
+    expect(signedIn.data?.signIn.viewer).toMatchObject({ email: user.email });
     const wrong = new GraphQLClient(server.url);
     wrong.headers['x-forwarded-for'] = ip;
     const codes: Array<string | undefined> = [];
     for (let i = 0; i < 11; i++) {
-      codes.push(GraphQLClient.code(await wrong.request(SIGN_IN, { input: { email: user.email, password: `wrong password ${i}` } })));
+      codes.push(
+        GraphQLClient.code(await wrong.request(SignInDocument, { input: { email: user.email, password: `wrong password ${i}` } })),
+      );
     }
     expect(codes).toEqual([...Array(10).fill(ErrorCode.UNAUTHENTICATED), ErrorCode.RATE_LIMITED]);
     expect(errorLines(server.logs.slice(logged))).toEqual([]);

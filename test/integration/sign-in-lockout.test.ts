@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditRows, documentationIp } from '../support/admin.js';
 import {
   basic,
@@ -13,7 +13,7 @@ import {
   type CheckResponse,
 } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { testServerForFile } from '../support/test-server.js';
 
 /**
  * Throttling that an attacker cannot turn against users: correct sign-ins
@@ -22,13 +22,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
  * its user, and one network cannot pose as many by spelling its address
  * differently. Checks run cold (no warm cache) so each one meets the throttle.
  */
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'], appPasswordCacheTtlSeconds: 0 });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'], appPasswordCacheTtlSeconds: 0 });
 
 const keysOf = (email: string, address: string) => {
   const name = email.toLowerCase();

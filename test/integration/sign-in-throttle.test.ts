@@ -1,40 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   basic,
   checkBasic,
-  createAppPassword,
   graphqlWithAuthorization,
   mapLimit,
   randomIp,
   randomSecret,
   outcomesOf,
+  ownerOfAppPassword,
   signInEventsByIp,
   throttleRow,
   type CheckResponse,
 } from '../support/app-passwords.js';
-import { createTenant, createUser, signedInClient } from '../support/factories.js';
+import { signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestServer, testServerForFile, type TestServer } from '../support/test-server.js';
 import { VIEWER_ID } from '../support/operations.js';
 /**
  * Every request carries its own X-Forwarded-For address (the server trusts
  * 127.0.0.1 as a proxy), so counters are per test: no test can push the
  * shared per-IP counter of 127.0.0.1.
  */
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
-async function userWithAppPassword(on: TestServer = server) {
-  const tenant = await createTenant(on.db);
-  const user = await createUser(on.db, tenant);
-  const appPassword = await createAppPassword(on, user);
-  return { user, appPassword, authorization: basic(user.email, appPassword.password) };
-}
+const userWithAppPassword = (on: TestServer = server) => ownerOfAppPassword(on);
 
 const nameAndIpKey = (email: string, ip: string) => `name+ip:${email.toLowerCase()}|${ip}`;
 

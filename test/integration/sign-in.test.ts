@@ -1,45 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
-import { GraphQLClient, type GraphQLResult } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateAppPasswordDocument, DeleteAppPasswordDocument } from '@app-passwords/schema';
+import { GraphQLClient, queryText, type GraphQLResult } from '../support/graphql-client.js';
+import { startTestServer, testServerForFile } from '../support/test-server.js';
+import {
+  CreateAppPasswordDocument,
+  DeleteAppPasswordDocument,
+  SignInDocument,
+  SignOutDocument,
+  ViewerDocument,
+} from '@app-passwords/schema';
 
-const SIGN_IN = /* GraphQL */ `
-  mutation ($input: SignInInput!) {
-    signIn(input: $input) {
-      viewer {
-        id
-      }
-    }
-  }
-`;
-const SIGN_OUT = /* GraphQL */ `
-  mutation {
-    signOut
-  }
-`;
-const VIEWER = /* GraphQL */ `
-  query {
-    viewer {
-      id
-      email
-      role
-      tenant {
-        id
-        name
-      }
-    }
-  }
-`;
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile();
 
 async function sessionCount(user: { id: string }): Promise<number> {
   const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM sessions WHERE user_id = $1', [user.id]);
@@ -59,7 +32,7 @@ function replay(cookie: string): GraphQLClient {
 }
 
 async function viewerOf(client: GraphQLClient) {
-  const result = await client.request(VIEWER);
+  const result = await client.request(ViewerDocument);
   expect(result.errors).toBeUndefined();
   return result.data?.viewer ?? null;
 }
@@ -86,9 +59,9 @@ describe('signing in with the primary password', () => {
     const user = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
     const client = new GraphQLClient(server.url);
 
-    const result = await client.request(SIGN_IN, { input: { email: spell(user.email), password: user.password } });
+    const result = await client.request(SignInDocument, { input: { email: spell(user.email), password: user.password } });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.signIn.viewer).toEqual({ id: user.id });
+    expect(result.data?.signIn.viewer).toMatchObject({ id: user.id });
 
     const setCookie = result.headers.get('set-cookie')!;
     const [pair, ...attributes] = setCookie.split(';').map((part) => part.trim());
@@ -99,7 +72,7 @@ describe('signing in with the primary password', () => {
     expect(lower).toContain('path=/');
     expect(lower).not.toContain('secure');
 
-    expect(await viewerOf(client)).toEqual({
+    expect(await viewerOf(client)).toMatchObject({
       id: user.id,
       email: user.email,
       role: 'TENANT_ADMIN',
@@ -112,7 +85,7 @@ describe('signing in with the primary password', () => {
     try {
       const tenant = await createTenant(secure.db);
       const user = await createUser(secure.db, tenant);
-      const result = await new GraphQLClient(secure.url).request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      const result = await new GraphQLClient(secure.url).request(SignInDocument, { input: { email: user.email, password: user.password } });
       expect(result.errors).toBeUndefined();
       const [pair, ...attributes] = result.headers
         .get('set-cookie')!
@@ -170,7 +143,7 @@ describe('signing in with the primary password', () => {
     const messages: string[] = [];
     for (const input of attempts) {
       const client = new GraphQLClient(server.url);
-      const result = await client.request(SIGN_IN, { input });
+      const result = await client.request(SignInDocument, { input });
       expect(GraphQLClient.code(result)).toBe('UNAUTHENTICATED');
       expect(result.data?.signIn ?? null).toBeNull();
       expect(result.headers.get('set-cookie')).toBeNull();
@@ -263,7 +236,7 @@ describe('signing out and in again', () => {
     const client = await signedInClient(server, user);
     const oldCookie = client.cookie!;
 
-    const result = await client.request(SIGN_OUT);
+    const result = await client.request(SignOutDocument);
     expect(result.errors).toBeUndefined();
     expect(result.data?.signOut).toBe(true);
     const setCookie = result.headers.get('set-cookie')!;
@@ -280,7 +253,7 @@ describe('signing out and in again', () => {
   });
 
   it('returns false when signing out without a session', async () => {
-    const result = await new GraphQLClient(server.url).request(SIGN_OUT);
+    const result = await new GraphQLClient(server.url).request(SignOutDocument);
     expect(result.errors).toBeUndefined();
     expect(result.data?.signOut).toBe(false);
   });
@@ -291,7 +264,7 @@ describe('signing out and in again', () => {
     const client = await signedInClient(server, user);
     const oldCookie = client.cookie!;
 
-    const again = await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    const again = await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     expect(again.errors).toBeUndefined();
     expect(client.cookie).toBeDefined();
     expect(client.cookie).not.toBe(oldCookie);
@@ -308,7 +281,7 @@ describe('malformed and cross-site requests', () => {
     const user = await createUser(server.db, tenant);
     const client = new GraphQLClient(server.url);
 
-    const body = JSON.stringify({ query: SIGN_IN, variables: { input: { email: user.email, password: user.password } } });
+    const body = JSON.stringify({ query: queryText(SignInDocument), variables: { input: { email: user.email, password: user.password } } });
     const result = await client.post(body, 'text/plain');
     expect(result.status).toBe(400);
     expect(result.headers.get('set-cookie')).toBeNull();
@@ -327,7 +300,10 @@ describe('malformed and cross-site requests', () => {
     const tenant = await createTenant(server.db);
     const user = await createUser(server.db, tenant);
     const padding = 'x'.repeat(1025 * 1024);
-    const body = JSON.stringify({ query: SIGN_IN, variables: { input: { email: user.email, password: user.password }, padding } });
+    const body = JSON.stringify({
+      query: queryText(SignInDocument),
+      variables: { input: { email: user.email, password: user.password }, padding },
+    });
 
     const result = await new GraphQLClient(server.url).post(body);
     expect(result.status).toBe(413);
@@ -337,7 +313,7 @@ describe('malformed and cross-site requests', () => {
   });
 
   it('rejects variables of the wrong type with BAD_USER_INPUT', async () => {
-    const result = await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: 5, password: true } });
+    const result = await new GraphQLClient(server.url).request(queryText(SignInDocument), { input: { email: 5, password: true } });
     expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
     expect(result.data?.signIn ?? null).toBeNull();
     expectNoInternals(result);

@@ -1,11 +1,11 @@
 import { TenantService } from '../../server/src/modules/tenants/tenant.service.js';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminTenant, auditRows, dataOf, documentationIp, insertAppPassword } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createAdmin, createTenant, createUser, insertAppPasswords, signedInClient, type TestTenant } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { testServerForFile } from '../support/test-server.js';
 import { CreateAppPasswordDocument } from '@app-passwords/schema';
 
 const POLICY_FIELDS = /* GraphQL */ `
@@ -58,13 +58,7 @@ const UPDATE = /* GraphQL */ `
   }
 `;
 /** Trusts 127.0.0.1 as a proxy: each test's refused checks count against its own X-Forwarded-For address. */
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
 /** The stored policy row, as the server would read it. */
 async function storedPolicy(tenant: TestTenant) {

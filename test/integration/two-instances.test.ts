@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basic, checkBasic, createAppPassword, randomIp } from '../support/app-passwords.js';
 import { createTenant, createUser } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { twoInstancesForFile, type TestServer } from '../support/test-server.js';
 import { DeleteAppPasswordDocument } from '@app-passwords/schema';
 /** Two instances behind one load balancer: one database, one lookup key, a cache each. */
-let a: TestServer;
-let b: TestServer;
-beforeAll(async () => {
-  a = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-  b = await startTestServer({ lookupKey: a.lookupKey, trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-});
+const { a, b } = twoInstancesForFile();
 
 /** A user whose app password was created on A and is now remembered by both instances. */
 async function warmOnBoth() {

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfirmTwoStepEnrollmentDocument, ReauthenticateDocument, StartTwoStepEnrollmentDocument } from '@app-passwords/schema';
+import {
+  ConfirmTwoStepEnrollmentDocument,
+  CreateAppPasswordDocument,
+  ReauthenticateDocument,
+  RegenerateRecoveryCodesDocument,
+  RemoveTwoStepVerificationDocument,
+  SecurityInfoDocument,
+  SignInDocument,
+  StartTwoStepEnrollmentDocument,
+} from '@app-passwords/schema';
 import { auditRows, documentationIp } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
@@ -8,33 +17,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, awayFromStepEnd, forgetLastCode, signedInWithTwoStep, totpCode } from '../support/two-step.js';
 import { VIEWER_ID } from '../support/operations.js';
 
-const SECURITY_INFO = /* GraphQL */ `
-  query {
-    viewer {
-      id
-      securityInfo {
-        availableMethods
-        appPasswordsRequireTwoStep
-        appPasswordCount
-        twoStep {
-          enabled
-          enabledAt
-          recoveryCodesLeft
-        }
-      }
-    }
-  }
-`;
-const SIGN_IN = /* GraphQL */ `
-  mutation ($input: SignInInput!) {
-    signIn(input: $input) {
-      twoStepRequired
-      viewer {
-        id
-      }
-    }
-  }
-`;
+/** Inline: it asks `completeSignIn` for `twoStepRequired`, which the console's CompleteSignIn does not select. */
 const COMPLETE = /* GraphQL */ `
   mutation ($code: String!) {
     completeSignIn(input: { code: $code }) {
@@ -42,27 +25,6 @@ const COMPLETE = /* GraphQL */ `
       viewer {
         id
       }
-    }
-  }
-`;
-const CREATE = /* GraphQL */ `
-  mutation ($name: String!) {
-    createAppPassword(input: { name: $name }) {
-      password
-    }
-  }
-`;
-const REMOVE = /* GraphQL */ `
-  mutation ($deleteAppPasswords: Boolean) {
-    removeTwoStepVerification(input: { deleteAppPasswords: $deleteAppPasswords }) {
-      deletedAppPasswords
-    }
-  }
-`;
-const REGENERATE = /* GraphQL */ `
-  mutation {
-    regenerateRecoveryCodes {
-      recoveryCodes
     }
   }
 `;
@@ -85,9 +47,9 @@ async function userOfStrictTenant() {
 }
 
 async function securityInfo(client: GraphQLClient) {
-  const result = await client.request(SECURITY_INFO);
+  const result = await client.request(SecurityInfoDocument);
   expect(result.errors).toBeUndefined();
-  return result.data!.viewer.securityInfo;
+  return result.data!.viewer!.securityInfo;
 }
 
 async function sessionRows(user: TestUser): Promise<Array<{ id: string; methods: string[]; pending: boolean }>> {
@@ -124,7 +86,9 @@ describe('setting up an authenticator app', () => {
     expect(started.qrCodeSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
 
     // Not in force until confirmed: signing in still takes the password alone.
-    expect((await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password: user.password } })).data).toEqual({
+    expect(
+      (await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password: user.password } })).data,
+    ).toMatchObject({
       signIn: { twoStepRequired: false, viewer: { id: user.id } },
     });
 
@@ -200,7 +164,7 @@ describe('setting up an authenticator app in a session that may be stolen', () =
     expect(await sessionRows(user)).toHaveLength(1);
     expect((await auditRows(server.db, tenant.id, 'two_step.enabled')).map((e) => e.details)).toEqual([{ signedOutSessions: 2 }]);
     // Whoever was signed in elsewhere now needs the code too.
-    const again = await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    const again = await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password: user.password } });
     expect(again.data?.signIn).toEqual({ twoStepRequired: true, viewer: null });
   });
 });
@@ -218,12 +182,12 @@ describe('signing in with two steps', () => {
     const { user, twoStep } = await enrolledUser();
     const client = new GraphQLClient(server.url);
 
-    const first = await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    const first = await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     expect(first.data).toEqual({ signIn: { twoStepRequired: true, viewer: null } });
     const pendingCookie = client.cookie;
     expect(pendingCookie).toBeDefined();
     expect((await client.request(VIEWER_ID)).data).toEqual({ viewer: null });
-    expect(GraphQLClient.code(await client.request(CREATE, { name: 'Outlook' }))).toBe('UNAUTHENTICATED');
+    expect(GraphQLClient.code(await client.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } }))).toBe('UNAUTHENTICATED');
     expect(await sessionRows(user)).toEqual([expect.objectContaining({ methods: ['password'], pending: true })]);
 
     expect(GraphQLClient.code(await client.request(COMPLETE, { code: '000000' }))).toBe('UNAUTHENTICATED');
@@ -246,7 +210,7 @@ describe('signing in with two steps', () => {
     const { user, twoStep } = await enrolledUser();
     const attempt = async (code: string) => {
       const client = new GraphQLClient(server.url);
-      await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
       return client.request(COMPLETE, { code });
     };
     await forgetLastCode(server.db, user.id);
@@ -266,7 +230,7 @@ describe('signing in with two steps', () => {
     const { user, twoStep } = await enrolledUser();
     await forgetLastCode(server.db, user.id);
     const clients = [new GraphQLClient(server.url), new GraphQLClient(server.url)];
-    for (const client of clients) await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    for (const client of clients) await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     const code = totpCode(twoStep.secret);
     const results = await Promise.all(clients.map((client) => client.request(COMPLETE, { code })));
     expect(results.map((r) => GraphQLClient.code(r) ?? 'ok').sort()).toEqual(['UNAUTHENTICATED', 'ok']);
@@ -276,7 +240,7 @@ describe('signing in with two steps', () => {
     const { tenant, user, twoStep } = await enrolledUser();
     const attempt = async (code: string) => {
       const client = new GraphQLClient(server.url);
-      await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
       return { client, result: await client.request(COMPLETE, { code }) };
     };
     const [first, second] = twoStep.recoveryCodes as [string, string];
@@ -295,14 +259,14 @@ describe('signing in with two steps', () => {
   it('refuses a pending sign-in after 5 minutes, and a code for a user disabled meanwhile', async () => {
     const { user, twoStep } = await enrolledUser();
     const client = new GraphQLClient(server.url);
-    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     await server.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
     await forgetLastCode(server.db, user.id);
     const expired = await client.request(COMPLETE, { code: totpCode(twoStep.secret) });
     expect(GraphQLClient.code(expired)).toBe('UNAUTHENTICATED');
     expect(expired.errors?.[0]?.message).toMatch(/expired/);
 
-    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     await server.db.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [user.id]);
     expect(GraphQLClient.code(await client.request(COMPLETE, { code: totpCode(twoStep.secret) }))).toBe('UNAUTHENTICATED');
     expect((await client.request(VIEWER_ID)).data).toEqual({ viewer: null });
@@ -312,7 +276,7 @@ describe('signing in with two steps', () => {
     const { user, twoStep } = await enrolledUser();
     const client = new GraphQLClient(server.url);
     client.headers['x-forwarded-for'] = documentationIp();
-    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     for (let i = 0; i < 4; i++) expect((await client.request(COMPLETE, { code: '000000' })).errors?.[0]?.message).toMatch(/not right/);
     const fifth = await client.request(COMPLETE, { code: '000000' });
     expect(GraphQLClient.code(fifth)).toBe('UNAUTHENTICATED');
@@ -322,7 +286,7 @@ describe('signing in with two steps', () => {
     expect((await client.request(COMPLETE, { code: totpCode(twoStep.secret) })).errors?.[0]?.message).toMatch(/expired/);
 
     // A new sign-in with the password goes on, with the code.
-    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     expect((await client.request(COMPLETE, { code: totpCode(twoStep.secret) })).errors).toBeUndefined();
   });
 
@@ -332,11 +296,11 @@ describe('signing in with two steps', () => {
     // The attacker knows the password and signs in again after every wrong code, each time from another address.
     for (let i = 0; i < 10; i++) {
       client.headers['x-forwarded-for'] = documentationIp();
-      expect((await client.request(SIGN_IN, { input: { email: user.email, password: user.password } })).errors).toBeUndefined();
+      expect((await client.request(SignInDocument, { input: { email: user.email, password: user.password } })).errors).toBeUndefined();
       expect(GraphQLClient.code(await client.request(COMPLETE, { code: String(100000 + i) }))).toBe('UNAUTHENTICATED');
     }
     client.headers['x-forwarded-for'] = documentationIp();
-    await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
     await forgetLastCode(server.db, user.id);
     const locked = await client.request(COMPLETE, { code: totpCode(twoStep.secret) });
     expect(GraphQLClient.code(locked)).toBe('RATE_LIMITED');
@@ -363,17 +327,17 @@ describe('console sign-in throttling', () => {
     const client = new GraphQLClient(server.url);
     client.headers['x-forwarded-for'] = ip;
     for (let i = 0; i < 10; i++) {
-      const wrong = await client.request(SIGN_IN, { input: { email: user.email, password: `wrong-${i}-password` } });
+      const wrong = await client.request(SignInDocument, { input: { email: user.email, password: `wrong-${i}-password` } });
       expect(GraphQLClient.code(wrong)).toBe('UNAUTHENTICATED');
     }
-    const blocked = await client.request(SIGN_IN, { input: { email: user.email.toUpperCase(), password: user.password } });
+    const blocked = await client.request(SignInDocument, { input: { email: user.email.toUpperCase(), password: user.password } });
     expect(GraphQLClient.code(blocked)).toBe('RATE_LIMITED');
     expect(blocked.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
     expect(blocked.headers.get('set-cookie')).toBeNull();
 
     const elsewhere = new GraphQLClient(server.url);
     elsewhere.headers['x-forwarded-for'] = documentationIp();
-    expect((await elsewhere.request(SIGN_IN, { input: { email: user.email, password: user.password } })).errors).toBeUndefined();
+    expect((await elsewhere.request(SignInDocument, { input: { email: user.email, password: user.password } })).errors).toBeUndefined();
     // Kept apart from app passwords: the user's app passwords from that address are not blocked.
     const appPassword = await createAppPassword(server, user);
     expect((await checkBasic(server, basic(user.email, appPassword.password), { ip })).status).toBe(204);
@@ -406,14 +370,14 @@ describe('console sign-in throttling', () => {
 describe('app passwords need two-step verification where the tenant says so', () => {
   it('offers and creates app passwords only once an authenticator app is set up', async () => {
     const { tenant, console } = await userOfStrictTenant();
-    const refused = await console.request(CREATE, { name: 'Outlook' });
+    const refused = await console.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } });
     expect(GraphQLClient.code(refused)).toBe('TWO_STEP_REQUIRED');
     const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM app_passwords WHERE tenant_id = $1', [tenant.id]);
     expect(count).toBe(0);
 
     await enrollTwoStep(console);
     expect((await securityInfo(console)).availableMethods).toEqual(['APP_PASSWORD']);
-    expect((await console.request(CREATE, { name: 'Outlook' })).errors).toBeUndefined();
+    expect((await console.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } })).errors).toBeUndefined();
   });
 
   it('in a tenant that does not require it, offers both and creates app passwords without two-step verification', async () => {
@@ -423,7 +387,7 @@ describe('app passwords need two-step verification where the tenant says so', ()
       availableMethods: ['AUTHENTICATOR_APP', 'APP_PASSWORD'],
       appPasswordsRequireTwoStep: false,
     });
-    expect((await console.request(CREATE, { name: 'Printer' })).errors).toBeUndefined();
+    expect((await console.request(CreateAppPasswordDocument, { input: { name: 'Printer' } })).errors).toBeUndefined();
   });
 });
 
@@ -431,17 +395,17 @@ describe('removing two-step verification', () => {
   it('is refused while app passwords depend on it, unless they go with it; then they stop working at once', async () => {
     const { tenant, user, console } = await userOfStrictTenant();
     await enrollTwoStep(console);
-    const created = await console.request(CREATE, { name: 'Thunderbird' });
+    const created = await console.request(CreateAppPasswordDocument, { input: { name: 'Thunderbird' } });
     const password: string = created.data!.createAppPassword.password;
     expect((await checkBasic(server, basic(user.email, password))).status).toBe(204);
 
-    const refused = await console.request(REMOVE, { deleteAppPasswords: false });
+    const refused = await console.request(RemoveTwoStepVerificationDocument, { input: { deleteAppPasswords: false } });
     expect(GraphQLClient.code(refused)).toBe('TWO_STEP_NEEDED_BY_APP_PASSWORDS');
     expect(refused.errors?.[0]?.extensions?.appPasswords).toBe(1);
     expect((await securityInfo(console)).twoStep.enabled).toBe(true);
     expect((await checkBasic(server, basic(user.email, password))).status).toBe(204);
 
-    const removed = await console.request(REMOVE, { deleteAppPasswords: true });
+    const removed = await console.request(RemoveTwoStepVerificationDocument, { input: { deleteAppPasswords: true } });
     expect(removed.data).toEqual({ removeTwoStepVerification: { deletedAppPasswords: 1 } });
     expect(await securityInfo(console)).toMatchObject({ appPasswordCount: 0, twoStep: { enabled: false, recoveryCodesLeft: 0 } });
     expect((await checkBasic(server, basic(user.email, password))).status).toBe(401);
@@ -449,7 +413,7 @@ describe('removing two-step verification', () => {
     expect(await auditRows(server.db, tenant.id, 'app_password.deleted')).toHaveLength(1);
 
     // Signing in takes the password alone again.
-    const again = await new GraphQLClient(server.url).request(SIGN_IN, { input: { email: user.email, password: user.password } });
+    const again = await new GraphQLClient(server.url).request(SignInDocument, { input: { email: user.email, password: user.password } });
     expect(again.data?.signIn.twoStepRequired).toBe(false);
   });
 
@@ -458,8 +422,10 @@ describe('removing two-step verification', () => {
     const user = await createUser(server.db, tenant);
     const console = await signedInClient(server, user);
     await enrollTwoStep(console);
-    expect((await console.request(CREATE, { name: 'Scanner' })).errors).toBeUndefined();
-    expect((await console.request(REMOVE, {})).data).toEqual({ removeTwoStepVerification: { deletedAppPasswords: 0 } });
+    expect((await console.request(CreateAppPasswordDocument, { input: { name: 'Scanner' } })).errors).toBeUndefined();
+    expect((await console.request(RemoveTwoStepVerificationDocument, {})).data).toEqual({
+      removeTwoStepVerification: { deletedAppPasswords: 0 },
+    });
     expect((await securityInfo(console)).appPasswordCount).toBe(1);
   });
 });
@@ -472,12 +438,12 @@ describe('a recent sign-in for sensitive changes', () => {
     const console = await signedInWithTwoStep(server, user, twoStep);
     await ageSignIn(user);
 
-    for (const [document, variables] of [
-      [CREATE, { name: 'Outlook' }],
-      [REGENERATE, {}],
-      [REMOVE, {}],
-    ] as const) {
-      expect(GraphQLClient.code(await console.request(document, variables))).toBe('REAUTHENTICATION_REQUIRED');
+    for (const send of [
+      () => console.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } }),
+      () => console.request(RegenerateRecoveryCodesDocument, {}),
+      () => console.request(RemoveTwoStepVerificationDocument, {}),
+    ]) {
+      expect(GraphQLClient.code(await send())).toBe('REAUTHENTICATION_REQUIRED');
     }
     const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM app_passwords WHERE tenant_id = $1', [tenant.id]);
     expect(count).toBe(0);
@@ -486,18 +452,20 @@ describe('a recent sign-in for sensitive changes', () => {
     expect(GraphQLClient.code(await console.request(ReauthenticateDocument, { input: { password: 'not-my-password' } }))).toBe(
       'UNAUTHENTICATED',
     );
-    expect(GraphQLClient.code(await console.request(CREATE, { name: 'Outlook' }))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(GraphQLClient.code(await console.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } }))).toBe(
+      'REAUTHENTICATION_REQUIRED',
+    );
     const confirmed = await console.request(ReauthenticateDocument, { input: { password: user.password } });
     expect(new Date(confirmed.data!.reauthenticate.authenticatedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
-    expect((await console.request(CREATE, { name: 'Outlook' })).errors).toBeUndefined();
+    expect((await console.request(CreateAppPasswordDocument, { input: { name: 'Outlook' } })).errors).toBeUndefined();
 
     // New recovery codes: the old ones stop working, the new ones work.
-    const regenerated: string[] = (await console.request(REGENERATE)).data!.regenerateRecoveryCodes.recoveryCodes;
+    const regenerated: string[] = (await console.request(RegenerateRecoveryCodesDocument)).data!.regenerateRecoveryCodes.recoveryCodes;
     expect(regenerated).toHaveLength(10);
     expect(regenerated).not.toContain(twoStep.recoveryCodes[0]);
     const attempt = async (code: string) => {
       const client = new GraphQLClient(server.url);
-      await client.request(SIGN_IN, { input: { email: user.email, password: user.password } });
+      await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
       return GraphQLClient.code(await client.request(COMPLETE, { code })) ?? 'ok';
     };
     expect(await attempt(twoStep.recoveryCodes[0]!)).toBe('UNAUTHENTICATED');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AdminUsersDocument,
   ChangePasswordDocument,
@@ -17,15 +17,9 @@ import { basic, checkBasic, createAppPassword } from '../support/app-passwords.j
 import { createAdmin, createTenant, createUser, type TestUser } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { recordSecret } from '../support/secrets.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { testServerForFile } from '../support/test-server.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
 const lifecycle = () => server.app.services.userLifecycle;
 const code = GraphQLClient.code;

@@ -21,6 +21,19 @@ export async function adminTenant(server: TestServer, policy: Parameters<typeof 
   return { tenant, admin, console: await signedInClient(server, admin) };
 }
 
+/** A user with a console session of their own, in a tenant whose admin is signed in too: whose app passwords an admin manages. */
+export interface UserWithAdmin {
+  org: AdminTenant;
+  user: TestUser;
+  console: GraphQLClient;
+}
+
+export async function userWithAdmin(server: TestServer): Promise<UserWithAdmin> {
+  const org = await adminTenant(server);
+  const user = await createUser(server.db, org.tenant);
+  return { org, user, console: await signedInClient(server, user) };
+}
+
 /** `data` of a call that must succeed; throws with the errors otherwise. */
 export function dataOf<T = Record<string, any>>(result: GraphQLResult<T>): T {
   if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);

@@ -3,7 +3,8 @@ import http from 'node:http';
 import net from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CreateAppPasswordDocument } from '@app-passwords/schema';
-import { signedInClient, type TestUser } from './factories.js';
+import type { Role } from '../../server/src/modules/users/user.entity.js';
+import { createTenant, createUser, signedInClient, type TestUser } from './factories.js';
 import type { DocumentNode } from 'graphql';
 import { queryText, type GraphQLClient, type GraphQLResult } from './graphql-client.js';
 import { recordAuthorization, recordCookies, recordSecret, recordSecretsIn } from './secrets.js';
@@ -37,6 +38,17 @@ export async function createAppPassword(
   const { password, appPassword } = result.data!.createAppPassword;
   recordSecret(password);
   return { id: appPassword.id, password, console };
+}
+
+/**
+ * A user in a tenant of their own who owns one real app password (created
+ * through the console, on `server`), and the Basic header an app would send with it.
+ */
+export async function ownerOfAppPassword(server: Pick<TestServer, 'db' | 'url'>, options: { role?: Role } = {}) {
+  const tenant = await createTenant(server.db);
+  const user = await createUser(server.db, tenant, options);
+  const appPassword = await createAppPassword(server, user);
+  return { tenant, user, appPassword, authorization: basic(user.email, appPassword.password) };
 }
 
 /** `Authorization: Basic base64(name:password)`, UTF-8 as RFC 7617 says. */

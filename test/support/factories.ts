@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CompleteSignInDocument, SignInDocument } from '@app-passwords/schema';
 import type { DataSource } from 'typeorm';
 import { hashSecret } from '../../server/src/common/argon2.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
@@ -112,16 +113,18 @@ export async function signedInClient(
   const client = new GraphQLClient(server.url);
   // From `ip`, on a server that trusts 127.0.0.1 as a proxy.
   if (options.ip) client.headers['x-forwarded-for'] = options.ip;
-  const result = await client.request(`mutation ($input: SignInInput!) { signIn(input: $input) { twoStepRequired viewer { id } } }`, {
-    input: { email: user.email, password: user.password },
-  });
+  const result = await client.request(SignInDocument, { input: { email: user.email, password: user.password } });
   if (result.errors) throw new Error(`sign-in failed: ${JSON.stringify(result.errors)}`);
   if (!result.data!.signIn.twoStepRequired) return client;
   if (!user.twoStep || !server.db) throw new Error(`${user.email} has two-step verification: pass the user with it, and the database`);
   await forgetLastCode(server.db, user.id);
-  const second = await client.request(`mutation ($input: CompleteSignInInput!) { completeSignIn(input: $input) { viewer { id } } }`, {
-    input: { code: totpCode(user.twoStep.secret) },
-  });
+  const second = await client.request(CompleteSignInDocument, { input: { code: totpCode(user.twoStep.secret) } });
   if (second.errors) throw new Error(`completeSignIn failed: ${JSON.stringify(second.errors)}`);
   return client;
+}
+
+/** A tenant with an admin (with two-step verification) and a user: what most admin-console tests start from. */
+export async function tenantWithAdminAndUser(server: Pick<TestServer, 'db' | 'lookupKey'>) {
+  const tenant = await createTenant(server.db);
+  return { tenant, admin: await createAdmin(server, tenant), user: await createUser(server.db, tenant) };
 }

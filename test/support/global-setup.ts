@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDataSource, migrate } from '../../server/src/db/data-source.js';
-import { startEmbeddedPostgres } from '../../server/src/db/embedded-postgres.js';
+import { openRunDatabase } from './run-database.js';
 import { scanForLeaks } from './secrets.js';
 
 declare module 'vitest' {
@@ -62,41 +59,7 @@ async function checkLogsForSecrets(runDir: string): Promise<void> {
 }
 
 async function setUpDatabase(project: TestProject): Promise<() => Promise<void>> {
-  let databaseUrl: string;
-  let teardown: () => Promise<void>;
-
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const name = `app_passwords_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client(serverUrl);
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    teardown = async () => {
-      const client = new pg.Client(serverUrl);
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    };
-  } else {
-    const dir = await mkdtemp(path.join(tmpdir(), 'app-passwords-test-'));
-    await chmod(dir, 0o755);
-    const embedded = await startEmbeddedPostgres(dir, () => undefined);
-    databaseUrl = embedded.url;
-    teardown = async () => {
-      await embedded.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-  }
-
-  const db = createDataSource(databaseUrl, 1);
-  await db.initialize();
-  await migrate(db);
-  await db.destroy();
-
-  project.provide('databaseUrl', databaseUrl);
-  return teardown;
+  const database = await openRunDatabase('test');
+  project.provide('databaseUrl', database.url);
+  return database.dispose;
 }

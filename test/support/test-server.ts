@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createApp, type App } from '../../server/src/app.js';
 import { createLogger, type Logger } from '../../server/src/common/logger.js';
@@ -134,4 +134,39 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await Promise.all([runtimeDb.destroy(), db.destroy()]);
     },
   };
+}
+
+/**
+ * The one test server of the file that calls this at its top level: started
+ * before the file's first test, closed after its last. The object is filled
+ * in when the server has started, so the file's helpers may hold it from the
+ * start.
+ */
+export function testServerForFile(options: TestServerOptions = {}): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startTestServer(options));
+  });
+  afterAll(async () => {
+    await server.close?.();
+  });
+  return server;
+}
+
+/**
+ * Two instances of one installation for the file that calls this (one
+ * database, one lookup key, a memory of successes each), both trusting
+ * 127.0.0.1 as their proxy, as behind one load balancer.
+ */
+export function twoInstancesForFile(): { a: TestServer; b: TestServer } {
+  const a = {} as TestServer;
+  const b = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(a, await startTestServer({ trustedProxies: ['127.0.0.1'] }));
+    Object.assign(b, await startTestServer({ lookupKey: a.lookupKey, trustedProxies: ['127.0.0.1'] }));
+  });
+  afterAll(async () => {
+    await Promise.all([a.close?.(), b.close?.()]);
+  });
+  return { a, b };
 }

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { createDataSource, migrate } from '../../server/src/db/data-source.js';
 import { startEmbeddedPostgres } from '../../server/src/db/embedded-postgres.js';
 
-export interface BenchDatabase {
+export interface RunDatabase {
   url: string;
   /** The embedded postmaster's pid file, to read its backends' CPU time; undefined on DATABASE_URL. */
   postmasterPidFile: string | undefined;
@@ -14,15 +14,16 @@ export interface BenchDatabase {
 }
 
 /**
- * A migrated database for one run, as test/support/global-setup.ts makes it:
- * with DATABASE_URL, a fresh database on that server, dropped afterwards;
- * without it, an embedded PostgreSQL in a throwaway directory.
+ * A migrated database for one run of the tests or of the benchmark (`run`
+ * names it): with DATABASE_URL, a fresh database on that server, dropped
+ * afterwards (nothing else there is touched); without it, an embedded
+ * PostgreSQL in a throwaway directory.
  */
-export async function openBenchDatabase(): Promise<BenchDatabase> {
-  let database: BenchDatabase;
+export async function openRunDatabase(run: 'test' | 'bench'): Promise<RunDatabase> {
+  let database: RunDatabase;
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = `app_passwords_bench_${randomBytes(6).toString('hex')}`;
+    const name = `app_passwords_${run}_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client(serverUrl);
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
@@ -40,7 +41,7 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
       },
     };
   } else {
-    const dir = await mkdtemp(path.join(tmpdir(), 'app-passwords-bench-'));
+    const dir = await mkdtemp(path.join(tmpdir(), `app-passwords-${run}-`));
     await chmod(dir, 0o755);
     const embedded = await startEmbeddedPostgres(dir, () => undefined);
     database = {
