@@ -70,8 +70,7 @@ describe('users, as an admin manages them', () => {
     await server.db.query(`UPDATE users SET display_name = 'Rita Renamed' WHERE id = $1`, [user.id]);
     const email = `rita.${uniqueTag()}@example.test`;
 
-    const page = await (await newContext(browser, server.url)).newPage();
-    await signInThroughConsole(page, server, admin);
+    const page = await signedInPage(admin);
     await page.goto('/admin/users');
     await page.getByRole('button', { name: 'Rename Rita Renamed' }).click();
     const form = page.locator('form[data-test="rename-user"]');
