@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignInEntriesDocument, SsoFailure, ViewerSignInsDocument } from '@app-passwords/schema';
 import { dataOf, getWith } from '../support/admin.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startOidcProvider, type RunningOidcProvider } from '../support/oidc-provider.js';
+import { startOidcProvider, type RunningOidcProvider, type TestAccount } from '../support/oidc-provider.js';
 import {
   account,
   callback,
+  consoleOf,
   CLIENT_ID,
   clientSecret,
   FormBrowser,
   ssoDomain,
+  signInThroughProvider,
   ssoTenant,
   startUrl,
   throughProvider,
@@ -54,16 +56,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-function consoleOf(browser: FormBrowser): GraphQLClient {
-  const client = new GraphQLClient(server.url);
-  client.cookie = `ap_session=${browser.cookie('127.0.0.1', 'ap_session')}`;
-  return client;
-}
-
-async function signIn(who: { login: string; password: string }, browser = new FormBrowser()) {
-  const back = await throughProvider(browser, server, startUrl(server, who.login), who as never);
-  return { browser, end: await callback(browser, back) };
-}
+const signIn = (who: TestAccount, browser?: FormBrowser) => signInThroughProvider(server, who, browser);
 
 /** Confirming who you are at the provider; `nonce` replaces the one this server asked for. */
 async function reauthenticate(browser: FormBrowser, who: { login: string; password: string }, nonce?: string) {
@@ -114,7 +107,7 @@ describe('single sign-on in the sign-in log', () => {
     for (const row of rows) expect(row).toMatch(/,"?SINGLE_SIGN_ON"?,/);
     expect(rows.join('\n')).toContain('EMAIL_UNVERIFIED');
 
-    const own = dataOf(await consoleOf(alice.browser).request(ViewerSignInsDocument, { first: 10 })).viewer!.signIns.edges;
+    const own = dataOf(await consoleOf(server, alice.browser).request(ViewerSignInsDocument, { first: 10 })).viewer!.signIns.edges;
     expect(own.map(({ node }) => [node.method, node.outcome])).toEqual([['SINGLE_SIGN_ON', 'SUCCESS']]);
   });
 

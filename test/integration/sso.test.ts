@@ -13,16 +13,18 @@ import { Role } from '../../server/src/modules/users/user.entity.js';
 import { auditRows, dataOf } from '../support/admin.js';
 import { createAdmin, createTenant, signedInClient } from '../support/factories.js';
 import { GraphQLClient } from '../support/graphql-client.js';
-import { startOidcProvider, type RunningOidcProvider } from '../support/oidc-provider.js';
+import { startOidcProvider, type RunningOidcProvider, type TestAccount } from '../support/oidc-provider.js';
 import {
   account,
   callback,
+  consoleOf,
   CLIENT_ID,
   clientSecret,
   CONFIGURE,
   FormBrowser,
   SECOND_CLIENT_ID,
   ssoDomain,
+  signInThroughProvider,
   ssoTenant,
   startUrl,
   throughProvider,
@@ -60,18 +62,7 @@ let b: SsoTenant;
 const VIEWER = `query { viewer { email role signedInThroughProvider twoStepRequiredForAdmin } }`;
 const CREATE_APP_PASSWORD = `mutation { createAppPassword(input: { name: "Mail on my phone" }) { appPassword { id } } }`;
 
-/** The browser's console session, as a GraphQL client. */
-function consoleOf(browser: FormBrowser): GraphQLClient {
-  const client = new GraphQLClient(server.url);
-  const cookie = browser.cookie('127.0.0.1', 'ap_session');
-  client.cookie = cookie ? `ap_session=${cookie}` : undefined;
-  return client;
-}
-
-async function signIn(who: { login: string; password: string }, browser = new FormBrowser()) {
-  const back = await throughProvider(browser, server, startUrl(server, who.login), who as never);
-  return { browser, back, end: await callback(browser, back) };
-}
+const signIn = (who: TestAccount, browser?: FormBrowser) => signInThroughProvider(server, who, browser);
 
 /** Makes the session's sign-in older than the 10 minutes that count as recent. */
 async function ageSession(browser: FormBrowser): Promise<GraphQLClient> {
@@ -79,7 +70,7 @@ async function ageSession(browser: FormBrowser): Promise<GraphQLClient> {
   await server.db.query(`UPDATE sessions SET authenticated_at = now() - interval '20 minutes' WHERE token_hash = sha256($1::bytea)`, [
     Buffer.from(token),
   ]);
-  return consoleOf(browser);
+  return consoleOf(server, browser);
 }
 
 beforeAll(async () => {
@@ -115,7 +106,7 @@ describe('signing in through the provider', () => {
   it('opens a console session for a provisioned user, after the provider’s own login page', async () => {
     const { browser, end } = await signIn(people.alice);
     expect(end).toMatchObject({ status: 302, location: '/security-info', error: null });
-    const viewer = dataOf(await consoleOf(browser).request(VIEWER)).viewer;
+    const viewer = dataOf(await consoleOf(server, browser).request(VIEWER)).viewer;
     expect(viewer).toMatchObject({ email: people.alice.email, role: 'USER', signedInThroughProvider: true });
     const [user] = await server.db.query('SELECT last_sign_in_at FROM users WHERE email = $1', [people.alice.email]);
     expect(user.last_sign_in_at).toBeInstanceOf(Date);
@@ -123,9 +114,9 @@ describe('signing in through the provider', () => {
 
   it('counts amr mfa/otp or an accepted acr as two-step verification, for app passwords and admin work', async () => {
     // Tenant A lets only users with two-step verification create app passwords.
-    const withOtp = consoleOf((await signIn(people.mfa)).browser);
+    const withOtp = consoleOf(server, (await signIn(people.mfa)).browser);
     expect(GraphQLClient.code(await withOtp.request(CREATE_APP_PASSWORD))).toBeUndefined();
-    const passwordOnly = consoleOf((await signIn(people.alice)).browser);
+    const passwordOnly = consoleOf(server, (await signIn(people.alice)).browser);
     expect(GraphQLClient.code(await passwordOnly.request(CREATE_APP_PASSWORD))).toBe('TWO_STEP_REQUIRED');
 
     for (const [who, required] of [
@@ -133,7 +124,7 @@ describe('signing in through the provider', () => {
       [people.adminWithGold, false],
       [people.adminWithPassword, true],
     ] as const) {
-      const admin = consoleOf((await signIn(who)).browser);
+      const admin = consoleOf(server, (await signIn(who)).browser);
       const viewer = dataOf(await admin.request(VIEWER)).viewer;
       expect({ who: who.login, required: viewer.twoStepRequiredForAdmin }).toEqual({ who: who.login, required });
       const users = await admin.request(SingleSignOnDocument);
@@ -147,7 +138,7 @@ describe('signing in through the provider', () => {
   it('creates a USER at the first sign-in where the tenant says so', async () => {
     const { browser, end } = await signIn(people.newcomer);
     expect(end).toMatchObject({ location: '/security-info', error: null });
-    expect(dataOf(await consoleOf(browser).request(VIEWER)).viewer).toMatchObject({ email: people.newcomer.email, role: 'USER' });
+    expect(dataOf(await consoleOf(server, browser).request(VIEWER)).viewer).toMatchObject({ email: people.newcomer.email, role: 'USER' });
     const [row] = await server.db.query(
       `SELECT display_name, role, tenant_id, source, password_hash IS NULL AS "noPassword", last_sign_in_at IS NOT NULL AS "signedIn"
          FROM users WHERE email = $1`,
@@ -301,7 +292,7 @@ describe('confirming who you are goes through the provider again', () => {
     const started = await browser.request(`${server.url}/auth/oidc/start?reauthenticate=1&next=/security-info`);
     const back = await throughProvider(browser, server, started.headers.get('location')!, people.alice);
     expect(await callback(browser, back)).toMatchObject({ location: `/security-info?sso_error=${SsoFailure.WRONG_ACCOUNT}` });
-    expect(GraphQLClient.code(await consoleOf(browser).request(CREATE_APP_PASSWORD))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(GraphQLClient.code(await consoleOf(server, browser).request(CREATE_APP_PASSWORD))).toBe('REAUTHENTICATION_REQUIRED');
   });
 });
 

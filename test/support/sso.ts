@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dataOf } from './admin.js';
 import { createAdmin, createTenant, createUser, signedInClient, type TestTenant, type TestUser } from './factories.js';
-import type { GraphQLClient } from './graphql-client.js';
+import { GraphQLClient } from './graphql-client.js';
 import type { RunningOidcProvider, TestAccount } from './oidc-provider.js';
 import { recordCookies, recordSecret } from './secrets.js';
 import type { TestServer } from './test-server.js';
@@ -186,4 +186,18 @@ export async function callback(browser: FormBrowser, url: URL): Promise<{ status
 /** The start of a sign-in for `email`, as the console's sign-in page sends the browser. */
 export function startUrl(server: TestServer, email: string): string {
   return `${server.url}/auth/oidc/start?${new URLSearchParams({ login_hint: email })}`;
+}
+
+/** A whole sign-in of `who` through the provider, from the console's start to where our callback sends the browser. */
+export async function signInThroughProvider(server: TestServer, who: TestAccount, browser = new FormBrowser()) {
+  const back = await throughProvider(browser, server, startUrl(server, who.login), who);
+  return { browser, back, end: await callback(browser, back) };
+}
+
+/** The browser's console session, as a GraphQL client (no cookie when it has no session). */
+export function consoleOf(server: TestServer, browser: FormBrowser): GraphQLClient {
+  const client = new GraphQLClient(server.url);
+  const cookie = browser.cookie('127.0.0.1', 'ap_session');
+  client.cookie = cookie ? `ap_session=${cookie}` : undefined;
+  return client;
 }
