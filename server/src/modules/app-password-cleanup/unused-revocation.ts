@@ -56,9 +56,14 @@ export function revokePicked(m: EntityManager, tenantId: string, tids: string[],
   });
 }
 
-/** Whether a sweep of the table in block order is the cheaper way for this tenant today. */
-export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<boolean> {
-  const [row]: [{ due: number; pages: number }] = await withTenant(db, tenantId, (m) =>
+/** How many of the tenant's app passwords are due today (by their notices), and how many pages app_passwords has. */
+export interface DueCount {
+  due: number;
+  pages: number;
+}
+
+export async function countDue(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<DueCount> {
+  const [row]: [DueCount] = await withTenant(db, tenantId, (m) =>
     m.query(
       `SELECT (SELECT count(*)::int FROM app_password_unused_notices n
                 WHERE n.tenant_id = $1 AND n.noticed_at < $2) AS due,
@@ -66,26 +71,30 @@ export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: 
       [tenantId, moments.revokeIfNoticedBefore],
     ),
   );
-  return row.pages > 0 && row.due >= row.pages;
+  return row;
 }
+
+/** Whether a sweep of the table in block order is the cheaper way for this tenant today. */
+export const sweepIsCheaper = ({ due, pages }: DueCount): boolean => pages > 0 && due >= pages;
 
 /**
  * Revokes the tenant's due app passwords sweeping app_passwords in block order: each batch (a transaction of its own)
- * takes at most `batchSize` of them from a window of blocks that holds about that many rows, in row-address order,
- * skipping rows another transaction holds. Rows that move behind the sweep meanwhile were used: not due. Returns how
- * many went.
+ * takes at most `batchSize` of them from a window of blocks that holds about that many due ones (`count`: as many due
+ * over so many pages), in row-address order, skipping rows another transaction holds. Rows that move behind the sweep
+ * meanwhile were used: not due. Returns how many went.
  */
-export async function revokeInBlockOrder(db: DataSource, tenantId: string, moments: UnusedMoments, batchSize: number): Promise<number> {
-  const [table]: [{ pages: number; per_page: number }] = await db.query(
-    `SELECT (pg_relation_size('app_passwords') / current_setting('block_size')::int)::int AS pages,
-            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 1 END AS per_page
-       FROM pg_class c WHERE c.oid = 'app_passwords'::regclass`,
-  );
-  const window = Math.max(1, Math.ceil(batchSize / table.per_page));
+export async function revokeInBlockOrder(
+  db: DataSource,
+  tenantId: string,
+  moments: UnusedMoments,
+  batchSize: number,
+  count: DueCount,
+): Promise<number> {
+  const window = Math.max(1, Math.ceil((batchSize * count.pages) / Math.max(1, count.due)));
   let total = 0;
   let after = '(0,0)';
   let block = 0;
-  while (block < table.pages) {
+  while (block < count.pages) {
     const end = `(${block + window},0)`;
     const picked = await withTenant(db, tenantId, async (m) => {
       await lookUpByKey(m);
