@@ -15,7 +15,7 @@ import {
   type ExpiryReminderDays,
   type UnusedMoments,
 } from './app-password-cleanup.rules.js';
-import { countDue, lookUpByKey, revocableSql, revokeInBlockOrder, revokePicked, sweepIsCheaper } from './unused-revocation.js';
+import { lookUpByKey, revocableSql, revokeInBlockOrder, revokePicked, sweepIsCheaper } from './unused-revocation.js';
 
 /** The job's name in tenant_jobs. */
 export const CLEANUP_JOB = 'app_password_cleanup';
@@ -136,9 +136,8 @@ export class AppPasswordCleanupService {
       done.noticesWithdrawn = await this.inBatches(tenantId, (m, after) => this.withdrawNotices(m, tenantId, moments, after));
     }
     if (days !== null && moments) {
-      const due = await countDue(this.db, tenantId, moments);
-      done.revoked = sweepIsCheaper(due)
-        ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize, due)
+      done.revoked = (await sweepIsCheaper(this.db, tenantId, moments))
+        ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize)
         : await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
       done.noticed = await this.inBatches(tenantId, (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after));
     }

@@ -57,13 +57,8 @@ export function revokePicked(m: EntityManager, tenantId: string, tids: string[],
 }
 
 /** How many of the tenant's app passwords are due today (by their notices), and how many pages app_passwords has. */
-export interface DueCount {
-  due: number;
-  pages: number;
-}
-
-export async function countDue(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<DueCount> {
-  const [row]: [DueCount] = await withTenant(db, tenantId, (m) =>
+async function countDue(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<{ due: number; pages: number }> {
+  const [row]: [{ due: number; pages: number }] = await withTenant(db, tenantId, (m) =>
     m.query(
       `SELECT (SELECT count(*)::int FROM app_password_unused_notices n
                 WHERE n.tenant_id = $1 AND n.noticed_at < $2) AS due,
@@ -75,21 +70,19 @@ export async function countDue(db: DataSource, tenantId: string, moments: Unused
 }
 
 /** Whether a sweep of the table in block order is the cheaper way for this tenant today. */
-export const sweepIsCheaper = ({ due, pages }: DueCount): boolean => pages > 0 && due >= pages;
+export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<boolean> {
+  const { due, pages } = await countDue(db, tenantId, moments);
+  return pages > 0 && due >= pages;
+}
 
 /**
  * Revokes the tenant's due app passwords sweeping app_passwords in block order: each batch (a transaction of its own)
- * takes at most `batchSize` of them from a window of blocks that holds about that many due ones (`count`: as many due
- * over so many pages), in row-address order, skipping rows another transaction holds. Rows that move behind the sweep
- * meanwhile were used: not due. Returns how many went.
+ * takes at most `batchSize` of them from a window of blocks that holds about that many due ones (the tenant's due
+ * ones over the table's pages: full batches, fewer of them), in row-address order, skipping rows another transaction
+ * holds. Rows that move behind the sweep meanwhile were used: not due. Returns how many went.
  */
-export async function revokeInBlockOrder(
-  db: DataSource,
-  tenantId: string,
-  moments: UnusedMoments,
-  batchSize: number,
-  count: DueCount,
-): Promise<number> {
+export async function revokeInBlockOrder(db: DataSource, tenantId: string, moments: UnusedMoments, batchSize: number): Promise<number> {
+  const count = await countDue(db, tenantId, moments);
   const window = Math.max(1, Math.ceil((batchSize * count.pages) / Math.max(1, count.due)));
   let total = 0;
   let after = '(0,0)';
