@@ -139,9 +139,16 @@ export class AppPasswordCleanupService {
       done.revoked = (await sweepIsCheaper(this.db, tenantId, moments))
         ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize)
         : await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
-      done.noticed = (await noticeSweepIsCheaper(this.db, tenantId, moments))
-        ? await noticeInBlockOrder(this.db, tenantId, days, moments, this.batchSize)
-        : await this.inBatches(tenantId, (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after));
+      // The first batch in the order of "unused since" (after the revocations, its index still holds the app passwords
+      // just revoked, and only a scan learns there is nothing to tell); when it is full, maybe the rest by a sweep.
+      done.noticed = await this.inBatches(
+        tenantId,
+        (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after),
+        async () =>
+          (await noticeSweepIsCheaper(this.db, tenantId, moments))
+            ? noticeInBlockOrder(this.db, tenantId, days, moments, this.batchSize)
+            : null,
+      );
     }
     if (policy.expiryReminders) {
       for (const reminder of EXPIRY_REMINDER_DAYS) {
@@ -157,14 +164,23 @@ export class AppPasswordCleanupService {
     return done;
   }
 
-  /** Runs `batch` in transactions of its own, from where the last one stopped, until one takes fewer than a full batch. */
-  private async inBatches(tenantId: string, batch: (m: EntityManager, after: Key) => Promise<Batch>): Promise<number> {
+  /**
+   * Runs `batch` in transactions of its own, from where the last one stopped, until one takes fewer than a full batch.
+   * After a full first batch, `rest` may do the rest another way (returning how many), or not (null).
+   */
+  private async inBatches(
+    tenantId: string,
+    batch: (m: EntityManager, after: Key) => Promise<Batch>,
+    rest?: () => Promise<number | null>,
+  ): Promise<number> {
     let total = 0;
     let after = START;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const { count, taken, last } = await withTenant(this.db, tenantId, (m) => batch(m, after));
       total += count;
       if (!last || taken < this.batchSize) return total;
+      const others = first && rest ? await rest() : null;
+      if (others !== null) return total + others;
       after = last;
     }
   }
