@@ -69,18 +69,21 @@ export async function traceFirstVisits(
     const context = await open();
     const page = await context.newPage();
     await browser.startTracing(page, { categories: CATEGORIES });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the renderers start recording a little after the browser
     const { visible } = await timeList(page);
     const trace = await browser.stopTracing();
     await context.close();
     writeFileSync(path.join(TRACE_DIR, `first-visit-${i + 1}.json`), trace);
-    if (i > 0) visits.push(analyse(JSON.parse(trace.toString('utf8')).traceEvents as TraceEvent[], visible)); // the first warms up
+    const visit = analyse(JSON.parse(trace.toString('utf8')).traceEvents as TraceEvent[], visible);
+    if (i > 0 && visit) visits.push(visit); // the first warms up
+    if (!visit) log(`bench: trace ${i + 1} did not record the navigation's start; left out`);
   }
   return report(visits);
 }
 
-function analyse(events: TraceEvent[], visible: number): Breakdown {
+function analyse(events: TraceEvent[], visible: number): Breakdown | undefined {
   const start = events.find((e) => e.name === 'navigationStart' && String(e.args?.data?.documentLoaderURL).includes('/security-info'));
-  if (!start) throw new Error('The trace has no navigationStart of /security-info.');
+  if (!start) return undefined;
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === start.pid && e.args?.name === 'CrRendererMain');
   const onMain = (e: TraceEvent) => e.pid === start.pid && e.tid === (main?.tid ?? start.tid);
   const t0 = start.ts;
@@ -147,6 +150,15 @@ function analyse(events: TraceEvent[], visible: number): Breakdown {
   first('v8.evaluateModule');
   first('MarkDOMContent');
   first('firstContentfulPaint');
+  // The page's files: requested, first byte, last byte (the renderer's view).
+  const files = new Map<string, string>();
+  for (const e of events.filter((x) => x.pid === start.pid && x.name.startsWith('Resource'))) {
+    const data = e.args?.data ?? {};
+    if (e.name === 'ResourceSendRequest' && e.ts >= t0) files.set(data.requestId, path.basename(new URL(data.url).pathname) || '/');
+    const file = files.get(data.requestId);
+    const step = { ResourceSendRequest: 'requested', ResourceReceiveResponse: 'first byte', ResourceFinish: 'last byte' }[e.name];
+    if (file && step && file !== 'graphql') marks.set(`${file} ${step}`, page(e.ts));
+  }
   marks.set('list visible', visible);
   return { visible, cpu, cpuAfterScripts, activities, functions, scripts, marks };
 }
@@ -182,7 +194,7 @@ function report(visits: Breakdown[]): string[] {
     `trace (${visits.length} first visits, medians, ms): list visible ${m((b) => b.visible)}, main thread CPU until then ${m((b) => b.cpu)}, of it from the first module's compilation on ${m((b) => b.cpuAfterScripts)}`,
     `trace: page clock: ${medians(
       visits.map((b) => b.marks),
-      10,
+      30,
     )}`,
     `trace: main thread by activity (self, wall): ${medians(
       visits.map((b) => b.activities),
