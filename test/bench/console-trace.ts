@@ -52,8 +52,6 @@ interface Breakdown {
   marks: Map<string, number>;
 }
 
-export const tracing = TRACE_DIR !== undefined;
-
 /** Traces `BENCH_TRACES` first visits, each in a fresh context from `open`, timed by `timeList`; returns the notes. */
 export async function traceFirstVisits(
   browser: Browser,
