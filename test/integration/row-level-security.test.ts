@@ -9,7 +9,7 @@ import { adminTenant, dataOf, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateApiTokenDocument, CreateWebhookEndpointDocument } from '@app-passwords/schema';
+import { CreateApiTokenDocument, CreateWebhookEndpointDocument, RegenerateRecoveryCodesDocument } from '@app-passwords/schema';
 
 /**
  * Row-level security is the second lock: the server's queries name their
@@ -50,7 +50,7 @@ let appPasswordOfB: string;
 async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string }> {
   const admin = await adminTenant(server);
   // The admin has an authenticator app; recovery codes too, from here.
-  dataOf(await admin.console.request(`mutation { regenerateRecoveryCodes { recoveryCodes } }`));
+  dataOf(await admin.console.request(RegenerateRecoveryCodesDocument));
   // A webhook endpoint, which gets a delivery of the app password created next (to an address nothing answers at).
   const endpoint = dataOf(
     await admin.console.request(CreateWebhookEndpointDocument, {
