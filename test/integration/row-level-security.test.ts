@@ -9,7 +9,12 @@ import { adminTenant, dataOf, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateApiTokenDocument, CreateWebhookEndpointDocument, RegenerateRecoveryCodesDocument } from '@app-passwords/schema';
+import {
+  AdminUsersDocument,
+  CreateApiTokenDocument,
+  CreateWebhookEndpointDocument,
+  RegenerateRecoveryCodesDocument,
+} from '@app-passwords/schema';
 
 /**
  * Row-level security is the second lock: the server's queries name their
@@ -185,18 +190,7 @@ describe('a query that forgets its tenant', () => {
 
 describe('the server under row-level security', () => {
   it('still finds who signs in across tenants, and answers each admin with their own tenant only', async () => {
-    const USERS = /* GraphQL */ `
-      {
-        users(first: 100) {
-          edges {
-            node {
-              id
-            }
-          }
-        }
-      }
-    `;
-    const ids = dataOf(await a.console.request(USERS)).users.edges.map((e: { node: { id: string } }) => e.node.id);
+    const ids = dataOf(await a.console.request(AdminUsersDocument, { first: 100 })).users.edges.map((e) => e.node.id);
     expect(ids).toEqual([a.admin.id]);
     expect(ids).not.toContain(b.admin.id);
   });
