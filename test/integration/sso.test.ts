@@ -22,7 +22,6 @@ import {
   consoleOf,
   CLIENT_ID,
   clientSecret,
-  CONFIGURE,
   FormBrowser,
   SECOND_CLIENT_ID,
   ssoDomain,
@@ -87,7 +86,7 @@ beforeAll(async () => {
   a = await ssoTenant(server, provider, secret, { domain: domainA });
   // Saved again: an accepted acr, the secret left out (kept).
   dataOf(
-    await a.console.request(CONFIGURE, {
+    await a.console.request(ConfigureIdentityProviderDocument, {
       input: { issuer: provider.issuer, clientId: CLIENT_ID, displayName: 'Test IdP', acceptedAcrValues: ['gold'] },
     }),
   );
