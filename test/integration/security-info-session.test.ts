@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { print } from 'graphql';
-import { SecurityInfoDocument } from '@app-passwords/schema';
+import { SecurityInfoDocument, ViewerDocument } from '@app-passwords/schema';
 import { sha256 } from '../../server/src/common/secure-random.js';
 import { pgPool } from '../../server/src/db/pg-pool.js';
 import { statementsSent } from '../../server/src/db/statement-count.js';
@@ -74,7 +74,9 @@ describe("the security-info page's session lookup", () => {
     await server.db.query('DELETE FROM tenant_policies WHERE tenant_id = $1', [lone.tenantId]);
     const result = await loneClient.request(SecurityInfoDocument);
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
-    expect((await loneClient.request('{ viewer { email } }')).data).toEqual({ viewer: { email: lone.email } });
+    const viewer = await loneClient.request(ViewerDocument);
+    expect(viewer.errors).toBeUndefined();
+    expect(viewer.data?.viewer).toMatchObject({ email: lone.email });
   });
 
   it('reads as the role that calls it, under row-level security, scoped for its own statement only', async () => {
