@@ -20,7 +20,7 @@ import { graphqlNoStore, noStore, securityHeaders } from './common/http-security
 import type { Logger } from './common/logger.js';
 import { createAuditExportHandlers } from './modules/logs/audit-export.handler.js';
 import { serveConsole } from './modules/console/console.handler.js';
-import { createAnswerFirstRequest } from './modules/console/first-answer.js';
+import { createAnswerFirstRequest, type GraphQLCaller } from './modules/console/first-answer.js';
 import { createHealthHandlers } from './modules/operations/health.handler.js';
 import { FORWARD_AUTH_PATH, HttpRequestCounts, observeRequests, requestLocals } from './modules/operations/http-requests.js';
 import { createMetricsHandler } from './modules/operations/metrics.handler.js';
@@ -122,6 +122,12 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     return { actor, request, req, res, log: requestLocals(res).log, transaction, carried };
   };
   const securityInfoWithSession = new SessionWithSecurityInfo(db);
+  /** Who sends a GraphQL request with `body`; for the security-info page's query the session lookup reads the page too, in the same statement. */
+  const graphqlCallerOf = async (req: express.Request, body: unknown, request = requestInfo(req)): Promise<GraphQLCaller> => {
+    const carrying = securityInfoWithSession.for(body);
+    const actor = await identifyCaller(req, request, carrying?.lookUp);
+    return { actor, carried: carrying && { securityInfo: carrying.securityInfo } };
+  };
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -171,10 +177,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
       context: async ({ req, res }) => {
         const request = requestInfo(req);
         try {
-          // The security-info page's query: the session lookup reads the page too, in the same statement.
-          const carrying = securityInfoWithSession.for(req.body);
-          const actor = await identifyCaller(req, request, carrying?.lookUp);
-          return requestContext(req, res, actor, request, carrying && { securityInfo: carrying.securityInfo });
+          const { actor, carried } = await graphqlCallerOf(req, req.body, request);
+          return requestContext(req, res, actor, request, carried);
         } catch (error) {
           errorLogging.callerError(requestLocals(res).log, error);
           throw error;
@@ -204,8 +208,9 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   // A page load of the console carries the answer to its first GraphQL request, made exactly as /graphql would make it.
   const answerFirstRequest = createAnswerFirstRequest({
-    identifyCaller: (req) => identifyCaller(req, requestInfo(req)),
-    execute: (request, req, res, actor) => apollo.executeOperation(request, { contextValue: requestContext(req, res, actor) }),
+    identifyCaller: (req, request) => graphqlCallerOf(req, request),
+    execute: (request, req, res, { actor, carried }) =>
+      apollo.executeOperation(request, { contextValue: requestContext(req, res, actor, requestInfo(req), carried) }),
     logger,
   });
   serveConsole(app, config.webDistDir, answerFirstRequest);

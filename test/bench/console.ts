@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newContext, WEB_DIST } from '../e2e/browser.js';
+import { traceFirstVisits } from './console-trace.js';
 import { BenchClient } from './graphql.js';
 import { percentile } from './load-generator.js';
 import type { Credential } from './sign-in.js';
@@ -117,11 +118,8 @@ function pageTimings(): Omit<ListTiming, 'ms' | 'visible'> {
   };
 }
 
-/**
- * Runs in the page, every animation frame until it returns a time: when a
- * heading matching `pattern` is visible. (Playwright's locator.waitFor backs
- * off to polling every 500 ms, which would blur a ~1 s figure.)
- */
+/** Runs in the page each animation frame until a heading matching `pattern` is visible, and then says when (Playwright's
+ * locator.waitFor backs off to polling every 500 ms, which would blur a ~1 s figure). */
 function listVisibleAt(pattern: string): number | false {
   const heading = Array.from(document.querySelectorAll('h1, h2, h3')).find(
     (h) => new RegExp(pattern).test(h.textContent ?? '') && h.checkVisibility(),
@@ -255,6 +253,7 @@ export async function consoleFigures(
       }
     }
     await returning.close();
+    const traced = await traceFirstVisits(browser, signedIn, timeList, log); // BENCH_TRACE_DIR only
 
     const median = (values: number[]) => percentile(values, 50);
     const coldList = median(cold.list.map((t) => t.ms));
@@ -291,6 +290,7 @@ export async function consoleFigures(
         `context: first visit, ${breakdown(cold.list)}`,
         `context: returning, ${breakdown(warm.list)}`,
         `context: ${firstVisit}`,
+        ...traced,
       ],
     };
   } finally {

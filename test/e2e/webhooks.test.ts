@@ -4,6 +4,7 @@ import { recordSecret } from '../support/secrets.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { expectAccessible, snapshot } from './browser.js';
 import { consoleInBrowser, poll } from './console.js';
+import { DisableUserDocument } from '@app-passwords/schema';
 
 const { server, signedInPage } = consoleInBrowser();
 const receiver = new WebhookReceiver();
@@ -49,7 +50,7 @@ describe('webhooks in the console', () => {
 
     // The event: the admin disables the user (here through the API the console uses).
     const console = await signedInClient(server, admin);
-    const disabled = await console.request(`mutation ($id: ID!) { disableUser(id: $id) { id } }`, { id: user.id });
+    const disabled = await console.request(DisableUserDocument, { id: user.id });
     expect(disabled.errors).toBeUndefined();
     await poll(() => receiver.received.length).toBe(1);
     expect(receiver.received[0]!.payload).toMatchObject({ type: 'user.disabled', data: { user: { id: user.id } } });

@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ApiTokensDocument, CreateApiTokenDocument, RevokeApiTokenDocument, type ApiScope } from '@app-passwords/schema';
+import {
+  type ApiScope,
+  ApiTokensDocument,
+  CreateApiTokenDocument,
+  DisableUserDocument,
+  RevokeApiTokenDocument,
+  UpdateTenantPolicyDocument,
+} from '@app-passwords/schema';
 import type { DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { adminTenant, auditRows, dataOf, insertAppPassword, type AdminTenant } from '../support/admin.js';
@@ -74,21 +81,6 @@ const PREVIEW = /* GraphQL */ `
       block {
         appPasswords
       }
-    }
-  }
-`;
-// Only the fields a token is refused on or a test reads (the console's documents ask for more, with other scopes).
-const UPDATE_POLICY = /* GraphQL */ `
-  mutation ($input: UpdateTenantPolicyInput!) {
-    updateTenantPolicy(input: $input) {
-      revokedAppPasswords
-    }
-  }
-`;
-const DISABLE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    disableUser(id: $id) {
-      id
     }
   }
 `;
@@ -212,8 +204,8 @@ describe('using a token', () => {
 
     for (const [query, variables] of [
       [CreateApiTokenDocument, { input: { name: 'Child', scopes: ALL_SCOPES } }],
-      [UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 1 } }],
-      [DISABLE, { id: user.id }],
+      [UpdateTenantPolicyDocument, { input: { maxAppPasswordsPerUser: 1 } }],
+      [DisableUserDocument, { id: user.id }],
       [RevokeApiTokenDocument, { id: apiToken.id }],
       [ApiTokensDocument, undefined],
     ] as const) {
@@ -309,7 +301,7 @@ describe('using a token', () => {
     const userOfB = await createUser(server.db, b.tenant);
     const ofA = await insertAppPassword(server.db, userOfA);
     const ofB = await insertAppPasswords(server.db, userOfB, 2);
-    dataOf(await b.console.request(DISABLE, { id: userOfB.id }));
+    dataOf(await b.console.request(DisableUserDocument, { id: userOfB.id }));
     const bToken = await createToken(b, ['USERS_READ']);
     const { token } = await createToken(a, ALL_SCOPES);
 
@@ -355,7 +347,7 @@ describe('the token stays secret', () => {
     const [stored] = await server.db.query('SELECT row_to_json(t)::text AS json FROM api_tokens t WHERE id = $1', [apiToken.id]);
     expect(stored.json).not.toContain(token.slice(4));
     dataOf(await asToken(token, REVOKE_COUNT, { input: { ids, reason: 'Cleanup' } }));
-    await asToken(token, UPDATE_POLICY, { input: { maxAppPasswordsPerUser: 3 } }); // refused
+    await asToken(token, UpdateTenantPolicyDocument, { input: { maxAppPasswordsPerUser: 3 } }); // refused
     dataOf(await admin.console.request(RevokeApiTokenDocument, { id: apiToken.id }));
     await asToken(token, USERS); // refused: revoked
 

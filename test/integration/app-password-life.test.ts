@@ -2,6 +2,7 @@ import {
   AppPasswordHistoryDocument,
   CreateAppPasswordDocument,
   DeleteAllMyAppPasswordsDocument,
+  DeleteAppPasswordDocument,
   RenameAppPasswordDocument,
   SecurityInfoDocument,
   UpdateTenantPolicyDocument,
@@ -232,7 +233,7 @@ describe('what goes with a deleted app password', () => {
         )
       )[0].n as number;
     expect(await uses(gone.id)).toBe(2);
-    dataOf(await who.console.request(`mutation ($id: ID!) { deleteAppPassword(id: $id) { deletedId } }`, { id: gone.id }));
+    dataOf(await who.console.request(DeleteAppPasswordDocument, { id: gone.id }));
     expect(await uses(gone.id)).toBe(0);
     expect(await uses(kept.id)).toBe(2);
   });

@@ -169,8 +169,8 @@ describe("another user's app passwords stay out of reach", () => {
     const colleague = await createUser(server.db, tenant);
     await insertAppPasswords(server.db, colleague, 3);
     const client = await signedInClient(server, user);
-    const info = await client.request(`query { viewer { securityInfo { appPasswords { id } appPasswordCount } } }`);
-    expect(info.data?.viewer?.securityInfo).toEqual({ appPasswords: [], appPasswordCount: 0 });
+    const info = await client.request(SecurityInfoDocument);
+    expect(info.data?.viewer?.securityInfo).toMatchObject({ appPasswords: [], appPasswordCount: 0 });
   });
 });
 

@@ -2,6 +2,7 @@ import {
   AccountActivityDocument,
   AddServiceDocument,
   AdminAppPasswordsDocument,
+  CreateAppPasswordDocument,
   LimitAppPasswordServicesDocument,
   LimitAppPasswordsToUsedServicesDocument,
   RemoveServiceDocument,
@@ -174,16 +175,7 @@ describe('services of an app password', () => {
     const who = await owner();
     dataOf(await who.org.console.request(UpdateTenantPolicyDocument, { input: { allowedServices: ['imap', 'smtp'] } }));
     for (const services of [['imap', 'gopher'], ['caldav'], [], ['imap!'], ['x'.repeat(1000)]]) {
-      const result = await who.console.request(
-        /* GraphQL */ `
-          mutation ($input: CreateAppPasswordInput!) {
-            createAppPassword(input: $input) {
-              password
-            }
-          }
-        `,
-        { input: { name: 'Phone', services } },
-      );
+      const result = await who.console.request(CreateAppPasswordDocument, { input: { name: 'Phone', services } });
       expect(errorOf(result), JSON.stringify(services).slice(0, 40)).toEqual({ code: 'BAD_USER_INPUT', field: 'services' });
     }
     const [{ count }] = await server.db.query('SELECT count(*)::int AS count FROM app_passwords WHERE user_id = $1', [who.user.id]);
@@ -329,13 +321,7 @@ describe('networks of an app password', () => {
     dataOf(await who.org.console.request(UpdateTenantPolicyDocument, { input: { requireNetworks: true } }));
     const info = dataOf(await who.console.request(SecurityInfoDocument)).viewer!.securityInfo;
     expect(info.networksRequired).toBe(true);
-    const refused = await who.console.request(/* GraphQL */ `
-      mutation {
-        createAppPassword(input: { name: "Laptop" }) {
-          password
-        }
-      }
-    `);
+    const refused = await who.console.request(CreateAppPasswordDocument, { input: { name: 'Laptop' } });
     expect(errorOf(refused)).toEqual({ code: 'BAD_USER_INPUT', field: 'networks' });
     const created = await appPassword(who, { networks: ['192.0.2.0/24'] });
     expect(created.id).toBeTruthy();

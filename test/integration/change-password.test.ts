@@ -4,7 +4,7 @@ import { createTenant, createUser, signedInClient, type TestUser } from '../supp
 import { documentationIp } from '../support/admin.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { testServerForFile } from '../support/test-server.js';
-import { ChangePasswordDocument, SignInDocument } from '@app-passwords/schema';
+import { ChangePasswordDocument, SignInDocument, ViewerDocument } from '@app-passwords/schema';
 
 const server = testServerForFile({ trustedProxies: ['127.0.0.1'] });
 
@@ -13,7 +13,7 @@ async function signsIn(user: TestUser, password: string): Promise<boolean> {
   return !result.errors;
 }
 
-const viewerId = async (client: GraphQLClient) => (await client.request(`{ viewer { id } }`)).data?.viewer?.id ?? null;
+const viewerId = async (client: GraphQLClient) => (await client.request(ViewerDocument)).data?.viewer?.id ?? null;
 
 describe('changing the primary password', () => {
   it('is throttled like a sign-in: a stolen session cannot guess the current password online', async () => {

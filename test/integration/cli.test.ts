@@ -12,6 +12,7 @@ import { GraphQLClient } from '../support/graphql-client.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { giveTwoStep } from '../support/two-step.js';
+import { SignInDocument, ViewerDocument } from '@app-passwords/schema';
 
 const SERVER_DIR = fileURLToPath(new URL('../../server', import.meta.url));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -290,12 +291,15 @@ describe('pnpm cli user create', { timeout: 30_000 }, () => {
     expect(result.stdout).not.toContain(PASSWORD);
 
     const client = new GraphQLClient(server.url);
-    const signIn = await client.request(
-      `mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id email displayName role tenant { id } } } }`,
-      { input: { email, password: PASSWORD } },
-    );
+    const signIn = await client.request(SignInDocument, { input: { email, password: PASSWORD } });
     expect(signIn.errors).toBeUndefined();
-    expect(signIn.data?.signIn.viewer).toEqual({ id, email, displayName: 'Ada Admin', role: 'TENANT_ADMIN', tenant: { id: tenant.id } });
+    expect(signIn.data?.signIn.viewer).toMatchObject({
+      id,
+      email,
+      displayName: 'Ada Admin',
+      role: 'TENANT_ADMIN',
+      tenant: { id: tenant.id },
+    });
   });
 
   it('refuses an email already in use (in another letter case) and an invalid email', async () => {
@@ -335,14 +339,12 @@ describe('pnpm cli user reset-two-step', { timeout: 30_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('two-step verification reset, 1 session signed out');
     expect(await server.db.query('SELECT 1 FROM totp_authenticators WHERE user_id = $1', [user.id])).toEqual([]);
-    expect((await console.request(`query { viewer { id } }`)).data).toEqual({ viewer: null });
+    expect((await console.request(ViewerDocument)).data).toEqual({ viewer: null });
     expect((await auditOf(tenant.id)).map((e) => [e.action, e.actor_type, e.details])).toEqual([
       ['two_step.reset', 'operator', { revokedAppPasswords: 0, signedOutSessions: 1 }],
     ]);
     const again = new GraphQLClient(server.url);
-    const signIn = await again.request(`mutation ($input: SignInInput!) { signIn(input: $input) { twoStepRequired } }`, {
-      input: { email: user.email, password: user.password },
-    });
+    const signIn = await again.request(SignInDocument, { input: { email: user.email, password: user.password } });
     expect(signIn.data?.signIn.twoStepRequired).toBe(false);
   });
 

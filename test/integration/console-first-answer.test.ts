@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignOutDocument } from '@app-passwords/schema';
+import { statementsSent } from '../../server/src/db/statement-count.js';
 import { BROWSER, decoded, get, WEB_DIST, type Answer } from '../support/console-page.js';
 import { createTenant, createUser, insertAppPasswords, signedInClient, type TestUser } from '../support/factories.js';
 import type { GraphQLClient } from '../support/graphql-client.js';
@@ -91,6 +92,14 @@ describe("a page load of the security-info page carries the answer to the consol
     expect(bobHtml).not.toContain(ada.user.email);
     expect(bobHtml).not.toContain(ada.user.tenantId);
     expect(adaHtml).not.toContain(bob.user.email);
+  });
+
+  it('costs one statement: the session lookup reads the page too, as for the same query sent to /graphql', async () => {
+    await page('/security-info', ada.client.cookie); // the query text is looked at once, then known
+    const before = statementsSent(server.runtimeDb);
+    const answer = await page('/security-info', ada.client.cookie);
+    expect(statementsSent(server.runtimeDb) - before).toBe(1);
+    expect(answerIn(answer)).toMatchObject({ data: { viewer: { email: ada.user.email, securityInfo: { appPasswordCount: 3 } } } });
   });
 
   it('no answer, and nothing of anyone, without a live session: no cookie, an unknown one, one signed out, another cookie', async () => {

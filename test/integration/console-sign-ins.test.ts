@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ChangePasswordDocument,
   CompleteSignInDocument,
   ReauthenticateDocument,
   SignInDocument,
   SignInEntriesDocument,
+  ViewerDocument,
   ViewerSignInsDocument,
 } from '@app-passwords/schema';
 import { adminTenant, dataOf, documentationIp, getWith } from '../support/admin.js';
@@ -111,7 +113,7 @@ describe('entering the password again', () => {
     expect(GraphQLClient.code(throttled)).toBe('RATE_LIMITED');
     expect(throttled.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
     // Still signed in: a stolen session guesses no further, and the user is not thrown out.
-    expect((await client.request('{ viewer { id } }')).data?.viewer?.id).toBe(user.id);
+    expect((await client.request(ViewerDocument)).data?.viewer?.id).toBe(user.id);
   });
 });
 
@@ -121,9 +123,7 @@ describe('changing the password', () => {
     const user = await createUser(server.db, tenant);
     const client = await signedInClient(server, user, { ip: documentationIp() });
     const change = (currentPassword: string) =>
-      client.request('mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { revokedAppPasswords } }', {
-        input: { currentPassword, newPassword: `a new password ${randomSecret()}` },
-      });
+      client.request(ChangePasswordDocument, { input: { currentPassword, newPassword: `a new password ${randomSecret()}` } });
     expect(GraphQLClient.code(await change('not the current password'))).toBe('BAD_USER_INPUT');
     expect((await change(user.password)).errors).toBeUndefined();
     await server.app.services.signInLog.flush();

@@ -23,6 +23,7 @@ import { createTenant, createUser, signedInClient } from '../support/factories.j
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { VIEWER_ID } from '../support/operations.js';
+import { SignInDocument } from '@app-passwords/schema';
 /**
  * A PostgreSQL of its own (the run's database, or the machine's, must stay
  * up for the other tests), restarted under a running server process.
@@ -132,7 +133,7 @@ describe('PostgreSQL restarts while the server runs', () => {
     const outcomes = [
       await session.request(VIEWER_ID),
       await graphqlWithAuthorization(server, authorization, VIEWER_ID),
-      await new GraphQLClient(server.url).request(`mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }`, {
+      await new GraphQLClient(server.url).request(SignInDocument, {
         input: { email: user.email, password: user.password },
       }),
     ];

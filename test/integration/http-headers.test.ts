@@ -6,6 +6,7 @@ import { adminTenant } from '../support/admin.js';
 import { basic } from '../support/app-passwords.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { CreateApiTokenDocument, CreateAppPasswordDocument, SignInDocument, ViewerDocument } from '@app-passwords/schema';
 
 /** The directives of a Content-Security-Policy header, by name. */
 function csp(header: string | null): Record<string, string[]> {
@@ -73,20 +74,17 @@ describe('HTTP headers', () => {
     const { console: admin, admin: adminUser } = await adminTenant(server);
     const anonymous = new GraphQLClient(server.url);
     const answers = {
-      viewer: await admin.request('{ viewer { email } }'),
-      secret: await admin.request('mutation { createAppPassword(input: { name: "Headers" }) { password } }'),
-      token: await admin.request('mutation { createApiToken(input: { name: "Headers", scopes: [AUDIT_READ] }) { token } }'),
-      signIn: await anonymous.request('mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }', {
-        input: { email: adminUser.email, password: adminUser.password },
+      viewer: await admin.request(ViewerDocument),
+      secret: await admin.request(CreateAppPasswordDocument, { input: { name: 'Headers' } }),
+      token: await admin.request(CreateApiTokenDocument, { input: { name: 'Headers', scopes: ['AUDIT_READ'] } }),
+      signIn: await anonymous.request(SignInDocument, { input: { email: adminUser.email, password: adminUser.password } }),
+      wrongPassword: await new GraphQLClient(server.url).request(SignInDocument, {
+        input: { email: adminUser.email, password: 'not the password' },
       }),
-      wrongPassword: await new GraphQLClient(server.url).request(
-        'mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }',
-        { input: { email: adminUser.email, password: 'not the password' } },
-      ),
       syntaxError: await admin.request('{ viewer {'),
       notJson: await admin.post('{"query": ', 'application/json'),
     };
-    expect(answers.viewer.data?.viewer.email).toBe(adminUser.email);
+    expect(answers.viewer.data?.viewer?.email).toBe(adminUser.email);
     expect(answers.secret.data?.createAppPassword.password).toMatch(/^[a-z]{28}$/);
     expect(answers.token.data?.createApiToken.token).toMatch(/^apt_/);
     expect(answers.signIn.headers.get('set-cookie')).toBeTruthy();

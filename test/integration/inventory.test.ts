@@ -1,35 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminTenant, dataOf, insertAppPassword, type AppPasswordRow } from '../support/admin.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
-import { GraphQLClient } from '../support/graphql-client.js';
+import { GraphQLClient, queryText } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-
-const APP_PASSWORDS = /* GraphQL */ `
-  query ($filter: AppPasswordFilter, $orderBy: AppPasswordOrder, $first: Int, $after: String) {
-    appPasswords(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-      totalCount
-      totalCountIsEstimate
-      edges {
-        cursor
-        node {
-          id
-          name
-          createdAt
-          lastUsedAt
-          expiresAt
-          owner {
-            id
-            email
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
+import {
+  AdminAppPasswordsDocument,
+  type AdminAppPasswordsQuery,
+  type AdminAppPasswordsQueryVariables,
+  type AppPasswordFilter,
+} from '@app-passwords/schema';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -81,24 +60,24 @@ async function inventory() {
 }
 
 /** Every page of a listing, following endCursor. */
-async function walk(console: GraphQLClient, variables: Record<string, unknown>) {
+async function walk(console: GraphQLClient, variables: AdminAppPasswordsQueryVariables) {
   const nodes: any[] = [];
   const pages: any[] = [];
-  let after: string | undefined;
+  let after: string | null | undefined;
   for (let page = 0; page < 100; page++) {
-    const { appPasswords } = dataOf(await console.request(APP_PASSWORDS, { ...variables, after }));
+    const { appPasswords } = dataOf(await console.request(AdminAppPasswordsDocument, { ...variables, after }));
     pages.push(appPasswords);
-    nodes.push(...appPasswords.edges.map((e: any) => e.node));
+    nodes.push(...appPasswords.edges.map((e) => e.node));
     if (!appPasswords.pageInfo.hasNextPage) return { nodes, pages };
     after = appPasswords.pageInfo.endCursor;
   }
   throw new Error('more than 100 pages');
 }
 
-async function idsMatching(console: GraphQLClient, filter: Record<string, unknown>): Promise<string[]> {
-  const { appPasswords } = dataOf(await console.request(APP_PASSWORDS, { filter, first: 200 }));
+async function idsMatching(console: GraphQLClient, filter: AppPasswordFilter): Promise<string[]> {
+  const { appPasswords } = dataOf(await console.request(AdminAppPasswordsDocument, { filter, first: 200 }));
   expect(appPasswords.totalCount).toBe(appPasswords.edges.length);
-  return appPasswords.edges.map((e: any) => e.node.id).sort();
+  return appPasswords.edges.map((e) => e.node.id).sort();
 }
 
 const ids = (rows: Fixture[]) => rows.map((r) => r.id).sort();
@@ -182,12 +161,20 @@ describe('filters', () => {
 
   it('shows each app password with its times and owner as stored', async () => {
     const { console, rows, first, second } = await inventory();
-    const { appPasswords } = dataOf(await console.request(APP_PASSWORDS, { first: 200 }));
+    const { appPasswords } = dataOf(await console.request(AdminAppPasswordsDocument, { first: 200 }));
     const emails = new Map([
       [first.id, first.email],
       [second.id, second.email],
     ]);
-    expect(appPasswords.edges.map((e: any) => e.node).sort((a: any, b: any) => (a.id < b.id ? -1 : 1))).toEqual(
+    const shown = appPasswords.edges.map(({ node: { id, name, createdAt, lastUsedAt, expiresAt, owner } }) => ({
+      id,
+      name,
+      createdAt,
+      lastUsedAt,
+      expiresAt,
+      owner: { id: owner.id, email: owner.email },
+    }));
+    expect(shown.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
       [...rows]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .map((r) => ({
@@ -205,14 +192,14 @@ describe('filters', () => {
 describe('order', () => {
   it('defaults to newest first', async () => {
     const { console, rows } = await inventory();
-    const { appPasswords } = dataOf(await console.request(APP_PASSWORDS, {}));
-    expect(appPasswords.edges.map((e: any) => e.node.id)).toEqual(expectedOrder(rows, { field: 'CREATED_AT', direction: 'DESC' }));
+    const { appPasswords } = dataOf(await console.request(AdminAppPasswordsDocument, {}));
+    expect(appPasswords.edges.map((e) => e.node.id)).toEqual(expectedOrder(rows, { field: 'CREATED_AT', direction: 'DESC' }));
   });
 
   it.each(ORDERS)('$field $direction in one page equals the order computed here, ties broken by id', async (order) => {
     const { console, rows } = await inventory();
-    const { appPasswords } = dataOf(await console.request(APP_PASSWORDS, { orderBy: order, first: 200 }));
-    expect(appPasswords.edges.map((e: any) => e.node.id)).toEqual(expectedOrder(rows, order));
+    const { appPasswords } = dataOf(await console.request(AdminAppPasswordsDocument, { orderBy: order, first: 200 }));
+    expect(appPasswords.edges.map((e) => e.node.id)).toEqual(expectedOrder(rows, order));
   });
 
   it.each(ORDERS.filter((o) => o.field === 'CREATED_AT'))(
@@ -258,13 +245,13 @@ describe('paging while rows are added', () => {
       existing.push(await insertAppPassword(server.db, owner, { createdAt: new Date(T0 + Math.floor(i / 2) * 60_000) }));
 
     const seen: string[] = [];
-    let after: string | undefined;
+    let after: string | null | undefined;
     let inserted: { past: string[]; future: string[] } | undefined;
     for (let page = 0; page < 20; page++) {
       const { appPasswords } = dataOf(
-        await console.request(APP_PASSWORDS, { orderBy: { field: 'CREATED_AT', direction: 'ASC' }, first: 5, after }),
+        await console.request(AdminAppPasswordsDocument, { orderBy: { field: 'CREATED_AT', direction: 'ASC' }, first: 5, after }),
       );
-      seen.push(...appPasswords.edges.map((e: any) => e.node.id));
+      seen.push(...appPasswords.edges.map((e) => e.node.id));
       if (page === 1) {
         const past: string[] = [];
         const future: string[] = [];
@@ -295,13 +282,13 @@ describe('totalCount', () => {
     const { console, first, rows } = await inventory();
     const mine = rows.filter((r) => r.ownerId === first.id).length;
 
-    const one = dataOf(await console.request(APP_PASSWORDS, { filter: { ownerIds: [first.id] }, first: 1 })).appPasswords;
+    const one = dataOf(await console.request(AdminAppPasswordsDocument, { filter: { ownerIds: [first.id] }, first: 1 })).appPasswords;
     expect(one).toMatchObject({ totalCount: mine, totalCountIsEstimate: false });
     const next = dataOf(
-      await console.request(APP_PASSWORDS, { filter: { ownerIds: [first.id] }, first: 1, after: one.pageInfo.endCursor }),
+      await console.request(AdminAppPasswordsDocument, { filter: { ownerIds: [first.id] }, first: 1, after: one.pageInfo.endCursor }),
     ).appPasswords;
     expect(next).toMatchObject({ totalCount: mine, totalCountIsEstimate: false });
-    const all = dataOf(await console.request(APP_PASSWORDS, { first: 3 })).appPasswords;
+    const all = dataOf(await console.request(AdminAppPasswordsDocument, { first: 3 })).appPasswords;
     expect(all).toMatchObject({ totalCount: rows.length, totalCountIsEstimate: false });
   });
 });
@@ -322,7 +309,8 @@ describe('bad input and other tenants', () => {
     ['an unknown order', { orderBy: { field: 'NAME', direction: 'ASC' } }],
   ])('refuses %s with BAD_USER_INPUT', async (_what, variables) => {
     const { console } = await adminTenant(server);
-    const result = await console.request(APP_PASSWORDS, variables);
+    // The console's document with variables it never sends.
+    const result = await console.request<AdminAppPasswordsQuery>(queryText(AdminAppPasswordsDocument), variables);
     expect(GraphQLClient.code(result)).toBe('BAD_USER_INPUT');
     expect(result.data?.appPasswords ?? null).toBeNull();
   });
@@ -333,8 +321,8 @@ describe('bad input and other tenants', () => {
       const { nodes } = await walk(console, { orderBy: order, filter: { neverUsed: false }, first: 3 });
       for (const node of nodes) expect(strangerIds).not.toContain(node.id);
     }
-    const { appPasswords } = dataOf(await console.request(APP_PASSWORDS, { first: 200 }));
-    expect(appPasswords.edges.map((e: any) => e.node.id).sort()).toEqual(ids(rows));
+    const { appPasswords } = dataOf(await console.request(AdminAppPasswordsDocument, { first: 200 }));
+    expect(appPasswords.edges.map((e) => e.node.id).sort()).toEqual(ids(rows));
     expect(appPasswords.totalCount).toBe(rows.length);
     expect(await idsMatching(console, { nameContains: 'Laptop' })).toHaveLength(2);
   });
@@ -344,6 +332,6 @@ describe('bad input and other tenants', () => {
     const user = await createUser(server.db, tenant);
     await insertAppPassword(server.db, user);
     const console = await signedInClient(server, user);
-    expect(GraphQLClient.code(await console.request(APP_PASSWORDS))).toBe('FORBIDDEN');
+    expect(GraphQLClient.code(await console.request(AdminAppPasswordsDocument))).toBe('FORBIDDEN');
   });
 });

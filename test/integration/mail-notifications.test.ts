@@ -11,6 +11,9 @@ import { startServerProcess, stopServerProcesses } from '../support/server-proce
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp-server.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
+/** Inline: `language`, that of the mails, which the console never asks for. */
+const LANGUAGES = `query { viewer { language chosenLanguage } }`;
+
 /*
  * Mail notifications end to end: the server over a database of this file's
  * own, a real SMTP server with AUTH on a loopback port, and what arrives there
@@ -99,10 +102,9 @@ describe('a new app password', () => {
   it('is in Dutch for a user who chose Dutch in the console (saved with setMyLanguage, audited once)', async () => {
     const user = await createUser(server.db, tenant);
     const console = await signedInClient(server, user);
-    const languages = `query { viewer { language chosenLanguage } }`;
-    expect(dataOf(await console.request(languages))).toEqual({ viewer: { language: 'EN', chosenLanguage: null } });
+    expect(dataOf(await console.request(LANGUAGES))).toEqual({ viewer: { language: 'EN', chosenLanguage: null } });
     for (let i = 0; i < 2; i++) dataOf(await console.request(SetMyLanguageDocument, { language: 'NL' }));
-    expect(dataOf(await console.request(languages))).toEqual({ viewer: { language: 'NL', chosenLanguage: 'NL' } });
+    expect(dataOf(await console.request(LANGUAGES))).toEqual({ viewer: { language: 'NL', chosenLanguage: 'NL' } });
     const changes = await server.db.query(
       `SELECT details FROM audit_events WHERE target_user_id = $1 AND action = 'user.language_changed'`,
       [user.id],
@@ -121,7 +123,7 @@ describe('a new app password', () => {
     const user = await createUser(server.db, tenant);
     const console = await signedInClient(server, user);
     expect(dataOf(await console.request(SetMyLanguageDocument, { language: 'EN' }))).toEqual({ setMyLanguage: { language: 'EN' } });
-    expect(dataOf(await console.request(`query { viewer { language chosenLanguage } }`))).toEqual({
+    expect(dataOf(await console.request(LANGUAGES))).toEqual({
       viewer: { language: 'EN', chosenLanguage: 'EN' },
     });
     const changes = await server.db.query(`SELECT 1 FROM audit_events WHERE target_user_id = $1 AND action = 'user.language_changed'`, [

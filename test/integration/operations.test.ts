@@ -8,6 +8,9 @@ import { withEmptyDatabase } from '../support/databases.js';
 import { basic, checkBasic, createAppPassword, randomIp, randomSecret } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { dataOf } from '../support/admin.js';
+import { queryText } from '../support/graphql-client.js';
+import { SignInDocument, ViewerDocument } from '@app-passwords/schema';
 
 let server: TestServer;
 let consoleDir: string;
@@ -115,7 +118,7 @@ describe('when the database is not there yet, or goes away', () => {
         const viewer = await fetch(`${own.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie: session.cookie!, 'x-request-id': 'graphql-context-1' },
-          body: JSON.stringify({ query: '{ viewer { id } }' }),
+          body: JSON.stringify({ query: queryText(ViewerDocument) }),
         });
         expect(viewer.status).toBe(503);
         expect((await viewer.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
@@ -128,7 +131,7 @@ describe('when the database is not there yet, or goes away', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-request-id': 'graphql-resolver-1' },
           body: JSON.stringify({
-            query: 'mutation ($input: SignInInput!) { signIn(input: $input) { viewer { id } } }',
+            query: queryText(SignInDocument),
             variables: { input: { email: user.email, password: user.password } },
           }),
         });
@@ -159,7 +162,7 @@ describe('request ids and access logs', () => {
     const mine = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'a1b2c3d4e5' },
-      body: JSON.stringify({ query: 'query Viewer { viewer { id } }', operationName: 'Viewer' }),
+      body: JSON.stringify({ query: queryText(ViewerDocument), operationName: 'Viewer' }),
     });
     expect(mine.headers.get('x-request-id')).toBe('a1b2c3d4e5');
     expect(linesOf(server, 'a1b2c3d4e5')).toEqual([
@@ -199,7 +202,7 @@ describe('request ids and access logs', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: 'mutation SignIn($input: SignInInput!) { signIn(input: $input) { viewer { id } } }',
+        query: queryText(SignInDocument),
         operationName: 'SignIn',
         variables: { input: { email: user.email, password: user.password } },
       }),
@@ -271,7 +274,7 @@ describe('/metrics', () => {
     expect(statements).toBeGreaterThan(0);
     const tenant = await createTenant(server.db);
     const session = await signedInClient(server, await createUser(server.db, tenant));
-    expect((await session.request('{ viewer { tenant { id } } }')).data).toEqual({ viewer: { tenant: { id: tenant.id } } });
+    expect(dataOf(await session.request(ViewerDocument)).viewer?.tenant).toMatchObject({ id: tenant.id });
     expect(sample(await scrape(server), 'app_passwords_sql_statements_total')).toBeGreaterThan(statements);
   });
 

@@ -5,10 +5,11 @@ import type { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
- * Relay paging both ways over the newest-first logs (auditEvents,
- * signInEvents): backward pages (last/before) must be exactly the forward
+ * Relay paging both ways over the newest-first logs (auditEntries,
+ * signInEntries): backward pages (last/before) must be exactly the forward
  * pages read from the other end, at every page boundary, also when events
- * share a timestamp and only the id orders them.
+ * share a timestamp and only the id orders them. The documents are inline:
+ * the console pages forward only, so none of its own asks last/before.
  */
 
 const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';

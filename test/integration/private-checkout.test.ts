@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { recordSecret } from '../support/secrets.js';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from '../support/server-process.js';
+import { SignInDocument } from '@app-passwords/schema';
 
 const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 const runningAsRoot = process.getuid?.() === 0;
@@ -121,11 +122,8 @@ describe.runIf(runningAsRoot)(
       expect(await readlink(path.join(dataDir, 'postgres'))).toBe(cluster);
       expect(second.output()).not.toContain('Created the demo tenant');
       const user = accounts.find((a) => a.role === 'user')!;
-      const result = await new GraphQLClient(second.url).request(
-        'mutation ($input: SignInInput!) { signIn(input: $input) { viewer { email } } }',
-        { input: { email: user.email, password: user.password } },
-      );
-      expect(result.data?.signIn.viewer).toEqual({ email: user.email });
+      const result = await new GraphQLClient(second.url).request(SignInDocument, { input: { email: user.email, password: user.password } });
+      expect(result.data?.signIn.viewer).toMatchObject({ email: user.email });
       await second.stop();
     }, 120_000);
 

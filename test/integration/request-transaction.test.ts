@@ -7,6 +7,7 @@ import {
   AuditEntriesDocument,
   SecurityInfoDocument,
   SignInEntriesDocument,
+  ViewerDocument,
 } from '@app-passwords/schema';
 import { pgPool } from '../../server/src/db/pg-pool.js';
 import { RequestTransaction } from '../../server/src/db/request-transaction.js';
@@ -87,21 +88,23 @@ describe("a GraphQL query's resolvers", () => {
     expect(transaction).toHaveLength(4); // BEGIN with the scope, the two reads, COMMIT
   });
 
-  it('cost nothing beyond the session for what the session brings: the viewer, their organisation and chosen language', async () => {
+  it('cost nothing beyond the session for what the session brings: the console’s Viewer, with their organisation and chosen language', async () => {
     let answer: unknown;
-    const sent = await statementsOf(
-      async () => (answer = dataOf(await client.request('{ viewer { id email displayName chosenLanguage tenant { id name } } }'))),
-    );
+    const sent = await statementsOf(async () => (answer = dataOf(await client.request(ViewerDocument))));
     expect(answer).toEqual({
       viewer: {
         id: user.id,
         email: user.email,
         displayName: 'Test User',
+        role: 'USER',
+        mustChangePassword: false,
         chosenLanguage: null,
+        twoStepRequiredForAdmin: false,
+        signedInThroughProvider: false,
         tenant: { id: user.tenantId, name: expect.stringMatching(/^Tenant /) },
       },
     });
-    expect(sent.map((s) => s.sql)).toEqual([expect.stringMatching(/^SELECT .* FROM session_for_token\(\$1, \$2\)$/)]);
+    expect(sent.map((s) => s.sql)).toEqual([expect.stringMatching(/^SELECT .* FROM session_for_token\(\$1, \$2\) found$/)]);
   });
 
   it('of two tenants at the same time never share a transaction', async () => {
@@ -152,7 +155,9 @@ describe("a GraphQL query's resolvers", () => {
     expect(answers.filter((a) => a.email === user.email && a.count === 3)).toHaveLength(3);
     expect(answers.filter((a) => a.email === other.email && a.count === 2)).toHaveLength(3);
     // One round trip a request: no session lookup of its own, no BEGIN, no COMMIT (app_passwords_sql_statements_total counts these).
-    expect(sent.map((s) => s.sql)).toEqual(Array(6).fill(expect.stringMatching(/^SELECT .* FROM security_info_for_session\(\$1, \$2\)$/)));
+    expect(sent.map((s) => s.sql)).toEqual(
+      Array(6).fill(expect.stringMatching(/^SELECT .* FROM security_info_for_session\(\$1, \$2\) found$/)),
+    );
   });
 
   it('roll back when the answer carries an error, and keep what they read', async () => {
@@ -263,6 +268,7 @@ describe("the console's heaviest queries", () => {
       const user = await createUser(server.db, tenant);
       await insertAppPasswords(server.db, user, count);
       const client = await signedInClient(server, user);
+      // Inline: with each app password's owner, a resolver per row, which the console's SecurityInfo does not ask.
       const list = `{ viewer { securityInfo { appPasswords { id owner { email } } } } }`;
       return cost(() => client.request(list).then((r) => dataOf(r).viewer.securityInfo.appPasswords.length), count);
     };

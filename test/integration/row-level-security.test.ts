@@ -9,7 +9,12 @@ import { adminTenant, dataOf, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { recordSecret } from '../support/secrets.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { CreateApiTokenDocument, CreateWebhookEndpointDocument } from '@app-passwords/schema';
+import {
+  AdminUsersDocument,
+  CreateApiTokenDocument,
+  CreateWebhookEndpointDocument,
+  RegenerateRecoveryCodesDocument,
+} from '@app-passwords/schema';
 
 /**
  * Row-level security is the second lock: the server's queries name their
@@ -50,7 +55,7 @@ let appPasswordOfB: string;
 async function populatedTenant(): Promise<AdminTenant & { appPasswordId: string }> {
   const admin = await adminTenant(server);
   // The admin has an authenticator app; recovery codes too, from here.
-  dataOf(await admin.console.request(`mutation { regenerateRecoveryCodes { recoveryCodes } }`));
+  dataOf(await admin.console.request(RegenerateRecoveryCodesDocument));
   // A webhook endpoint, which gets a delivery of the app password created next (to an address nothing answers at).
   const endpoint = dataOf(
     await admin.console.request(CreateWebhookEndpointDocument, {
@@ -185,18 +190,7 @@ describe('a query that forgets its tenant', () => {
 
 describe('the server under row-level security', () => {
   it('still finds who signs in across tenants, and answers each admin with their own tenant only', async () => {
-    const USERS = /* GraphQL */ `
-      {
-        users(first: 100) {
-          edges {
-            node {
-              id
-            }
-          }
-        }
-      }
-    `;
-    const ids = dataOf(await a.console.request(USERS)).users.edges.map((e: { node: { id: string } }) => e.node.id);
+    const ids = dataOf(await a.console.request(AdminUsersDocument, { first: 100 })).users.edges.map((e) => e.node.id);
     expect(ids).toEqual([a.admin.id]);
     expect(ids).not.toContain(b.admin.id);
   });

@@ -6,6 +6,7 @@ import { basic, graphqlWithAuthorization } from '../support/app-passwords.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { VIEWER_ID } from '../support/operations.js';
 import { expectScimError, LIST_SCHEMA, scimClient, scimTenant, USER_SCHEMA, userName, type Scim } from '../support/scim.js';
+import { AdminUsersDocument, ApiTokensDocument, AuditEntriesDocument, CreateApiTokenDocument } from '@app-passwords/schema';
 
 /** Who may use /scim/v2 and what a SCIM token may do elsewhere; tenants kept apart; duplicates; discovery; paging. */
 let server: TestServer;
@@ -38,17 +39,17 @@ describe('SCIM tokens', () => {
 
   it('lets a SCIM token do nothing but SCIM, and never with another scope', async () => {
     const { console: admin, token } = await scimTenant(server);
-    const graphql = await graphqlWithAuthorization(server, bearer(token), '{ users(first: 1) { edges { node { id } } } }');
+    const graphql = await graphqlWithAuthorization(server, bearer(token), AdminUsersDocument, { first: 1 });
     expect(graphql.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const audit = await graphqlWithAuthorization(server, bearer(token), '{ auditEvents(first: 1) { edges { cursor } } }');
+    const audit = await graphqlWithAuthorization(server, bearer(token), AuditEntriesDocument, { first: 1 });
     expect(audit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await graphqlWithAuthorization(server, bearer(token), VIEWER_ID)).data?.viewer ?? null).toBeNull();
     expect((await getWith(server, '/export/audit.csv', { authorization: bearer(token) })).status).toBe(403);
 
-    const mixed = await admin.request(`mutation { createApiToken(input: { name: "Both", scopes: [SCIM, AUDIT_READ] }) { token } }`);
+    const mixed = await admin.request(CreateApiTokenDocument, { input: { name: 'Both', scopes: ['SCIM', 'AUDIT_READ'] } });
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'scopes' });
-    const tokens = await admin.request('{ apiTokens { name scopes } }');
-    expect(tokens.data!.apiTokens).toEqual([{ name: 'Entra ID', scopes: ['SCIM'] }]);
+    const tokens = await admin.request(ApiTokensDocument);
+    expect(tokens.data!.apiTokens.map(({ name, scopes }) => ({ name, scopes }))).toEqual([{ name: 'Entra ID', scopes: ['SCIM'] }]);
   });
 });
 

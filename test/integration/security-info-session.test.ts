@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecurityInfoDocument } from '@app-passwords/schema';
+import { print } from 'graphql';
+import { SecurityInfoDocument, ViewerDocument } from '@app-passwords/schema';
 import { sha256 } from '../../server/src/common/secure-random.js';
 import { pgPool } from '../../server/src/db/pg-pool.js';
+import { statementsSent } from '../../server/src/db/statement-count.js';
 import { securityInfoSelect } from '../../server/src/modules/security-info/security-info.read.js';
 import { createTenant, createUser, insertAppPasswords, signedInClient, type TestUser } from '../support/factories.js';
 import type { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { giveTwoStep } from '../support/two-step.js';
 
 /**
  * The console's security-info page is read by the session lookup itself, in
@@ -71,7 +74,9 @@ describe("the security-info page's session lookup", () => {
     await server.db.query('DELETE FROM tenant_policies WHERE tenant_id = $1', [lone.tenantId]);
     const result = await loneClient.request(SecurityInfoDocument);
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
-    expect((await loneClient.request('{ viewer { email } }')).data).toEqual({ viewer: { email: lone.email } });
+    const viewer = await loneClient.request(ViewerDocument);
+    expect(viewer.errors).toBeUndefined();
+    expect(viewer.data?.viewer).toMatchObject({ email: lone.email });
   });
 
   it('reads as the role that calls it, under row-level security, scoped for its own statement only', async () => {
@@ -101,6 +106,44 @@ describe("the security-info page's session lookup", () => {
     } finally {
       connection.release();
     }
+  });
+
+  it('answers exactly what the ordinary lookup and read answer: timestamps, addresses, rotation and two-step included', async () => {
+    const owner = await giveTwoStep(server, await createUser(server.db, await createTenant(server.db)));
+    const [rotating, used] = await insertAppPasswords(server.db, owner, 3);
+    await server.db.query(
+      `UPDATE app_passwords SET expires_at = now() + interval '30 days', last_used_at = now() - interval '1 hour',
+              last_used_ip = '192.0.2.7', previous_valid_until = now() + interval '2 hours', previous_secret_hash = 'not-a-hash',
+              previous_lookup_tag = sha256('rotated'), previous_secret_version = 1 WHERE id = $1`,
+      [rotating],
+    );
+    await server.db.query("UPDATE app_passwords SET last_used_at = now() - interval '3 days', last_used_ip = '2001:db8::5' WHERE id = $1", [
+      used,
+    ]);
+    const ownerClient = await signedInClient(server, owner);
+
+    const before = statementsSent(server.runtimeDb);
+    const carried = await ownerClient.request(SecurityInfoDocument);
+    expect(statementsSent(server.runtimeDb) - before).toBe(1); // the session lookup read the page
+    // One field more than the session lookup can answer: the lookup, then the page's read in the request's transaction.
+    const ordinary = await ownerClient.request(
+      print(SecurityInfoDocument).replace('query SecurityInfo {', 'query SecurityInfoAsUsual {\n  services { key }'),
+    );
+    expect(carried.errors).toBeUndefined();
+    expect(ordinary.errors).toBeUndefined();
+    const page = carried.data!.viewer!;
+    expect(page.securityInfo.twoStep.enabled).toBe(true);
+    // Made in one statement: same creation time, so in no particular order here.
+    const states = page.securityInfo.appPasswords.map((a) => [a.lastUsedIp, a.rotatingUntil !== null, a.expiresAt !== null]);
+    expect(states).toHaveLength(3);
+    expect(states).toEqual(
+      expect.arrayContaining([
+        ['192.0.2.7', true, true],
+        ['2001:db8::5', false, false],
+        [null, false, false],
+      ]),
+    );
+    expect((ordinary.data as { viewer: unknown }).viewer).toEqual(page);
   });
 
   it("installs the module's current read (a change to it needs a migration)", async () => {

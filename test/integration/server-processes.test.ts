@@ -16,11 +16,7 @@ import { GraphQLClient } from '../support/graphql-client.js';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from '../support/server-process.js';
 import { dataOf } from '../support/admin.js';
 import { REVOKE_COUNT, VIEWER_ID } from '../support/operations.js';
-const SIGN_OUT = /* GraphQL */ `
-  mutation {
-    signOut
-  }
-`;
+import { SignOutDocument } from '@app-passwords/schema';
 /**
  * Two instances as an operator deploys them: two `main.ts` processes behind
  * one load balancer (trusted at 127.0.0.1), over one PostgreSQL, with one
@@ -65,7 +61,7 @@ describe('two server processes over one database', () => {
     onB.cookie = onA.cookie;
 
     expect(dataOf(await onB.request(VIEWER_ID)).viewer).toEqual({ id: user.id });
-    expect(dataOf(await onB.request(SIGN_OUT)).signOut).toBe(true);
+    expect(dataOf(await onB.request(SignOutDocument)).signOut).toBe(true);
     expect(dataOf(await onA.request(VIEWER_ID)).viewer).toBeNull();
   });
 

@@ -13,7 +13,9 @@ import {
   type CheckResponse,
 } from '../support/app-passwords.js';
 import { createTenant, createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { GraphQLClient } from '../support/graphql-client.js';
 import { testServerForFile } from '../support/test-server.js';
+import { SignInDocument } from '@app-passwords/schema';
 
 /**
  * Throttling that an attacker cannot turn against users: correct sign-ins
@@ -247,15 +249,9 @@ describe('console sign-ins under attack', () => {
       Array.from({ length: 100 }, () => randomIp()),
       8,
       async (ip) => {
-        const response = await fetch(`${server.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-          body: JSON.stringify({
-            query: 'mutation ($input: SignInInput!) { signIn(input: $input) { twoStepRequired } }',
-            variables: { input: { email: user.email, password: `wrong-${randomSecret()}` } },
-          }),
-        });
-        return response.status;
+        const client = new GraphQLClient(server.url);
+        client.headers['x-forwarded-for'] = ip;
+        return (await client.request(SignInDocument, { input: { email: user.email, password: `wrong-${randomSecret()}` } })).status;
       },
     );
     const row = await throttleRow(server.db, `console:name:${user.email.toLowerCase()}`);

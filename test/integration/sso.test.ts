@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigureIdentityProviderDocument,
+  CreateAppPasswordDocument,
   ReauthenticateDocument,
   RemoveIdentityProviderDocument,
   SignInDocument,
@@ -8,6 +9,7 @@ import {
   SingleSignOnDocument,
   SsoFailure,
   UpdateTenantPolicyDocument,
+  ViewerDocument,
 } from '@app-passwords/schema';
 import { Role } from '../../server/src/modules/users/user.entity.js';
 import { auditRows, dataOf } from '../support/admin.js';
@@ -20,7 +22,6 @@ import {
   consoleOf,
   CLIENT_ID,
   clientSecret,
-  CONFIGURE,
   FormBrowser,
   SECOND_CLIENT_ID,
   ssoDomain,
@@ -59,8 +60,7 @@ const people = {
 let a: SsoTenant;
 let b: SsoTenant;
 
-const VIEWER = `query { viewer { email role signedInThroughProvider twoStepRequiredForAdmin } }`;
-const CREATE_APP_PASSWORD = `mutation { createAppPassword(input: { name: "Mail on my phone" }) { appPassword { id } } }`;
+const addAppPassword = (console: GraphQLClient) => console.request(CreateAppPasswordDocument, { input: { name: 'Mail on my phone' } });
 
 const signIn = (who: TestAccount, browser?: FormBrowser) => signInThroughProvider(server, who, browser);
 
@@ -86,7 +86,7 @@ beforeAll(async () => {
   a = await ssoTenant(server, provider, secret, { domain: domainA });
   // Saved again: an accepted acr, the secret left out (kept).
   dataOf(
-    await a.console.request(CONFIGURE, {
+    await a.console.request(ConfigureIdentityProviderDocument, {
       input: { issuer: provider.issuer, clientId: CLIENT_ID, displayName: 'Test IdP', acceptedAcrValues: ['gold'] },
     }),
   );
@@ -106,7 +106,7 @@ describe('signing in through the provider', () => {
   it('opens a console session for a provisioned user, after the provider’s own login page', async () => {
     const { browser, end } = await signIn(people.alice);
     expect(end).toMatchObject({ status: 302, location: '/security-info', error: null });
-    const viewer = dataOf(await consoleOf(server, browser).request(VIEWER)).viewer;
+    const viewer = dataOf(await consoleOf(server, browser).request(ViewerDocument)).viewer;
     expect(viewer).toMatchObject({ email: people.alice.email, role: 'USER', signedInThroughProvider: true });
     const [user] = await server.db.query('SELECT last_sign_in_at FROM users WHERE email = $1', [people.alice.email]);
     expect(user.last_sign_in_at).toBeInstanceOf(Date);
@@ -115,9 +115,9 @@ describe('signing in through the provider', () => {
   it('counts amr mfa/otp or an accepted acr as two-step verification, for app passwords and admin work', async () => {
     // Tenant A lets only users with two-step verification create app passwords.
     const withOtp = consoleOf(server, (await signIn(people.mfa)).browser);
-    expect(GraphQLClient.code(await withOtp.request(CREATE_APP_PASSWORD))).toBeUndefined();
+    expect(GraphQLClient.code(await addAppPassword(withOtp))).toBeUndefined();
     const passwordOnly = consoleOf(server, (await signIn(people.alice)).browser);
-    expect(GraphQLClient.code(await passwordOnly.request(CREATE_APP_PASSWORD))).toBe('TWO_STEP_REQUIRED');
+    expect(GraphQLClient.code(await addAppPassword(passwordOnly))).toBe('TWO_STEP_REQUIRED');
 
     for (const [who, required] of [
       [people.adminWithMfa, false],
@@ -125,7 +125,7 @@ describe('signing in through the provider', () => {
       [people.adminWithPassword, true],
     ] as const) {
       const admin = consoleOf(server, (await signIn(who)).browser);
-      const viewer = dataOf(await admin.request(VIEWER)).viewer;
+      const viewer = dataOf(await admin.request(ViewerDocument)).viewer!;
       expect({ who: who.login, required: viewer.twoStepRequiredForAdmin }).toEqual({ who: who.login, required });
       const users = await admin.request(SingleSignOnDocument);
       expect({ who: who.login, code: GraphQLClient.code(users) }).toEqual({
@@ -138,7 +138,10 @@ describe('signing in through the provider', () => {
   it('creates a USER at the first sign-in where the tenant says so', async () => {
     const { browser, end } = await signIn(people.newcomer);
     expect(end).toMatchObject({ location: '/security-info', error: null });
-    expect(dataOf(await consoleOf(server, browser).request(VIEWER)).viewer).toMatchObject({ email: people.newcomer.email, role: 'USER' });
+    expect(dataOf(await consoleOf(server, browser).request(ViewerDocument)).viewer).toMatchObject({
+      email: people.newcomer.email,
+      role: 'USER',
+    });
     const [row] = await server.db.query(
       `SELECT display_name, role, tenant_id, source, password_hash IS NULL AS "noPassword", last_sign_in_at IS NOT NULL AS "signedIn"
          FROM users WHERE email = $1`,
@@ -270,7 +273,7 @@ describe('confirming who you are goes through the provider again', () => {
   it('lets an old sign-in create an app password after a fresh round trip (prompt=login, max_age=0)', async () => {
     const { browser } = await signIn(people.mfa);
     const console = await ageSession(browser);
-    expect(GraphQLClient.code(await console.request(CREATE_APP_PASSWORD))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(GraphQLClient.code(await addAppPassword(console))).toBe('REAUTHENTICATION_REQUIRED');
     // The password is not the way for this session.
     expect(GraphQLClient.code(await console.request(ReauthenticateDocument, { input: { password: 'whatever-it-was' } }))).toBe('FORBIDDEN');
 
@@ -283,7 +286,7 @@ describe('confirming who you are goes through the provider again', () => {
     });
     const back = await throughProvider(browser, server, authorize.href, people.mfa);
     expect(await callback(browser, back)).toMatchObject({ location: next, error: null });
-    expect(GraphQLClient.code(await console.request(CREATE_APP_PASSWORD))).toBeUndefined();
+    expect(GraphQLClient.code(await addAppPassword(console))).toBeUndefined();
   });
 
   it('refuses another account at the provider than the session’s', async () => {
@@ -292,7 +295,7 @@ describe('confirming who you are goes through the provider again', () => {
     const started = await browser.request(`${server.url}/auth/oidc/start?reauthenticate=1&next=/security-info`);
     const back = await throughProvider(browser, server, started.headers.get('location')!, people.alice);
     expect(await callback(browser, back)).toMatchObject({ location: `/security-info?sso_error=${SsoFailure.WRONG_ACCOUNT}` });
-    expect(GraphQLClient.code(await consoleOf(server, browser).request(CREATE_APP_PASSWORD))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(GraphQLClient.code(await addAppPassword(consoleOf(server, browser)))).toBe('REAUTHENTICATION_REQUIRED');
   });
 });
 

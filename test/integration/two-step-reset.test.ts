@@ -7,32 +7,14 @@ import { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { enrollTwoStep, totpCode } from '../support/two-step.js';
 import { VIEWER_ID } from '../support/operations.js';
-import { CompleteSignInDocument, SignInDocument } from '@app-passwords/schema';
+import {
+  AdminUsersDocument,
+  CompleteSignInDocument,
+  ReauthenticateDocument,
+  ResetTwoStepVerificationDocument,
+  SignInDocument,
+} from '@app-passwords/schema';
 
-const RESET = /* GraphQL */ `
-  mutation ($input: ResetTwoStepVerificationInput!) {
-    resetTwoStepVerification(input: $input) {
-      user {
-        id
-        twoStepEnabled
-      }
-      revokedAppPasswords
-      signedOutSessions
-    }
-  }
-`;
-const USERS = /* GraphQL */ `
-  query {
-    users(first: 50) {
-      edges {
-        node {
-          id
-          twoStepEnabled
-        }
-      }
-    }
-  }
-`;
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -73,8 +55,8 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
       dataOf(await pending.request(SignInDocument, { input: { email: user.email, password: user.password } })).signIn.twoStepRequired,
     ).toBe(true);
 
-    const reset = dataOf(await console.request(RESET, { input: { userId: user.id } })).resetTwoStepVerification;
-    expect(reset).toEqual({ user: { id: user.id, twoStepEnabled: false }, revokedAppPasswords: 0, signedOutSessions: 2 });
+    const reset = dataOf(await console.request(ResetTwoStepVerificationDocument, { input: { userId: user.id } })).resetTwoStepVerification;
+    expect(reset).toMatchObject({ user: { id: user.id, twoStepEnabled: false }, revokedAppPasswords: 0, signedOutSessions: 2 });
 
     expect(await twoStepRows(user)).toEqual({ authenticators: 0, recoveryCodes: 0 });
     for (const client of [user.console, elsewhere]) expect(dataOf(await client.request(VIEWER_ID)).viewer).toBeNull();
@@ -85,7 +67,10 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
     expect((await auditRows(server.db, tenant.id, 'two_step.reset')).map((e) => [e.actor_user_id, e.target_user_id, e.details])).toEqual([
       [admin.id, user.id, { revokedAppPasswords: 0, signedOutSessions: 2 }],
     ]);
-    const listed = dataOf(await console.request(USERS)).users.edges.map((e: any) => e.node);
+    const listed = dataOf(await console.request(AdminUsersDocument, { first: 50 })).users.edges.map(({ node }) => ({
+      id: node.id,
+      twoStepEnabled: node.twoStepEnabled,
+    }));
     expect(listed).toEqual(
       expect.arrayContaining([
         { id: user.id, twoStepEnabled: false },
@@ -113,7 +98,7 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
     const appPassword = await createAppPassword(server, user, { console: user.console });
     const authorization = basic(user.email, appPassword.password);
 
-    const refused = await console.request(RESET, { input: { userId: user.id } });
+    const refused = await console.request(ResetTwoStepVerificationDocument, { input: { userId: user.id } });
     expect(GraphQLClient.code(refused)).toBe('TWO_STEP_NEEDED_BY_APP_PASSWORDS');
     expect(refused.errors?.[0]?.extensions?.appPasswords).toBe(1);
     expect(await twoStepRows(user)).toEqual({ authenticators: 1, recoveryCodes: 10 });
@@ -121,7 +106,9 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
     expect((await checkBasic(server, authorization)).status).toBe(204);
     expect(await auditRows(server.db, tenant.id, 'two_step.reset')).toEqual([]);
 
-    const reset = dataOf(await console.request(RESET, { input: { userId: user.id, deleteAppPasswords: true } })).resetTwoStepVerification;
+    const reset = dataOf(
+      await console.request(ResetTwoStepVerificationDocument, { input: { userId: user.id, deleteAppPasswords: true } }),
+    ).resetTwoStepVerification;
     expect(reset.revokedAppPasswords).toBe(1);
     expect((await checkBasic(server, authorization)).status).toBe(401);
     const [revoked] = await auditRows(server.db, tenant.id, 'app_password.revoked');
@@ -133,7 +120,9 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
     const { tenant, console } = await adminTenant(server);
     const user = await enrolledUser(tenant);
     const appPassword = await createAppPassword(server, user, { console: user.console });
-    const reset = dataOf(await console.request(RESET, { input: { userId: user.id, deleteAppPasswords: true } })).resetTwoStepVerification;
+    const reset = dataOf(
+      await console.request(ResetTwoStepVerificationDocument, { input: { userId: user.id, deleteAppPasswords: true } }),
+    ).resetTwoStepVerification;
     expect(reset.revokedAppPasswords).toBe(0);
     expect((await checkBasic(server, basic(user.email, appPassword.password))).status).toBe(204);
   });
@@ -141,12 +130,12 @@ describe('an admin resets a locked-out user’s two-step verification', () => {
   it('gives a locked-out admin a way back: reset by another admin, they sign in with the password and must set up a new app before admin work', async () => {
     const { tenant, console } = await adminTenant(server);
     const lockedOut = await createAdmin(server, tenant);
-    dataOf(await console.request(RESET, { input: { userId: lockedOut.id } }));
+    dataOf(await console.request(ResetTwoStepVerificationDocument, { input: { userId: lockedOut.id } }));
 
     const back = await signedInClient(server, { ...lockedOut, twoStep: undefined });
-    expect(GraphQLClient.code(await back.request(USERS))).toBe('TWO_STEP_REQUIRED');
+    expect(GraphQLClient.code(await back.request(AdminUsersDocument, { first: 50 }))).toBe('TWO_STEP_REQUIRED');
     await enrollTwoStep(back);
-    expect((await back.request(USERS)).errors).toBeUndefined();
+    expect((await back.request(AdminUsersDocument, { first: 50 })).errors).toBeUndefined();
   });
 });
 
@@ -155,15 +144,13 @@ describe('what a reset needs', () => {
     const { tenant, admin, console } = await adminTenant(server);
     const user = await enrolledUser(tenant);
     await ageSignIn(admin);
-    expect(GraphQLClient.code(await console.request(RESET, { input: { userId: user.id } }))).toBe('REAUTHENTICATION_REQUIRED');
+    expect(GraphQLClient.code(await console.request(ResetTwoStepVerificationDocument, { input: { userId: user.id } }))).toBe(
+      'REAUTHENTICATION_REQUIRED',
+    );
     expect(await twoStepRows(user)).toEqual({ authenticators: 1, recoveryCodes: 10 });
 
-    dataOf(
-      await console.request(`mutation ($password: String!) { reauthenticate(input: { password: $password }) { authenticatedAt } }`, {
-        password: admin.password,
-      }),
-    );
-    expect((await console.request(RESET, { input: { userId: user.id } })).errors).toBeUndefined();
+    dataOf(await console.request(ReauthenticateDocument, { input: { password: admin.password } }));
+    expect((await console.request(ResetTwoStepVerificationDocument, { input: { userId: user.id } })).errors).toBeUndefined();
   });
 
   it('two-step verification of the admin’s own, even where the policy lets admins work without it', async () => {
@@ -171,8 +158,10 @@ describe('what a reset needs', () => {
     const admin = await createUser(server.db, tenant, { role: Role.TENANT_ADMIN });
     const console = await signedInClient(server, admin);
     const user = await enrolledUser(tenant);
-    expect((await console.request(USERS)).errors).toBeUndefined();
-    expect(GraphQLClient.code(await console.request(RESET, { input: { userId: user.id } }))).toBe('TWO_STEP_REQUIRED');
+    expect((await console.request(AdminUsersDocument, { first: 50 })).errors).toBeUndefined();
+    expect(GraphQLClient.code(await console.request(ResetTwoStepVerificationDocument, { input: { userId: user.id } }))).toBe(
+      'TWO_STEP_REQUIRED',
+    );
     expect(await twoStepRows(user)).toEqual({ authenticators: 1, recoveryCodes: 10 });
     expect(await auditRows(server.db, tenant.id, 'two_step.reset')).toEqual([]);
   });
@@ -181,7 +170,7 @@ describe('what a reset needs', () => {
     const { tenant, admin, console } = await adminTenant(server);
     const plain = await createUser(server.db, tenant);
     for (const userId of [admin.id, plain.id, 'not-an-id']) {
-      const refused = await console.request(RESET, { input: { userId } });
+      const refused = await console.request(ResetTwoStepVerificationDocument, { input: { userId } });
       expect(GraphQLClient.code(refused), userId).toBe('BAD_USER_INPUT');
       expect(refused.errors?.[0]?.extensions?.field).toBe('userId');
     }
@@ -193,7 +182,9 @@ describe('what a reset needs', () => {
     const { console } = await adminTenant(server);
     const other = await createTenant(server.db);
     const stranger = await enrolledUser(other);
-    expect(GraphQLClient.code(await console.request(RESET, { input: { userId: stranger.id } }))).toBe('NOT_FOUND');
+    expect(GraphQLClient.code(await console.request(ResetTwoStepVerificationDocument, { input: { userId: stranger.id } }))).toBe(
+      'NOT_FOUND',
+    );
     expect(await twoStepRows(stranger)).toEqual({ authenticators: 1, recoveryCodes: 10 });
     expect(dataOf(await stranger.console.request(VIEWER_ID)).viewer).toEqual({ id: stranger.id });
     expect(await auditRows(server.db, other.id, 'two_step.reset')).toEqual([]);

@@ -13,7 +13,7 @@ import { createEmptyDatabase, type OwnDatabase } from './databases.js';
 import { createTenant, createUser } from './factories.js';
 import { integrationFile, requestFrom, startUpstream, trustedProxiesIn, type RunningProxy, type Upstream } from './proxies.js';
 import { startTestServer, type TestServer } from './test-server.js';
-import { DeleteAppPasswordDocument } from '@app-passwords/schema';
+import { DeleteAppPasswordDocument, SecurityInfoDocument } from '@app-passwords/schema';
 
 export interface ProxySnippet {
   /** The file under integrations/ that operators copy. */
@@ -25,18 +25,6 @@ export interface ProxySnippet {
   /** Whether the proxy hands App Passwords' Retry-After to the client with a refusal. */
   passesRetryAfter: boolean;
 }
-const LAST_USED = /* GraphQL */ `
-  query {
-    viewer {
-      securityInfo {
-        appPasswords {
-          id
-          lastUsedIp
-        }
-      }
-    }
-  }
-`;
 const X_AUTH = ['x-auth-user', 'x-auth-user-id', 'x-auth-tenant-id', 'x-auth-app-password-id'];
 /** What a client may try to slip past the proxy: App Passwords' own four, and one the service might trust. */
 const FORGED = {
@@ -192,8 +180,10 @@ export function describeProxySnippet(snippet: ProxySnippet): void {
       const { response, reached } = await call(client, { ...claims, authorization });
       expect(response.status).toBe(200);
       expect(reached[0]!.headers['x-forwarded-for']).toBe(client);
-      const listed = await appPassword.console.request(LAST_USED);
-      expect(listed.data?.viewer.securityInfo.appPasswords).toEqual([{ id: appPassword.id, lastUsedIp: client }]);
+      const listed = await appPassword.console.request(SecurityInfoDocument);
+      expect(listed.data?.viewer?.securityInfo.appPasswords.map(({ id, lastUsedIp }) => ({ id, lastUsedIp }))).toEqual([
+        { id: appPassword.id, lastUsedIp: client },
+      ]);
 
       expectRefused((await call(client, { ...claims, authorization: basic(user.email, randomSecret()) })).response);
       expect(outcomesOf(await signInEventsByIp(server, client))).toEqual(['SUCCESS', 'WRONG_PASSWORD']);

@@ -6,6 +6,7 @@ import type { RunningOidcProvider, TestAccount } from './oidc-provider.js';
 import { recordCookies, recordSecret } from './secrets.js';
 import type { TestServer } from './test-server.js';
 import { Role } from '../../server/src/modules/users/user.entity.js';
+import { ConfigureIdentityProviderDocument } from '@app-passwords/schema';
 
 /** The client this server is registered as at the test provider, and the provider's second client. */
 export const CLIENT_ID = 'app-passwords-console';
@@ -45,10 +46,6 @@ export interface SsoTenant {
   console: GraphQLClient;
 }
 
-export const CONFIGURE = `mutation ($input: ConfigureIdentityProviderInput!) {
-  configureIdentityProvider(input: $input) { identityProvider { issuer clientId signInClaim displayName acceptedAcrValues userCreation } }
-}`;
-
 /** A tenant of its own domain whose admin (with two-step verification) configured the provider. */
 export async function ssoTenant(
   server: TestServer,
@@ -69,7 +66,7 @@ export async function ssoTenant(
   const admin = { ...created, email };
   const console = await signedInClient(server, admin);
   dataOf(
-    await console.request(CONFIGURE, {
+    await console.request(ConfigureIdentityProviderDocument, {
       input: {
         issuer: provider.issuer,
         clientId: options.clientId ?? CLIENT_ID,

@@ -126,25 +126,28 @@ export interface AppPasswordRow {
   used_services: string[];
 }
 
-/** Those columns as `json_agg` writes them: timestamps (the columns named `…_at` or `…_until`) as ISO 8601 text. */
-export type AppPasswordJson = { [K in keyof AppPasswordRow]: AppPasswordRow[K] extends Date | null ? string | null : AppPasswordRow[K] };
-
-/** A column that holds a timestamp, by this schema's naming (`created_at`, `previous_valid_until` …). */
-const TIMESTAMP_COLUMN = /_(at|until)$/;
+/** Those columns as `json_agg` writes them: timestamps as ISO 8601 text. */
+export type AppPasswordJson = {
+  [K in keyof AppPasswordRow]: AppPasswordRow[K] extends Date
+    ? string
+    : AppPasswordRow[K] extends Date | null
+      ? string | null
+      : AppPasswordRow[K];
+};
 
 /**
  * The row a JSON object of those columns stands for: a list read as one JSON
- * value costs a fraction of a row per app password to parse. Every column
- * named `…_at` or `…_until` is a timestamp and becomes a Date, to the millisecond as
- * node-postgres would make it (JavaScript drops the microseconds alike).
+ * value costs a fraction of a row per app password to parse. Its timestamps
+ * become Dates, to the millisecond as node-postgres would make them
+ * (JavaScript drops the microseconds alike).
  */
 export function appPasswordRowFromJson(json: AppPasswordJson): AppPasswordRow {
-  const row: Record<string, unknown> = json;
-  for (const key in row) {
-    const value = row[key];
-    if (typeof value === 'string' && TIMESTAMP_COLUMN.test(key)) row[key] = new Date(value);
-  }
-  return row as unknown as AppPasswordRow;
+  const row = json as unknown as AppPasswordRow;
+  row.created_at = new Date(json.created_at);
+  row.expires_at = json.expires_at === null ? null : new Date(json.expires_at);
+  row.last_used_at = json.last_used_at === null ? null : new Date(json.last_used_at);
+  row.rotating_until = json.rotating_until === null ? null : new Date(json.rotating_until);
+  return row;
 }
 
 /** The app password those columns describe. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { GraphQLRequest, GraphQLResponse } from '@apollo/server';
 import type express from 'express';
 import { Kind, parse } from 'graphql';
-import type { Actor } from '../../common/context.js';
+import type { Actor, Context } from '../../common/context.js';
 import type { Logger } from '../../common/logger.js';
 import { requestLocals } from '../operations/http-requests.js';
 
@@ -76,11 +76,17 @@ export function firstAnswerElement(answer: string | undefined): string {
   return answer === undefined ? '' : `<script type="application/json" id="${FIRST_ANSWER_ID}">${jsonForScriptElement(answer)}</script>`;
 }
 
+/** Who sends a GraphQL request, and what their session lookup read beside it (the security-info page's statement). */
+export interface GraphQLCaller {
+  actor: Actor | null;
+  carried?: Context['carried'];
+}
+
 export interface FirstAnswerSources {
-  /** Who is calling, exactly as /graphql finds out; throws when that cannot be known (the database away). */
-  identifyCaller: (req: express.Request) => Promise<Actor | null>;
-  /** Runs `request` as /graphql would for `actor`: the same schema, plugins, transaction and error masking. */
-  execute: (request: GraphQLRequest, req: express.Request, res: express.Response, actor: Actor) => Promise<GraphQLResponse>;
+  /** Who would send `request`, exactly as /graphql finds out; throws when that cannot be known (the database away). */
+  identifyCaller: (req: express.Request, request: GraphQLRequest) => Promise<GraphQLCaller>;
+  /** Runs `request` as /graphql would for `caller`: the same schema, plugins, transaction and error masking. */
+  execute: (request: GraphQLRequest, req: express.Request, res: express.Response, caller: GraphQLCaller) => Promise<GraphQLResponse>;
   logger: Logger;
 }
 
@@ -95,9 +101,9 @@ export interface FirstAnswerSources {
 export function createAnswerFirstRequest(sources: FirstAnswerSources): AnswerFirstRequest {
   return async (req, res, request) => {
     try {
-      const actor = await sources.identifyCaller(req);
-      if (actor?.signedInWith !== 'session') return undefined;
-      const { body } = await sources.execute(request, req, res, actor);
+      const caller = await sources.identifyCaller(req, request);
+      if (caller.actor?.signedInWith !== 'session') return undefined;
+      const { body } = await sources.execute(request, req, res, caller);
       if (body.kind !== 'single' || body.singleResult.errors?.length || !body.singleResult.data) return undefined;
       return JSON.stringify(body.singleResult);
     } catch (error) {

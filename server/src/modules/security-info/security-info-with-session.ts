@@ -2,7 +2,7 @@ import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { SessionActor } from '../../common/context.js';
 import { GRAPHQL_LIMITS } from '../../common/graphql-limits.js';
-import { lookUpSession, SESSION_COLUMNS, sessionActorOf, type SessionRow } from '../sign-in/session-lookup.js';
+import { lookUpSession, sessionActorOf, sessionLookupSql, type SessionRow } from '../sign-in/session-lookup.js';
 import type { SecurityInfoRow } from './security-info.read.js';
 
 /** What a query may select for the session lookup to answer it whole: a field's own fields, or `true` for a leaf. */
@@ -99,10 +99,7 @@ const MAX_KEPT = 500;
 /** The console's SecurityInfo operation is about 1 kB; a longer text is not the page. */
 const MAX_TEXT = 8_192;
 
-const SECURITY_INFO_FOR_SESSION_SQL =
-  `SELECT ${SESSION_COLUMNS}, app_passwords_enabled, max_app_passwords_per_user, require_two_step_for_app_passwords, catalog, ` +
-  'allowed_services, require_networks, max_lifetime_days, two_step_enabled_at, recovery_codes_left, app_passwords ' +
-  'FROM security_info_for_session($1, $2)';
+const SECURITY_INFO_FOR_SESSION_SQL = sessionLookupSql('security_info_for_session');
 
 /**
  * The console's security-info page in one round trip (issue 16): when a
@@ -146,7 +143,10 @@ export class SessionWithSecurityInfo {
           token,
         );
         // No policy row (null columns): the resolver reads the ordinary way, and says so as it always did.
-        carrying.securityInfo = row?.app_passwords ? row : undefined;
+        if (row?.app_passwords) {
+          if (row.two_step_enabled_at !== null) row.two_step_enabled_at = new Date(row.two_step_enabled_at);
+          carrying.securityInfo = row;
+        }
         return row && sessionActorOf(row);
       },
     };

@@ -8,7 +8,7 @@ import { normaliseTotpCode } from '../two-step/two-step.secret.js';
 import type { SecondFactor, TwoStepService } from '../two-step/two-step.service.js';
 import { User, UserStatus, type Role } from '../users/user.entity.js';
 import { Session, type AuthenticationMethod } from './session.entity.js';
-import { lookUpSession, SESSION_COLUMNS, sessionActorOf } from './session-lookup.js';
+import { lookUpSession, sessionActorOf, sessionLookupSql } from './session-lookup.js';
 import type { ConsoleAttempts } from './console-attempts.js';
 import { SignInCredential, SignInOutcome } from './sign-in-log.js';
 import { passwordCounters, twoStepCodeCounters, type SignInThrottle } from './sign-in-throttle.js';
@@ -24,7 +24,7 @@ interface ConsoleSignInRow {
   status: UserStatus;
 }
 
-const SESSION_FOR_TOKEN_SQL = `SELECT ${SESSION_COLUMNS} FROM session_for_token($1, $2)`;
+const SESSION_FOR_TOKEN_SQL = sessionLookupSql('session_for_token');
 
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 /** Between the password and the code: long enough to open an authenticator app, short enough to be useless later. */
