@@ -64,8 +64,12 @@ export function revokeOnSql(unusedSince: string, days: string, noticedAt: string
   return `greatest(${dueOn}, ((${noticedAt}) AT TIME ZONE 'UTC')::date + ${UNUSED_NOTICE_DAYS})`;
 }
 
-/** An app password's "unused since", in SQL over `ap` (matches index app_passwords_tenant_id_unused_since_idx). */
-export const unusedSinceSql = (ap: string) => `coalesce(${ap}.last_used_at, ${ap}.created_at)`;
+/**
+ * An app password's "unused since" (its last use, or its creation when never used), in SQL over `ap`: the stored
+ * column `coalesce(last_used_at, created_at)` (migration UnusedSinceColumn), which index
+ * app_passwords_tenant_id_unused_since_idx serves under row-level security, where the expression would be a filter.
+ */
+export const unusedSinceSql = (ap: string) => `${ap}.unused_since`;
 
 /**
  * Expiry reminders, latest first: each is sent once, when the app password

@@ -9,12 +9,12 @@ import { revokeUnusedAfterDaysProblem } from '../tenant-policies/tenant-policy.r
 import {
   EXPIRY_REMINDER_DAYS,
   expiryReminderDueSql,
-  revokeOnSql,
   unusedMoments,
   unusedSinceSql,
   type ExpiryReminderDays,
   type UnusedMoments,
 } from './app-password-cleanup.rules.js';
+import { noticeCtes, noticeDueSql, noticeInBlockOrder, noticeSweepIsCheaper } from './unused-notices.js';
 import { lookUpByKey, revocableSql, revokeInBlockOrder, revokePicked, sweepIsCheaper } from './unused-revocation.js';
 
 /** The job's name in tenant_jobs. */
@@ -139,7 +139,16 @@ export class AppPasswordCleanupService {
       done.revoked = (await sweepIsCheaper(this.db, tenantId, moments))
         ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize)
         : await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
-      done.noticed = await this.inBatches(tenantId, (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after));
+      // The first batch in the order of "unused since" (after the revocations, its index still holds the app passwords
+      // just revoked, and only a scan learns there is nothing to tell); when it is full, maybe the rest by a sweep.
+      done.noticed = await this.inBatches(
+        tenantId,
+        (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after),
+        async () =>
+          (await noticeSweepIsCheaper(this.db, tenantId, moments))
+            ? noticeInBlockOrder(this.db, tenantId, days, moments, this.batchSize)
+            : null,
+      );
     }
     if (policy.expiryReminders) {
       for (const reminder of EXPIRY_REMINDER_DAYS) {
@@ -155,14 +164,23 @@ export class AppPasswordCleanupService {
     return done;
   }
 
-  /** Runs `batch` in transactions of its own, from where the last one stopped, until one takes fewer than a full batch. */
-  private async inBatches(tenantId: string, batch: (m: EntityManager, after: Key) => Promise<Batch>): Promise<number> {
+  /**
+   * Runs `batch` in transactions of its own, from where the last one stopped, until one takes fewer than a full batch.
+   * After a full first batch, `rest` may do the rest another way (returning how many), or not (null).
+   */
+  private async inBatches(
+    tenantId: string,
+    batch: (m: EntityManager, after: Key) => Promise<Batch>,
+    rest?: () => Promise<number | null>,
+  ): Promise<number> {
     let total = 0;
     let after = START;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const { count, taken, last } = await withTenant(this.db, tenantId, (m) => batch(m, after));
       total += count;
       if (!last || taken < this.batchSize) return total;
+      const others = first && rest ? await rest() : null;
+      if (others !== null) return total + others;
       after = last;
     }
   }
@@ -231,36 +249,14 @@ export class AppPasswordCleanupService {
 
   /**
    * Tells owners, once, of app passwords that will be due within 7 days: one without a notice, or whose notice is older
-   * than its last use (replaced).
+   * than its last use (replaced). In the order of "unused since" (most of a big tenant at once: unused-notices.ts).
    */
   private notice(m: EntityManager, tenantId: string, days: number, noticeIfUnusedSince: Date, after: Key) {
     const q = new SqlParams();
     const tenant = q.p(tenantId);
-    const where = `ap.tenant_id = ${tenant} AND ${unusedSince} <= ${q.p(noticeIfUnusedSince)}
-                   AND NOT EXISTS (SELECT 1 FROM app_password_unused_notices n
-                                    WHERE n.app_password_id = ap.id AND n.noticed_at > coalesce(ap.last_used_at, '-infinity'))`;
+    const where = noticeDueSql(q, tenant, noticeIfUnusedSince);
     const pick = this.pick(q, 'app_passwords ap', [unusedSince, 'ap.id'], where, after, '', ', ap.name, ap.user_id');
-    const policyDays = q.p(days);
-    return this.countWithLast(
-      m,
-      q,
-      `picked AS (${pick}),
-       noticed AS (
-         INSERT INTO app_password_unused_notices AS n (tenant_id, app_password_id, noticed_at)
-         SELECT ${tenant}::uuid, id, now() FROM picked
-         ON CONFLICT (app_password_id) DO UPDATE SET noticed_at = EXCLUDED.noticed_at
-         RETURNING n.app_password_id
-       ), logged AS (
-         INSERT INTO audit_events (tenant_id, action, actor_type, target_user_id, app_password_id, app_password_name, details)
-         SELECT ${tenant}::uuid, ${q.p(AuditAction.APP_PASSWORD_UNUSED_NOTICE)}, 'system', p.user_id, p.id, p.name,
-                jsonb_build_object('revokeOn', ${revokeOnSql('p.key_at', `${policyDays}::int`, 'now()')}::text,
-                                   'unusedDays', floor(extract(epoch FROM now() - p.key_at) / 86400)::int,
-                                   'revokeUnusedAfterDays', ${policyDays}::int)
-           FROM picked p JOIN noticed ON noticed.app_password_id = p.id
-         RETURNING 1
-       )`,
-      'logged',
-    );
+    return this.countWithLast(m, q, `picked AS (${pick}), ${noticeCtes(q, tenant, days)}`, 'logged');
   }
 
   /** Reminds owners, once per reminder, of app passwords that expire within `reminder` days. */

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { deleteAppPasswords } from '../app-passwords/app-password-revocation.js';
+import { inWindowSql, sweepInBlockOrder } from './block-sweep.js';
 import { unusedSinceSql, type UnusedMoments } from './app-password-cleanup.rules.js';
 
 /**
@@ -11,11 +12,9 @@ import { unusedSinceSql, type UnusedMoments } from './app-password-cleanup.rules
  *
  * Two orders, the cheaper one for the tenant. When its due app passwords
  * outnumber the pages of app_passwords (a big tenant: most pages hold several),
- * the table is swept in block order, each page read and written once; taken in
- * the notices' order, the rows are at random in the heap, and each page comes
- * back into memory (and into the write-ahead log) once per row on it. For a
- * few app passwords, a sweep would read the whole table for them: the notices'
- * index finds them (the service's keyset batches).
+ * the table is swept in block order (block-sweep.ts). For a few app passwords,
+ * a sweep would read the whole table for them: the notices' index finds them
+ * (the service's keyset batches).
  */
 
 const unusedSince = unusedSinceSql('ap');
@@ -56,8 +55,8 @@ export function revokePicked(m: EntityManager, tenantId: string, tids: string[],
   });
 }
 
-/** Whether a sweep of the table in block order is the cheaper way for this tenant today. */
-export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<boolean> {
+/** How many of the tenant's app passwords are due today (by their notices), and how many pages app_passwords has. */
+async function countDue(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<{ due: number; pages: number }> {
   const [row]: [{ due: number; pages: number }] = await withTenant(db, tenantId, (m) =>
     m.query(
       `SELECT (SELECT count(*)::int FROM app_password_unused_notices n
@@ -66,53 +65,36 @@ export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: 
       [tenantId, moments.revokeIfNoticedBefore],
     ),
   );
-  return row.pages > 0 && row.due >= row.pages;
+  return row;
+}
+
+/** Whether a sweep of the table in block order is the cheaper way for this tenant today. */
+export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<boolean> {
+  const { due, pages } = await countDue(db, tenantId, moments);
+  return pages > 0 && due >= pages;
 }
 
 /**
- * Revokes the tenant's due app passwords sweeping app_passwords in block order: each batch (a transaction of its own)
- * takes at most `batchSize` of them from a window of blocks that holds about that many rows, in row-address order,
- * skipping rows another transaction holds. Rows that move behind the sweep meanwhile were used: not due. Returns how
- * many went.
+ * Revokes the tenant's due app passwords sweeping app_passwords in block order (block-sweep.ts): each batch takes at
+ * most `batchSize` of them, skipping rows another transaction holds. Rows that move behind the sweep meanwhile were
+ * used: not due. Returns how many went.
  */
 export async function revokeInBlockOrder(db: DataSource, tenantId: string, moments: UnusedMoments, batchSize: number): Promise<number> {
-  const [table]: [{ pages: number; per_page: number }] = await db.query(
-    `SELECT (pg_relation_size('app_passwords') / current_setting('block_size')::int)::int AS pages,
-            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 1 END AS per_page
-       FROM pg_class c WHERE c.oid = 'app_passwords'::regclass`,
-  );
-  const window = Math.max(1, Math.ceil(batchSize / table.per_page));
-  let total = 0;
-  let after = '(0,0)';
-  let block = 0;
-  while (block < table.pages) {
-    const end = `(${block + window},0)`;
-    const picked = await withTenant(db, tenantId, async (m) => {
-      await lookUpByKey(m);
-      const q = new SqlParams();
-      const rows: Array<{ tid: string }> = await m.query(
-        `SELECT ap.ctid::text AS tid FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id
-          WHERE ap.ctid > ${q.p(after)}::tid AND ap.ctid < ${q.p(end)}::tid AND ap.tenant_id = ${q.p(tenantId)}
-            AND ${revocableSql(q, tenantId, moments)}
-          ORDER BY ap.ctid LIMIT ${q.p(batchSize)} FOR UPDATE OF ap SKIP LOCKED`,
-        q.values,
-      );
-      if (rows.length > 0)
-        total += await revokePicked(
-          m,
-          tenantId,
-          rows.map((r) => r.tid),
-          moments,
-        );
-      return rows;
-    });
-    if (picked.length < batchSize) {
-      after = `(${block + window - 1},65535)`;
-      block += window;
-    } else {
-      after = picked[picked.length - 1]!.tid;
-      block = Number(/^\((\d+),/.exec(after)![1]);
-    }
-  }
-  return total;
+  const { due, pages } = await countDue(db, tenantId, moments);
+  return sweepInBlockOrder(db, tenantId, due / pages, batchSize, async (m, window) => {
+    await lookUpByKey(m);
+    const q = new SqlParams();
+    const rows: Array<{ tid: string }> = await m.query(
+      `SELECT ap.ctid::text AS tid FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id
+        WHERE ${inWindowSql(q, window)} AND ap.tenant_id = ${q.p(tenantId)} AND ${revocableSql(q, tenantId, moments)}
+        ORDER BY ap.ctid LIMIT ${q.p(batchSize)} FOR UPDATE OF ap SKIP LOCKED`,
+      q.values,
+    );
+    const tids = rows.map((r) => r.tid);
+    return {
+      taken: rows.length,
+      count: rows.length > 0 ? await revokePicked(m, tenantId, tids, moments) : 0,
+      lastTid: tids[tids.length - 1] ?? null,
+    };
+  });
 }
