@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPasswordCleanupService } from '../../server/src/modules/app-password-cleanup/app-password-cleanup.service.js';
 import { unusedMoments } from '../../server/src/modules/app-password-cleanup/app-password-cleanup.rules.js';
-import { sweepIsCheaper } from '../../server/src/modules/app-password-cleanup/unused-revocation.js';
+import { sweepDensity } from '../../server/src/modules/app-password-cleanup/unused-revocation.js';
 import { adminTenant, auditRows, dataOf, type AdminTenant } from '../support/admin.js';
 import { createUser, type TestUser } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -56,7 +56,7 @@ async function revokeWhileHeld(t: AdminTenant, held: string, batchSize: number) 
   const cleanup = new AppPasswordCleanupService(server.runtimeDb, { batchSize });
   await cleanup.runDue({ tenantIds: [t.tenant.id] });
   await passDays(t.tenant.id, 7);
-  const sweep = await sweepIsCheaper(server.runtimeDb, t.tenant.id, moments());
+  const sweep = (await sweepDensity(server.runtimeDb, t.tenant.id, moments())) !== null;
   const signIn = server.db.createQueryRunner();
   await signIn.connect();
   await signIn.startTransaction();

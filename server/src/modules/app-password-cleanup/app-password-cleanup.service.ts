@@ -15,7 +15,7 @@ import {
   type UnusedMoments,
 } from './app-password-cleanup.rules.js';
 import { noticeCtes, noticeDueSql, noticeInBlockOrder, noticeSweepIsCheaper } from './unused-notices.js';
-import { lookUpByKey, revocableSql, revokeInBlockOrder, revokePicked, sweepIsCheaper } from './unused-revocation.js';
+import { lookUpByKey, revocableSql, revokeInBlockOrder, revokePicked, sweepDensity } from './unused-revocation.js';
 
 /** The job's name in tenant_jobs. */
 export const CLEANUP_JOB = 'app_password_cleanup';
@@ -136,9 +136,11 @@ export class AppPasswordCleanupService {
       done.noticesWithdrawn = await this.inBatches(tenantId, (m, after) => this.withdrawNotices(m, tenantId, moments, after));
     }
     if (days !== null && moments) {
-      done.revoked = (await sweepIsCheaper(this.db, tenantId, moments))
-        ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize)
-        : await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
+      const duePerPage = await sweepDensity(this.db, tenantId, moments);
+      done.revoked =
+        duePerPage !== null
+          ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize, duePerPage)
+          : await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
       // The first batch in the order of "unused since" (after the revocations, its index still holds the app passwords
       // just revoked, and only a scan learns there is nothing to tell); when it is full, maybe the rest by a sweep.
       done.noticed = await this.inBatches(

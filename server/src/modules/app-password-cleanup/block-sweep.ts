@@ -9,6 +9,9 @@ import { withTenant } from '../../db/tenant-scope.js';
  * another table (notices, audit events) land there in the same order, so a later sweep finds them together too.
  */
 
+/** How many pages app_passwords has now, in SQL. */
+export const APP_PASSWORD_PAGES_SQL = "(pg_relation_size('app_passwords') / current_setting('block_size')::int)::int";
+
 /** The addresses of one batch's window of blocks, after the last row taken. */
 export interface TidWindow {
   after: string;
@@ -60,8 +63,6 @@ export async function sweepInBlockOrder(
 
 /** The table's pages now. */
 async function tablePages(db: DataSource): Promise<number> {
-  const [row]: [{ pages: number }] = await db.query(
-    `SELECT (pg_relation_size('app_passwords') / current_setting('block_size')::int)::int AS pages`,
-  );
+  const [row]: [{ pages: number }] = await db.query(`SELECT ${APP_PASSWORD_PAGES_SQL} AS pages`);
   return row.pages;
 }

@@ -3,7 +3,7 @@ import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
 import { revokeOnSql, unusedSinceSql, type UnusedMoments } from './app-password-cleanup.rules.js';
-import { inWindowSql, sweepInBlockOrder } from './block-sweep.js';
+import { APP_PASSWORD_PAGES_SQL, inWindowSql, sweepInBlockOrder } from './block-sweep.js';
 
 /**
  * The clean-up's notices: which app passwords to tell their owners of today (`noticeDueSql`), and the statement that
@@ -57,7 +57,7 @@ export async function noticeSweepIsCheaper(db: DataSource, tenantId: string, mom
     const q = new SqlParams();
     const tenant = q.p(tenantId);
     return m.query(
-      `WITH table_size AS (SELECT (pg_relation_size('app_passwords') / current_setting('block_size')::int)::int AS pages)
+      `WITH table_size AS (SELECT ${APP_PASSWORD_PAGES_SQL} AS pages)
        SELECT (SELECT count(*)::int FROM (SELECT 1 FROM app_passwords ap WHERE ${noticeDueSql(q, tenant, moments.noticeIfUnusedSince)}
                                            LIMIT (SELECT pages FROM table_size)) due) AS due,
               (SELECT pages FROM table_size) AS pages`,

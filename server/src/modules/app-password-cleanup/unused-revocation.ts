@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { deleteAppPasswords } from '../app-passwords/app-password-revocation.js';
-import { inWindowSql, sweepInBlockOrder } from './block-sweep.js';
+import { APP_PASSWORD_PAGES_SQL, inWindowSql, sweepInBlockOrder } from './block-sweep.js';
 import { unusedSinceSql, type UnusedMoments } from './app-password-cleanup.rules.js';
 
 /**
@@ -55,33 +55,36 @@ export function revokePicked(m: EntityManager, tenantId: string, tids: string[],
   });
 }
 
-/** How many of the tenant's app passwords are due today (by their notices), and how many pages app_passwords has. */
-async function countDue(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<{ due: number; pages: number }> {
-  const [row]: [{ due: number; pages: number }] = await withTenant(db, tenantId, (m) =>
+/**
+ * When a sweep of the table in block order is the cheaper way for this tenant today (its due app passwords, by their
+ * notices, at least as many as app_passwords has pages), how many are due per page: the sweep's first estimate. Null
+ * when the notices' index is the cheaper way.
+ */
+export async function sweepDensity(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<number | null> {
+  const [{ due, pages }]: [{ due: number; pages: number }] = await withTenant(db, tenantId, (m) =>
     m.query(
       `SELECT (SELECT count(*)::int FROM app_password_unused_notices n
                 WHERE n.tenant_id = $1 AND n.noticed_at < $2) AS due,
-              (pg_relation_size('app_passwords') / current_setting('block_size')::int)::int AS pages`,
+              ${APP_PASSWORD_PAGES_SQL} AS pages`,
       [tenantId, moments.revokeIfNoticedBefore],
     ),
   );
-  return row;
-}
-
-/** Whether a sweep of the table in block order is the cheaper way for this tenant today. */
-export async function sweepIsCheaper(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<boolean> {
-  const { due, pages } = await countDue(db, tenantId, moments);
-  return pages > 0 && due >= pages;
+  return pages > 0 && due >= pages ? due / pages : null;
 }
 
 /**
  * Revokes the tenant's due app passwords sweeping app_passwords in block order (block-sweep.ts): each batch takes at
  * most `batchSize` of them, skipping rows another transaction holds. Rows that move behind the sweep meanwhile were
- * used: not due. Returns how many went.
+ * used: not due. `duePerPage` comes from sweepDensity. Returns how many went.
  */
-export async function revokeInBlockOrder(db: DataSource, tenantId: string, moments: UnusedMoments, batchSize: number): Promise<number> {
-  const { due, pages } = await countDue(db, tenantId, moments);
-  return sweepInBlockOrder(db, tenantId, due / pages, batchSize, async (m, window) => {
+export async function revokeInBlockOrder(
+  db: DataSource,
+  tenantId: string,
+  moments: UnusedMoments,
+  batchSize: number,
+  duePerPage: number,
+): Promise<number> {
+  return sweepInBlockOrder(db, tenantId, duePerPage, batchSize, async (m, window) => {
     await lookUpByKey(m);
     const q = new SqlParams();
     const rows: Array<{ tid: string }> = await m.query(
