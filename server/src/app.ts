@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { ErrorCode } from '@app-passwords/schema';
 import { startBackgroundJobs } from './background-jobs.js';
 import { DEFAULT_WEBHOOK_CONFIG, type Config } from './config.js';
-import { createRequestInfo, type Actor, type Context } from './common/context.js';
+import { createRequestInfo, type Context } from './common/context.js';
 import { serviceUnavailableStatus } from './common/database-unavailable.js';
 import { compiledQueries } from './common/compiled-queries.js';
 import { createErrorLogging } from './common/error-logging.js';
@@ -109,13 +109,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
 
   const errorLogging = createErrorLogging(logger);
   /** A GraphQL request's context, once its caller is known (and, for the security-info page, what the session lookup read with it). */
-  const requestContext = (
-    req: express.Request,
-    res: express.Response,
-    actor: Actor | null,
-    request = requestInfo(req),
-    carried?: Context['carried'],
-  ): Context => {
+  const requestContext = (req: express.Request, res: express.Response, { actor, request, carried }: GraphQLCaller): Context => {
     const transaction = new RequestTransaction(db);
     // Normally ended as the response is ready (requestTransaction); this covers a request that never gets there.
     res.once('close', () => void transaction.end('rollback').catch(() => undefined));
@@ -123,10 +117,11 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   };
   const securityInfoWithSession = new SessionWithSecurityInfo(db);
   /** Who sends a GraphQL request with `body`; for the security-info page's query the session lookup reads the page too, in the same statement. */
-  const graphqlCallerOf = async (req: express.Request, body: unknown, request = requestInfo(req)): Promise<GraphQLCaller> => {
+  const graphqlCallerOf = async (req: express.Request, body: unknown): Promise<GraphQLCaller> => {
+    const request = requestInfo(req);
     const carrying = securityInfoWithSession.for(body);
     const actor = await identifyCaller(req, request, carrying?.lookUp);
-    return { actor, carried: carrying && { securityInfo: carrying.securityInfo } };
+    return { actor, request, carried: carrying && { securityInfo: carrying.securityInfo } };
   };
 
   const apollo = new ApolloServer<Context>({
@@ -175,10 +170,8 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const request = requestInfo(req);
         try {
-          const { actor, carried } = await graphqlCallerOf(req, req.body, request);
-          return requestContext(req, res, actor, request, carried);
+          return requestContext(req, res, await graphqlCallerOf(req, req.body));
         } catch (error) {
           errorLogging.callerError(requestLocals(res).log, error);
           throw error;
@@ -209,8 +202,7 @@ export async function createApp(config: AppConfig, db: DataSource, logger: Logge
   // A page load of the console carries the answer to its first GraphQL request, made exactly as /graphql would make it.
   const answerFirstRequest = createAnswerFirstRequest({
     identifyCaller: (req, request) => graphqlCallerOf(req, request),
-    execute: (request, req, res, { actor, carried }) =>
-      apollo.executeOperation(request, { contextValue: requestContext(req, res, actor, requestInfo(req), carried) }),
+    execute: (request, req, res, caller) => apollo.executeOperation(request, { contextValue: requestContext(req, res, caller) }),
     logger,
   });
   serveConsole(app, config.webDistDir, answerFirstRequest);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { GraphQLRequest, GraphQLResponse } from '@apollo/server';
 import type express from 'express';
 import { Kind, parse } from 'graphql';
-import type { Actor, Context } from '../../common/context.js';
+import type { Actor, Context, RequestInfo } from '../../common/context.js';
 import type { Logger } from '../../common/logger.js';
 import { requestLocals } from '../operations/http-requests.js';
 
@@ -79,6 +79,8 @@ export function firstAnswerElement(answer: string | undefined): string {
 /** Who sends a GraphQL request, and what their session lookup read beside it (the security-info page's statement). */
 export interface GraphQLCaller {
   actor: Actor | null;
+  /** Where the request came from (address, user agent), as the request's context carries it. */
+  request: RequestInfo;
   carried?: Context['carried'];
 }
 
