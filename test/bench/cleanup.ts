@@ -48,10 +48,15 @@ export async function cleanupFigures(
     await sql.query('UPDATE tenant_policies SET revoke_unused_after_days = $2 WHERE tenant_id = $1', [tenantId, UNUSED_DAYS]);
     log(`bench: clean-up, day 0: notices for app passwords unused ${UNUSED_DAYS} days …`);
     const notices = await runJob(url, tenantId);
-    // A week passes for the notices, the job's last run and the policy change before it, so the next run revokes and,
-    // as on a real day 7, does not take the policy for a new one (which would check every notice again first).
+    // A week passes for the notices, the job's last run (and how far its notices looked) and the policy change before it,
+    // so the next run revokes and, as on a real day 7, does not take the policy for a new one (which would check every
+    // notice again first), and looks for app passwords to tell among those that became due during the week.
     await sql.query(`UPDATE app_password_unused_notices SET noticed_at = noticed_at - interval '7 days' WHERE tenant_id = $1`, [tenantId]);
-    await sql.query(`UPDATE tenant_jobs SET last_run_at = last_run_at - interval '7 days' WHERE tenant_id = $1`, [tenantId]);
+    await sql.query(
+      `UPDATE tenant_jobs SET last_run_at = last_run_at - interval '7 days', noticed_through = noticed_through - interval '7 days'
+        WHERE tenant_id = $1`,
+      [tenantId],
+    );
     await sql.query(`UPDATE tenant_policies SET updated_at = updated_at - interval '7 days' WHERE tenant_id = $1`, [tenantId]);
     const { rows } = await sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id

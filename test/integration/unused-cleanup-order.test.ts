@@ -4,6 +4,7 @@ import { unusedMoments } from '../../server/src/modules/app-password-cleanup/app
 import { sweepDensity } from '../../server/src/modules/app-password-cleanup/unused-revocation.js';
 import { adminTenant, auditRows, dataOf, type AdminTenant } from '../support/admin.js';
 import { createUser, type TestUser } from '../support/factories.js';
+import { passDays } from '../support/tenant-clock.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { UpdateTenantPolicyDocument } from '@app-passwords/schema';
 
@@ -35,17 +36,6 @@ async function unusedAppPasswords(owner: TestUser, count: number): Promise<strin
   return rows.map((r) => r.id);
 }
 
-/** The tenant's times move back `days`, as a clock would (see unused-cleanup.test.ts). */
-async function passDays(tenantId: string, days: number): Promise<void> {
-  await server.db.transaction(async (m) => {
-    await m.query(`SET LOCAL session_replication_role = replica`);
-    const by = `make_interval(days => ${days})`;
-    await m.query(`UPDATE app_passwords SET created_at = created_at - ${by} WHERE tenant_id = $1`, [tenantId]);
-    await m.query(`UPDATE app_password_unused_notices SET noticed_at = noticed_at - ${by} WHERE tenant_id = $1`, [tenantId]);
-    await m.query(`UPDATE tenant_jobs SET last_run_at = last_run_at - ${by} WHERE tenant_id = $1`, [tenantId]);
-  });
-}
-
 const tablePages = async (): Promise<number> => {
   const [{ pages }] = await server.db.query(`SELECT (pg_relation_size('app_passwords') / 8192)::int AS pages`);
   return pages;
@@ -55,7 +45,7 @@ const tablePages = async (): Promise<number> => {
 async function revokeWhileHeld(t: AdminTenant, held: string, batchSize: number) {
   const cleanup = new AppPasswordCleanupService(server.runtimeDb, { batchSize });
   await cleanup.runDue({ tenantIds: [t.tenant.id] });
-  await passDays(t.tenant.id, 7);
+  await passDays(server.db, t.tenant.id, 7);
   const sweep = (await sweepDensity(server.runtimeDb, t.tenant.id, moments())) !== null;
   const signIn = server.db.createQueryRunner();
   await signIn.connect();
@@ -86,7 +76,7 @@ describe('revoking unused app passwords in the cheaper order', () => {
     expect(sweep).toBe(true);
     expect(report).toMatchObject({ tenants: 1, revoked: ids.length - 1 });
     // The next day the app holds it no more: it goes then.
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     expect(await cleanup.runDue({ tenantIds: [t.tenant.id] })).toMatchObject({ revoked: 1 });
     await expectRevokedOnceEach(t.tenant.id, ids);
   });
@@ -103,7 +93,7 @@ describe('revoking unused app passwords in the cheaper order', () => {
     const { sweep, report, cleanup } = await revokeWhileHeld(t, ids[2]!, 2);
     expect(sweep).toBe(false);
     expect(report).toMatchObject({ tenants: 1, revoked: ids.length - 1 });
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     expect(await cleanup.runDue({ tenantIds: [t.tenant.id] })).toMatchObject({ revoked: 1 });
     await expectRevokedOnceEach(t.tenant.id, ids);
   });

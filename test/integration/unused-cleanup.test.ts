@@ -8,6 +8,7 @@ import { entities } from '../../server/src/services.js';
 import { adminTenant, auditRows, dataOf, insertAppPassword, type AdminTenant } from '../support/admin.js';
 import { basic, checkBasic, createAppPassword } from '../support/app-passwords.js';
 import { createUser, signedInClient, type TestUser } from '../support/factories.js';
+import { passDays } from '../support/tenant-clock.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
   AccountActivityDocument,
@@ -40,21 +41,6 @@ const inDays = (days: number) => new Date(Date.now() + days * DAY);
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
 const todayPlus = (days: number) =>
   isoDay(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + days * DAY));
-
-/** `days` pass for the tenant: every time of its app passwords and of its job is that much earlier (triggers off, as for a clock). */
-async function passDays(tenantId: string, days: number): Promise<void> {
-  await server.db.transaction(async (m) => {
-    await m.query(`SET LOCAL session_replication_role = replica`);
-    const by = `make_interval(days => ${days})`;
-    await m.query(
-      `UPDATE app_passwords SET created_at = created_at - ${by}, last_used_at = last_used_at - ${by}, expires_at = expires_at - ${by}
-        WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    await m.query(`UPDATE app_password_unused_notices SET noticed_at = noticed_at - ${by} WHERE tenant_id = $1`, [tenantId]);
-    await m.query(`UPDATE tenant_jobs SET last_run_at = last_run_at - ${by} WHERE tenant_id = $1`, [tenantId]);
-  });
-}
 
 async function setPolicy(t: AdminTenant, input: UpdateTenantPolicyInput) {
   return t.console.request(UpdateTenantPolicyDocument, { input });
@@ -114,12 +100,12 @@ describe('revoking unused app passwords', () => {
     expect(await run(t)).toMatchObject({ tenants: 0, noticed: 0, revoked: 0 });
 
     // Day 6: still nothing revoked; the next one to be due is told now.
-    await passDays(t.tenant.id, 6);
+    await passDays(server.db, t.tenant.id, 6);
     expect(await run(t)).toMatchObject({ tenants: 1, noticed: 1, revoked: 0 });
     expect(await remaining(t.tenant.id)).toHaveLength(5);
 
     // Day 7: the three told on day 0 go, exactly as many as the dry run counted.
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     expect(await run(t)).toMatchObject({ tenants: 1, noticed: 0, revoked: preview.count });
     expect(await remaining(t.tenant.id)).toEqual(['d due in 10 days', 'e in use']);
     const revoked = await auditRows(server.db, t.tenant.id, 'app_password.revoked');
@@ -151,7 +137,7 @@ describe('revoking unused app passwords', () => {
     );
     expect(row.used_since).toBe(true);
 
-    await passDays(t.tenant.id, 7);
+    await passDays(server.db, t.tenant.id, 7);
     expect(await run(t)).toMatchObject({ tenants: 1, noticed: 0, revoked: 0 });
     expect(await remaining(t.tenant.id)).toEqual(['Mail app']);
     expect((await checkBasic(server, basic(owner.email, appPassword.password))).status).toBe(204);
@@ -161,18 +147,39 @@ describe('revoking unused app passwords', () => {
     const t = await unusedTenant(90);
     expect(await run(t)).toMatchObject({ noticed: 3 });
     dataOf(await setPolicy(t, { revokeUnusedAfterDays: null }));
-    await passDays(t.tenant.id, 10);
+    await passDays(server.db, t.tenant.id, 10);
     expect(await run(t)).toMatchObject({ noticesWithdrawn: 3, revoked: 0, noticed: 0 });
 
     dataOf(await setPolicy(t, { revokeUnusedAfterDays: 90 }));
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     // Four are due by now (the fourth is the admin's), none is revoked before a fresh notice has had its 7 days.
     expect(await run(t)).toMatchObject({ noticed: 4, revoked: 0 });
-    await passDays(t.tenant.id, 6);
+    await passDays(server.db, t.tenant.id, 6);
     expect(await run(t)).toMatchObject({ revoked: 0 });
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     expect(await run(t)).toMatchObject({ revoked: 4 });
     expect(await remaining(t.tenant.id)).toEqual(['e in use']);
+  });
+
+  it('raised, forgets the notices it no longer makes due; lowered again, tells those owners again', async () => {
+    const t = await unusedTenant(90);
+    expect(await run(t)).toMatchObject({ noticed: 3 });
+    // Each day looks only at app passwords that became unused enough since the day before: nothing new today.
+    await passDays(server.db, t.tenant.id, 1);
+    expect(await run(t)).toMatchObject({ noticed: 0, noticesWithdrawn: 0 });
+
+    dataOf(await setPolicy(t, { revokeUnusedAfterDays: 365 }));
+    await passDays(server.db, t.tenant.id, 1);
+    expect(await run(t)).toMatchObject({ noticesWithdrawn: 3, noticed: 0, revoked: 0 });
+
+    dataOf(await setPolicy(t, { revokeUnusedAfterDays: 90 }));
+    await passDays(server.db, t.tenant.id, 1);
+    // The three told before, a fresh notice each, 7 days before they go.
+    expect(await run(t)).toMatchObject({ noticesWithdrawn: 0, noticed: 3, revoked: 0 });
+    await passDays(server.db, t.tenant.id, 7);
+    // Meanwhile the admin's has become due within 7 days: told, not revoked.
+    expect(await run(t)).toMatchObject({ revoked: 3, noticed: 1 });
+    expect(await remaining(t.tenant.id)).toEqual(['d due in 10 days', 'e in use']);
   });
 
   it('works through more than one batch, one notice and one revocation per app password', async () => {
@@ -188,7 +195,7 @@ describe('revoking unused app passwords', () => {
       owners: 2,
     });
     expect(await run(t, small)).toMatchObject({ noticed: 23 });
-    await passDays(t.tenant.id, 7);
+    await passDays(server.db, t.tenant.id, 7);
     expect(await run(t, small)).toMatchObject({ revoked: 23 });
     expect(await remaining(t.tenant.id)).toEqual([]);
     for (const action of ['app_password.unused_notice', 'app_password.revoked']) {
@@ -209,7 +216,7 @@ describe('revoking unused app passwords', () => {
       const a = new AppPasswordCleanupService(server.runtimeDb, { batchSize: 3 });
       const b = new AppPasswordCleanupService(other, { batchSize: 3 });
       for (const step of ['noticed', 'revoked'] as const) {
-        if (step === 'revoked') await passDays(t.tenant.id, 7);
+        if (step === 'revoked') await passDays(server.db, t.tenant.id, 7);
         const reports = await Promise.all([run(t, a), run(t, b), run(t, a), run(t, b)]);
         expect(
           reports.reduce((sum, r) => sum + r[step], 0),
@@ -242,7 +249,7 @@ describe('revoking unused app passwords', () => {
     }
     for (let day = 0; day < 8; day++) {
       await cleanup.runDue({ tenantIds: [a.tenant.id, off.tenant.id, longer.tenant.id] });
-      for (const t of [a, off, longer]) await passDays(t.tenant.id, 1);
+      for (const t of [a, off, longer]) await passDays(server.db, t.tenant.id, 1);
     }
     expect(await remaining(a.tenant.id)).toEqual(['d due in 10 days', 'e in use']);
     for (const t of [off, longer]) {
@@ -310,14 +317,14 @@ describe('expiry reminders', () => {
     expect(first).toMatchObject({ actor_type: 'system', target_user_id: t.owner.id });
     expect(new Date(first!.details.expiresAt).getTime()).toBeGreaterThan(Date.now());
 
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     expect(await run(t)).toMatchObject({ tenants: 1, reminded: 0 });
     // 9 more days: "in 13 days" is 3 days off, the short-lived one 1 (it never lived 14 days: no 14-day reminder).
-    await passDays(t.tenant.id, 9);
+    await passDays(server.db, t.tenant.id, 9);
     expect(await run(t)).toMatchObject({ reminded: 2 });
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     expect(await run(t)).toMatchObject({ reminded: 0 });
-    await passDays(t.tenant.id, 7);
+    await passDays(server.db, t.tenant.id, 7);
     expect(await run(t)).toMatchObject({ reminded: 1 });
     expect(await reminders(t.tenant.id)).toEqual([
       'in 13 days: 14',
@@ -337,7 +344,7 @@ describe('expiry reminders', () => {
     expect(await run(t)).toMatchObject({ tenants: 1, reminded: 0 });
     expect(await reminders(t.tenant.id)).toEqual([]);
     dataOf(await setPolicy(t, { expiryReminders: true }));
-    await passDays(t.tenant.id, 1);
+    await passDays(server.db, t.tenant.id, 1);
     expect(await run(t)).toMatchObject({ reminded: 2 });
   });
 });

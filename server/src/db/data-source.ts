@@ -24,6 +24,7 @@ import { SingleSignOnInSignInLog1798000000000 } from './migrations/1798000000000
 import { SessionLanguageAndWebhookBacklog1798100000000 } from './migrations/1798100000000-SessionLanguageAndWebhookBacklog.js';
 import { SecurityInfoCarriesLanguage1798200000000 } from './migrations/1798200000000-SecurityInfoCarriesLanguage.js';
 import { UnusedSinceColumn1798300000000 } from './migrations/1798300000000-UnusedSinceColumn.js';
+import { UnusedNoticeMark1798400000000 } from './migrations/1798400000000-UnusedNoticeMark.js';
 import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
 import { StatementCounter } from './statement-count.js';
 
@@ -58,6 +59,7 @@ export const migrations = [
   SessionLanguageAndWebhookBacklog1798100000000,
   SecurityInfoCarriesLanguage1798200000000,
   UnusedSinceColumn1798300000000,
+  UnusedNoticeMark1798400000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -14,7 +14,7 @@ import {
   type ExpiryReminderDays,
   type UnusedMoments,
 } from './app-password-cleanup.rules.js';
-import { noticeCtes, noticeDueSql, noticeInBlockOrder, noticeSweepIsCheaper } from './unused-notices.js';
+import { noticeCtes, noticeDueSql, noticeInBlockOrder, noticeSweepIsCheaper, type NoticeRange } from './unused-notices.js';
 import { lookUpByKey, revocableSql, revokeInBlockOrder, revokePicked, sweepDensity } from './unused-revocation.js';
 
 /** The job's name in tenant_jobs. */
@@ -119,20 +119,23 @@ export class AppPasswordCleanupService {
 
   /** One tenant's run, which this instance claimed; marked done at the end. */
   private async runTenant(tenantId: string) {
-    const { policy, lastRunAt } = await withTenant(this.db, tenantId, async (m) => {
-      const [job]: Array<{ last_run_at: Date | null }> = await m.query(
-        'SELECT last_run_at FROM tenant_jobs WHERE tenant_id = $1 AND job = $2',
+    const { policy, job } = await withTenant(this.db, tenantId, async (m) => {
+      const [job]: Array<{ last_run_at: Date | null; noticed_through: Date | null }> = await m.query(
+        'SELECT last_run_at, noticed_through FROM tenant_jobs WHERE tenant_id = $1 AND job = $2',
         [tenantId, CLEANUP_JOB],
       );
-      return { policy: await m.findOneByOrFail(TenantPolicy, { tenantId }), lastRunAt: job?.last_run_at ?? null };
+      return { policy: await m.findOneByOrFail(TenantPolicy, { tenantId }), job };
     });
     const now = new Date();
     const done = { noticed: 0, revoked: 0, reminded: 0, noticesWithdrawn: 0 };
     const days = policy.revokeUnusedAfterDays;
     const moments = days === null ? null : unusedMoments(now, days);
+    const lastRunAt = job?.last_run_at ?? null;
     // Notices that no longer hold go first: with the policy off, all; changed since the last run, those it no longer makes
-    // due within 7 days. (One older than its app password's last use is ignored, and replaced when due again.)
-    if (days === null || !lastRunAt || policy.updatedAt >= lastRunAt) {
+    // due within 7 days. (One older than its app password's last use is ignored, and replaced when due again.) Then the
+    // notice run looks from the start, not from the last run's mark.
+    const policyChanged = days === null || !lastRunAt || policy.updatedAt >= lastRunAt;
+    if (policyChanged) {
       done.noticesWithdrawn = await this.inBatches(tenantId, (m, after) => this.withdrawNotices(m, tenantId, moments, after));
     }
     if (days !== null && moments) {
@@ -141,14 +144,15 @@ export class AppPasswordCleanupService {
         duePerPage !== null
           ? await revokeInBlockOrder(this.db, tenantId, moments, this.batchSize, duePerPage)
           : await this.inBatches(tenantId, (m, after) => this.revokeNoticed(m, tenantId, moments, after));
-      // The first batch in the order of "unused since" (after the revocations, its index still holds the app passwords
-      // just revoked, and only a scan learns there is nothing to tell); when it is full, maybe the rest by a sweep.
+      // The first batch in the order of "unused since", from the last run's mark (before it, the index still holds an
+      // entry for each app password just revoked, each a visit to its page); when it is full, maybe the rest by a sweep.
+      const range: NoticeRange = { after: policyChanged ? null : (job?.noticed_through ?? null), through: moments.noticeIfUnusedSince };
       done.noticed = await this.inBatches(
         tenantId,
-        (m, after) => this.notice(m, tenantId, days, moments.noticeIfUnusedSince, after),
+        (m, after) => this.notice(m, tenantId, days, range, after),
         async () =>
-          (await noticeSweepIsCheaper(this.db, tenantId, moments))
-            ? noticeInBlockOrder(this.db, tenantId, days, moments, this.batchSize)
+          (await noticeSweepIsCheaper(this.db, tenantId, range))
+            ? noticeInBlockOrder(this.db, tenantId, days, range, this.batchSize)
             : null,
       );
     }
@@ -157,10 +161,12 @@ export class AppPasswordCleanupService {
         done.reminded += await this.inBatches(tenantId, (m, after) => this.remindOfExpiry(m, tenantId, reminder, now, after));
       }
     }
+    // Done, and how far today's notices looked (the next run starts there).
     await withTenant(this.db, tenantId, (m) =>
-      m.query(`UPDATE tenant_jobs SET last_run_at = now(), claimed_until = NULL WHERE tenant_id = $1 AND job = $2`, [
+      m.query(`UPDATE tenant_jobs SET last_run_at = now(), claimed_until = NULL, noticed_through = $3 WHERE tenant_id = $1 AND job = $2`, [
         tenantId,
         CLEANUP_JOB,
+        moments?.noticeIfUnusedSince ?? null,
       ]),
     );
     return done;
@@ -253,10 +259,10 @@ export class AppPasswordCleanupService {
    * Tells owners, once, of app passwords that will be due within 7 days: one without a notice, or whose notice is older
    * than its last use (replaced). In the order of "unused since" (most of a big tenant at once: unused-notices.ts).
    */
-  private notice(m: EntityManager, tenantId: string, days: number, noticeIfUnusedSince: Date, after: Key) {
+  private notice(m: EntityManager, tenantId: string, days: number, range: NoticeRange, after: Key) {
     const q = new SqlParams();
     const tenant = q.p(tenantId);
-    const where = noticeDueSql(q, tenant, noticeIfUnusedSince);
+    const where = noticeDueSql(q, tenant, range);
     const pick = this.pick(q, 'app_passwords ap', [unusedSince, 'ap.id'], where, after, '', ', ap.name, ap.user_id');
     return this.countWithLast(m, q, `picked AS (${pick}), ${noticeCtes(q, tenant, days)}`, 'logged');
   }

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { SqlParams } from '../../common/sql.js';
 import { withTenant } from '../../db/tenant-scope.js';
 import { AuditAction } from '../audit/audit-event.entity.js';
-import { revokeOnSql, unusedSinceSql, type UnusedMoments } from './app-password-cleanup.rules.js';
+import { revokeOnSql, unusedSinceSql } from './app-password-cleanup.rules.js';
 import { APP_PASSWORD_PAGES_SQL, inWindowSql, sweepInBlockOrder } from './block-sweep.js';
 
 /**
@@ -16,11 +16,23 @@ import { APP_PASSWORD_PAGES_SQL, inWindowSql, sweepInBlockOrder } from './block-
 const unusedSince = unusedSinceSql('ap');
 
 /**
- * Over `ap`: the tenant's (`tenant`, a parameter) app passwords due within 7 days (unused since `noticeIfUnusedSince`
- * or earlier) without a notice that holds (one newer than their last use).
+ * The app passwords a notice run looks at, by when they became unused: through today's moment (due within 7 days),
+ * after the tenant's mark, how far the runs before it looked (tenant_jobs.noticed_through; null: from the start). Every
+ * app password unused since the mark or earlier already has a notice that holds, or is gone: "unused since" only grows,
+ * and the mark is dropped whenever notices are withdrawn (a policy changed or switched off).
  */
-export function noticeDueSql(q: SqlParams, tenant: string, noticeIfUnusedSince: Date): string {
-  return `ap.tenant_id = ${tenant} AND ${unusedSince} <= ${q.p(noticeIfUnusedSince)}
+export interface NoticeRange {
+  after: Date | null;
+  through: Date;
+}
+
+/**
+ * Over `ap`: the tenant's (`tenant`, a parameter) app passwords unused since a moment in `range` without a notice that
+ * holds (one newer than their last use).
+ */
+export function noticeDueSql(q: SqlParams, tenant: string, range: NoticeRange): string {
+  const after = range.after ? `AND ${unusedSince} > ${q.p(range.after)}` : '';
+  return `ap.tenant_id = ${tenant} AND ${unusedSince} <= ${q.p(range.through)} ${after}
           AND NOT EXISTS (SELECT 1 FROM app_password_unused_notices n
                            WHERE n.app_password_id = ap.id AND n.noticed_at > coalesce(ap.last_used_at, '-infinity'))`;
 }
@@ -49,16 +61,16 @@ export function noticeCtes(q: SqlParams, tenant: string, days: number): string {
 
 /**
  * Whether telling the tenant's owners today is cheaper by a sweep of the table in block order: there are at least as
- * many to tell as the table has pages. Counted up to that many only: after a day's revocations, the index holds an
- * entry for each app password just revoked, and each costs a visit to its page.
+ * many to tell as the table has pages. Counted up to that many only: the first run of a policy looks from the start,
+ * where the index may hold an entry for each app password revoked that day, each a visit to its page.
  */
-export async function noticeSweepIsCheaper(db: DataSource, tenantId: string, moments: UnusedMoments): Promise<boolean> {
+export async function noticeSweepIsCheaper(db: DataSource, tenantId: string, range: NoticeRange): Promise<boolean> {
   const [row]: [{ due: number; pages: number }] = await withTenant(db, tenantId, async (m) => {
     const q = new SqlParams();
     const tenant = q.p(tenantId);
     return m.query(
       `WITH table_size AS (SELECT ${APP_PASSWORD_PAGES_SQL} AS pages)
-       SELECT (SELECT count(*)::int FROM (SELECT 1 FROM app_passwords ap WHERE ${noticeDueSql(q, tenant, moments.noticeIfUnusedSince)}
+       SELECT (SELECT count(*)::int FROM (SELECT 1 FROM app_passwords ap WHERE ${noticeDueSql(q, tenant, range)}
                                            LIMIT (SELECT pages FROM table_size)) due) AS due,
               (SELECT pages FROM table_size) AS pages`,
       q.values,
@@ -81,7 +93,7 @@ export async function noticeInBlockOrder(
   db: DataSource,
   tenantId: string,
   days: number,
-  moments: UnusedMoments,
+  range: NoticeRange,
   batchSize: number,
 ): Promise<number> {
   // At first as if every row were to be told; the sweep learns how many are.
@@ -94,7 +106,7 @@ export async function noticeInBlockOrder(
     const [row]: [{ count: number; taken: number; last_tid: string | null }] = await m.query(
       `WITH picked AS (
          SELECT ap.id, ${unusedSince} AS key_at, ap.name, ap.user_id, ap.ctid AS tid FROM app_passwords ap
-          WHERE ${inWindowSql(q, window)} AND ${noticeDueSql(q, tenant, moments.noticeIfUnusedSince)}
+          WHERE ${inWindowSql(q, window)} AND ${noticeDueSql(q, tenant, range)}
           ORDER BY ap.ctid LIMIT ${q.p(batchSize)}
        ), ${noticeCtes(q, tenant, days)}
        SELECT (SELECT count(*)::int FROM logged) AS count, (SELECT count(*)::int FROM picked) AS taken,
