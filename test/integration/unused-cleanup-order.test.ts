@@ -64,6 +64,12 @@ async function expectRevokedOnceEach(tenantId: string, ids: string[]) {
   expect([...revoked].sort()).toEqual([...ids].sort());
   const left: Array<{ n: number }> = await server.db.query('SELECT count(*)::int AS n FROM app_passwords WHERE tenant_id = $1', [tenantId]);
   expect(left[0]!.n).toBe(0);
+  // Their notices went with them.
+  const notices: Array<{ n: number }> = await server.db.query(
+    'SELECT count(*)::int AS n FROM app_password_unused_notices WHERE tenant_id = $1',
+    [tenantId],
+  );
+  expect(notices[0]!.n).toBe(0);
 }
 
 describe('revoking unused app passwords in the cheaper order', () => {

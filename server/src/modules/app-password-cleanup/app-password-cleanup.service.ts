@@ -232,7 +232,7 @@ export class AppPasswordCleanupService {
     await lookUpByKey(m);
     const q = new SqlParams();
     const from = 'app_password_unused_notices n JOIN app_passwords ap ON ap.id = n.app_password_id';
-    const picked: Array<{ id: string; key_at: Date; tid: string }> = await m.query(
+    const picked: Array<{ id: string; key_at: Date; tid: string; notice_tid: string }> = await m.query(
       this.pick(
         q,
         from,
@@ -240,17 +240,13 @@ export class AppPasswordCleanupService {
         revocableSql(q, tenantId, moments),
         after,
         'FOR UPDATE OF ap SKIP LOCKED',
-        ', ap.ctid::text AS tid',
+        ', ap.ctid::text AS tid, n.ctid::text AS notice_tid',
       ),
       q.values,
     );
     if (picked.length === 0) return { count: 0, taken: 0, last: null };
-    const count = await revokePicked(
-      m,
-      tenantId,
-      picked.map((p) => p.tid),
-      moments,
-    );
+    const at = { at: picked.map((p) => p.tid), noticesAt: picked.map((p) => p.notice_tid) };
+    const count = await revokePicked(m, tenantId, at, moments);
     const last = picked[picked.length - 1]!;
     return { count, taken: picked.length, last: [last.key_at, last.id] };
   }

@@ -40,15 +40,27 @@ export async function lookUpByKey(m: EntityManager): Promise<void> {
 }
 
 /**
- * Revokes, through the one revocation function, the app passwords picked and locked by this transaction (`tids`: their
- * row addresses, which cannot change while locked), with reason "unused". Returns how many went.
+ * The app passwords a batch picked and locked: their row addresses and their notices' (`tid`s), as lists or as
+ * PostgreSQL array literals.
  */
-export function revokePicked(m: EntityManager, tenantId: string, tids: string[], moments: UnusedMoments): Promise<number> {
+export interface Picked {
+  at: string | string[];
+  noticesAt: string | string[];
+}
+
+/**
+ * Revokes, through the one revocation function, the app passwords picked and locked by this transaction, with reason
+ * "unused", and their notices. Locked, they are still due (a sign-in that would use one waits for the batch), and the
+ * notices read with them are still theirs: a notice changes only in this tenant's run of the job, or goes with its app
+ * password (whose deletion would wait for the lock). Returns how many went.
+ */
+export function revokePicked(m: EntityManager, tenantId: string, picked: Picked, moments: UnusedMoments): Promise<number> {
   const d = new SqlParams();
   return deleteAppPasswords(m, d, {
     tenantId,
-    // Checked again as it deletes: an app that signed in meanwhile keeps its app password.
-    where: `ap.ctid = ANY(${d.p(tids)}::tid[]) AND ${unusedSince} <= ${d.p(moments.revokeIfUnusedSince)}`,
+    // Checked again as it deletes, as every revocation does.
+    where: `ap.ctid = ANY(${d.p(picked.at)}::tid[]) AND ${unusedSince} <= ${d.p(moments.revokeIfUnusedSince)}`,
+    noticesAt: `${d.p(picked.noticesAt)}::tid[]`,
     actor: { type: 'system' },
     reason: 'unused',
     request: null,
@@ -87,17 +99,19 @@ export async function revokeInBlockOrder(
   return sweepInBlockOrder(db, tenantId, duePerPage, batchSize, async (m, window) => {
     await lookUpByKey(m);
     const q = new SqlParams();
-    const rows: Array<{ tid: string }> = await m.query(
-      `SELECT ap.ctid::text AS tid FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id
-        WHERE ${inWindowSql(q, window)} AND ap.tenant_id = ${q.p(tenantId)} AND ${revocableSql(q, tenantId, moments)}
-        ORDER BY ap.ctid LIMIT ${q.p(batchSize)} FOR UPDATE OF ap SKIP LOCKED`,
+    // One row back, however many were picked: their addresses as array literals, passed on as they are.
+    const [batch]: [{ taken: number; at: string | null; notices_at: string | null; last: string | null }] = await m.query(
+      `SELECT count(*)::int AS taken, array_agg(tid)::text AS at, array_agg(notice_tid)::text AS notices_at, max(tid)::text AS last
+         FROM (SELECT ap.ctid AS tid, n.ctid AS notice_tid
+                 FROM app_passwords ap JOIN app_password_unused_notices n ON n.app_password_id = ap.id
+                WHERE ${inWindowSql(q, window)} AND ap.tenant_id = ${q.p(tenantId)} AND ${revocableSql(q, tenantId, moments)}
+                ORDER BY ap.ctid LIMIT ${q.p(batchSize)} FOR UPDATE OF ap SKIP LOCKED) picked`,
       q.values,
     );
-    const tids = rows.map((r) => r.tid);
     return {
-      taken: rows.length,
-      count: rows.length > 0 ? await revokePicked(m, tenantId, tids, moments) : 0,
-      lastTid: tids[tids.length - 1] ?? null,
+      taken: batch.taken,
+      count: batch.at && batch.notices_at ? await revokePicked(m, tenantId, { at: batch.at, noticesAt: batch.notices_at }, moments) : 0,
+      lastTid: batch.last,
     };
   });
 }

@@ -17,6 +17,12 @@ export interface AppPasswordDeletion {
   request: RequestInfo | null;
   /** `app_password.revoked` (someone else did it), or `app_password.deleted` (the owner did). */
   action?: AuditAction;
+  /**
+   * The row addresses (SQL, a `tid[]`) of the clean-up notices of exactly the app passwords `where` matches, when the
+   * caller read them while locking those app passwords (the clean-up's batches): deleted by address, three times
+   * cheaper than a lookup by key per app password. Otherwise found by key.
+   */
+  noticesAt?: string;
 }
 
 /**
@@ -27,8 +33,11 @@ export interface AppPasswordDeletion {
  * refused from their next request on every instance.
  */
 export async function deleteAppPasswords(m: EntityManager, q: SqlParams, deletion: AppPasswordDeletion): Promise<number> {
-  const { tenantId, where, actor, reason, request, action = AuditAction.APP_PASSWORD_REVOKED } = deletion;
+  const { tenantId, where, actor, reason, request, action = AuditAction.APP_PASSWORD_REVOKED, noticesAt } = deletion;
   const details = reason === undefined ? `'{}'::jsonb` : `jsonb_build_object('reason', ${q.p(reason)}::text)`;
+  const noticesGone = noticesAt
+    ? `DELETE FROM app_password_unused_notices n WHERE n.ctid = ANY(${noticesAt})`
+    : 'DELETE FROM app_password_unused_notices n USING deleted WHERE n.app_password_id = deleted.id';
   const rows: Array<{ count: number }> = await m.query(
     `WITH deleted AS (
        DELETE FROM app_passwords ap WHERE ap.tenant_id = ${q.p(tenantId)} AND (${where})
@@ -38,7 +47,7 @@ export async function deleteAppPasswords(m: EntityManager, q: SqlParams, deletio
      ), networks_gone AS (
        DELETE FROM app_password_networks n USING deleted WHERE n.app_password_id = deleted.id
      ), notices_gone AS (
-       DELETE FROM app_password_unused_notices n USING deleted WHERE n.app_password_id = deleted.id
+       ${noticesGone}
      ), logged AS (
        INSERT INTO audit_events (tenant_id, action, actor_type, actor_user_id, actor_api_token_id, target_user_id,
                                  app_password_id, app_password_name, client_ip, user_agent, details)
