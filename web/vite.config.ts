@@ -6,7 +6,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type Plugin } from 'vite';
-import { SecurityInfoDocument } from '../schema/src/generated/operations.ts';
+import { SecurityInfoDocument } from '../schema/src/generated/documents/console.ts';
 import { FIRST_REQUEST_PATHS, requestBody } from './src/graphql/first-request.ts';
 
 const api = process.env.API_URL ?? 'http://localhost:4000';
