@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
 import SecurityInfoPage from './features/security-info/SecurityInfoPage.vue';
 import { useSession } from './features/sign-in/useSession';
+import { loadAdminMessages } from './i18n';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -59,6 +60,8 @@ function preloadPages(to: RouteLocationNormalized): void {
 router.beforeEach(async (to) => {
   const session = useSession();
   preloadPages(to);
+  // The admin console's messages, in their own file, load while the guard waits; an admin page waits for them.
+  const adminMessages = to.meta.admin ? loadAdminMessages() : undefined;
   // On a page load of /security-info the one request for the viewer also brings the page's data.
   await session.ensureLoaded(to.name === 'security-info');
   const viewer = session.viewer.value;
@@ -69,5 +72,6 @@ router.beforeEach(async (to) => {
   if (to.meta.admin && viewer?.role !== 'TENANT_ADMIN') return { name: 'security-info' };
   // The organisation requires two-step verification of admins: set it up first, then on to where they were going.
   if (to.meta.admin && viewer?.twoStepRequiredForAdmin) return { name: 'security-info', query: { next: to.fullPath } };
+  await adminMessages;
   return true;
 });

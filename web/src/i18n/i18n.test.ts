@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorCodes, ssoFailures } from '@app-passwords/schema';
 import enBase from './en.json';
@@ -44,6 +46,17 @@ describe('translations', () => {
     for (const code of errorCodes) {
       expect(get(en, `errors.${code}`), code).toBeTypeOf('string');
       expect(get(nl, `errors.${code}`), code).toBeTypeOf('string');
+    }
+  });
+
+  it('outside the admin console, no page uses an admin message (those load only when an admin page opens)', () => {
+    const src = path.join(process.cwd(), 'src'); // vitest runs in web/
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter(
+      (f) => /\.(vue|ts)$/.test(f) && !f.startsWith('features/admin/') && !f.startsWith('i18n/') && !f.endsWith('.test.ts'),
+    );
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      expect(readFileSync(path.join(src, file), 'utf8'), file).not.toMatch(/['"`]admin\./);
     }
   });
 });

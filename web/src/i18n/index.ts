@@ -1,24 +1,26 @@
 import { markRaw } from 'vue';
 import { createI18n } from 'vue-i18n';
 import en from './en.json';
-import enAdmin from './en.admin.json';
+import type enAdmin from './en.admin.json';
 
 export const locales = ['en', 'nl'] as const;
 export type Locale = (typeof locales)[number];
 const STORAGE_KEY = 'app-passwords.locale';
 
+type Messages = typeof en & typeof enAdmin;
+
 /**
- * Each language's messages; the admin console's are in a file of their own.
- * English (the fallback) is in the entry script; Dutch is loaded only when
- * someone uses it, so English visitors do not fetch and parse it.
+ * Each language's messages, and the admin console's in a file of their own. English's own (the fallback) are in the
+ * entry script; Dutch's, and each language's admin messages, are loaded when someone needs them: an English visit
+ * to the security-info page fetches and parses neither.
  */
-const loaders: Record<Locale, () => Promise<Messages>> = {
-  en: async () => ({ ...en, ...enAdmin }),
-  nl: async () => {
-    const [nl, nlAdmin] = await Promise.all([import('./nl.json'), import('./nl.admin.json')]);
-    return { ...nl.default, ...nlAdmin.default };
-  },
+const loaders: Record<Locale, { own: () => Promise<object>; admin: () => Promise<object> }> = {
+  en: { own: async () => en, admin: async () => (await import('./en.admin.json')).default },
+  nl: { own: async () => (await import('./nl.json')).default, admin: async () => (await import('./nl.admin.json')).default },
 };
+
+/** Whether the admin console's messages are wanted (it was opened): then a language switched to brings them too. */
+let adminWanted = false;
 
 /** The stored choice, else the browser's preference: Dutch for any nl-*, English otherwise. */
 function initialLocale(): Locale {
@@ -27,8 +29,6 @@ function initialLocale(): Locale {
   return navigator.languages.some((l) => l.toLowerCase().startsWith('nl')) ? 'nl' : 'en';
 }
 
-type Messages = typeof en & typeof enAdmin;
-
 /**
  * vue-i18n keeps the messages in a deep ref: every `t()` would walk the
  * compiled messages through reactive proxies, tracking each property it
@@ -36,27 +36,43 @@ type Messages = typeof en & typeof enAdmin;
  * render. Raw, a language's messages are still reactive as a whole (replaced
  * by `setLocaleMessage`, which is all the console does with them).
  */
-const raw = (messages: Messages) => markRaw({ ...messages });
+const raw = (messages: object) => markRaw({ ...messages }) as Messages;
 
 export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
   locale: 'en',
   fallbackLocale: 'en',
-  messages: { en: raw({ ...en, ...enAdmin }) } as Record<Locale, Messages>,
+  messages: { en: raw(en) } as Record<Locale, Messages>,
 });
 
-const loading = new Map<Locale, Promise<void>>();
+const loading = new Map<string, Promise<void>>([['en', Promise.resolve()]]);
 
-/** Makes a language's messages available; resolves at once for one already loaded. */
-function loadMessages(locale: Locale): Promise<void> {
-  let done = loading.get(locale);
+/** Adds one file of a language's messages (its own, or the admin console's), once; resolves at once when it is there. */
+function load(locale: Locale, part: 'own' | 'admin'): Promise<void> {
+  const key = part === 'own' ? locale : `${locale}.admin`;
+  let done = loading.get(key);
   if (!done) {
-    done = i18n.global.availableLocales.includes(locale)
-      ? Promise.resolve()
-      : loaders[locale]().then((messages) => i18n.global.setLocaleMessage(locale, raw(messages)));
-    loading.set(locale, done);
+    done = loaders[locale][part]().then((messages) =>
+      i18n.global.setLocaleMessage(locale, raw({ ...i18n.global.getLocaleMessage(locale), ...messages })),
+    );
+    loading.set(key, done);
   }
   return done;
+}
+
+/** Makes a language's messages available (with the admin console's, once wanted). */
+async function loadMessages(locale: Locale): Promise<void> {
+  await Promise.all([load(locale, 'own'), adminWanted ? load(locale, 'admin') : undefined]);
+}
+
+/**
+ * Makes the admin console's messages available, in the current language and in English (the fallback), and in any
+ * language switched to from now on. The router waits for it before an admin page.
+ */
+export async function loadAdminMessages(): Promise<void> {
+  adminWanted = true;
+  const current = i18n.global.locale.value;
+  await Promise.all([load('en', 'admin'), load(current, 'admin')]);
 }
 
 /** Switches the console's language once its messages are there, and remembers the choice. */
