@@ -245,8 +245,8 @@ export class AppPasswordCleanupService {
       q.values,
     );
     if (picked.length === 0) return { count: 0, taken: 0, last: null };
-    const at = { at: picked.map((p) => p.tid), noticesAt: picked.map((p) => p.notice_tid) };
-    const count = await revokePicked(m, tenantId, at, moments);
+    const addresses = { at: picked.map((p) => p.tid), noticesAt: picked.map((p) => p.notice_tid) };
+    const count = await revokePicked(m, tenantId, addresses, moments);
     const last = picked[picked.length - 1]!;
     return { count, taken: picked.length, last: [last.key_at, last.id] };
   }
