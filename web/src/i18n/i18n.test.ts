@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { errorCodes, ssoFailures } from '@app-passwords/schema';
 import enBase from './en.json';
 import enAdmin from './en.admin.json';
@@ -58,5 +58,17 @@ describe('translations', () => {
     for (const file of files) {
       expect(readFileSync(path.join(src, file), 'utf8'), file).not.toMatch(/['"`]admin\./);
     }
+  });
+
+  it('an admin page opened on a Dutch page load gets the admin messages in Dutch', async () => {
+    vi.resetModules(); // a fresh page: nothing loaded yet but English
+    const page = await import('./index');
+    localStorage.setItem('app-passwords.locale', 'nl');
+    const starting = page.startLocale();
+    await page.loadAdminMessages(); // the router's guard, while Dutch loads
+    await starting;
+    expect(page.i18n.global.locale.value).toBe('nl');
+    expect(page.i18n.global.t('admin.audit.title')).toBe(nlAdmin.admin.audit.title);
+    localStorage.removeItem('app-passwords.locale');
   });
 });

@@ -60,9 +60,13 @@ function load(locale: Locale, part: 'own' | 'admin'): Promise<void> {
   return done;
 }
 
-/** Makes a language's messages available (with the admin console's, once wanted). */
+/**
+ * Makes a language's messages available, with the admin console's when they are wanted by the time its own are in (a
+ * page load of an admin page asks for them while the start language loads).
+ */
 async function loadMessages(locale: Locale): Promise<void> {
-  await Promise.all([load(locale, 'own'), adminWanted ? load(locale, 'admin') : undefined]);
+  await load(locale, 'own');
+  if (adminWanted) await load(locale, 'admin');
 }
 
 /**
