@@ -62,6 +62,7 @@ router.beforeEach(async (to) => {
   preloadPages(to);
   // The admin console's messages, in their own file, load while the guard waits; an admin page waits for them.
   const adminMessages = to.meta.admin ? loadAdminMessages() : undefined;
+  adminMessages?.catch(() => {}); // a failure reaches the navigation that waits for them, not one sent elsewhere
   // On a page load of /security-info the one request for the viewer also brings the page's data.
   await session.ensureLoaded(to.name === 'security-info');
   const viewer = session.viewer.value;
