@@ -40,14 +40,15 @@ function runJob(url: string, tenantId: string): Promise<{ report: CleanupReport;
  * writing every page of a few gigabytes through the WAL.
  */
 async function copyDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const original = new URL(url);
-  const name = `${original.pathname.slice(1)}_day7`;
+  const source = new URL(url).pathname.slice(1);
+  const name = `${source}_day7`;
+  // Connected to another database than the one copied (the embedded server's bench database is `postgres` itself).
   const server = new URL(url);
-  server.pathname = '/postgres';
+  server.pathname = source === 'postgres' ? '/template1' : '/postgres';
   const admin = new pg.Client(server.toString());
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${original.pathname.slice(1)} STRATEGY FILE_COPY`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${source} STRATEGY FILE_COPY`);
   } finally {
     await admin.end();
   }
