@@ -34,6 +34,17 @@ function runJob(url: string, tenantId: string): Promise<{ report: CleanupReport;
   });
 }
 
+/** `work` with a connection of its own to the database at `url`, closed after. */
+async function withClient<T>(url: string, work: (sql: pg.Client) => Promise<T>): Promise<T> {
+  const sql = new pg.Client(url);
+  await sql.connect();
+  try {
+    return await work(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
 /**
  * A copy of the database at `url` (no one may be connected to it), for a run of the job that must not change the
  * original; returns its URL and a function that drops it. FILE_COPY: a checkpoint and a copy of the files, instead of
@@ -45,24 +56,10 @@ async function copyDatabase(url: string): Promise<{ url: string; drop: () => Pro
   // Connected to another database than the one copied (the embedded server's bench database is `postgres` itself).
   const server = new URL(url);
   server.pathname = source === 'postgres' ? '/template1' : '/postgres';
-  const admin = new pg.Client(server.toString());
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${source} STRATEGY FILE_COPY`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(server.toString(), (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${source} STRATEGY FILE_COPY`));
   const copy = new URL(url);
   copy.pathname = `/${name}`;
-  const drop = async () => {
-    const again = new pg.Client(server.toString());
-    await again.connect();
-    try {
-      await again.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    } finally {
-      await again.end();
-    }
-  };
+  const drop = async () => void (await withClient(server.toString(), (admin) => admin.query(`DROP DATABASE ${name} WITH (FORCE)`)));
   return { url: copy.toString(), drop };
 }
 
@@ -120,9 +117,7 @@ type JobRun = Awaited<ReturnType<typeof runJob>>;
  * day 7 must revoke. Leaves no connection open, so that the database can be copied.
  */
 async function prepareDaySeven(url: string, tenantId: string, log: (line: string) => void): Promise<{ notices: JobRun; due: number }> {
-  const sql = new pg.Client(url);
-  await sql.connect();
-  try {
+  return withClient(url, async (sql) => {
     await sql.query('UPDATE tenant_policies SET revoke_unused_after_days = $2 WHERE tenant_id = $1', [tenantId, UNUSED_DAYS]);
     log(`bench: clean-up, day 0: notices for app passwords unused ${UNUSED_DAYS} days …`);
     const notices = await runJob(url, tenantId);
@@ -144,26 +139,20 @@ async function prepareDaySeven(url: string, tenantId: string, log: (line: string
     );
     await sql.query('VACUUM ANALYZE');
     return { notices, due: rows[0]!.n };
-  } finally {
-    await sql.end();
-  }
+  });
 }
 
 /** Day 7's run in the database at `url`: it must revoke exactly the `due` app passwords, each with its audit event. */
 async function revokeDue(url: string, tenantId: string, due: number): Promise<JobRun> {
   const run = await runJob(url, tenantId);
   if (run.report.revoked !== due) throw new Error(`The clean-up revoked ${run.report.revoked}, not the ${due} due.`);
-  const sql = new pg.Client(url);
-  await sql.connect();
-  try {
-    const { rows } = await sql.query<{ n: number }>(
+  const { rows } = await withClient(url, (sql) =>
+    sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action = 'app_password.revoked' AND details->>'reason' = 'unused'`,
       [tenantId],
-    );
-    if (rows[0]!.n !== due) throw new Error(`The clean-up wrote ${rows[0]!.n} audit events, not ${due}.`);
-  } finally {
-    await sql.end();
-  }
+    ),
+  );
+  if (rows[0]!.n !== due) throw new Error(`The clean-up wrote ${rows[0]!.n} audit events, not ${due}.`);
   return run;
 }
 
