@@ -8,6 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      'web/dist-ssr/**',
       '**/node_modules/**',
       '.data/**',
       'test/e2e/artifacts/**',

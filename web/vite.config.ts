@@ -29,7 +29,7 @@ function precompress(): Plugin {
   let outDir = '';
   return {
     name: 'app-passwords:precompress',
-    apply: 'build',
+    apply: (_config, env) => env.command === 'build' && !env.isSsrBuild,
     configResolved: (config) => void (outDir = path.resolve(config.root, config.build.outDir)),
     async writeBundle(_options, bundle) {
       const files = Object.keys(bundle).filter((name) => COMPRESSIBLE.test(name));
@@ -57,13 +57,16 @@ function precompress(): Plugin {
  */
 export function firstRequest(): Plugin {
   let body = '';
+  let serverBuild = false;
   return {
     name: 'app-passwords:first-request',
-    async config() {
+    async config(_config, env) {
+      serverBuild = env.isSsrBuild === true;
       body = await requestBody(SecurityInfoDocument);
       return { define: { __FIRST_REQUEST_BODY__: JSON.stringify(body) } };
     },
     generateBundle() {
+      if (serverBuild) return; // the server reads it beside the browser's build
       this.emitFile({ type: 'asset', fileName: 'first-request.json', source: JSON.stringify({ paths: FIRST_REQUEST_PATHS, body }) });
     },
   };
@@ -81,7 +84,7 @@ export function firstRequest(): Plugin {
 function compileHints(): Plugin {
   return {
     name: 'app-passwords:compile-hints',
-    apply: 'build',
+    apply: (_config, env) => env.command === 'build' && !env.isSsrBuild,
     generateBundle: {
       // After Vite's own changes to the chunks (it puts a preload map at the top of the entry): the comment comes first.
       order: 'post',

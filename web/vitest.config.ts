@@ -6,5 +6,5 @@ import { firstRequest } from './vite.config.ts';
 export default defineConfig({
   plugins: [vue(), firstRequest()],
   resolve: { alias: { '@app-passwords/schema': fileURLToPath(new URL('../schema/src/index.ts', import.meta.url)) } },
-  test: { environment: 'happy-dom', include: ['src/**/*.test.ts'], setupFiles: ['src/test-setup.ts'] },
+  test: { environment: 'happy-dom', include: ['src/**/*.test.ts'] },
 });

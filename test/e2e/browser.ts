@@ -40,9 +40,9 @@ export async function newContext(
   browser: Browser,
   baseURL: string,
   locale = 'en-GB',
-  options: { inTest: boolean } = { inTest: true },
+  options: { inTest: boolean; timezoneId?: string } = { inTest: true },
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL, locale, viewport: { width: 1200, height: 800 } });
+  const context = await browser.newContext({ baseURL, locale, timezoneId: options.timezoneId, viewport: { width: 1200, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   const violations: string[] = [];
   cspViolations.set(context, violations);

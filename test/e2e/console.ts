@@ -11,8 +11,11 @@ export const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 
 export interface ConsoleInBrowser {
   /** The server serving the built console; its fields are there from the file's first test on. */
   server: TestServer;
-  /** A signed-out page in a browser context of its own, closed when the test ends (its CSP violations fail the test). */
-  openPage(locale?: string): Promise<Page>;
+  /**
+   * A signed-out page in a browser context of its own, closed when the test ends (its CSP violations fail the test);
+   * in the machine's time zone unless `timezoneId` names another.
+   */
+  openPage(locale?: string, timezoneId?: string): Promise<Page>;
   /**
    * A signed-in user's browser page: signed in through the console's own
    * sign-in page (with their code, if they have two-step), on their
@@ -35,8 +38,8 @@ export function consoleInBrowser(): ConsoleInBrowser {
   afterAll(async () => {
     await browser?.close();
   });
-  const openPage = async (locale?: string) => {
-    const context = await newContext(browser!, server.url, locale);
+  const openPage = async (locale?: string, timezoneId?: string) => {
+    const context = await newContext(browser!, server.url, locale, { inTest: true, timezoneId });
     onTestFinished(() => context.close());
     return context.newPage();
   };

@@ -6,8 +6,9 @@ import { GraphQLClient } from '../support/graphql-client.js';
 import { totpCode } from '../support/two-step.js';
 import { expectAccessible, snapshot } from './browser.js';
 import { consoleInBrowser, poll } from './console.js';
+import { signInThroughConsole } from './sign-in.js';
 
-const { server, signedInPage } = consoleInBrowser();
+const { server, openPage, signedInPage } = consoleInBrowser();
 
 const checkAppPassword = async (email: string, password: string) => (await checkBasic(server, basic(email, password))).status;
 
@@ -134,6 +135,37 @@ describe('the security-info page', () => {
     await confirm.getByRole('button', { name: 'Yes, remove' }).click();
     await poll(() => page.getByRole('status').textContent()).toContain('Two-step verification and 1 app password have been removed.');
     await poll(() => twoStep.textContent()).toContain('Not set up');
+  });
+
+  it("a page load shows the list before any script runs, in the browser's time zone; the console then takes it over and works", async () => {
+    const user = await createUser(server.db, await createTenant(server.db));
+    const [printer] = await insertAppPasswords(server.db, user, 2);
+    await server.db.query(`UPDATE app_passwords SET name = 'Printer', created_at = '2026-03-01T23:30:00Z' WHERE id = $1`, [printer]);
+    const page = await openPage('en-GB', 'Asia/Tokyo');
+    const logged: string[] = [];
+    page.on('console', (m) => void logged.push(m.text()));
+    await signInThroughConsole(page, server, user);
+
+    // No script at all: what the server sent is the page, dated in Tokyo (2 March, 08:30), as the console told it.
+    await page.route('**/assets/*.js', (route) => route.abort());
+    await page.reload();
+    await poll(() => page.getByRole('heading', { name: '2 of 40 app passwords' }).isVisible()).toBe(true);
+    const printerItem = page.locator('[data-test="app-password"]', { hasText: 'App password: Printer' });
+    expect(await printerItem.textContent()).toContain('Created 2 Mar 2026, 08:30');
+    expect(await page.evaluate(() => 'undefined' !== typeof (document.getElementById('app') as any).__vue_app__)).toBe(false);
+
+    // With its scripts, the console takes the same page over (no mismatch) and everything on it works. Rendered in
+    // another zone (a first visit from this browser: UTC, 1 March 23:30), it takes it over in that one, then shows Tokyo's.
+    await page.unroute('**/assets/*.js');
+    await page.context().addCookies([{ name: 'app-passwords.time-zone', value: 'UTC', url: server.url }]);
+    await page.reload();
+    expect(await page.evaluate(() => document.getElementById('app')!.dataset.timeZone)).toBe('UTC');
+    await poll(() => page.evaluate(() => (document.getElementById('app') as any).__vue_app__ !== undefined)).toBe(true);
+    await poll(() => printerItem.textContent()).toContain('Created 2 Mar 2026, 08:30');
+    await page.getByRole('button', { name: 'Delete app password Printer' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, delete' }).click();
+    await poll(() => page.getByRole('heading', { name: '1 of 40 app passwords' }).isVisible()).toBe(true);
+    expect(logged.filter((m) => /hydrat|mismatch/i.test(m))).toEqual([]);
   });
 
   it('at the limit, the dialog says so and leads back to the list', async () => {

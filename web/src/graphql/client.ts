@@ -1,8 +1,11 @@
 import { Client, CombinedError } from '@urql/vue';
 import { ErrorCode, isErrorCode } from '@app-passwords/schema';
-import { clientOptions, fetchTakingFirstAnswer } from './first-request';
+import { clientOptions } from './first-request';
 
-export const client = new Client({ ...clientOptions, fetch: fetchTakingFirstAnswer });
+/** The console's GraphQL client, sending its requests with `fetch`. */
+export function createConsoleClient(fetch: typeof globalThis.fetch): Client {
+  return new Client({ ...clientOptions, fetch });
+}
 
 /** The stable code of a failed operation; the console translates codes, never server messages. */
 export function errorCode(error: CombinedError | undefined | null): ErrorCode | undefined {

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecurityInfoDocument, ViewerDocument } from '@app-passwords/schema';
-import { requestBody } from './first-request';
+import { createSession } from '../features/sign-in/useSession';
+import { createLanguages } from '../i18n';
+import { createConsoleClient } from './client';
+import { requestBody, takeAnswerFromPage, takingFirstAnswer } from './first-request';
 
 const viewer = {
   __typename: 'Viewer',
@@ -24,11 +27,9 @@ const securityInfo = {
 const answer = (data: unknown) => new Response(JSON.stringify({ data }), { headers: { 'content-type': 'application/json' } });
 
 /** The console's client and session as a fresh page load has them (both keep state per page). */
-async function freshPage() {
-  vi.resetModules();
-  const { client } = await import('./client');
-  const { useSession } = await import('../features/sign-in/useSession');
-  return { client, session: useSession() };
+function freshPage() {
+  const client = createConsoleClient(takingFirstAnswer(takeAnswerFromPage, (input, init) => fetch(input, init)));
+  return { client, session: createSession(client, createLanguages()) };
 }
 
 /** The page as the server sends it to a signed-in browser: the answer to the first request after the console's root. */
@@ -58,7 +59,7 @@ afterEach(() => {
 
 describe('the answer to the first request, in the page', () => {
   it('is for byte for byte the SecurityInfo request the console sends (the server gets this body from the build)', async () => {
-    const { client } = await freshPage();
+    const { client } = freshPage();
     await client.query(SecurityInfoDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(sent).toEqual([await requestBody(SecurityInfoDocument)]);
     expect(sent).toEqual([__FIRST_REQUEST_BODY__]);
@@ -66,7 +67,7 @@ describe('the answer to the first request, in the page', () => {
 
   it("answers the router guard's first request: the console sends no copy of it", async () => {
     pageWithAnswer({ viewer: { ...viewer, securityInfo } });
-    const { session } = await freshPage();
+    const { session } = freshPage();
     await session.ensureLoaded(true);
     expect(session.viewer.value?.displayName).toBe('Ada');
     expect(session.takeSecurityInfo()).toBe(true);
@@ -76,7 +77,7 @@ describe('the answer to the first request, in the page', () => {
 
   it('is not taken for another first request, which goes out as usual; later requests go out as usual', async () => {
     pageWithAnswer({ viewer: null });
-    const { client } = await freshPage();
+    const { client } = freshPage();
     await client.query(ViewerDocument, {}, { requestPolicy: 'network-only' }).toPromise();
     expect(sent).toHaveLength(1);
     expect(document.getElementById('first-answer')).toBeNull();
@@ -85,7 +86,7 @@ describe('the answer to the first request, in the page', () => {
   });
 
   it('without one (signed out, or the server had none), the console sends the request itself', async () => {
-    const { session } = await freshPage();
+    const { session } = freshPage();
     await session.ensureLoaded(true);
     expect(session.viewer.value?.displayName).toBe('Ada');
     expect(sent).toEqual([await requestBody(SecurityInfoDocument)]);

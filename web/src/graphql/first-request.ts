@@ -39,23 +39,32 @@ export const FIRST_REQUEST_PATHS = ['/', '/security-info'];
 /** The element the server puts the answer in, after the console's root element. */
 const FIRST_ANSWER_ID = 'first-answer';
 
-let firstRequest = true;
+/** The answer the browser's page carries, read once (a later request gets a fresh answer); undefined when it has none. */
+export function takeAnswerFromPage(): string | undefined {
+  const answer = document.getElementById(FIRST_ANSWER_ID);
+  answer?.remove();
+  return answer?.textContent || undefined;
+}
 
 /**
- * The client's fetch. Its first request is answered by the page when the
- * server put the answer to that very request (the same body, made at build
- * time: `__FIRST_REQUEST_BODY__`, web/vite.config.ts) into it; every later
- * one, or a different first one, goes out as usual. Without an answer in the
- * page (signed out, `pnpm dev`, a server error) the first goes out too.
+ * A client's fetch whose first request is answered by `answer` when it is
+ * the answer to that very request (the same body, made at build time:
+ * `__FIRST_REQUEST_BODY__`, web/vite.config.ts); every later one, or a
+ * different first one, goes to `send`. Without an answer (signed out,
+ * `pnpm dev`, a server error) the first goes out too. In the browser the
+ * answer is in the page (`takeAnswerFromPage`); on the server, rendering the
+ * page, it is the one just made for it.
  */
-export function fetchTakingFirstAnswer(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  if (firstRequest) {
-    firstRequest = false;
-    const answer = document.getElementById(FIRST_ANSWER_ID);
-    answer?.remove(); // read once: a later request gets a fresh answer
-    if (answer?.textContent && init?.body === __FIRST_REQUEST_BODY__) {
-      return Promise.resolve(new Response(answer.textContent, { headers: { 'content-type': 'application/json' } }));
+export function takingFirstAnswer(answer: () => string | undefined, send: typeof fetch): typeof fetch {
+  let firstRequest = true;
+  return (input, init) => {
+    if (firstRequest) {
+      firstRequest = false;
+      const text = answer();
+      if (text && init?.body === __FIRST_REQUEST_BODY__) {
+        return Promise.resolve(new Response(text, { headers: { 'content-type': 'application/json' } }));
+      }
     }
-  }
-  return fetch(input, init);
+    return send(input, init);
+  };
 }

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorCodes, ssoFailures } from '@app-passwords/schema';
+import { createLanguages, preferredLocale } from './index';
 import enBase from './en.json';
 import enAdmin from './en.admin.json';
 import nlBase from './nl.json';
@@ -61,14 +62,26 @@ describe('translations', () => {
   });
 
   it('an admin page opened on a Dutch page load gets the admin messages in Dutch', async () => {
-    vi.resetModules(); // a fresh page: nothing loaded yet but English
-    const page = await import('./index');
-    localStorage.setItem('app-passwords.locale', 'nl');
-    const starting = page.startLocale();
+    const page = createLanguages(); // a fresh page: nothing loaded yet but English
+    const starting = page.setLocale(preferredLocale('nl', []));
     await page.loadAdminMessages(); // the router's guard, while Dutch loads
     await starting;
     expect(page.i18n.global.locale.value).toBe('nl');
     expect(page.i18n.global.t('admin.audit.title')).toBe(nlAdmin.admin.audit.title);
-    localStorage.removeItem('app-passwords.locale');
+  });
+
+  it('starts in the language chosen in this browser, else the first Dutch one the browser prefers, else English', () => {
+    expect(preferredLocale('nl', ['en-GB'])).toBe('nl');
+    expect(preferredLocale('en', ['nl-NL'])).toBe('en');
+    expect(preferredLocale(undefined, ['de-DE', ' nl-BE'])).toBe('nl');
+    expect(preferredLocale('fr', ['en-US', 'de'])).toBe('en');
+  });
+
+  it("when two switches overlap (the browser's language while the viewer's own loads), the later one stands", async () => {
+    const page = createLanguages();
+    const browsers = page.setLocale('nl'); // Dutch messages still loading …
+    await page.setLocale('en'); // … when the viewer's own choice, English, is adopted
+    await browsers;
+    expect(page.i18n.global.locale.value).toBe('en');
   });
 });

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { constants, createBrotliCompress, createGzip } from 'node:zlib';
 import express from 'express';
-import { isConsolePath } from '../operations/http-requests.js';
+import { isConsolePath, requestLocals } from '../operations/http-requests.js';
 import { firstAnswerElement, readFirstRequest, type AnswerFirstRequest } from './first-answer.js';
+import { createPageRenderer, type RenderPage } from './page-renderer.js';
 
 /** Vite names every file under `assets/` by a hash of its content: a new build gets new names, so a copy never goes stale. */
 const HASHED = /^\/assets\//;
@@ -48,6 +49,7 @@ export function serveConsole(app: express.Express, distDir: string, answerFirstR
   site.set('etag', true);
   app.use(site);
   const index = path.join(distDir, INDEX);
+  const renderPage = createPageRenderer(distDir);
   const files = express.static(distDir, {
     index: false,
     redirect: false,
@@ -61,7 +63,8 @@ export function serveConsole(app: express.Express, distDir: string, answerFirstR
       const first = pageLoad ? await readFirstRequest(distDir) : null;
       if (first?.paths.has(req.path)) {
         if (req.headers.cookie !== undefined && existsSync(index)) {
-          return await sendPageWithAnswer(req, res, index, req.method === 'GET' ? answerFirstRequest(req, res, first.request) : undefined);
+          const answer = req.method === 'GET' ? answerFirstRequest(req, res, first.request) : undefined;
+          return await sendPageWithAnswer(req, res, index, answer, renderPage);
         }
         res.vary('Cookie'); // the plain page, here only without cookies
       }
@@ -87,23 +90,31 @@ export function serveConsole(app: express.Express, distDir: string, answerFirstR
   });
 }
 
+/** The console's root element in index.html, empty: the page rendered on the server goes into it. */
+const ROOT = '<div id="app"></div>';
+
 /**
  * The console's page with the answer to its first request for this caller
- * (an empty answer for anyone without a live session). The page then holds
- * personal data: no cache keeps it (`no-store`), and it varies by Cookie.
- * It goes out in two parts: the page up to `</body>` at once, so that the
- * browser fetches the scripts while the answer is made, then the answer and
+ * (an empty answer for anyone without a live session), and the page itself
+ * rendered from that answer (`renderPage`) where the console's server build
+ * can. The page then holds personal data: no cache keeps it (`no-store`), and
+ * it varies by Cookie. It goes out in two parts: the page up to the console's
+ * root element at once, so that the browser fetches the scripts and the
+ * stylesheet while the answer is made, then the rendered page, the answer and
  * the rest; compressed as it goes (a fast level: a few kB, made per request).
- * The page reflects nothing of the request, so the compressed size says
- * nothing about the data to someone who can choose part of the page.
+ * The page reflects nothing of the request but a language and a time zone
+ * that are checked, so the compressed size says nothing about the data to
+ * someone who can choose part of the page.
  */
 async function sendPageWithAnswer(
   req: express.Request,
   res: express.Response,
   index: string,
   answer: Promise<string | undefined> | undefined,
+  renderPage: RenderPage,
 ): Promise<void> {
   const html = await readFile(index, 'utf8');
+  const root = html.indexOf(ROOT);
   const end = html.lastIndexOf('</body>');
   res.status(200).type('html');
   res.setHeader('Cache-Control', 'no-store');
@@ -120,10 +131,26 @@ async function sendPageWithAnswer(
   // Once the headers are out, a failure is the client going away: nothing left to answer.
   if (out) pipeline(out, res, () => {});
   const body = out ?? res;
-  body.write(end < 0 ? html : html.slice(0, end));
+  if (root < 0 || end < root) {
+    // Not the console's page as the build writes it: as it is, without an answer.
+    return void body.end(html);
+  }
+  body.write(html.slice(0, root));
   if (out) out.flush(encoding === 'br' ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH);
-  const element = end < 0 ? '' : firstAnswerElement(await answer);
-  body.end(end < 0 ? '' : element + html.slice(end));
+  const text = await answer;
+  const page = text === undefined ? undefined : await renderedOrNot(req, res, text, renderPage);
+  const app = page ? `<div id="app"${page.attributes}>${page.html}</div>` : ROOT;
+  body.end(app + html.slice(root + ROOT.length, end) + firstAnswerElement(text) + html.slice(end));
+}
+
+/** The page rendered for the answer; undefined, and a warning, when rendering fails: the browser then renders it, as without a server build. */
+async function renderedOrNot(req: express.Request, res: express.Response, answer: string, renderPage: RenderPage) {
+  try {
+    return await renderPage(req, answer);
+  } catch (error) {
+    requestLocals(res).log?.warn({ err: error }, 'The console page could not be rendered on the server');
+    return undefined;
+  }
 }
 
 /** Headers of a file of the build, by its path under the console's directory (`/assets/index-….js`). */

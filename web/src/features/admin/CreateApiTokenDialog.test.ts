@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enableAutoUnmount } from '@vue/test-utils';
-import { setLocale } from '../../i18n';
 import { flush, mountWithApi, type Answer } from '../../test/mount';
 import CreateApiTokenDialog from './CreateApiTokenDialog.vue';
 
@@ -51,12 +50,11 @@ describe('CreateApiTokenDialog', () => {
   });
 
   it('speaks Dutch', async () => {
-    const { wrapper } = mountWithApi(CreateApiTokenDialog, {}, []);
-    await setLocale('nl');
+    const { wrapper, languages } = mountWithApi(CreateApiTokenDialog, {}, []);
+    await languages.setLocale('nl');
     await flush();
     const label = scopeBox(wrapper, 'SCIM').element.closest('label')!.textContent;
     expect(label).toContain('Gebruikers inrichten vanuit een identiteitsprovider (SCIM)');
     expect(label).toContain("Voor Microsoft Entra ID of Okta op /scim/v2. Alleen los te kiezen: zo'n token kan verder niets.");
-    await setLocale('en');
   });
 });

@@ -1,6 +1,6 @@
 import { useI18n } from 'vue-i18n';
 import type { AffectedFieldsFragment } from '@app-passwords/schema';
-import { formatNumber } from '../../i18n';
+import { useFormat } from '../../i18n';
 
 /**
  * A sentence (message `key`) naming how many app passwords of how many users
@@ -8,6 +8,7 @@ import { formatNumber } from '../../i18n';
  */
 export function useAffectedText() {
   const { t } = useI18n();
+  const { formatNumber } = useFormat();
   return (key: string, a: AffectedFieldsFragment | undefined): string => {
     if (!a) return '';
     return t(key, {

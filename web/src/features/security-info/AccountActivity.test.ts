@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enableAutoUnmount } from '@vue/test-utils';
 import { flush, mountWithApi } from '../../test/mount';
-import { useSession } from '../sign-in/useSession';
 import AccountActivity from './AccountActivity.vue';
 
 enableAutoUnmount(afterEach);
@@ -31,22 +30,26 @@ const page = (...edges: object[]) => ({
 
 describe('AccountActivity', () => {
   it('says what happened to each app password, with the detail that matters and who did it', async () => {
-    useSession().signedIn({ email: 'me@example.test' } as never);
-    const { wrapper, requests } = mountWithApi(AccountActivity, { props: { services } }, [
-      page(
-        event('APP_PASSWORD_SERVICES_LIMITED', { detailsObject: { before: ['imap', 'smtp', 'caldav'], after: ['imap', 'smtp'] } }),
-        event('APP_PASSWORD_USED_FROM_NEW_NETWORK', {
-          actorKind: 'SYSTEM',
-          actorEmail: null,
-          detailsObject: { network: '203.0.113.0/24' },
-        }),
-        event('APP_PASSWORD_NETWORKS_CHANGED', {
-          actorEmail: 'admin@example.test',
-          detailsObject: { before: ['192.0.2.0/24'], after: [] },
-        }),
-        event('APP_PASSWORD_REVOKED', { actorKind: 'API_TOKEN', actorEmail: null, detailsObject: { reason: 'Phone lost' } }),
-      ),
-    ]);
+    const { wrapper, requests } = mountWithApi(
+      AccountActivity,
+      { props: { services } },
+      [
+        page(
+          event('APP_PASSWORD_SERVICES_LIMITED', { detailsObject: { before: ['imap', 'smtp', 'caldav'], after: ['imap', 'smtp'] } }),
+          event('APP_PASSWORD_USED_FROM_NEW_NETWORK', {
+            actorKind: 'SYSTEM',
+            actorEmail: null,
+            detailsObject: { network: '203.0.113.0/24' },
+          }),
+          event('APP_PASSWORD_NETWORKS_CHANGED', {
+            actorEmail: 'admin@example.test',
+            detailsObject: { before: ['192.0.2.0/24'], after: [] },
+          }),
+          event('APP_PASSWORD_REVOKED', { actorKind: 'API_TOKEN', actorEmail: null, detailsObject: { reason: 'Phone lost' } }),
+        ),
+      ],
+      { email: 'me@example.test' },
+    );
     await flush();
     await flush();
     expect(requests[0]!.variables).toEqual({ first: 10, after: null });

@@ -66,15 +66,13 @@ describe('AddMethodDialog: expiry', () => {
   });
 
   it('speaks Dutch: the choices and the hint', async () => {
-    const { wrapper } = open(180);
-    const { i18n, setLocale } = await import('../../i18n');
-    await setLocale('nl');
+    const { wrapper, languages } = open(180);
+    await languages.setLocale('nl');
     await flush();
     expect(wrapper.find('fieldset.expiry legend').text()).toBe('Wanneer houdt het op te werken?');
     expect(options(wrapper).map(([label]) => label)).toEqual(['Het maximum (180 dagen)', '30 dagen', '90 dagen', 'Op een datum']);
     await wrapper.find('input[name=expiry][value=date]').setValue(true);
     expect(wrapper.find('fieldset.expiry .date small').text()).toMatch(/^Het werkt tot het einde van die dag \(middernacht, jouw tijd\)\./);
-    i18n.global.locale.value = 'en';
   });
 
   it('a day in the past is refused before sending, naming the last day allowed', async () => {

@@ -34,16 +34,14 @@ describe('AddMethodDialog: services and networks', () => {
   });
 
   it('names the services in Dutch when the console speaks Dutch', async () => {
-    const { wrapper } = openAtName({ services });
-    const { i18n, setLocale } = await import('../../i18n');
-    await setLocale('nl');
+    const { wrapper, languages } = openAtName({ services });
+    await languages.setLocale('nl');
     await flush();
     expect(wrapper.findAll('fieldset.service-checklist label').map((l) => l.text())).toEqual([
       'E-mail (IMAP)',
       'E-mail versturen (SMTP)',
       'Agenda’s (CalDAV)',
     ]);
-    i18n.global.locale.value = 'en';
   });
 
   it('at least one service: says so at the services and sends nothing', async () => {
