@@ -145,7 +145,7 @@ function breakdown(timings: ListTiming[]): string {
   };
   const requests = Math.max(...timings.map((t) => t.graphql.length));
   const graphql = Array.from({ length: requests }, (_, i) => `${at((t) => t.graphql[i]?.[0])}–${at((t) => t.graphql[i]?.[1])}`);
-  return `page clock, medians: index.html ${at((t) => t.htmlStart)}–${at((t) => t.html)}, entry script ${at((t) => t.entryScript)}, last script ${at((t) => t.lastScript)}, DOMContentLoaded ${at((t) => t.domContentLoaded)} ms, GraphQL requests ${graphql.join(', ')} ms, list visible at ${at((t) => t.visible)} ms`;
+  return `page clock, medians: index.html ${at((t) => t.htmlStart)}–${at((t) => t.html)}, entry script ${at((t) => t.entryScript)}, last script ${at((t) => t.lastScript)}, DOMContentLoaded ${at((t) => t.domContentLoaded)} ms, ${graphql.length > 0 ? `GraphQL requests ${graphql.join(', ')} ms` : 'no GraphQL request'}, list visible at ${at((t) => t.visible)} ms`;
 }
 
 export async function consoleFigures(

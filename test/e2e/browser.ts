@@ -88,10 +88,20 @@ function recordBrowserSecrets(context: BrowserContext): void {
   });
 }
 
-/** Saves a screenshot of the page as a test artifact (test/e2e/artifacts/, git-ignored). */
+/**
+ * Saves a screenshot of the whole page as a test artifact (test/e2e/artifacts/, git-ignored), as someone scrolling
+ * through it sees it: rows the browser renders only near the screen (`content-visibility: auto`) are rendered for it.
+ */
 export async function snapshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  const deferred = await page.evaluate(() => {
+    const found = Array.from(document.querySelectorAll<HTMLElement>('*')).filter((e) => getComputedStyle(e).contentVisibility === 'auto');
+    found.forEach((e) => (e.style.contentVisibility = 'visible'));
+    return found.length;
+  });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  if (deferred > 0)
+    await page.evaluate(() => document.querySelectorAll<HTMLElement>('*').forEach((e) => e.style.removeProperty('content-visibility')));
 }
 
 /** Runs axe-core in the page and fails on any serious or critical violation. */
