@@ -65,8 +65,8 @@ export interface Languages {
 }
 
 /**
- * The languages of one console app (one browser page, or one page rendered on the server), starting in `locale`
- * once `setLocale(locale)` has loaded it. `switched` runs after each switch: the browser remembers the choice there.
+ * The languages of one console app (one browser page, or one page rendered on the server): English until `setLocale`
+ * switches to another. `switched` runs after each switch: the browser remembers the choice there.
  */
 export function createLanguages(switched?: (locale: Locale) => void): Languages {
   const i18n = createConsoleI18n();
