@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseCookie } from 'cookie';
 import type express from 'express';
+import { escapeHtml } from '../../common/text.js';
 
 /** What the console's server build exports (web/src/entry-server.ts). */
 interface ConsoleServerBuild {
@@ -26,8 +27,6 @@ export type RenderPage = (req: express.Request, answer: string) => Promise<Rende
 
 /** The server build sits beside the browser's: `pnpm build` in web/ writes both (web/package.json). */
 const ENTRY = path.join('..', 'dist-ssr', 'entry-server.js');
-
-const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /**
  * The console's server renderer for the build in `distDir`: the same
@@ -65,7 +64,7 @@ export function createPageRenderer(distDir: string): RenderPage {
     if (!page) return undefined;
     return {
       html: page.html,
-      attributes: ` data-locale="${escapeAttribute(page.locale)}" data-time-zone="${escapeAttribute(page.timeZone)}"`,
+      attributes: ` data-locale="${escapeHtml(page.locale)}" data-time-zone="${escapeHtml(page.timeZone)}"`,
     };
   };
 }

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../common/text.js';
 import type { AuditActorType } from '../audit/audit-event.entity.js';
 import type { Language } from '../users/language.js';
 
@@ -56,13 +57,6 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text as HTML text or attribute value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 /** A date and time in the mail's language, in UTC. */
