@@ -25,7 +25,7 @@ const loaders: Record<Locale, { own: () => Promise<object>; admin: () => Promise
 };
 
 export function isLocale(value: unknown): value is Locale {
-  return value === 'en' || value === 'nl';
+  return (locales as readonly unknown[]).includes(value);
 }
 
 /**
