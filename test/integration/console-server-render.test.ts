@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SetMyLanguageDocument } from '@app-passwords/schema';
-import { BROWSER, decoded, get, WEB_DIST } from '../support/console-page.js';
+import { BROWSER, decoded, get, renderedApp, WEB_DIST } from '../support/console-page.js';
 import { createTenant, createUser, insertAppPasswords, signedInClient, type TestUser } from '../support/factories.js';
 import type { GraphQLClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -42,9 +42,9 @@ async function pageLoad(target: string, cookie: string, headers: Record<string, 
   const answer = await get(server.url, target, { ...BROWSER, ...headers, cookie });
   expect(answer.status).toBe(200);
   const page = decoded(answer).toString('utf8');
-  const root = /<div id="app"([^>]*)>(.*)<\/div>\s*<script type="application\/json" id="first-answer">/s.exec(page);
+  const root = renderedApp(page);
   if (!root) return { attributes: '', html: /<div id="app"><\/div>/.test(page) ? '' : page };
-  return { attributes: root[1]!, html: root[2]! };
+  return { attributes: root.attributes, html: root.html };
 }
 
 const dateTime = (locale: string, timeZone: string) =>

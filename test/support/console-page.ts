@@ -43,3 +43,16 @@ export function decoded(answer: Answer): Buffer {
       throw new Error(`unexpected Content-Encoding ${answer.headers['content-encoding']}`);
   }
 }
+
+/** The console's root element as a signed-in page load has it: what the server rendered, just before the first answer. */
+const RENDERED_APP = /<div id="app"([^>]*)>(.*)<\/div>(?=\s*<script type="application\/json" id="first-answer">)/s;
+
+/**
+ * A page's `#app` element as the server sent it beside the first answer: its attributes, what was rendered in it (both
+ * empty when nothing was), and the page with the element as index.html has it. Undefined for a page without an answer.
+ */
+export function renderedApp(page: string): { attributes: string; html: string; asBuilt: string } | undefined {
+  const found = RENDERED_APP.exec(page);
+  if (!found) return undefined;
+  return { attributes: found[1]!, html: found[2]!, asBuilt: page.replace(found[0], '<div id="app"></div>') };
+}
