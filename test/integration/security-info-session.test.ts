@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { print } from 'graphql';
+import { Kind, print } from 'graphql';
 import { SecurityInfoDocument, ViewerDocument } from '@app-passwords/schema';
 import { sha256 } from '../../server/src/common/secure-random.js';
 import { pgPool } from '../../server/src/db/pg-pool.js';
@@ -144,6 +144,45 @@ describe("the security-info page's session lookup", () => {
       ]),
     );
     expect((ordinary.data as { viewer: unknown }).viewer).toEqual(page);
+  });
+
+  it('lists the services, networks and uses of each app password as reading it alone does', async () => {
+    const owner = await createUser(server.db, await createTenant(server.db));
+    const [every, allowed, narrowed, disallowed] = await insertAppPasswords(server.db, owner, 4);
+    const set = (id: string | undefined, change: string) => server.db.query(`UPDATE app_passwords SET ${change} WHERE id = $1`, [id]);
+    // every: services NULL (every service the tenant allows); allowed: the tenant's list, as creating one keeps it.
+    await set(allowed, "services = ARRAY['imap','smtp','caldav','graphql'], networks = '{192.0.2.0/24}'");
+    await set(narrowed, "services = ARRAY['smtp','imap']");
+    await set(disallowed, "services = ARRAY['caldav','imap','webdav']");
+    await server.db.query("UPDATE tenant_policies SET allowed_services = ARRAY['imap','smtp','caldav','graphql'] WHERE tenant_id = $1", [
+      owner.tenantId,
+    ]);
+    await server.db.query(
+      `INSERT INTO app_password_service_uses (tenant_id, app_password_id, service, last_used_at)
+       VALUES ($1, $2, 'smtp', now() - interval '1 day'), ($1, $2, 'imap', now() - interval '40 days'), ($1, $3, 'caldav', now())`,
+      [owner.tenantId, narrowed, disallowed],
+    );
+    const ownerClient = await signedInClient(server, owner);
+
+    const page = await ownerClient.request(SecurityInfoDocument);
+    expect(page.errors).toBeUndefined();
+    const listed = new Map(page.data!.viewer!.securityInfo.appPasswords.map((a) => [a.id, a]));
+    expect(listed.get(every!)?.services).toEqual(['imap', 'smtp', 'caldav', 'graphql']);
+    expect(listed.get(allowed!)).toMatchObject({ services: ['imap', 'smtp', 'caldav', 'graphql'], networks: ['192.0.2.0/24'] });
+    expect(listed.get(narrowed!)).toMatchObject({ services: ['smtp', 'imap'], usedServices: ['smtp'], suggestedServices: null });
+    expect(listed.get(disallowed!)).toMatchObject({ services: ['caldav', 'imap'], usedServices: ['caldav'] });
+    // Reading one app password by id takes another statement (the columns of the inventory), which must agree.
+    const fields = print(
+      SecurityInfoDocument.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === 'AppPasswordFields')!,
+    );
+    for (const [id, entry] of listed) {
+      const alone = await ownerClient.request<{ viewer: { appPassword: unknown } }>(
+        `query One($id: ID!) { viewer { appPassword(id: $id) { ...AppPasswordFields } } } ${fields}`,
+        { id },
+      );
+      expect(alone.errors).toBeUndefined();
+      expect(alone.data!.viewer.appPassword).toEqual(entry);
+    }
   });
 
   it("installs the module's current read (a change to it needs a migration)", async () => {

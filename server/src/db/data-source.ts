@@ -25,6 +25,7 @@ import { SessionLanguageAndWebhookBacklog1798100000000 } from './migrations/1798
 import { SecurityInfoCarriesLanguage1798200000000 } from './migrations/1798200000000-SecurityInfoCarriesLanguage.js';
 import { UnusedSinceColumn1798300000000 } from './migrations/1798300000000-UnusedSinceColumn.js';
 import { UnusedNoticeMark1798400000000 } from './migrations/1798400000000-UnusedNoticeMark.js';
+import { SecurityInfoAsTuples1798500000000 } from './migrations/1798500000000-SecurityInfoAsTuples.js';
 import { RowLevelSecurity1796200000000, RUNTIME_ROLE } from './migrations/1796200000000-RowLevelSecurity.js';
 import { StatementCounter } from './statement-count.js';
 
@@ -60,6 +61,7 @@ export const migrations = [
   SecurityInfoCarriesLanguage1798200000000,
   UnusedSinceColumn1798300000000,
   UnusedNoticeMark1798400000000,
+  SecurityInfoAsTuples1798500000000,
 ];
 
 /** Any 64-bit number works; this one is "app-pwd" in ASCII, so it is recognisable in pg_locks. */

@@ -11,7 +11,7 @@ const columns = (language: boolean) =>
    catalog jsonb, allowed_services text[], require_networks boolean, max_lifetime_days int,
    two_step_enabled_at timestamptz, recovery_codes_left int, app_passwords json`;
 
-function create(schema: string, language: boolean): string {
+function create(schema: string, language: boolean, select: string): string {
   return `
     CREATE FUNCTION security_info_for_session(p_token_hash bytea, p_idle_seconds int)
       RETURNS TABLE (${columns(language)})
@@ -34,7 +34,7 @@ function create(schema: string, language: boolean): string {
       SELECT v_session.id, v_session.user_id, v_session.tenant_id, v_session.role, v_session.authenticated_at,
              v_session.two_step_required_for_admin, v_session.email, v_session.display_name, v_session.tenant_name,
              v_session.must_change_password, v_session.authentication_methods${language ? ', v_session.chosen_language' : ''}, info.*
-        FROM (SELECT) AS found LEFT JOIN (${SECURITY_INFO_SELECT}) info ON true;
+        FROM (SELECT) AS found LEFT JOIN (${select}) info ON true;
     END $fn$`;
 }
 
@@ -56,10 +56,19 @@ export class SecurityInfoCarriesLanguage1798200000000 implements MigrationInterf
   }
 
   private async replace(db: QueryRunner, language: boolean): Promise<void> {
-    const [{ schema }]: [{ schema: string }] = await db.query('SELECT quote_ident(current_schema()) AS schema');
-    await db.query('DROP FUNCTION security_info_for_session(bytea, int)');
-    await db.query(create(schema, language));
-    await db.query('REVOKE ALL ON FUNCTION security_info_for_session FROM PUBLIC');
-    await db.query(`GRANT EXECUTE ON FUNCTION security_info_for_session TO ${RUNTIME_ROLE}`);
+    await replaceSecurityInfoForSession(db, language, SECURITY_INFO_SELECT);
   }
+}
+
+/**
+ * Installs `security_info_for_session` as this migration wrote it, with the
+ * session's language or without, reading the page with `select` (a later
+ * migration's frozen read, or SecurityInfoWithSession's).
+ */
+export async function replaceSecurityInfoForSession(db: QueryRunner, language: boolean, select: string): Promise<void> {
+  const [{ schema }]: [{ schema: string }] = await db.query('SELECT quote_ident(current_schema()) AS schema');
+  await db.query('DROP FUNCTION security_info_for_session(bytea, int)');
+  await db.query(create(schema, language, select));
+  await db.query('REVOKE ALL ON FUNCTION security_info_for_session FROM PUBLIC');
+  await db.query(`GRANT EXECUTE ON FUNCTION security_info_for_session TO ${RUNTIME_ROLE}`);
 }

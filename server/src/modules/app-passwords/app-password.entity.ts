@@ -103,12 +103,18 @@ export class AppPassword {
  * services it was used for lately.
  */
 export function appPasswordScopeColumns(ap = 'ap', tp = 'tp'): string {
-  return `ARRAY(SELECT s FROM unnest(coalesce(${ap}.services, ${tp}.allowed_services)) s WHERE s = ANY(${tp}.allowed_services)) AS services,
+  return `${allowedOf(`coalesce(${ap}.services, ${tp}.allowed_services)`, tp)} AS services,
           ${ap}.networks::text[] AS networks,
-          ARRAY(SELECT su.service FROM app_password_service_uses su
-                 WHERE su.app_password_id = ${ap}.id AND su.last_used_at > now() - interval '${USAGE_WINDOW_DAYS} days'
-                 ORDER BY su.service) AS used_services`;
+          ${usedServicesOf(ap)} AS used_services`;
 }
+
+/** The services of `list` (a text[] expression) that the tenant (`tp`) allows, in the list's order. */
+const allowedOf = (list: string, tp: string) => `ARRAY(SELECT s FROM unnest(${list}) s WHERE s = ANY(${tp}.allowed_services))`;
+
+/** The services the app password `ap` was used for in the usage window, by key. */
+const usedServicesOf = (ap: string) => `ARRAY(SELECT su.service FROM app_password_service_uses su
+                 WHERE su.app_password_id = ${ap}.id AND su.last_used_at > now() - interval '${USAGE_WINDOW_DAYS} days'
+                 ORDER BY su.service)`;
 
 /** An app password's columns as plain SQL reads them (the lists skip TypeORM's hydration, which costs more than the read). */
 export interface AppPasswordRow {
@@ -126,28 +132,67 @@ export interface AppPasswordRow {
   used_services: string[];
 }
 
-/** Those columns as `json_agg` writes them: timestamps as ISO 8601 text. */
-export type AppPasswordJson = {
-  [K in keyof AppPasswordRow]: AppPasswordRow[K] extends Date
-    ? string
-    : AppPasswordRow[K] extends Date | null
-      ? string | null
-      : AppPasswordRow[K];
-};
+/**
+ * An app password as one JSON array, for a list read as one JSON value (the
+ * security-info page's 40): positional, so no row repeats the keys, and
+ * without the tenant and owner the list's reader knows already. Its services
+ * are null when they are exactly the tenant's allowed services (as creating
+ * one keeps them unless narrowed): `appPasswordFromTuple` fills those in from
+ * the policy. Otherwise the same columns as APP_PASSWORD_COLUMNS and
+ * appPasswordScopeColumns, which the test of the page compares it with.
+ */
+export function appPasswordTupleSql(ap = 'ap', tp = 'tp'): string {
+  return `json_build_array(${ap}.id, ${ap}.name, ${ap}.created_at, ${ap}.expires_at, ${ap}.last_used_at, host(${ap}.last_used_ip),
+            ${rotatingUntilOf(ap)},
+            CASE WHEN ${ap}.services IS NULL OR ${ap}.services = ${tp}.allowed_services THEN NULL ELSE ${allowedOf(`${ap}.services`, tp)} END,
+            ${ap}.networks::text[], ${usedServicesOf(ap)})`;
+}
+
+/** The array `appPasswordTupleSql` writes: timestamps as ISO 8601 text; services null for the tenant's allowed ones. */
+export type AppPasswordTuple = [
+  id: string,
+  name: string,
+  createdAt: string,
+  expiresAt: string | null,
+  lastUsedAt: string | null,
+  lastUsedIp: string | null,
+  rotatingUntil: string | null,
+  services: string[] | null,
+  networks: string[],
+  usedServices: string[],
+];
+
+/** Whose app passwords a list of tuples holds, and what the tenant allows them. */
+export interface TupleOwner {
+  tenantId: string;
+  userId: string;
+  allowedServices: string[];
+}
 
 /**
- * The row a JSON object of those columns stands for: a list read as one JSON
- * value costs a fraction of a row per app password to parse. Its timestamps
- * become Dates, to the millisecond as node-postgres would make them
- * (JavaScript drops the microseconds alike).
+ * The app password a tuple stands for. Its timestamps become Dates, to the
+ * millisecond as node-postgres would make them (JavaScript drops the
+ * microseconds alike).
  */
-export function appPasswordRowFromJson(json: AppPasswordJson): AppPasswordRow {
-  const row = json as unknown as AppPasswordRow;
-  row.created_at = new Date(json.created_at);
-  row.expires_at = json.expires_at === null ? null : new Date(json.expires_at);
-  row.last_used_at = json.last_used_at === null ? null : new Date(json.last_used_at);
-  row.rotating_until = json.rotating_until === null ? null : new Date(json.rotating_until);
-  return row;
+export function appPasswordFromTuple(tuple: AppPasswordTuple, owner: TupleOwner, now: Date): AppPassword {
+  const [id, name, createdAt, expiresAt, lastUsedAt, lastUsedIp, rotatingUntil, services, networks, usedServices] = tuple;
+  return appPasswordFromRow(
+    {
+      id,
+      tenant_id: owner.tenantId,
+      user_id: owner.userId,
+      name,
+      created_at: new Date(createdAt),
+      expires_at: expiresAt === null ? null : new Date(expiresAt),
+      last_used_at: lastUsedAt === null ? null : new Date(lastUsedAt),
+      last_used_ip: lastUsedIp,
+      rotating_until: rotatingUntil === null ? null : new Date(rotatingUntil),
+      services: services ?? owner.allowedServices,
+      networks,
+      used_services: usedServices,
+    },
+    now,
+  );
 }
 
 /** The app password those columns describe. */
@@ -170,10 +215,13 @@ export function appPasswordFromRow(row: AppPasswordRow, now = new Date()): AppPa
   });
 }
 
-/** An app password's own columns, over `ap`. A rotation's overlap counts only while it lasts (the sweep may not have run yet). */
+/** When the previous secret of `ap`'s rotation stops working: a rotation's overlap counts only while it lasts (the sweep may not have run yet). */
+const rotatingUntilOf = (ap: string) => `CASE WHEN ${ap}.previous_valid_until > now() THEN ${ap}.previous_valid_until END`;
+
+/** An app password's own columns, over `ap`. */
 export const APP_PASSWORD_COLUMNS =
   'ap.id, ap.tenant_id, ap.user_id, ap.name, ap.created_at, ap.expires_at, ap.last_used_at, host(ap.last_used_ip) AS last_used_ip, ' +
-  'CASE WHEN ap.previous_valid_until > now() THEN ap.previous_valid_until END AS rotating_until';
+  `${rotatingUntilOf('ap')} AS rotating_until`;
 
 /** App passwords of one tenant matching `where` (over `ap`), oldest first, with what they may be used for. */
 export async function readAppPasswords(m: EntityManager, tenantId: string, where: string, values: unknown[]): Promise<AppPassword[]> {

@@ -1,14 +1,7 @@
 import type { TenantReader, UserActor } from '../../common/context.js';
 import { notFound } from '../../common/errors.js';
 import { preparedRead } from '../../db/pg-pool.js';
-import {
-  APP_PASSWORD_COLUMNS,
-  AppPassword,
-  appPasswordFromRow,
-  appPasswordRowFromJson,
-  appPasswordScopeColumns,
-  type AppPasswordJson,
-} from '../app-passwords/app-password.entity.js';
+import { AppPassword, appPasswordFromTuple, appPasswordTupleSql, type AppPasswordTuple } from '../app-passwords/app-password.entity.js';
 import { servicesOf } from '../services/service-catalog.service.js';
 import type { ServiceDefinition } from '../services/service-catalog.js';
 import type { Service } from '../services/service.type.js';
@@ -31,7 +24,7 @@ export interface SecurityInfoData {
   twoStep: TwoStepStatus;
 }
 
-/** The read's one row: the policy's columns, the two-step status, and the app passwords as one JSON array. */
+/** The read's one row: the policy's columns, the two-step status, and the app passwords as one JSON array of tuples. */
 export type SecurityInfoRow = TwoStepStatusColumns & {
   catalog: ServiceDefinition[];
   allowed_services: string[];
@@ -40,7 +33,7 @@ export type SecurityInfoRow = TwoStepStatusColumns & {
   app_passwords_enabled: boolean;
   max_app_passwords_per_user: number;
   require_two_step_for_app_passwords: boolean;
-  app_passwords: AppPasswordJson[];
+  app_passwords: AppPasswordTuple[];
 };
 
 /**
@@ -48,18 +41,19 @@ export type SecurityInfoRow = TwoStepStatusColumns & {
  * expressions: placeholders such as `$1`, or a function's variables) and,
  * when given, only the app password `onlyAppPassword`. One row, no entity
  * hydration: the policy and the user's two-step status once, the app
- * passwords as one JSON array (a row per app password repeated the policy's
- * columns, and parsing those cost more than the query). The session lookup
- * that carries this read (migration 1797800000000) installs the same text.
+ * passwords as one JSON array of tuples (appPasswordTupleSql: a row per app
+ * password repeated the policy's columns, and a JSON object per app password
+ * its keys, and parsing those cost more than the query). The session lookup
+ * that carries this read (migration SecurityInfoAsTuples) installs the same
+ * text.
  */
 export function securityInfoSelect(tenant: string, user: string, onlyAppPassword?: string): string {
   return `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
                 tp.services AS catalog, tp.allowed_services, tp.require_networks, tp.max_lifetime_days,
                 ${twoStepStatusColumns(user, tenant)},
-                (SELECT coalesce(json_agg(own ORDER BY own.created_at ASC, own.id ASC), '[]')
-                   FROM (SELECT ${APP_PASSWORD_COLUMNS}, ${appPasswordScopeColumns()}
-                           FROM app_passwords ap
-                          WHERE ap.tenant_id = tp.tenant_id AND ap.user_id = ${user}${onlyAppPassword ? ` AND ap.id = ${onlyAppPassword}` : ''}) own) AS app_passwords
+                (SELECT coalesce(json_agg(${appPasswordTupleSql()} ORDER BY ap.created_at ASC, ap.id ASC), '[]')
+                   FROM app_passwords ap
+                  WHERE ap.tenant_id = tp.tenant_id AND ap.user_id = ${user}${onlyAppPassword ? ` AND ap.id = ${onlyAppPassword}` : ''}) AS app_passwords
            FROM tenant_policies tp
           WHERE tp.tenant_id = ${tenant}`;
 }
@@ -83,20 +77,16 @@ export async function readSecurityInfo(reader: TenantReader, actor: UserActor): 
       : preparedRead<SecurityInfoRow>(m, 'security_info', OWN, [actor.tenantId, actor.userId]),
   );
   if (rows.length === 0) throw notFound('Tenant policy');
-  return securityInfoOf(rows[0]!);
+  return securityInfoOf(rows[0]!, actor);
 }
 
-/** What the page shows, from the read's row (the request's own read, or the one the session lookup carried). */
-export function securityInfoOf(row: SecurityInfoRow): SecurityInfoData {
+/** What the page shows, from the read's row (the request's own read, or the one the session lookup carried) for `owner`. */
+export function securityInfoOf(row: SecurityInfoRow, owner: { tenantId: string; userId: string }): SecurityInfoData {
   const policy = { appPasswordsEnabled: row.app_passwords_enabled, maxAppPasswordsPerUser: row.max_app_passwords_per_user };
-  const appPasswords: AppPassword[] = [];
-  const now = Date.now();
-  let appPasswordCount = 0;
-  for (const json of row.app_passwords) {
-    const appPassword = appPasswordRowFromJson(json);
-    appPasswords.push(appPasswordFromRow(appPassword, new Date(now)));
-    if (!appPassword.expires_at || appPassword.expires_at.getTime() > now) appPasswordCount++;
-  }
+  const now = new Date();
+  const tupleOwner = { tenantId: owner.tenantId, userId: owner.userId, allowedServices: row.allowed_services };
+  const appPasswords = row.app_passwords.map((tuple) => appPasswordFromTuple(tuple, tupleOwner, now));
+  const appPasswordCount = appPasswords.filter((a) => !a.expiresAt || a.expiresAt > now).length;
   return {
     appPasswords,
     services: servicesOf({ services: row.catalog, allowed_services: row.allowed_services }).filter((service) => service.allowed),

@@ -60,7 +60,7 @@ export class SecurityInfoResolver {
     const actor = requireUser(ctx);
     // The two-step status comes with the app passwords, in one statement; on the security-info page, with the session too.
     const carried = ctx.carried?.securityInfo;
-    const info = carried ? securityInfoOf(carried) : await readSecurityInfo(ctx.transaction, actor);
+    const info = carried ? securityInfoOf(carried, actor) : await readSecurityInfo(ctx.transaction, actor);
     const { twoStep } = info;
     const availableMethods: SignInMethod[] = [];
     if (!twoStep.enabled) availableMethods.push(SignInMethod.AUTHENTICATOR_APP);
