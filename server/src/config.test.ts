@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseKey } from './config.js';
@@ -11,6 +11,12 @@ describe('loadConfig', () => {
   it('has working defaults for a newcomer: port 4000, embedded database, demo data', () => {
     const config = loadConfig({ DATA_DIR: freshDir() });
     expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, production: false, cookieSecure: false, demoData: true });
+  });
+
+  it('sizes the database pool to twice the cores, at most 10, unless told', () => {
+    const cores = availableParallelism();
+    expect(loadConfig({ DATA_DIR: freshDir() }).databasePoolSize).toBe(Math.min(10, 2 * cores));
+    expect(loadConfig({ DATA_DIR: freshDir(), DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
   });
 
   it('names every bad variable at once', () => {

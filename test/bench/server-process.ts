@@ -87,8 +87,9 @@ async function main(): Promise<void> {
     const { createDataSource } = await import('../../server/src/db/data-source.js');
     const { entities } = await import('../../server/src/services.js');
     const { createLogger } = await import('../../server/src/common/logger.js');
-    const { DEFAULT_WEBHOOK_CONFIG } = await import('../../server/src/config.js');
-    const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? 10), {
+    const { DEFAULT_WEBHOOK_CONFIG, defaultDatabasePoolSize } = await import('../../server/src/config.js');
+    // The pool's size as the server's own default (DATABASE_POOL_SIZE unset), unless BENCH_POOL_SIZE says.
+    const db = createDataSource(process.env.BENCH_DATABASE_URL!, Number(process.env.BENCH_POOL_SIZE ?? defaultDatabasePoolSize()), {
       runtime: true,
       entities,
     });
