@@ -108,6 +108,9 @@ export function appPasswordScopeColumns(ap = 'ap', tp = 'tp'): string {
           ${usedServicesOf(ap)} AS used_services`;
 }
 
+/** When the previous secret of `ap`'s rotation stops working: a rotation's overlap counts only while it lasts (the sweep may not have run yet). */
+const rotatingUntilOf = (ap: string) => `CASE WHEN ${ap}.previous_valid_until > now() THEN ${ap}.previous_valid_until END`;
+
 /** The services of `list` (a text[] expression) that the tenant (`tp`) allows, in the list's order. */
 const allowedOf = (list: string, tp: string) => `ARRAY(SELECT s FROM unnest(${list}) s WHERE s = ANY(${tp}.allowed_services))`;
 
@@ -214,9 +217,6 @@ export function appPasswordFromRow(row: AppPasswordRow, now = new Date()): AppPa
     suggestedServices: suggestedServices(scope, now),
   });
 }
-
-/** When the previous secret of `ap`'s rotation stops working: a rotation's overlap counts only while it lasts (the sweep may not have run yet). */
-const rotatingUntilOf = (ap: string) => `CASE WHEN ${ap}.previous_valid_until > now() THEN ${ap}.previous_valid_until END`;
 
 /** An app password's own columns, over `ap`. */
 export const APP_PASSWORD_COLUMNS =

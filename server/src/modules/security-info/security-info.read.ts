@@ -41,11 +41,10 @@ export type SecurityInfoRow = TwoStepStatusColumns & {
  * expressions: placeholders such as `$1`, or a function's variables) and,
  * when given, only the app password `onlyAppPassword`. One row, no entity
  * hydration: the policy and the user's two-step status once, the app
- * passwords as one JSON array of tuples (appPasswordTupleSql: a row per app
- * password repeated the policy's columns, and a JSON object per app password
- * its keys, and parsing those cost more than the query). The session lookup
- * that carries this read (migration SecurityInfoAsTuples) installs the same
- * text.
+ * passwords as one JSON array of arrays (appPasswordTupleSql). A row per app
+ * password would repeat the policy's columns, and an object per app password
+ * its keys: parsing those cost more than the query. The session lookup that
+ * carries this read (migration SecurityInfoAsTuples) installs the same text.
  */
 export function securityInfoSelect(tenant: string, user: string, onlyAppPassword?: string): string {
   return `SELECT tp.app_passwords_enabled, tp.max_app_passwords_per_user, tp.require_two_step_for_app_passwords,
