@@ -77,10 +77,12 @@ const MIGRATION_LOCK_KEY = 0x6170702d707764n;
  * migration MailNotifications): set by servers and the CLI with SMTP_URL.
  * `entities`: the tables the services read and write through TypeORM
  * (services.ts lists them); without them, raw SQL and migrations only.
+ * `poolSize`: each caller says (the server's default is config's
+ * defaultDatabasePoolSize).
  */
 export function createDataSource(
   url: string,
-  poolSize = 10,
+  poolSize: number,
   options: { runtime?: boolean; mail?: boolean; entities?: Entities } = {},
 ): DataSource {
   const settings = [...(options.runtime ? [`-c role=${RUNTIME_ROLE}`] : []), ...(options.mail ? ['-c app_passwords.mail=on'] : [])];
